@@ -1,0 +1,167 @@
+"""Stage 1: read TEI files safely and assemble the volume.
+
+XML is parsed with entity expansion, DTD loading and network access off. A document type declaration
+is refused outright (TEI needs none, and it is where XXE and entity bombs live). XInclude is resolved
+here, by hand, so that an include can only reach files inside the project.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+from .errors import EditionError, Location
+
+TEI_NS = "http://www.tei-c.org/ns/1.0"
+XI_NS = "http://www.w3.org/2001/XInclude"
+XML_NS = "http://www.w3.org/XML/1998/namespace"
+NS = {"tei": TEI_NS, "xi": XI_NS}
+
+MAX_FILE_BYTES = 8 * 1024 * 1024
+MAX_INCLUDE_DEPTH = 4
+
+
+@dataclass
+class Article:
+    """One article of the volume: its id, its file and its TEI root element."""
+
+    id: str
+    path: Path
+    root: etree._Element
+
+
+@dataclass
+class Volume:
+    """The assembled volume: the driver file, its tree, and the articles in reading order."""
+
+    path: Path
+    root: etree._Element
+    articles: list[Article] = field(default_factory=list)
+
+    def article(self, article_id: str) -> Article:
+        for article in self.articles:
+            if article.id == article_id:
+                return article
+        known = ", ".join(a.id for a in self.articles)
+        raise EditionError(f"no article '{article_id}' in the volume (articles: {known})")
+
+
+def safe_parser() -> etree.XMLParser:
+    """A parser that expands no entity, loads no DTD and touches no network."""
+    return etree.XMLParser(
+        resolve_entities=False,
+        load_dtd=False,
+        no_network=True,
+        dtd_validation=False,
+        huge_tree=False,
+        remove_comments=False,
+    )
+
+
+def read_xml(path: Path, *, limit: int = MAX_FILE_BYTES) -> etree._ElementTree:
+    """Parse one XML file, refusing what is unsafe or malformed with a located message."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise EditionError(f"cannot read file: {exc.strerror}", Location(path)) from exc
+    if size > limit:
+        raise EditionError(
+            f"file is {size // (1024 * 1024)} MB, over the {limit // (1024 * 1024)} MB limit for one "
+            "TEI file; split it into articles",
+            Location(path),
+        )
+    data = path.read_bytes()
+    _check_utf8(path, data)
+    try:
+        tree = etree.fromstring(data, safe_parser(), base_url=str(path)).getroottree()
+    except etree.XMLSyntaxError as exc:
+        line, column = exc.position if exc.position else (0, 0)
+        message = exc.msg.split(f" ({path}", 1)[0] if exc.msg else "malformed XML"
+        raise EditionError(f"malformed XML: {message}", Location(path, line, column)) from exc
+    if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
+        raise EditionError(
+            "DOCTYPE declarations are not allowed (they can define external or exploding entities); "
+            "remove the <!DOCTYPE …> line",
+            Location(path, 1, 1),
+        )
+    return tree
+
+
+def _check_utf8(path: Path, data: bytes) -> None:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise EditionError(
+            f"bytes that are not UTF-8 (0x{data[exc.start]:02x}); save the file as UTF-8",
+            Location(path, line, column),
+        ) from exc
+
+
+def require_tei(tree: etree._ElementTree, path: Path) -> None:
+    root = tree.getroot()
+    if etree.QName(root).namespace != TEI_NS:
+        raise EditionError(
+            f"root element <{root.tag}> is not in the TEI namespace; declare "
+            f'xmlns="{TEI_NS}"',
+            Location(path, root.sourceline or 0, 1),
+        )
+
+
+def resolve_includes(tree: etree._ElementTree, path: Path, project: Path, depth: int = 0) -> None:
+    """Replace each xi:include by the root of the file it names, which must lie inside ``project``."""
+    for include in tree.getroot().iter(f"{{{XI_NS}}}include"):
+        href = include.get("href")
+        where = Location(path, include.sourceline or 0, 1)
+        if not href:
+            raise EditionError("xi:include without @href", where)
+        if "://" in href and not href.startswith("file:"):
+            raise EditionError(f"xi:include of '{href}' reaches outside the project", where)
+        target = (path.parent / href.removeprefix("file:")).resolve()
+        if not target.is_relative_to(project.resolve()):
+            raise EditionError(f"xi:include of '{href}' reaches outside the project ({project})", where)
+        if depth >= MAX_INCLUDE_DEPTH:
+            raise EditionError("xi:include nested too deeply", where)
+        included = read_xml(target)
+        require_tei(included, target)
+        resolve_includes(included, target, project, depth + 1)
+        root = included.getroot()
+        root.set(f"{{{XML_NS}}}base", target.as_uri())
+        root.tail = include.tail
+        include.getparent().replace(include, root)
+
+
+def load_volume(path: Path, project: Path | None = None) -> Volume:
+    """Read the volume driver file and every article it includes."""
+    path = Path(path).resolve()
+    project = (project or path.parent.parent).resolve()
+    tree = read_xml(path)
+    require_tei(tree, path)
+    resolve_includes(tree, path, project)
+    root = tree.getroot()
+    articles = [
+        Article(id=tei.get(f"{{{XML_NS}}}id", ""), path=source_path(tei, path), root=tei)
+        for tei in root.iterfind("tei:TEI", NS)
+    ]
+    return Volume(path=path, root=root, articles=articles)
+
+
+def source_path(element: etree._Element, default: Path) -> Path:
+    """The file an element was read from (XInclude leaves xml:base on included roots)."""
+    base = element.base
+    if base and base.startswith("file:"):
+        from urllib.parse import unquote, urlparse
+
+        return Path(unquote(urlparse(base).path))
+    return Path(base) if base else default
+
+
+def load_article(path: Path) -> etree._Element:
+    """Read one article file on its own (for import checks and fidelity tests)."""
+    tree = read_xml(Path(path))
+    require_tei(tree, Path(path))
+    return tree.getroot()
