@@ -1,0 +1,144 @@
+"""The ``edition`` command: build, validate, import and export.
+
+Exit status: 0 success, 1 the input has problems, 2 the command line is wrong.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from . import __version__
+from .errors import EditionError, display_path
+from .project import find_project
+
+EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
+
+
+class Console:
+    """Progress on stderr when it is a terminal (or when asked), silenced by --quiet."""
+
+    def __init__(self, quiet: bool, verbose: bool) -> None:
+        self.quiet = quiet
+        self.verbose = verbose
+        self.live = not quiet and (verbose or sys.stderr.isatty())
+
+    def progress(self, stage: str) -> None:
+        if self.live:
+            print(f"edition: {stage}…", file=sys.stderr, flush=True)
+
+    def info(self, message: str) -> None:
+        if not self.quiet:
+            print(message, file=sys.stderr)
+
+
+def parser() -> argparse.ArgumentParser:
+    main = argparse.ArgumentParser(
+        prog="edition", description="Build, check and export a critical edition encoded in TEI P5.")
+    main.add_argument("--version", action="version", version=f"edition {__version__}")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+    common.add_argument("-v", "--verbose", action="store_true", help="show each stage and its timing")
+    commands = main.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    build = commands.add_parser("build", parents=[common], help="typeset the PDF and the HTML site",
+                                description="Build output/edition.pdf and output/html/ from the volume.")
+    build.add_argument("volume", nargs="?", type=Path, help="the volume file (default: tei/volume.xml)")
+    kind = build.add_mutually_exclusive_group()
+    kind.add_argument("--pdf", action="store_true", help="build only the PDF")
+    kind.add_argument("--html", action="store_true", help="build only the HTML site")
+    build.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: output/)")
+    build.add_argument("--only", metavar="ARTICLE", help="build one article (its id, e.g. a003)")
+    build.add_argument("--force", action="store_true", help="build even when validation finds errors")
+    build.set_defaults(run=run_build)
+
+    validate = commands.add_parser("validate", parents=[common], help="check TEI and edition rules",
+                                   description="Check the volume: TEI schema and the edition's rules.")
+    validate.add_argument("volume", nargs="?", type=Path, help="the volume file (default: tei/volume.xml)")
+    validate.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    validate.set_defaults(run=run_validate)
+
+    bib = commands.add_parser("bib", help="the unified bibliography",
+                              description="Work with the unified bibliography.")
+    bib_commands = bib.add_subparsers(dest="bib_command", required=True, metavar="COMMAND")
+    export = bib_commands.add_parser("export", parents=[common], help="export the bibliography",
+                                     description="Export bibliography/edition.bib for citation managers.")
+    from .export import FORMATS
+
+    export.add_argument("--format", choices=FORMATS, default="bibtex", help="output format")
+    export.add_argument("-o", "--output", type=Path, metavar="FILE", help="write here (default: stdout)")
+    export.add_argument("--bib", type=Path, help="the .bib file (default: bibliography/edition.bib)")
+    export.set_defaults(run=run_bib_export)
+    return main
+
+
+def run_build(args: argparse.Namespace, console: Console) -> int:
+    from .pipeline import BuildOptions, build
+    from .validate import report, validate
+
+    project = find_project(args.volume)
+    volume = args.volume or project.volume
+    findings = validate(volume, project.root)
+    errors = [f for f in findings if f.severity == "error"]
+    if errors and not args.force:
+        print(report(errors), file=sys.stderr)
+        print("edition: not building a volume with validation errors (use --force to build anyway)",
+              file=sys.stderr)
+        return EXIT_INPUT
+    options = BuildOptions(pdf=not args.html, html=not args.pdf, out=args.out, only=args.only)
+    result = build(project, options, volume=volume, progress=console.progress)
+    for path in (result.pdf, result.html):
+        if path:
+            console.info(f"wrote {display_path(path)}")
+    if console.verbose:
+        for stage, seconds in result.timings.stages.items():
+            console.info(f"  {stage:10} {seconds:7.2f} s")
+    return EXIT_OK
+
+
+def run_validate(args: argparse.Namespace, console: Console) -> int:
+    from .validate import report, validate
+
+    project = find_project(args.volume)
+    findings = validate(args.volume or project.volume, project.root)
+    text = report(findings, args.format)
+    if findings or args.format == "json":
+        print(text)
+    else:
+        console.info(text)
+    return EXIT_INPUT if any(f.severity == "error" for f in findings) else EXIT_OK
+
+
+def run_bib_export(args: argparse.Namespace, console: Console) -> int:
+    from .export import export
+    from .output import write_text
+
+    bib = args.bib or find_project().bibliography
+    text = export(bib, args.format)
+    if args.output:
+        write_text(args.output, text)
+        console.info(f"wrote {display_path(args.output)}")
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    console = Console(getattr(args, "quiet", False), getattr(args, "verbose", False))
+    logging.basicConfig(level=logging.ERROR if not console.verbose else logging.WARNING,
+                        format="edition: %(name)s: %(message)s")
+    try:
+        return args.run(args, console)
+    except EditionError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        print("edition: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,282 @@
+"""Stage 2: the document model and the processing model.
+
+The processing model is one table from TEI element (with an optional attribute condition) to a
+rendering behaviour: the template family and the macro that renders it, as TEI Publisher's ODD
+processing model does. The document model gathers what the templates need about the volume and each
+article (titles, authors, venue, note markers) so that templates never query TEI themselves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+from .load import NS, TEI_NS, XML_NS, Volume
+
+
+@dataclass(frozen=True)
+class Behaviour:
+    """How one kind of TEI element renders: a macro in a template family."""
+
+    family: str  # template file styles/templates/tei/<family>.html.j2
+    macro: str
+    block: bool = False
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A row of the processing model: element name, optional attribute condition, behaviour."""
+
+    element: str
+    behaviour: Behaviour
+    attribute: str | None = None
+    value: str | None = None
+
+    def matches(self, element: etree._Element) -> bool:
+        if etree.QName(element).localname != self.element:
+            return False
+        if self.attribute is None:
+            return True
+        return element.get(self.attribute) == self.value
+
+
+def B(family: str, macro: str, block: bool = False) -> Behaviour:  # noqa: N802 - reads as a table
+    return Behaviour(family, macro, block)
+
+
+# The processing model. Rows with a condition come before the plain row for the same element.
+PROCESSING_MODEL: tuple[Rule, ...] = (
+    Rule("div", B("structure", "abstract", True), "type", "abstract"),
+    Rule("div", B("structure", "keywords", True), "type", "keywords"),
+    Rule("div", B("structure", "section", True)),
+    Rule("head", B("structure", "heading", True)),
+    Rule("p", B("structure", "paragraph", True)),
+    Rule("quote", B("structure", "quotation", True)),
+    Rule("list", B("structure", "list", True)),
+    Rule("item", B("structure", "item", True)),
+    Rule("label", B("structure", "label")),
+    Rule("note", B("notes", "editorial_note"), "type", "editorial"),
+    Rule("note", B("notes", "footnote"), "place", "foot"),
+    Rule("note", B("notes", "footnote")),
+    Rule("choice", B("critical", "choice")),
+    Rule("supplied", B("critical", "supplied")),
+    Rule("sic", B("critical", "plain")),
+    Rule("corr", B("critical", "plain")),
+    Rule("orig", B("critical", "plain")),
+    Rule("reg", B("critical", "plain")),
+    Rule("abbr", B("critical", "plain")),
+    Rule("expan", B("critical", "plain")),
+    Rule("pb", B("milestones", "page_break")),
+    Rule("fw", B("milestones", "omit")),
+    Rule("lb", B("milestones", "line_break")),
+    Rule("hi", B("inline", "highlight")),
+    Rule("title", B("inline", "title")),
+    Rule("foreign", B("inline", "foreign")),
+    Rule("q", B("inline", "inline_quote")),
+    Rule("ref", B("inline", "link")),
+    Rule("persName", B("inline", "name")),
+    Rule("placeName", B("inline", "name")),
+    Rule("orgName", B("inline", "name")),
+    Rule("bibl", B("inline", "citation")),
+    Rule("ptr", B("inline", "pointer")),
+    Rule("citedRange", B("inline", "span")),
+    Rule("date", B("inline", "span")),
+    Rule("num", B("inline", "span")),
+)
+FALLBACK = B("inline", "span")
+
+
+def behaviour_of(element: etree._Element) -> Behaviour:
+    """The behaviour of the first matching row; unknown elements render as a plain span."""
+    for rule in PROCESSING_MODEL:
+        if rule.matches(element):
+            return rule.behaviour
+    return FALLBACK
+
+
+def xml_id(element: etree._Element) -> str | None:
+    return element.get(f"{{{XML_NS}}}id")
+
+
+def xml_lang(element: etree._Element) -> str | None:
+    return element.get(f"{{{XML_NS}}}lang")
+
+
+def inherited_lang(element: etree._Element) -> str:
+    for ancestor in (element, *element.iterancestors()):
+        lang = xml_lang(ancestor)
+        if lang:
+            return lang
+    return "tr"
+
+
+def plain_text(element: etree._Element | None) -> str:
+    """Readable text of an element: regularised readings, no notes, spaces normalised."""
+    if element is None:
+        return ""
+    parts: list[str] = []
+
+    def walk(node: etree._Element) -> None:
+        name = etree.QName(node).localname if isinstance(node.tag, str) else ""
+        if name in {"note", "sic", "orig", "abbr", "fw"}:
+            parts.append(node.tail or "")
+            return
+        parts.append(node.text or "")
+        for child in node:
+            walk(child)
+        parts.append(node.tail or "")
+
+    parts.append(element.text or "")
+    for child in element:
+        walk(child)
+    return " ".join("".join(parts).split())
+
+
+@dataclass
+class Author:
+    name: str
+    inferred: bool = False
+    cert: str | None = None
+
+
+@dataclass
+class ArticleModel:
+    """What the templates need to know about one article."""
+
+    id: str
+    path: Path
+    lang: str
+    title: str
+    title_supplied: bool
+    titles_other: list[tuple[str, str]]  # (lang, title) of printed titles in other languages
+    authors: list[Author]
+    venue: str
+    witness: str
+    text: etree._Element
+    note_markers: dict[str, str] = field(default_factory=dict)  # node_key(note) -> marker
+
+    @property
+    def front(self) -> etree._Element | None:
+        return self.text.find("tei:front", NS)
+
+    @property
+    def body(self) -> etree._Element | None:
+        return self.text.find("tei:body", NS)
+
+    @property
+    def back(self) -> etree._Element | None:
+        return self.text.find("tei:back", NS)
+
+    @property
+    def author_line(self) -> str:
+        return ", ".join(author.name for author in self.authors)
+
+    def sections(self) -> list[tuple[int, str, str]]:
+        """(depth, id, heading) of every body section with a heading, for TOC and bookmarks."""
+        found = []
+        body = self.body
+        if body is None:
+            return found
+        for div in body.iter(f"{{{TEI_NS}}}div"):
+            head = div.find("tei:head", NS)
+            if head is not None and xml_id(div):
+                depth = sum(1 for a in div.iterancestors(f"{{{TEI_NS}}}div"))
+                found.append((depth + 1, xml_id(div), plain_text(head)))
+        return found
+
+
+@dataclass
+class VolumeModel:
+    """The volume: its own titles and the articles in reading order."""
+
+    title: str
+    subtitle: str
+    title_en: str
+    subtitle_en: str
+    publisher: str
+    year: str
+    licence: str
+    articles: list[ArticleModel]
+    tei: Volume
+
+
+def build_model(volume: Volume) -> VolumeModel:
+    header = volume.root.find("tei:teiHeader", NS)
+    stmt = header.find("tei:fileDesc/tei:titleStmt", NS)
+
+    def title(kind: str, lang: str | None) -> str:
+        for node in stmt.iterfind("tei:title", NS):
+            if node.get("type") == kind and xml_lang(node) == lang:
+                return plain_text(node)
+        return ""
+
+    publication = header.find("tei:fileDesc/tei:publicationStmt", NS)
+    return VolumeModel(
+        title=title("main", None),
+        subtitle=title("sub", None),
+        title_en=title("main", "en"),
+        subtitle_en=title("sub", "en"),
+        publisher=plain_text(publication.find("tei:publisher", NS)),
+        year=plain_text(publication.find("tei:date", NS)),
+        licence=plain_text(publication.find("tei:availability/tei:licence", NS)),
+        articles=[article_model(article.root, article.path) for article in volume.articles],
+        tei=volume,
+    )
+
+
+def article_model(tei: etree._Element, path: Path) -> ArticleModel:
+    stmt = tei.find("tei:teiHeader/tei:fileDesc/tei:titleStmt", NS)
+    titles = stmt.findall("tei:title", NS)
+    lang = xml_lang(tei) or "tr"
+    own = [t for t in titles if (xml_lang(t) or lang) == lang] or titles
+    main = own[0] if own else None
+    others = [(xml_lang(t) or lang, plain_text(t)) for t in titles if t is not main]
+    source = tei.find("tei:teiHeader/tei:fileDesc/tei:sourceDesc", NS)
+    model = ArticleModel(
+        id=xml_id(tei) or path.stem,
+        path=path,
+        lang=lang,
+        title=plain_text(main),
+        title_supplied=main is not None and main.get("type") == "supplied",
+        titles_other=others,
+        authors=[
+            Author(plain_text(a), inferred=a.get("resp") is not None or a.get("cert") is not None,
+                   cert=a.get("cert"))
+            for a in stmt.findall("tei:author", NS)
+        ],
+        venue=plain_text(source.find("tei:bibl[@type='original']", NS)) if source is not None else "",
+        witness=plain_text(source.find("tei:bibl[@type='witness']", NS)) if source is not None else "",
+        text=tei.find("tei:text", NS),
+    )
+    model.note_markers = note_markers(model.text)
+    return model
+
+
+def node_key(element: etree._Element) -> str:
+    """A stable key for an element (lxml proxies are not): its xml:id, else its path."""
+    return xml_id(element) or element.getroottree().getpath(element)
+
+
+def note_markers(text: etree._Element) -> dict[str, str]:
+    """Markers of the notes: the source's own numbers, and a letter series for editorial notes."""
+    markers: dict[str, str] = {}
+    editorial = 0
+    for note in text.iter(f"{{{TEI_NS}}}note"):
+        if note.get("type") == "editorial":
+            markers[node_key(note)] = alphabetic(editorial)
+            editorial += 1
+        else:
+            markers[node_key(note)] = note.get("n", "")
+    return markers
+
+
+def alphabetic(index: int) -> str:
+    """0 → a, 25 → z, 26 → aa: the editorial note series."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("a") + rest) + letters
+    return letters

@@ -1,0 +1,179 @@
+"""Stage 3: render the document model to HTML through Jinja templates.
+
+Each TEI element is rendered by the macro its processing-model row names, in the template of its
+family (``styles/templates/tei/<family>.html.j2``). Autoescape is on: TEI text reaches HTML only through
+``escape``. The same macros serve the printed book (``mode="print"``) and the reading site
+(``mode="screen"``); where the two differ (notes) the macro branches on the mode.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from lxml import etree
+from markupsafe import Markup, escape
+
+from .load import TEI_NS
+from .model import (
+    ArticleModel,
+    VolumeModel,
+    behaviour_of,
+    inherited_lang,
+    node_key,
+    plain_text,
+    xml_id,
+    xml_lang,
+)
+
+
+INLINE_CONTAINERS = {"p", "note", "head", "label", "q", "title"}
+CHOICE_PAIRS = (  # (witness reading, edited reading, kind, label for the reader)
+    ("sic", "corr", "correction", "Kaynakta"),
+    ("orig", "reg", "regularisation", "Kaynakta"),
+    ("abbr", "expan", "expansion", "Kısaltma"),
+)
+
+
+@dataclass
+class ChoicePair:
+    """The two readings of a ``choice``: what the witness prints and what the editors read."""
+
+    kind: str
+    label: str
+    original: etree._Element
+    edited: etree._Element
+
+    @property
+    def original_text(self) -> str:
+        return plain_text(self.original)
+
+
+@dataclass
+class ElementView:
+    """An element as templates see it: name, attributes, id, language and its place in the tree."""
+
+    name: str
+    attributes: dict[str, str]
+    id: str | None
+    lang: str | None
+    element: etree._Element
+
+    def get(self, name: str, default: str = "") -> str:
+        return self.attributes.get(name, default)
+
+    @property
+    def key(self) -> str:
+        return node_key(self.element)
+
+    @property
+    def depth(self) -> int:
+        """How many ``div`` contain this element (a section head's level)."""
+        return sum(1 for _ in self.element.iterancestors(f"{{{TEI_NS}}}div"))
+
+    @property
+    def inline_context(self) -> bool:
+        """True inside a paragraph or note, where HTML allows no block element."""
+        return any(etree.QName(a).localname in INLINE_CONTAINERS for a in self.element.iterancestors())
+
+    @property
+    def choice_pair(self) -> ChoicePair | None:
+        children = {etree.QName(c).localname: c for c in self.element if isinstance(c.tag, str)}
+        for original, edited, kind, label in CHOICE_PAIRS:
+            if original in children and edited in children:
+                return ChoicePair(kind, label, children[original], children[edited])
+        return None
+
+
+@dataclass
+class RenderContext:
+    """State of one article's rendering: mode, article, and the notes met so far (for screen)."""
+
+    mode: str
+    article: ArticleModel
+    notes: list[dict[str, Any]] = field(default_factory=list)
+
+
+class Renderer:
+    """Turns TEI trees into HTML fragments and pages."""
+
+    def __init__(self, templates: Path) -> None:
+        self.env = Environment(
+            loader=FileSystemLoader(str(templates)),
+            autoescape=select_autoescape(default=True, default_for_string=True),
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            extensions=["jinja2.ext.do"],
+        )
+        self.env.globals["render"] = self.render_children
+        self._families: dict[str, Any] = {}
+
+    def family(self, name: str) -> Any:
+        if name not in self._families:
+            self._families[name] = self.env.get_template(f"tei/{name}.html.j2").module
+        return self._families[name]
+
+    def render(self, element: etree._Element | None, ctx: RenderContext) -> Markup:
+        """Render an element and its content through its behaviour's macro."""
+        if element is None or not isinstance(element.tag, str):
+            return Markup("")
+        behaviour = behaviour_of(element)
+        macro = getattr(self.family(behaviour.family), behaviour.macro)
+        return Markup(macro(self.view(element), ctx, self.render_children))
+
+    def render_children(self, element: etree._Element, ctx: RenderContext) -> Markup:
+        parts = [escape(element.text or "")]
+        for child in element:
+            parts.append(self.render(child, ctx))
+            parts.append(escape(child.tail or ""))
+        return Markup("").join(parts)
+
+    @staticmethod
+    def view(element: etree._Element) -> ElementView:
+        lang = xml_lang(element)
+        parent = element.getparent()
+        if lang and parent is not None and inherited_lang(parent) == lang:
+            lang = None  # only where the language changes
+        attributes = {etree.QName(k).localname: v for k, v in element.attrib.items()}
+        return ElementView(etree.QName(element).localname, attributes, xml_id(element), lang, element)
+
+    def page(self, template: str, **values: Any) -> str:
+        return self.env.get_template(template).render(**values)
+
+
+def render_book(volume: VolumeModel, renderer: Renderer, css: list[str]) -> str:
+    """The whole volume as one HTML document for the typesetter."""
+    articles = [(article, render_article(article, renderer, "print")) for article in volume.articles]
+    return renderer.page("book.html.j2", volume=volume, articles=articles, css=css)
+
+
+@dataclass
+class RenderedArticle:
+    front: Markup
+    body: Markup
+    back: Markup
+    notes: list[dict[str, Any]]
+
+
+def render_article(article: ArticleModel, renderer: Renderer, mode: str) -> RenderedArticle:
+    ctx = RenderContext(mode=mode, article=article)
+    front = renderer.render_children(article.front, ctx) if article.front is not None else Markup("")
+    body = renderer.render_children(article.body, ctx) if article.body is not None else Markup("")
+    back = renderer.render_children(article.back, ctx) if article.back is not None else Markup("")
+    return RenderedArticle(front, body, back, ctx.notes)
+
+
+def render_site(volume: VolumeModel, renderer: Renderer, only: str | None = None) -> dict[str, str]:
+    """The reading site: file name → HTML text."""
+    pages = {"index.html": renderer.page("site/index.html.j2", volume=volume)}
+    for article in volume.articles:
+        if only and article.id != only:
+            continue
+        rendered = render_article(article, renderer, "screen")
+        pages[f"{article.id}.html"] = renderer.page(
+            "site/article.html.j2", volume=volume, article=article, rendered=rendered
+        )
+    return pages
