@@ -79,6 +79,8 @@ def dehyphenate(witness: str, edition_text: str) -> str:
 
     def join(match: re.Match[str]) -> str:
         first, second = match.group(1), match.group(2)
+        if first + second in edition_text and f"{first}-{second}" not in edition_text:
+            return first + second
         if f"{first}-{second}" in edition_text or not second[0].islower():
             return f"{first}-{second}"
         return first + second

@@ -28,7 +28,6 @@ from .model import (
     xml_lang,
 )
 
-
 INLINE_CONTAINERS = {"p", "note", "head", "label", "q", "title"}
 CHOICE_PAIRS = (  # (witness reading, edited reading, kind, label for the reader)
     ("sic", "corr", "correction", "Kaynakta"),

@@ -28,7 +28,7 @@ class ProjectFetcher(URLFetcher):
         self.root = Path(root).resolve()
         self.refused: list[str] = []
 
-    def fetch(self, url: str, headers: dict | None = None):  # noqa: ANN201 - WeasyPrint's type
+    def fetch(self, url: str, headers: dict | None = None):
         if url.startswith("file:"):
             path = Path(unquote(urlparse(url).path)).resolve()
             if not path.is_relative_to(self.root):
@@ -40,7 +40,7 @@ class ProjectFetcher(URLFetcher):
         return super().fetch(url, headers)
 
 
-def layout(html: str, project: Project):  # noqa: ANN201 - weasyprint.Document
+def layout(html: str, project: Project):
     """Lay the book out into pages (the expensive step)."""
     register_turkish(project.hyphenation)
     fetcher = ProjectFetcher(project.root)

@@ -72,7 +72,7 @@ def check_footnote_glue(volume: Volume) -> Iterator[Finding]:
         if text is None:
             continue
         for element in text.iter():
-            if not isinstance(element.tag, str) or etree.QName(element).localname in {"fw", "ref", "bibl"}:
+            if not isinstance(element.tag, str) or _outside_running_text(element):
                 continue
             for chunk in (element.text, element.tail):
                 match = GLUE.search(chunk or "") if chunk else None
@@ -82,10 +82,18 @@ def check_footnote_glue(volume: Volume) -> Iterator[Finding]:
                                   "move the note to a <note n=\"…\"> at this point", "warning")
 
 
+def _outside_running_text(element: etree._Element) -> bool:
+    """Notes, witness readings and running heads may hold numbers after words (dates, citations)."""
+    skip = {"fw", "ref", "bibl", "note", "sic", "orig", "abbr"}
+    return any(etree.QName(e).localname in skip for e in (element, *element.iterancestors()))
+
+
 def check_lang(volume: Volume) -> Iterator[Finding]:
     for article in volume.articles:
         text = article.root.find(f"{{{TEI_NS}}}text")
-        if text is not None and not text.get(f"{{{XML_NS}}}lang") and not article.root.get(f"{{{XML_NS}}}lang"):
+        if text is None:
+            continue
+        if not (text.get(f"{{{XML_NS}}}lang") or article.root.get(f"{{{XML_NS}}}lang")):
             yield finding(text, volume, "lang-text", "the text has no xml:lang; add xml:lang=\"tr\"")
 
 
@@ -116,6 +124,10 @@ def validate(volume_path: Path, project_root: Path) -> list[Finding]:
     return sorted(f for rule in RULES for f in rule.check(volume))
 
 
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
 def report(findings: Iterable[Finding], fmt: str = "text") -> str:
     findings = list(findings)
     if fmt == "json":
@@ -123,5 +135,5 @@ def report(findings: Iterable[Finding], fmt: str = "text") -> str:
     errors = sum(1 for f in findings if f.severity == "error")
     warnings = len(findings) - errors
     lines = [str(f) for f in findings]
-    lines.append(f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}")
+    lines.append(f"{plural(errors, 'error')}, {plural(warnings, 'warning')}")
     return "\n".join(lines)

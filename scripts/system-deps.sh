@@ -1,0 +1,21 @@
+#!/bin/sh
+# Install the system libraries WeasyPrint loads (Pango, HarfBuzz subsetting) and poppler-utils (pdffonts,
+# pdftotext, used by the tests). As root this uses apt-get; otherwise it names what is missing.
+set -eu
+PACKAGES="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils"
+missing=""
+for package in $PACKAGES; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing="$missing $package"
+done
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "installing system packages:$missing"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  # shellcheck disable=SC2086
+  apt-get install -y -qq --no-install-recommends $missing
+else
+  echo "edition needs these system packages:$missing" >&2
+  echo "install them as root, e.g.: sudo apt-get install$missing" >&2
+  exit 1
+fi

@@ -1,0 +1,119 @@
+"""Building the bundled volume gives a PDF and an HTML site a reader can use."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from itertools import pairwise
+from pathlib import Path
+
+from lxml import html as lxml_html
+from pypdf import PdfReader
+
+from edition.fidelity import authorial_text
+from edition.load import NS, load_article
+
+from .conftest import ARTICLES, ROOT
+
+
+def article_words(article_id: str) -> set[str]:
+    text = load_article(ROOT / "tei" / f"{article_id}.xml").find("tei:text", NS)
+    return set(re.findall(r"[^\W\d_]+", authorial_text(text)))
+
+
+def test_pdf_holds_the_words_of_every_article(pdf_text: str) -> None:
+    flat = " ".join(re.sub(r"[-‐]\n", "", pdf_text).split())
+    for article_id in ARTICLES:
+        text = load_article(ROOT / "tei" / f"{article_id}.xml").find("tei:text/tei:body", NS)
+        first_paragraph = " ".join(text.find(".//tei:p", NS).itertext()).split()
+        assert " ".join(first_paragraph[:6]) in flat, article_id
+
+
+def test_pdf_hyphenates_turkish_at_line_ends(pdf_text: str) -> None:
+    words = set().union(*(article_words(a) for a in ARTICLES))
+    lines = pdf_text.splitlines()
+    breaks = []
+    for line, following in pairwise(lines):
+        start = re.search(r"([^\W\d_]+)[-‐]$", line)
+        rest = re.match(r"([^\W\d_]+)", following)
+        if start and rest and rest.group(1)[0].islower():
+            breaks.append((start.group(1), rest.group(1)))
+    joined = [a + b for a, b in breaks if a + b in words]
+    # Dozens of Turkish words broken by the hyphenator, each a word of the edition once rejoined.
+    assert len(joined) >= 20, breaks[:20]
+    assert not [a + b for a, b in breaks if "’" in b[:1]], "break before an apostrophe"
+
+
+def test_every_font_is_embedded_and_subset(built: Path) -> None:
+    listing = subprocess.run(["pdffonts", str(built / "edition.pdf")], check=True,
+                             capture_output=True, text=True).stdout.splitlines()[2:]
+    assert listing, "no fonts listed"
+    for row in listing:
+        columns = row.split()
+        name, emb, sub = columns[0], columns[-5], columns[-4]
+        assert (emb, sub) == ("yes", "yes"), row
+        assert "Libertine" in name or "Biolinum" in name, row
+
+
+def test_pdf_is_tagged_with_title_and_language(built: Path) -> None:
+    info = subprocess.run(["pdfinfo", str(built / "edition.pdf")], check=True,
+                          capture_output=True, text=True).stdout
+    assert re.search(r"^Tagged:\s+yes", info, re.M)
+    assert re.search(r"^Title:\s+Millî Mücadele", info, re.M)
+    catalog = PdfReader(built / "edition.pdf").trailer["/Root"]
+    assert catalog["/Lang"] == "tr"
+    assert catalog["/MarkInfo"]["/Marked"]
+
+
+def test_pdf_has_bookmarks_for_articles_and_sections(built: Path) -> None:
+    outline = PdfReader(built / "edition.pdf").outline
+    titles = [item.title for item in outline if not isinstance(item, list)]
+    assert "İçindekiler" in titles
+    assert any(t.startswith("[Mustafa Kemal Paşa – Albay Budienni") for t in titles)
+    assert any(isinstance(item, list) for item in outline), "sections nest under their article"
+
+
+def test_html_site_has_a_page_per_article(built: Path) -> None:
+    site = built / "html"
+    assert (site / "index.html").is_file()
+    for article_id in ARTICLES:
+        page = lxml_html.parse(str(site / f"{article_id}.html")).getroot()
+        assert page.get("lang") == "tr"
+        assert page.find(".//article").get("id") == article_id
+        assert page.xpath("string(//div[@class='body'])").strip()
+    # English passages keep their language for hyphenation and screen readers.
+    english = lxml_html.parse(str(site / "a004.html")).getroot().xpath("//*[@lang='en']")
+    assert english
+
+
+def test_html_footnotes_link_both_ways(built: Path) -> None:
+    page = lxml_html.parse(str(built / "html" / "a000.html")).getroot()
+    calls = page.xpath("//a[contains(@class,'note-call')]")
+    assert len(calls) == 39  # 38 numbered notes and the asterisk note
+    for call in calls:
+        target = call.get("href")[1:]
+        note = page.get_element_by_id(target)
+        assert note.xpath(".//a[@class='note-back']")[0].get("href") == f"#{call.get('id')}"
+
+
+def test_html_escapes_text(project, tmp_path: Path) -> None:
+    from edition.load import load_volume
+    from edition.model import build_model
+    from edition.render_html import Renderer, render_site
+
+    volume = tmp_path / "tei" / "volume.xml"
+    volume.parent.mkdir()
+    volume.write_text(
+        '<teiCorpus xmlns="http://www.tei-c.org/ns/1.0" xmlns:xi="http://www.w3.org/2001/XInclude">'
+        "<teiHeader><fileDesc><titleStmt><title type='main'>T &lt;script&gt;</title></titleStmt>"
+        "<publicationStmt><publisher>p</publisher></publicationStmt><sourceDesc><p/></sourceDesc>"
+        "</fileDesc></teiHeader><xi:include href='a.xml'/></teiCorpus>", encoding="utf-8")
+    (tmp_path / "tei" / "a.xml").write_text(
+        '<TEI xmlns="http://www.tei-c.org/ns/1.0" xml:id="a"><teiHeader><fileDesc><titleStmt>'
+        "<title>x</title></titleStmt><publicationStmt><p/></publicationStmt><sourceDesc><p/></sourceDesc>"
+        "</fileDesc></teiHeader><text xml:lang='tr'><body><p>&lt;img src=x onerror=alert(1)&gt; a&amp;b</p>"
+        "</body></text></TEI>", encoding="utf-8")
+    model = build_model(load_volume(volume, tmp_path))
+    pages = render_site(model, Renderer(project.templates))
+    assert "<img" not in pages["a.html"] and "&lt;img src=x" in pages["a.html"]
+    assert "<script>" not in pages["index.html"]
