@@ -50,6 +50,7 @@ def B(family: str, macro: str, block: bool = False) -> Behaviour:  # noqa: N802 
 PROCESSING_MODEL: tuple[Rule, ...] = (
     Rule("div", B("structure", "abstract", True), "type", "abstract"),
     Rule("div", B("structure", "keywords", True), "type", "keywords"),
+    Rule("div", B("structure", "title_block", True), "type", "title"),
     Rule("div", B("structure", "section", True)),
     Rule("head", B("structure", "heading", True)),
     Rule("p", B("structure", "paragraph", True)),
@@ -94,6 +95,22 @@ def behaviour_of(element: etree._Element) -> Behaviour:
         if rule.matches(element):
             return rule.behaviour
     return FALLBACK
+
+
+def is_supplied_title(div: etree._Element) -> bool:
+    """A title block whose words are all the editors' (``supplied``): the article head shows it."""
+    head = div.find("tei:head", NS)
+    if head is None:
+        return False
+    own = (head.text or "") + "".join(child.tail or "" for child in head)
+    names = {etree.QName(child).localname for child in head if isinstance(child.tag, str)}
+    return not own.strip() and names <= {"supplied", "note"} and "supplied" in names
+
+
+def title_notes(text: etree._Element) -> list[etree._Element]:
+    """Notes attached to a supplied title (000's asterisk note): they are called from the article head."""
+    return [note for div in text.iterfind("tei:front/tei:div[@type='title']", NS) if is_supplied_title(div)
+            for note in div.iter(f"{{{TEI_NS}}}note")]
 
 
 def xml_id(element: etree._Element) -> str | None:

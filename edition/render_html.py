@@ -22,8 +22,10 @@ from .model import (
     VolumeModel,
     behaviour_of,
     inherited_lang,
+    is_supplied_title,
     node_key,
     plain_text,
+    title_notes,
     xml_id,
     xml_lang,
 )
@@ -76,6 +78,10 @@ class ElementView:
     def inline_context(self) -> bool:
         """True inside a paragraph or note, where HTML allows no block element."""
         return any(etree.QName(a).localname in INLINE_CONTAINERS for a in self.element.iterancestors())
+
+    @property
+    def supplied_title(self) -> bool:
+        return is_supplied_title(self.element)
 
     @property
     def choice_pair(self) -> ChoicePair | None:
@@ -151,6 +157,7 @@ def render_book(volume: VolumeModel, renderer: Renderer, css: list[str]) -> str:
 
 @dataclass
 class RenderedArticle:
+    title_notes: Markup
     front: Markup
     body: Markup
     back: Markup
@@ -159,10 +166,11 @@ class RenderedArticle:
 
 def render_article(article: ArticleModel, renderer: Renderer, mode: str) -> RenderedArticle:
     ctx = RenderContext(mode=mode, article=article)
+    notes = Markup("").join(renderer.render(note, ctx) for note in title_notes(article.text))
     front = renderer.render_children(article.front, ctx) if article.front is not None else Markup("")
     body = renderer.render_children(article.body, ctx) if article.body is not None else Markup("")
     back = renderer.render_children(article.back, ctx) if article.back is not None else Markup("")
-    return RenderedArticle(front, body, back, ctx.notes)
+    return RenderedArticle(notes, front, body, back, ctx.notes)
 
 
 def render_site(volume: VolumeModel, renderer: Renderer, only: str | None = None) -> dict[str, str]:
