@@ -60,6 +60,15 @@ def parser() -> argparse.ArgumentParser:
     validate.add_argument("--format", choices=("text", "json"), default="text", help="output format")
     validate.set_defaults(run=run_validate)
 
+    draft = commands.add_parser("import", parents=[common], help="draft TEI from PDF-extracted text",
+                                description="Make a draft TEI file from a PDF-extracted plain text: "
+                                "dehyphenation, footnotes moved to their calls, paragraphs rejoined, "
+                                "headings and abstracts detected. Prints what it recovered and what it "
+                                "could not decide.")
+    draft.add_argument("source", type=Path, help="the plain-text witness (UTF-8)")
+    draft.add_argument("-o", "--output", type=Path, metavar="FILE", help="write here (default: stdout)")
+    draft.set_defaults(run=run_import)
+
     bib = commands.add_parser("bib", help="the unified bibliography",
                               description="Work with the unified bibliography.")
     bib_commands = bib.add_subparsers(dest="bib_command", required=True, metavar="COMMAND")
@@ -109,6 +118,25 @@ def run_validate(args: argparse.Namespace, console: Console) -> int:
     else:
         console.info(text)
     return EXIT_INPUT if any(f.severity == "error" for f in findings) else EXIT_OK
+
+
+def run_import(args: argparse.Namespace, console: Console) -> int:
+    from .importer import import_text
+    from .output import write_text
+
+    if not args.source.is_file():
+        raise EditionError(f"source text not found: {args.source}")
+    try:
+        tei, report = import_text(args.source)
+    except UnicodeDecodeError as exc:
+        raise EditionError(f"{display_path(args.source)}: not UTF-8 text ({exc.reason})") from exc
+    if args.output:
+        write_text(args.output, tei)
+        console.info(f"wrote {display_path(args.output)}")
+    else:
+        sys.stdout.write(tei)
+    console.info(report.summary())
+    return EXIT_OK
 
 
 def run_bib_export(args: argparse.Namespace, console: Console) -> int:
