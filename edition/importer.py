@@ -20,7 +20,11 @@ SENTENCE_END = re.compile(r"[.!?:…”\")]\s*$")
 FOOTNOTE_LINE = re.compile(r"^\s*(\d{1,3}|\*)\s+(\S.*)$")
 # A call: digits glued to a word or its punctuation, or set one space after closing punctuation. Only the
 # next number in sequence counts, which keeps dates and quantities out.
-CALL = re.compile(r"([^\W\d_](?:[’”“\"')\].,;:…!?]{0,4}|[’”“\"')\].,;:…!? ]{0,5}[’”“\"')\].,;:…!?])|[.”“\"’)…!?]{1,3} [“\"]?)(\d{1,3})(?=[\s,.;:)]|$)")
+_CLOSING = "’”“\"')\\].,;:…!?"
+CALL = re.compile(
+    rf"([^\W\d_](?:[{_CLOSING}]{{0,4}}|[{_CLOSING} ]{{0,5}}[{_CLOSING}])|[.”“\"’)…!?]{{1,3}} [“\"]?)"
+    r"(\d{1,3})(?=[\s,.;:)]|$)"
+)
 NUMBERED_HEAD = re.compile(r"^(\d+(?:\.\d+)*)\.?\s+\S")
 ABSTRACT_HEAD = re.compile(r"^(ÖZET|ÖZ|Öz|Özet|ABSTRACT|Abstract)\s*:?\s*$")
 KEYWORDS = re.compile(r"^(Anahtar [Kk]elimeler|Keywords|Key [Ww]ords)\s*:")
@@ -57,7 +61,8 @@ class ImportReport:
             f"footnotes placed at their calls: {self.footnotes_placed}",
         ]
         if self.footnotes_unplaced:
-            lines.append("footnotes left where they stood (no call found): " + ", ".join(self.footnotes_unplaced))
+            lines.append("footnotes left where they stood (no call found): "
+                         + ", ".join(self.footnotes_unplaced))
         if self.calls_without_note:
             lines.append("calls with no footnote text: " + ", ".join(self.calls_without_note))
         lines += [f"undecided: {item}" for item in self.undecided]
@@ -270,7 +275,8 @@ TEMPLATE = """<?xml version="1.0" encoding="UTF-8"?>
       <publicationStmt><p>edition import ile üretilmiş taslak; başlık, yazar ve yayın bilgisi editörce
         doldurulmalıdır.</p></publicationStmt>
       <sourceDesc>
-        <bibl type="witness">PDF'ten çıkarılmış düz metin: <ref target="sources/{source}">{source}</ref></bibl>
+        <bibl type="witness">PDF'ten çıkarılmış düz metin:
+          <ref target="sources/{source}">{source}</ref></bibl>
       </sourceDesc>
     </fileDesc>
   </teiHeader>

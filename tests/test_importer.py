@@ -37,7 +37,7 @@ def test_footnotes_move_to_their_calls() -> None:
 
 
 def test_abstracts_and_headings_are_found() -> None:
-    tei, report = import_text(ROOT / "tei" / "sources" / "001_b0f37a7206e51bc1.txt")
+    tei, _ = import_text(ROOT / "tei" / "sources" / "001_b0f37a7206e51bc1.txt")
     root = etree.fromstring(tei.encode())
     abstracts = root.findall("tei:text/tei:front/tei:div[@type='abstract']", NS)
     assert [a.get("{http://www.w3.org/XML/1998/namespace}lang") for a in abstracts] == [None, "en"]
