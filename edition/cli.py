@@ -113,10 +113,8 @@ def run_validate(args: argparse.Namespace, console: Console) -> int:
     project = find_project(args.volume)
     findings = validate(args.volume or project.volume, project.root)
     text = report(findings, args.format)
-    if findings or args.format == "json":
+    if findings or not console.quiet:
         print(text)
-    else:
-        console.info(text)
     return EXIT_INPUT if any(f.severity == "error" for f in findings) else EXIT_OK
 
 

@@ -21,10 +21,11 @@ class Location:
 class EditionError(Exception):
     """A problem with the input; reported as one line, exit status 1."""
 
-    def __init__(self, message: str, location: Location | None = None) -> None:
+    def __init__(self, message: str, location: Location | None = None, rule: str = "xml-load") -> None:
         super().__init__(message)
         self.message = message
         self.location = location
+        self.rule = rule
 
     def __str__(self) -> str:
         if self.location is None:

@@ -7,6 +7,7 @@ here, by hand, so that an include can only reach files inside the project.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -57,6 +58,7 @@ def safe_parser() -> etree.XMLParser:
         dtd_validation=False,
         huge_tree=False,
         remove_comments=False,
+        collect_ids=False,  # duplicate xml:ids are the validator's to report, with both places
     )
 
 
@@ -72,22 +74,44 @@ def read_xml(path: Path, *, limit: int = MAX_FILE_BYTES) -> etree._ElementTree:
             f"file is {size // (1024 * 1024)} MB, over the {limit // (1024 * 1024)} MB limit for one "
             "TEI file; split it into articles",
             Location(path),
+            "xml-size",
         )
     data = path.read_bytes()
     _check_utf8(path, data)
+    _refuse_doctype(path, data)
     try:
         tree = etree.fromstring(data, safe_parser(), base_url=str(path)).getroottree()
     except etree.XMLSyntaxError as exc:
         line, column = exc.position if exc.position else (0, 0)
         message = exc.msg.split(f" ({path}", 1)[0] if exc.msg else "malformed XML"
-        raise EditionError(f"malformed XML: {message}", Location(path, line, column)) from exc
+        raise EditionError(f"malformed XML: {message}; fix the markup there",
+                           Location(path, line, column), "xml-malformed") from exc
     if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
         raise EditionError(
             "DOCTYPE declarations are not allowed (they can define external or exploding entities); "
             "remove the <!DOCTYPE …> line",
             Location(path, 1, 1),
+            "xml-doctype",
         )
     return tree
+
+
+PROLOG_END = re.compile(rb"<[A-Za-z_]")
+
+
+def _refuse_doctype(path: Path, data: bytes) -> None:
+    """Refuse a DOCTYPE before parsing: entity bombs and external entities live there."""
+    end = PROLOG_END.search(data)
+    prolog = data[: end.start() if end else len(data)]
+    position = prolog.find(b"<!DOCTYPE")
+    if position != -1:
+        line = prolog.count(b"\n", 0, position) + 1
+        raise EditionError(
+            "DOCTYPE declarations are not allowed (they can define external or exploding entities); "
+            "remove the <!DOCTYPE …> declaration",
+            Location(path, line, 1),
+            "xml-doctype",
+        )
 
 
 def _check_utf8(path: Path, data: bytes) -> None:
@@ -99,6 +123,7 @@ def _check_utf8(path: Path, data: bytes) -> None:
         raise EditionError(
             f"bytes that are not UTF-8 (0x{data[exc.start]:02x}); save the file as UTF-8",
             Location(path, line, column),
+            "xml-encoding",
         ) from exc
 
 
@@ -109,6 +134,7 @@ def require_tei(tree: etree._ElementTree, path: Path) -> None:
             f"root element <{root.tag}> is not in the TEI namespace; declare "
             f'xmlns="{TEI_NS}"',
             Location(path, root.sourceline or 0, 1),
+            "tei-namespace",
         )
 
 
@@ -118,14 +144,18 @@ def resolve_includes(tree: etree._ElementTree, path: Path, project: Path, depth:
         href = include.get("href")
         where = Location(path, include.sourceline or 0, 1)
         if not href:
-            raise EditionError("xi:include without @href", where)
+            raise EditionError("xi:include without @href; name the file to include", where, "xinclude")
         if "://" in href and not href.startswith("file:"):
-            raise EditionError(f"xi:include of '{href}' reaches outside the project", where)
+            raise EditionError(f"xi:include of '{href}' reaches outside the project; include only files "
+                               "inside it", where, "xinclude-outside")
         target = (path.parent / href.removeprefix("file:")).resolve()
         if not target.is_relative_to(project.resolve()):
-            raise EditionError(f"xi:include of '{href}' reaches outside the project ({project})", where)
+            raise EditionError(f"xi:include of '{href}' reaches outside the project ({project}); include "
+                               "only files inside it", where, "xinclude-outside")
+        if not target.is_file():
+            raise EditionError(f"xi:include of '{href}': no such file", where, "xinclude")
         if depth >= MAX_INCLUDE_DEPTH:
-            raise EditionError("xi:include nested too deeply", where)
+            raise EditionError("xi:include nested too deeply", where, "xinclude")
         included = read_xml(target)
         require_tei(included, target)
         resolve_includes(included, target, project, depth + 1)
@@ -143,9 +173,10 @@ def load_volume(path: Path, project: Path | None = None) -> Volume:
     require_tei(tree, path)
     resolve_includes(tree, path, project)
     root = tree.getroot()
+    roots = [root] if etree.QName(root).localname == "TEI" else root.iterfind("tei:TEI", NS)
     articles = [
-        Article(id=tei.get(f"{{{XML_NS}}}id", ""), path=source_path(tei, path), root=tei)
-        for tei in root.iterfind("tei:TEI", NS)
+        Article(id=tei.get(f"{{{XML_NS}}}id", "") or path.stem, path=source_path(tei, path), root=tei)
+        for tei in roots
     ]
     return Volume(path=path, root=root, articles=articles)
 

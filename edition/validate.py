@@ -1,7 +1,9 @@
-"""Stage: check a volume — TEI well-formedness and the edition's own rules.
+"""Stage: check a volume — TEI conformance (the edition profile of tei_all) and the edition's rules.
 
-Every rule has an id and one sentence (``RULES``); a finding names the file, line and column, says what
-is wrong and what to do. Findings are sorted and printed one per line.
+Every rule has an id and one sentence in ``RULES``; that table is the one place rules are listed.
+Most rules are Python functions over the assembled volume; the editorial conventions are Schematron
+(``schema/edition-rules.sch``), whose assertions carry the same ids. A finding names the file, line
+and column, says what is wrong and what to do; findings are sorted and printed one per line.
 """
 
 from __future__ import annotations
@@ -10,12 +12,20 @@ import json
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass
+from functools import cache
 from pathlib import Path
 
-from lxml import etree
+from lxml import etree, isoschematron
 
 from .errors import EditionError, display_path
-from .load import TEI_NS, XML_NS, Volume, load_volume, source_path
+from .load import NS, TEI_NS, XML_NS, Volume, load_volume, safe_parser, source_path
+
+SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schema"
+POINTER_ATTRIBUTES = ("target", "ref", "corresp", "resp", "source")
+ISO_DATE = re.compile(r"^-?\d{4}(-\d{2}(-\d{2})?)?$|^--\d{2}(-\d{2})?$|^---\d{2}$")
+DATE_ATTRIBUTES = ("when", "notBefore", "notAfter", "from", "to")
+REGISTER_KINDS = {"persName": "person", "placeName": "place", "orgName": "org"}
+ENGLISH = {"the", "of", "and", "to", "in", "was", "with", "which", "that", "is", "were", "for", "by"}
 
 
 @dataclass(frozen=True, order=True)
@@ -33,95 +43,296 @@ class Finding:
         return f"{self.path}:{self.line}:{self.column}: {self.severity}: {self.message} [{self.rule}]"
 
 
+@dataclass
+class Context:
+    """What rules look at: the volume, every xml:id in it, and the bibliography keys."""
+
+    volume: Volume
+    ids: dict[str, etree._Element]
+    bib_keys: set[str] | None
+    bib_path: Path
+
+
 @dataclass(frozen=True)
 class Rule:
     id: str
     sentence: str
-    check: Callable[[Volume], Iterator[Finding]]
+    check: Callable[[Context], Iterator[Finding]] | None = None  # None: a Schematron assertion
 
 
-def finding(element: etree._Element, volume: Volume, rule: str, message: str,
+def finding(element: etree._Element, ctx: Context, rule: str, message: str,
             severity: str = "error") -> Finding:
-    path = display_path(source_path(element, volume.path))
+    path = display_path(source_path(element, ctx.volume.path))
     return Finding(path, element.sourceline or 0, 1, severity, message, rule)
 
 
-def check_unique_ids(volume: Volume) -> Iterator[Finding]:
-    seen: dict[str, etree._Element] = {}
-    for element in volume.root.iter():
-        if not isinstance(element.tag, str):
+def elements(ctx: Context) -> Iterator[etree._Element]:
+    return (e for e in ctx.volume.root.iter() if isinstance(e.tag, str))
+
+
+def local(element: etree._Element) -> str:
+    return etree.QName(element).localname
+
+
+# --- TEI conformance -------------------------------------------------------------------------------
+
+@cache
+def profile_schema() -> etree.RelaxNG:
+    return etree.RelaxNG(etree.parse(str(SCHEMA_DIR / "edition.rng"), safe_parser()))
+
+
+@cache
+def tei_element_names() -> frozenset[str]:
+    """Every element name tei_all defines (to tell a misspelt element from one outside the profile)."""
+    grammar = etree.parse(str(SCHEMA_DIR / "tei_all.rng"), safe_parser())
+    rng = "{http://relaxng.org/ns/structure/1.0}"
+    return frozenset(e.get("name") for e in grammar.iter(f"{rng}element") if e.get("name"))
+
+
+@cache
+def profile_element_names() -> frozenset[str]:
+    grammar = etree.parse(str(SCHEMA_DIR / "edition.rng"), safe_parser())
+    rng = "{http://relaxng.org/ns/structure/1.0}"
+    return frozenset(e.get("name") for e in grammar.iter(f"{rng}element") if e.get("name"))
+
+
+def check_schema(ctx: Context) -> Iterator[Finding]:
+    schema = profile_schema()
+    if schema.validate(etree.ElementTree(ctx.volume.root)):
+        return
+    specific = list(_unknown_elements(ctx))
+    if specific:  # libxml2 then blames the ancestors; the unknown element is the cause
+        yield from specific
+        return
+    errors = [(e.path or "", e.message) for e in schema.error_log]
+    deepest = [(path, message) for path, message in errors
+               if not any(other != path and other.startswith(path + "/") for other, _ in errors)]
+    for path, message in dict(deepest).items():
+        element = _element_at(ctx.volume.root, path)
+        where = element if element is not None else ctx.volume.root
+        parent = where.getparent() if where.getparent() is not None else where
+        yield finding(where, ctx, "tei-schema",
+                      f"<{local(where)}> does not conform to TEI P5 here ({message}); see what the TEI "
+                      f"Guidelines allow in <{local(parent)}>")
+
+
+def _unknown_elements(ctx: Context) -> Iterator[Finding]:
+    profile = profile_element_names()
+    for element in elements(ctx):
+        name = local(element)
+        if etree.QName(element).namespace != TEI_NS or name in profile:
             continue
+        if name in tei_element_names():
+            yield finding(element, ctx, "tei-schema",
+                          f"<{name}> is TEI but outside the edition's profile; if it is wanted, run "
+                          "`python -m edition.schema` to regenerate schema/edition.rng")
+        else:
+            yield finding(element, ctx, "tei-schema",
+                          f"<{name}> is not a TEI P5 element; check its spelling in the TEI Guidelines")
+
+
+def _element_at(root: etree._Element, path: str | None) -> etree._Element | None:
+    if not path:
+        return None
+    try:
+        found = etree.ElementTree(root).xpath(path)
+    except etree.XPathError:
+        return None
+    return found[0] if found and isinstance(found[0], etree._Element) else None
+
+
+# --- Python rules -----------------------------------------------------------------------------------
+
+def check_unique_ids(ctx: Context) -> Iterator[Finding]:
+    seen: dict[str, etree._Element] = {}
+    for element in elements(ctx):
         value = element.get(f"{{{XML_NS}}}id")
         if value is None:
             continue
         if value in seen:
             first = seen[value]
-            where = f"{display_path(source_path(first, volume.path))}:{first.sourceline}"
-            yield finding(element, volume, "id-unique",
+            where = f"{display_path(source_path(first, ctx.volume.path))}:{first.sourceline}"
+            yield finding(element, ctx, "id-unique",
                           f"xml:id '{value}' is already used at {where}; give this element another id")
         else:
             seen[value] = element
 
 
+def check_pointers(ctx: Context) -> Iterator[Finding]:
+    for element in elements(ctx):
+        for attribute in POINTER_ATTRIBUTES:
+            for value in (element.get(attribute) or "").split():
+                message = _pointer_problem(element, attribute, value, ctx)
+                if message:
+                    yield finding(element, ctx, "pointer-resolves", message)
+
+
+def _pointer_problem(element: etree._Element, attribute: str, value: str, ctx: Context) -> str | None:
+    if value.startswith("#"):
+        target = ctx.ids.get(value[1:])
+        if target is None:
+            return (f"@{attribute} points to '{value}', but no element has xml:id '{value[1:]}'; "
+                    "add that id or fix the pointer")
+        wanted = REGISTER_KINDS.get(local(element)) if attribute == "ref" else None
+        if wanted and local(target) != wanted:
+            return (f"<{local(element)} ref='{value}'> must point to a <{wanted}>, but '{value[1:]}' is a "
+                    f"<{local(target)}>; point it to the register entry")
+        return None
+    if value.startswith("bib:"):
+        key = value[4:]
+        if ctx.bib_keys is None:
+            return (f"@{attribute} '{value}' names a bibliography entry, but "
+                    f"{display_path(ctx.bib_path)} is missing")
+        if key not in ctx.bib_keys:
+            return (f"{local(element)} target '{value}' has no entry in {display_path(ctx.bib_path)}; "
+                    "add it or fix the key")
+    return None
+
+
+def check_notes_anchored(ctx: Context) -> Iterator[Finding]:
+    for note in ctx.volume.root.iter(f"{{{TEI_NS}}}note"):
+        in_text = any(local(a) == "text" for a in note.iterancestors())
+        if note.get("place") == "foot" and not in_text:
+            yield finding(note, ctx, "note-anchored",
+                          "a footnote outside the text has no call; move it to where the author calls it")
+        if note.get("place") == "foot" and not note.get("n"):
+            yield finding(note, ctx, "note-number",
+                          "footnote without @n; give it the number the source prints")
+
+
 GLUE = re.compile(r"[^\W\d_]{2,}[.,;:’”\"']?\d{1,3}(?=[\s.,;:]|$)")
-
-
-def check_footnote_glue(volume: Volume) -> Iterator[Finding]:
-    for article in volume.articles:
-        text = article.root.find(f"{{{TEI_NS}}}text")
-        if text is None:
-            continue
-        for element in text.iter():
-            if not isinstance(element.tag, str) or _outside_running_text(element):
-                continue
-            for chunk in (element.text, element.tail):
-                match = GLUE.search(chunk or "") if chunk else None
-                if match:
-                    yield finding(element, volume, "note-glue",
-                                  f"'{match.group()}' looks like a footnote number glued to a word; "
-                                  "move the note to a <note n=\"…\"> at this point", "warning")
 
 
 def _outside_running_text(element: etree._Element) -> bool:
     """Notes, witness readings and running heads may hold numbers after words (dates, citations)."""
-    skip = {"fw", "ref", "bibl", "note", "sic", "orig", "abbr"}
-    return any(etree.QName(e).localname in skip for e in (element, *element.iterancestors()))
+    skip = {"fw", "ref", "bibl", "note", "sic", "orig", "abbr", "teiHeader", "title"}
+    return any(local(e) in skip for e in (element, *element.iterancestors()))
 
 
-def check_lang(volume: Volume) -> Iterator[Finding]:
-    for article in volume.articles:
+def check_footnote_glue(ctx: Context) -> Iterator[Finding]:
+    for article in ctx.volume.articles:
+        text = article.root.find(f"{{{TEI_NS}}}text")
+        for element in (text.iter() if text is not None else ()):
+            if not isinstance(element.tag, str) or _outside_running_text(element):
+                continue
+            for chunk in (element.text, element.tail):
+                match = GLUE.search(chunk) if chunk else None
+                if match:
+                    yield finding(element, ctx, "note-glue",
+                                  f"'{match.group()}' looks like a footnote number glued to a word; "
+                                  "move the note to a <note n=\"…\"> at this point", "warning")
+
+
+def check_dates(ctx: Context) -> Iterator[Finding]:
+    for element in elements(ctx):
+        for attribute in DATE_ATTRIBUTES:
+            value = element.get(attribute)
+            if value is None or local(element) in {"citedRange", "biblScope"}:
+                continue
+            if not ISO_DATE.match(value):
+                yield finding(element, ctx, "date-iso",
+                              f"@{attribute}='{value}' is not an ISO date; write YYYY, YYYY-MM or YYYY-MM-DD")
+
+
+def check_language(ctx: Context) -> Iterator[Finding]:
+    for article in ctx.volume.articles:
         text = article.root.find(f"{{{TEI_NS}}}text")
         if text is None:
             continue
         if not (text.get(f"{{{XML_NS}}}lang") or article.root.get(f"{{{XML_NS}}}lang")):
-            yield finding(text, volume, "lang-text", "the text has no xml:lang; add xml:lang=\"tr\"")
+            yield finding(text, ctx, "lang-text", "the text has no xml:lang; add xml:lang=\"tr\"")
+        for block in text.iter(*(f"{{{TEI_NS}}}{n}" for n in ("p", "head", "item", "quote"))):
+            if _language(block) != "en" and _looks_english(block):
+                yield finding(block, ctx, "lang-english",
+                              "this passage reads as English but is not marked so; add xml:lang=\"en\"")
 
 
-def check_notes_numbered(volume: Volume) -> Iterator[Finding]:
-    for note in volume.root.iter(f"{{{TEI_NS}}}note"):
-        if note.get("place") == "foot" and not note.get("n"):
-            yield finding(note, volume, "note-number",
-                          "footnote without @n; give it the number the source prints")
+def _language(element: etree._Element) -> str:
+    for node in (element, *element.iterancestors()):
+        if node.get(f"{{{XML_NS}}}lang"):
+            return node.get(f"{{{XML_NS}}}lang")
+    return "tr"
+
+
+def _looks_english(block: etree._Element) -> bool:
+    own = [t for t in block.xpath("text()|*[not(self::tei:note) and not(@xml:lang)]//text()",
+                                  namespaces=NS)]
+    tokens = re.findall(r"[a-z]+", " ".join(own).lower())
+    return len(tokens) >= 8 and sum(t in ENGLISH for t in tokens) / len(tokens) > 0.15
+
+
+@cache
+def editorial_schematron() -> isoschematron.Schematron:
+    return isoschematron.Schematron(etree.parse(str(SCHEMA_DIR / "edition-rules.sch"), safe_parser()),
+                                    store_report=True)
+
+
+def check_editorial_conventions(ctx: Context) -> Iterator[Finding]:
+    schematron = editorial_schematron()
+    schematron.validate(etree.ElementTree(ctx.volume.root))
+    report = schematron.validation_report
+    svrl = "http://purl.oclc.org/dsdl/svrl"
+    for failed in report.iterfind(f"{{{svrl}}}failed-assert"):
+        element = _element_at(ctx.volume.root, _svrl_path(failed.get("location")))
+        text = " ".join("".join(failed.find(f"{{{svrl}}}text").itertext()).split())
+        yield finding(element if element is not None else ctx.volume.root, ctx, failed.get("id"), text)
+
+
+def _svrl_path(location: str | None) -> str | None:
+    """SVRL paths name elements as *:name[namespace-uri()=…][n]; make them plain XPath 1."""
+    if not location:
+        return None
+    return re.sub(r"\*:(\w+)\[namespace-uri\(\)='[^']*'\]", r"*[local-name()='\1']", location)
 
 
 RULES: tuple[Rule, ...] = (
+    Rule("tei-schema", "Every file conforms to TEI P5 (the edition profile of tei_all 4.3.0).",
+         check_schema),
     Rule("id-unique", "Every xml:id is unique across the whole volume.", check_unique_ids),
+    Rule("pointer-resolves", "Every #id pointer (@target, @ref, @corresp, @resp, @source) resolves, to a "
+         "register entry of the right kind for names; every bib:KEY names an entry of the .bib.",
+         check_pointers),
+    Rule("note-anchored", "Every footnote stands in the text at its call.", check_notes_anchored),
+    Rule("note-number", "Every footnote carries the number the source prints (@n).", None),
     Rule("note-glue", "No footnote number stays glued to a word in the text.", check_footnote_glue),
-    Rule("lang-text", "Every article's text declares its language.", check_lang),
-    Rule("note-number", "Every footnote carries the number the source prints (@n).", check_notes_numbered),
+    Rule("date-iso", "@when, @notBefore, @notAfter, @from and @to are ISO dates.", check_dates),
+    Rule("lang-text", "Every article's text declares its language.", check_language),
+    Rule("lang-english", "Every English passage carries xml:lang=\"en\".", None),
+    Rule("editorial-resp", "Editorial text (corr, reg, expan, supplied, editorial notes, supplied titles) "
+         "names who is responsible (@resp).", check_editorial_conventions),
+    Rule("editorial-choice", "A choice pairs the source's reading with the editors' (sic/corr, orig/reg, "
+         "abbr/expan).", None),
+    Rule("editorial-place", "corr, reg and expan stand only inside a choice.", None),
 )
 
 
-def validate(volume_path: Path, project_root: Path) -> list[Finding]:
+def bibliography_keys(path: Path) -> set[str] | None:
+    if not path.is_file():
+        return None
+    from .bibliography import load_bibliography
+
+    return {entry.key for entry in load_bibliography(path).entries}
+
+
+def validate(volume_path: Path, project_root: Path, bib_path: Path | None = None) -> list[Finding]:
     """All findings for a volume; a file that cannot be read at all is one finding."""
+    bib_path = bib_path or Path(project_root) / "bibliography" / "edition.bib"
     try:
         volume = load_volume(volume_path, project_root)
+        bib_keys = bibliography_keys(bib_path)
     except EditionError as exc:
-        location = exc.location
-        path = display_path(location.path) if location else display_path(volume_path)
-        return [Finding(path, location.line if location else 0, location.column if location else 0,
-                        "error", exc.message, "xml-load")]
-    return sorted(f for rule in RULES for f in rule.check(volume))
+        return [load_finding(exc, volume_path)]
+    ids = {e.get(f"{{{XML_NS}}}id"): e for e in volume.root.iter() if isinstance(e.tag, str)
+           and e.get(f"{{{XML_NS}}}id")}
+    ctx = Context(volume, ids, bib_keys, bib_path)
+    return sorted(set(f for rule in RULES if rule.check for f in rule.check(ctx)))
+
+
+def load_finding(exc: EditionError, fallback: Path) -> Finding:
+    location = exc.location
+    path = display_path(location.path) if location else display_path(fallback)
+    return Finding(path, location.line if location else 0, location.column if location else 0,
+                   "error", exc.message, exc.rule)
 
 
 def plural(count: int, word: str) -> str:
@@ -133,7 +344,6 @@ def report(findings: Iterable[Finding], fmt: str = "text") -> str:
     if fmt == "json":
         return json.dumps([asdict(f) for f in findings], ensure_ascii=False, indent=2)
     errors = sum(1 for f in findings if f.severity == "error")
-    warnings = len(findings) - errors
     lines = [str(f) for f in findings]
-    lines.append(f"{plural(errors, 'error')}, {plural(warnings, 'warning')}")
+    lines.append(f"{plural(errors, 'error')}, {plural(len(findings) - errors, 'warning')}")
     return "\n".join(lines)

@@ -89,7 +89,9 @@ def test_html_site_has_a_page_per_article(built: Path) -> None:
 def test_html_footnotes_link_both_ways(built: Path) -> None:
     page = lxml_html.parse(str(built / "html" / "a000.html")).getroot()
     calls = page.xpath("//a[contains(@class,'note-call')]")
-    assert len(calls) == 39  # 38 numbered notes and the asterisk note
+    footnotes = [c for c in calls if "footnote" in c.get("class")]
+    assert len(footnotes) == 39  # 38 numbered notes and the asterisk note
+    assert all("editorial-note" in c.get("class") for c in calls if c not in footnotes)
     for call in calls:
         target = call.get("href")[1:]
         note = page.get_element_by_id(target)

@@ -46,7 +46,8 @@ def test_malformed_tei_gives_one_located_line_and_no_output(tmp_path: Path) -> N
     result = edition("build", str(volume), "--out", str(out), cwd=tmp_path)
     assert result.returncode == 1
     lines = result.stderr.strip().splitlines()
-    assert re.fullmatch(r"tei/volume\.xml:3:\d+: error: .+\[xml-load\]", lines[0]), result.stderr
+    pattern = r"tei/volume\.xml:3:\d+: error: malformed XML: .+\[xml-malformed\]"
+    assert re.fullmatch(pattern, lines[0]), result.stderr
     assert "Traceback" not in result.stderr
     assert not out.exists()
 
