@@ -228,6 +228,7 @@ def to_tei(blocks: list[Block], notes: dict[str, str], source_name: str, report:
                 front.append("</div>")
                 in_abstract = False
             front.append(f'<div type="keywords"{lang}><p>{text}</p></div>')
+            target = body  # the text proper starts after the keywords
         elif block.kind == "head":
             if in_abstract:
                 front.append("</div>")

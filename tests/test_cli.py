@@ -65,3 +65,16 @@ def test_unknown_article_is_an_input_error(tmp_path: Path) -> None:
     result = edition("build", "--html", "--only", "a999", "--out", str(tmp_path))
     assert result.returncode == 1
     assert "no article 'a999'" in result.stderr
+
+
+def test_build_refuses_an_invalid_volume_unless_forced(tmp_path: Path) -> None:
+    (tmp_path / "tei").mkdir()
+    (tmp_path / "styles").mkdir()
+    volume = tmp_path / "tei" / "volume.xml"
+    source = ROOT / "tests" / "data" / "invalid" / "dangling-pointer.xml"
+    volume.write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    result = edition("build", str(volume), "--out", str(tmp_path / "out"), cwd=tmp_path)
+    assert result.returncode == 1
+    assert "[pointer-resolves]" in result.stderr
+    assert "not building a volume with validation errors (use --force" in result.stderr
+    assert not (tmp_path / "out").exists()

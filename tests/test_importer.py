@@ -17,10 +17,16 @@ from .conftest import ROOT
 SOURCES = sorted((ROOT / "tei" / "sources").glob("*.txt"))
 
 
+@pytest.fixture(scope="module")
+def tei_all() -> etree.RelaxNG:
+    return etree.RelaxNG(etree.parse(str(ROOT / "schema" / "tei_all.rng")))
+
+
 @pytest.mark.parametrize("source", SOURCES, ids=[s.name[:3] for s in SOURCES])
-def test_draft_keeps_every_word(source: Path) -> None:
+def test_draft_keeps_every_word_and_is_valid_tei(source: Path, tei_all: etree.RelaxNG) -> None:
     tei, report = import_text(source)
     root = etree.fromstring(tei.encode())
+    assert tei_all.validate(root.getroottree()), tei_all.error_log
     assert root.find("tei:text/tei:body", NS) is not None
     assert report.fidelity.recall >= 0.995, report.summary()
     assert report.fidelity.precision >= 0.995, report.summary()
