@@ -1,13 +1,27 @@
-"""Stage: the unified bibliography (``bibliography/edition.bib``), read with bibtexparser 2."""
+"""Stage: the unified bibliography — read the .bib, format it with CSL through pandoc's citeproc,
+order it in Turkish, and split primary sources from studies.
+
+pandoc formats each entry with the vendored CSL style; the order is ours (Turkish collation on the
+first author's surname, or the title for works without an author, then year and title), because
+citeproc's sort would follow the wrong alphabet for Turkish.
+"""
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import bibtexparser
+import pypandoc
 from bibtexparser.library import Library
+from lxml import html as lxml_html
+from markupsafe import Markup
 
+from .collation import sort_key
 from .errors import EditionError, Location
+
+CSL_STYLE = "isnad-dipnotlu.csl"
 
 
 def load_bibliography(path: Path) -> Library:
@@ -18,6 +32,86 @@ def load_bibliography(path: Path) -> Library:
     library = bibtexparser.parse_string(path.read_text(encoding="utf-8"))
     if library.failed_blocks:
         block = library.failed_blocks[0]
-        raise EditionError(f"cannot parse this BibTeX entry: {block.error}",
-                           Location(path, (block.start_line or 0) + 1, 1))
+        raise EditionError(f"cannot parse this BibTeX entry: {block.error}; fix the entry",
+                           Location(path, (block.start_line or 0) + 1, 1), "bib-syntax")
     return library
+
+
+def field_value(entry: bibtexparser.model.Entry, name: str) -> str:
+    value = entry.fields_dict.get(name)
+    return re.sub(r"[{}]", "", str(value.value)) if value is not None else ""
+
+
+def keywords(entry: bibtexparser.model.Entry) -> set[str]:
+    return {k.strip() for k in field_value(entry, "keywords").split(",") if k.strip()}
+
+
+@dataclass
+class Reference:
+    """One formatted entry of the printed bibliography."""
+
+    key: str
+    html: Markup
+    primary: bool
+    incomplete: bool
+    conflict: str
+    provenance: str
+    order: tuple = field(repr=False, default=())
+
+
+@dataclass
+class Bibliography:
+    primary: list[Reference]
+    studies: list[Reference]
+
+    @property
+    def keys(self) -> set[str]:
+        return {r.key for r in self.primary + self.studies}
+
+
+def order_of(entry: bibtexparser.model.Entry) -> tuple:
+    """Turkish order on first author's surname (or editor, or title), then year, then title."""
+    names = field_value(entry, "author") or field_value(entry, "editor")
+    first = names.split(" and ")[0].strip()
+    surname = first.split(",")[0].strip() if "," in first else (first.split()[-1] if first else "")
+    title = field_value(entry, "title")
+    return (sort_key(surname or title), field_value(entry, "date") or field_value(entry, "year"),
+            sort_key(title), entry.key)
+
+
+def format_entries(bib: Path, csl: Path) -> dict[str, Markup]:
+    """Each entry's formatted HTML, keyed by citation key (one pandoc run for the whole file)."""
+    document = '---\nnocite: "@*"\nlang: tr-TR\n---\n'
+    html = pypandoc.convert_text(
+        document, "html", format="markdown",
+        extra_args=["--citeproc", f"--bibliography={bib}", f"--csl={csl}"],
+    )
+    formatted: dict[str, Markup] = {}
+    if not html.strip():
+        return formatted
+    for div in lxml_html.fromstring(html).iter("div"):
+        ident = div.get("id") or ""
+        if ident.startswith("ref-"):
+            inner = (div.text or "") + "".join(
+                lxml_html.tostring(child, encoding="unicode") for child in div)
+            formatted[ident[4:]] = Markup(" ".join(inner.split()))
+    return formatted
+
+
+def build_bibliography(bib: Path, csl: Path) -> Bibliography:
+    library = load_bibliography(bib)
+    formatted = format_entries(bib, csl)
+    primary, studies = [], []
+    for entry in library.entries:
+        tags = keywords(entry)
+        reference = Reference(
+            key=entry.key,
+            html=formatted.get(entry.key, Markup("")),
+            primary="primary" in tags,
+            incomplete="incomplete" in tags,
+            conflict=field_value(entry, "conflict"),
+            provenance=field_value(entry, "provenance"),
+            order=order_of(entry),
+        )
+        (primary if reference.primary else studies).append(reference)
+    return Bibliography(sorted(primary, key=lambda r: r.order), sorted(studies, key=lambda r: r.order))

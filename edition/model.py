@@ -159,6 +159,20 @@ class Author:
 
 
 @dataclass
+class Citation:
+    """One citation in the text: its anchor, the entry it names, and where it stands."""
+
+    id: str
+    keys: list[str]  # usually one; several where the editors could not tell which work is meant
+    article: str
+    label: str  # for back-references: "2" (article number) or "2, n. 14"
+
+    @property
+    def key(self) -> str:
+        return self.keys[0]
+
+
+@dataclass
 class ArticleModel:
     """What the templates need to know about one article."""
 
@@ -173,6 +187,8 @@ class ArticleModel:
     witness: str
     text: etree._Element
     note_markers: dict[str, str] = field(default_factory=dict)  # node_key(note) -> marker
+    citations: dict[str, Citation] = field(default_factory=dict)  # node_key(bibl) -> citation
+    number: int = 0  # place in the volume, from 1
 
     @property
     def front(self) -> etree._Element | None:
@@ -217,6 +233,10 @@ class VolumeModel:
     licence: str
     articles: list[ArticleModel]
     tei: Volume
+    bibliography: object | None = None  # bibliography.Bibliography, when the volume has one
+
+    def citations_of(self, key: str) -> list[Citation]:
+        return [c for a in self.articles for c in a.citations.values() if key in c.keys]
 
 
 def build_model(volume: Volume) -> VolumeModel:
@@ -238,12 +258,13 @@ def build_model(volume: Volume) -> VolumeModel:
         publisher=plain_text(publication.find("tei:publisher", NS)),
         year=plain_text(publication.find("tei:date", NS)),
         licence=plain_text(publication.find("tei:availability/tei:licence", NS)),
-        articles=[article_model(article.root, article.path) for article in volume.articles],
+        articles=[article_model(article.root, article.path, number)
+                  for number, article in enumerate(volume.articles, start=1)],
         tei=volume,
     )
 
 
-def article_model(tei: etree._Element, path: Path) -> ArticleModel:
+def article_model(tei: etree._Element, path: Path, number: int = 1) -> ArticleModel:
     stmt = tei.find("tei:teiHeader/tei:fileDesc/tei:titleStmt", NS)
     titles = stmt.findall("tei:title", NS)
     lang = xml_lang(tei) or "tr"
@@ -266,9 +287,25 @@ def article_model(tei: etree._Element, path: Path) -> ArticleModel:
         venue=plain_text(source.find("tei:bibl[@type='original']", NS)) if source is not None else "",
         witness=plain_text(source.find("tei:bibl[@type='witness']", NS)) if source is not None else "",
         text=tei.find("tei:text", NS),
+        number=number,
     )
     model.note_markers = note_markers(model.text)
+    model.citations = collect_citations(model)
     return model
+
+
+def collect_citations(article: ArticleModel) -> dict[str, Citation]:
+    """Every ``bibl`` of the text that points to the bibliography (``ptr target="bib:KEY"``)."""
+    found: dict[str, Citation] = {}
+    for index, bibl in enumerate(article.text.iter(f"{{{TEI_NS}}}bibl"), start=1):
+        ptr = bibl.find("tei:ptr", NS)
+        keys = [t[4:] for t in (ptr.get("target", "") if ptr is not None else "").split() if t.startswith("bib:")]
+        if not keys:
+            continue
+        note = next((a for a in bibl.iterancestors(f"{{{TEI_NS}}}note") if a.get("place") == "foot"), None)
+        label = f"{article.number}, n. {note.get('n')}" if note is not None else str(article.number)
+        found[node_key(bibl)] = Citation(f"cite-{article.id}-{index}", keys, article.id, label)
+    return found
 
 
 def node_key(element: etree._Element) -> str:

@@ -63,7 +63,13 @@ def load(project: Project, volume: Path | None, timings: Timings, progress: Prog
     with timings.stage("load", progress):
         tei = load_volume(volume or project.volume, project.root)
     with timings.stage("model", progress):
-        return build_model(tei)
+        model = build_model(tei)
+    if project.bibliography.is_file():
+        from .bibliography import CSL_STYLE, build_bibliography
+
+        with timings.stage("bibliography", progress):
+            model.bibliography = build_bibliography(project.bibliography, project.csl / CSL_STYLE)
+    return model
 
 
 def restrict(model: VolumeModel, only: str | None) -> VolumeModel:

@@ -100,6 +100,11 @@ class RenderContext:
     article: ArticleModel
     notes: list[dict[str, Any]] = field(default_factory=list)
 
+    @property
+    def bibliography_page(self) -> str:
+        """Where bibliography entries live: the same document in print, a page of its own on screen."""
+        return "" if self.mode == "print" else "bibliography.html"
+
 
 class Renderer:
     """Turns TEI trees into HTML fragments and pages."""
@@ -176,6 +181,8 @@ def render_article(article: ArticleModel, renderer: Renderer, mode: str) -> Rend
 def render_site(volume: VolumeModel, renderer: Renderer, only: str | None = None) -> dict[str, str]:
     """The reading site: file name → HTML text."""
     pages = {"index.html": renderer.page("site/index.html.j2", volume=volume)}
+    if volume.bibliography is not None:
+        pages["bibliography.html"] = renderer.page("site/bibliography.html.j2", volume=volume)
     for article in volume.articles:
         if only and article.id != only:
             continue

@@ -1,0 +1,42 @@
+"""Turkish alphabetical order: c < ç, g < ğ, ı < i, o < ö, s < ş, u < ü.
+
+Python's ``str.lower`` and default ordering get Turkish wrong (``İ`` lowercases to two code points;
+``ç`` sorts after ``z``). The key maps each letter to its place in the Turkish alphabet; circumflexed
+vowels (â, î, û) sort with their base letter and only break ties; letters outside Turkish (q, w, x, and
+accented letters of other languages) sort where the Latin alphabet puts them.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+ALPHABET = "abcçdefgğhıijklmnoöpqrsştuüvwxyz"
+RANK = {letter: index for index, letter in enumerate(ALPHABET)}
+CIRCUMFLEX = {"â": "a", "î": "i", "û": "u"}
+
+
+def turkish_lower(text: str) -> str:
+    return text.replace("İ", "i").replace("I", "ı").lower()
+
+
+def _primary(char: str) -> tuple[int, int]:
+    char = CIRCUMFLEX.get(char, char)
+    if char in RANK:
+        return (1, RANK[char])
+    base = unicodedata.normalize("NFD", char)[0]
+    if base in RANK:  # é, ä … sort with their base letter
+        return (1, RANK[base])
+    if char.isdigit():
+        return (0, ord(char))
+    return (2, ord(char))
+
+
+def sort_key(text: str) -> tuple:
+    """A key that orders strings as a Turkish dictionary does (letters first, then tie-breaks)."""
+    lowered = turkish_lower(unicodedata.normalize("NFC", text))
+    letters = [c for c in lowered if c.isalnum()]
+    return (
+        tuple(_primary(c) for c in letters),
+        tuple(c in CIRCUMFLEX for c in letters),
+        text,
+    )
