@@ -299,7 +299,8 @@ def collect_citations(article: ArticleModel) -> dict[str, Citation]:
     found: dict[str, Citation] = {}
     for index, bibl in enumerate(article.text.iter(f"{{{TEI_NS}}}bibl"), start=1):
         ptr = bibl.find("tei:ptr", NS)
-        keys = [t[4:] for t in (ptr.get("target", "") if ptr is not None else "").split() if t.startswith("bib:")]
+        targets = (ptr.get("target", "") if ptr is not None else "").split()
+        keys = [t[4:] for t in targets if t.startswith("bib:")]
         if not keys:
             continue
         note = next((a for a in bibl.iterancestors(f"{{{TEI_NS}}}note") if a.get("place") == "foot"), None)
