@@ -80,6 +80,13 @@ def parser() -> argparse.ArgumentParser:
     export.add_argument("-o", "--output", type=Path, metavar="FILE", help="write here (default: stdout)")
     export.add_argument("--bib", type=Path, help="the .bib file (default: bibliography/edition.bib)")
     export.set_defaults(run=run_bib_export)
+    check = bib_commands.add_parser("check", parents=[common], help="check the bibliography",
+                                    description="Duplicate keys, probable duplicates, entries cited nowhere, "
+                                    "citations without an entry, fields missing for the entry type.")
+    check.add_argument("--bib", type=Path, help="the .bib file (default: bibliography/edition.bib)")
+    check.add_argument("--volume", type=Path, help="the volume file (default: tei/volume.xml)")
+    check.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    check.set_defaults(run=run_bib_check)
     return main
 
 
@@ -149,6 +156,16 @@ def run_bib_export(args: argparse.Namespace, console: Console) -> int:
     else:
         sys.stdout.write(text)
     return EXIT_OK
+
+
+def run_bib_check(args: argparse.Namespace, console: Console) -> int:
+    from .bibcheck import check
+    from .validate import report
+
+    project = find_project(args.volume)
+    findings = check(args.bib or project.bibliography, args.volume or project.volume, project.root)
+    print(report(findings, args.format))
+    return EXIT_INPUT if any(f.severity == "error" for f in findings) else EXIT_OK
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,129 @@
+"""``edition bib check``: what a bibliography editor must look at, each with file and line.
+
+Duplicate keys, probable duplicates (same first author and year, similar title), entries cited nowhere,
+citations without an entry, and fields a citation manager needs that an entry of its type lacks (an
+entry marked ``incomplete`` is reported as a warning: its gaps are known and stated).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from difflib import SequenceMatcher
+from pathlib import Path
+
+import bibtexparser
+
+from .bibliography import field_value, keywords
+from .collation import turkish_lower
+from .errors import display_path
+from .load import TEI_NS, load_volume, source_path
+from .validate import Finding
+
+REQUIRED = {
+    "article": ("author", "title", "journaltitle", "date"),
+    "book": ("title", "date"),
+    "incollection": ("author", "title", "booktitle", "date"),
+    "inbook": ("author", "title", "booktitle", "date"),
+    "thesis": ("author", "title", "institution", "date"),
+    "online": ("url",),
+    "misc": ("date",),
+    "unpublished": ("title",),
+}
+
+PRIMARY_OPTIONAL = {"author", "title", "date"}
+
+
+def check(bib: Path, volume: Path, project_root: Path) -> list[Finding]:
+    text = Path(bib).read_text(encoding="utf-8")
+    library = bibtexparser.parse_string(text)
+    path = display_path(bib)
+    findings = [Finding(path, (b.start_line or 0) + 1, 1, "error", f"cannot parse this entry: {b.error}",
+                        "bib-syntax") for b in library.failed_blocks]
+    lines = {e.key: (e.start_line or 0) + 1 for e in library.entries}
+    findings += _duplicate_keys(text, path)
+    findings += _probable_duplicates(library.entries, lines, path)
+    findings += _required_fields(library.entries, lines, path)
+    cited = _citations(volume, project_root)
+    keys = {e.key for e in library.entries}
+    for key in sorted(keys - cited.keys()):
+        findings.append(Finding(path, lines[key], 1, "warning", f"entry '{key}' is cited nowhere in the "
+                                "volume; cite it or remove it", "bib-uncited"))
+    for key, places in sorted(cited.items()):
+        if key not in keys:
+            for where, line in places:
+                findings.append(Finding(where, line, 1, "error", f"citation 'bib:{key}' has no entry in "
+                                        f"{path}; add it or fix the key", "bib-missing"))
+    return sorted(findings)
+
+
+def _duplicate_keys(text: str, path: str) -> list[Finding]:
+    seen: dict[str, int] = {}
+    found = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = re.match(r"\s*@\w+\s*\{\s*([^,\s]+)\s*,", line)
+        if not match:
+            continue
+        key = match.group(1)
+        if key in seen:
+            found.append(Finding(path, number, 1, "error", f"key '{key}' is already used at line "
+                                 f"{seen[key]}; rename one of the two entries", "bib-duplicate-key"))
+        else:
+            seen[key] = number
+    return found
+
+
+def _first_author(entry) -> str:
+    names = field_value(entry, "author") or field_value(entry, "editor")
+    first = names.split(" and ")[0]
+    return turkish_lower(first.split(",")[0].strip())
+
+
+def _probable_duplicates(entries: list, lines: dict[str, int], path: str) -> list[Finding]:
+    groups: dict[tuple[str, str], list] = defaultdict(list)
+    for entry in entries:
+        author, year = _first_author(entry), field_value(entry, "date")[:4]
+        if author:
+            groups[(author, year)].append(entry)
+    found = []
+    for group in groups.values():
+        for i, first in enumerate(group):
+            for second in group[i + 1:]:
+                a, b = field_value(first, "title"), field_value(second, "title")
+                if not a or not b or SequenceMatcher(None, turkish_lower(a), turkish_lower(b)).ratio() > 0.8:
+                    found.append(Finding(path, lines[second.key], 1, "warning",
+                                         f"'{second.key}' may be the same work as '{first.key}' (same author "
+                                         "and year, similar or missing title); merge them if so",
+                                         "bib-probable-duplicate"))
+    return found
+
+
+def _required_fields(entries: list, lines: dict[str, int], path: str) -> list[Finding]:
+    found = []
+    for entry in entries:
+        wanted = REQUIRED.get(entry.entry_type.lower(), ())
+        if "primary" in keywords(entry):  # unsigned, untitled newspaper pieces; undated archive files
+            wanted = tuple(n for n in wanted if n not in PRIMARY_OPTIONAL)
+        missing = [name for name in wanted if not field_value(entry, name)]
+        if "author" in missing and field_value(entry, "editor"):
+            missing.remove("author")
+        if not missing:
+            continue
+        known = "incomplete" in keywords(entry)
+        found.append(Finding(path, lines[entry.key], 1, "warning" if known else "error",
+                             f"@{entry.entry_type}{{{entry.key}}} lacks {', '.join(missing)}"
+                             + ("; marked incomplete: the sources give no more" if known else
+                                "; add them from the sources or mark the entry incomplete"),
+                             "bib-required-fields"))
+    return found
+
+
+def _citations(volume: Path, project_root: Path) -> dict[str, list[tuple[str, int]]]:
+    tei = load_volume(volume, project_root)
+    cited: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    for ptr in tei.root.iter(f"{{{TEI_NS}}}ptr", f"{{{TEI_NS}}}ref"):
+        for target in (ptr.get("target") or "").split():
+            if target.startswith("bib:"):
+                where = display_path(source_path(ptr, tei.path))
+                cited[target[4:]].append((where, ptr.sourceline or 0))
+    return cited

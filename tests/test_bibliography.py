@@ -1,0 +1,114 @@
+"""The unified bibliography: every citation linked, Turkish order, printed complete, checked."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from lxml import html as lxml_html
+
+from edition.bibcheck import check
+from edition.bibliography import CSL_STYLE, build_bibliography, field_value, load_bibliography
+from edition.collation import sort_key
+from edition.load import NS, TEI_NS, load_volume
+
+from .conftest import ROOT
+
+BIB = ROOT / "bibliography" / "edition.bib"
+
+
+@pytest.fixture(scope="module")
+def library():
+    return load_bibliography(BIB)
+
+
+def test_every_entry_has_langid_and_provenance(library) -> None:
+    for entry in library.entries:
+        assert field_value(entry, "langid"), entry.key
+        assert field_value(entry, "provenance"), entry.key
+        assert "a00" in field_value(entry, "provenance"), entry.key
+
+
+def test_every_bibl_in_the_volume_points_to_an_entry(library) -> None:
+    keys = {entry.key for entry in library.entries}
+    volume = load_volume(ROOT / "tei" / "volume.xml", ROOT)
+    bibls = list(volume.root.iter(f"{{{TEI_NS}}}bibl"))
+    in_text = [b for b in bibls if b.xpath("ancestor::tei:text", namespaces=NS)]
+    assert len(in_text) > 350
+    for bibl in in_text:
+        ptr = bibl.find("tei:ptr", NS)
+        assert ptr is not None, bibl.sourceline
+        assert all(t[4:] in keys for t in ptr.get("target").split()), ptr.get("target")
+
+
+def test_op_cit_and_page_only_citations_are_linked() -> None:
+    a000 = (ROOT / "tei" / "a000.xml").read_text(encoding="utf-8")
+    assert a000.count("A.g.e.") + a000.count("a.g.e.") > 0
+    volume = load_volume(ROOT / "tei" / "volume.xml", ROOT)
+    for bibl in volume.root.iter(f"{{{TEI_NS}}}bibl"):
+        words = "".join(bibl.itertext())
+        if "A.g.e" in words or "a.g.e" in words:
+            assert bibl.find("tei:ptr", NS).get("target").startswith("bib:")
+
+
+def test_turkish_alphabetical_order() -> None:
+    words = ["Çelik", "Cebesoy", "Işık", "İnan", "Ozan", "Öztürk", "Sonyel", "Şimşek", "Uçarol", "Ünal",
+             "Gürsel", "Göksu"]
+    assert sorted(words, key=sort_key) == ["Cebesoy", "Çelik", "Göksu", "Gürsel", "Işık", "İnan", "Ozan",
+                                           "Öztürk", "Sonyel", "Şimşek", "Uçarol", "Ünal"]
+
+
+def test_printed_bibliography_is_complete_and_in_turkish_order(library) -> None:
+    bibliography = build_bibliography(BIB, ROOT / "styles" / "csl" / CSL_STYLE)
+    assert bibliography.keys == {e.key for e in library.entries}
+    assert all(ref.html for ref in bibliography.primary + bibliography.studies)
+    assert all(ref.primary for ref in bibliography.primary)
+    surnames = [ref.order[0] for ref in bibliography.studies]
+    assert surnames == sorted(surnames)
+    first_letters = [lxml_html.fromstring(f"<p>{ref.html}</p>").text_content()[:1]
+                     for ref in bibliography.studies]
+    assert first_letters.index("Ç") > first_letters.index("C")
+    assert first_letters.index("Ş") > max(i for i, c in enumerate(first_letters) if c == "S")
+
+
+def test_pdf_bibliography_lists_pages_where_cited(pdf_text: str) -> None:
+    tail = pdf_text[pdf_text.rindex("Arşiv Belgeleri ve Birincil Kaynaklar"):]
+    assert "Araştırma ve İncelemeler" in tail
+    assert "Perinçek, Mehmet" in tail and "→" in tail
+    assert "künye eksik" in tail
+
+
+def test_html_citations_link_to_entries_and_back(built: Path) -> None:
+    page = lxml_html.parse(str(built / "html" / "a001.html")).getroot()
+    citations = page.xpath("//a[@class='citation']")
+    assert len(citations) > 200
+    bibliography = lxml_html.parse(str(built / "html" / "bibliography.html")).getroot()
+    first = citations[0]
+    entry = bibliography.get_element_by_id(first.get("href").split("#")[1])
+    back = [a.get("href") for a in entry.xpath(".//a[@class='back-ref']")]
+    assert f"a001.html#{first.get('id')}" in back
+
+
+def test_bib_check_passes_on_the_real_bibliography() -> None:
+    findings = check(BIB, ROOT / "tei" / "volume.xml", ROOT)
+    assert [str(f) for f in findings if f.severity == "error"] == []
+
+
+def test_bib_check_finds_problems(tmp_path: Path) -> None:
+    bib = tmp_path / "test.bib"
+    bib.write_text("@book{a2000, author = {A}, title = {Kitap}, date = {2000}, langid = {turkish}}\n"
+                   "@book{a2000, author = {A}, title = {Kitap}, date = {2000}, langid = {turkish}}\n"
+                   "@book{a2000b, author = {A}, title = {Kitap.}, date = {2000}, langid = {turkish}}\n"
+                   "@article{b1999, author = {B}, title = {Makale}, langid = {turkish}}\n", encoding="utf-8")
+    rules = {f.rule for f in check(bib, ROOT / "tei" / "volume.xml", ROOT)}
+    assert {"bib-duplicate-key", "bib-probable-duplicate", "bib-uncited", "bib-missing",
+            "bib-required-fields"} <= rules
+
+
+def test_bib_check_command_exit_code() -> None:
+    result = subprocess.run([sys.executable, "-m", "edition.cli", "bib", "check"], cwd=ROOT,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout
+    assert result.stdout.strip().splitlines()[-1].startswith("0 errors")
