@@ -64,7 +64,20 @@ def test_bibtex_round_trip(entries: dict) -> None:
 def test_csljson_is_typed_and_reads_back_with_pandoc(entries: dict, tmp_path: Path) -> None:
     items = json.loads(export(BIB, "csljson"))
     assert {item["id"] for item in items} == set(entries)
-    assert all(item["type"] for item in items)
+    # The CSL data schema's constraints: an id and a type from CSL 1.0.2's list on every item,
+    # names as objects, dates as date-parts.
+    csl_types = {"article", "article-journal", "article-magazine", "article-newspaper", "bill", "book",
+                 "broadcast", "chapter", "dataset", "document", "entry", "entry-dictionary",
+                 "entry-encyclopedia", "figure", "graphic", "interview", "legal_case", "legislation",
+                 "manuscript", "map", "motion_picture", "musical_score", "pamphlet", "paper-conference",
+                 "patent", "periodical", "personal_communication", "post", "post-weblog", "report",
+                 "review", "review-book", "song", "speech", "thesis", "treaty", "webpage"}
+    assert all(item["type"] in csl_types and item["id"] for item in items)
+    for item in items:
+        for role in ("author", "editor", "translator"):
+            assert all(isinstance(name, dict) for name in item.get(role, []))
+        if "issued" in item:
+            assert all(isinstance(part, int) for part in item["issued"]["date-parts"][0])
     path = tmp_path / "export.json"
     path.write_text(json.dumps(items, ensure_ascii=False), encoding="utf-8")
     # pandoc's CSL-JSON reader, then its writer: what pandoc (and so citeproc) understood of the file.
