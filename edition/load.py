@@ -35,11 +35,15 @@ class Article:
 
 @dataclass
 class Volume:
-    """The assembled volume: the driver file, its tree, and the articles in reading order."""
+    """The assembled volume: the driver file, its tree, the articles in reading order, and the
+    editors' own parts (an introduction: a TEI whose ``text/@type`` is ``introduction``; registers:
+    a ``standOff``)."""
 
     path: Path
     root: etree._Element
     articles: list[Article] = field(default_factory=list)
+    introduction: Article | None = None
+    registers: etree._Element | None = None
 
     def article(self, article_id: str) -> Article:
         for article in self.articles:
@@ -174,11 +178,18 @@ def load_volume(path: Path, project: Path | None = None) -> Volume:
     resolve_includes(tree, path, project)
     root = tree.getroot()
     roots = [root] if etree.QName(root).localname == "TEI" else root.iterfind("tei:TEI", NS)
-    articles = [
+    parts = [
         Article(id=tei.get(f"{{{XML_NS}}}id", "") or path.stem, path=source_path(tei, path), root=tei)
         for tei in roots
     ]
-    return Volume(path=path, root=root, articles=articles)
+    introductions = [a for a in parts if a.root.find("tei:text[@type='introduction']", NS) is not None]
+    return Volume(
+        path=path,
+        root=root,
+        articles=[a for a in parts if a not in introductions],
+        introduction=introductions[0] if introductions else None,
+        registers=root.find("tei:standOff", NS),
+    )
 
 
 def source_path(element: etree._Element, default: Path) -> Path:

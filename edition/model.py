@@ -188,6 +188,7 @@ class ArticleModel:
     text: etree._Element
     note_markers: dict[str, str] = field(default_factory=dict)  # node_key(note) -> marker
     citations: dict[str, Citation] = field(default_factory=dict)  # node_key(bibl) -> citation
+    mentions: dict[str, Mention] = field(default_factory=dict)  # node_key(name) -> mention
     number: int = 0  # place in the volume, from 1
 
     @property
@@ -221,6 +222,81 @@ class ArticleModel:
 
 
 @dataclass
+class Mention:
+    """A name in the text that points to a register entry."""
+
+    id: str
+    ref: str
+    article: str
+    label: str
+
+
+REGISTER_KINDS = {"person": "persName", "place": "placeName", "org": "orgName", "event": "label"}
+NAME_ELEMENTS = ("persName", "placeName", "orgName")
+
+
+@dataclass
+class RegisterEntry:
+    """One person, place, organisation or event of the registers, with its mentions in the volume."""
+
+    id: str
+    kind: str
+    name: str
+    variants: list[str]
+    dates: str
+    note: str
+    mentions: list[Mention] = field(default_factory=list)
+
+    @property
+    def order(self) -> tuple:
+        from .collation import sort_key
+
+        return sort_key(self.name)
+
+
+def register_entries(registers: etree._Element | None) -> dict[str, RegisterEntry]:
+    """The registers' entries by id (in document order; the templates sort them)."""
+    entries: dict[str, RegisterEntry] = {}
+    if registers is None:
+        return entries
+    for kind, name_element in REGISTER_KINDS.items():
+        for item in registers.iter(f"{{{TEI_NS}}}{kind}"):
+            names = item.findall(f"tei:{name_element}", NS)
+            main = next((n for n in names if n.get("type") == "main"), names[0] if names else None)
+            variants = [plain_text(n) for n in names if n is not main]
+            note = item.find("tei:note", NS) if kind != "event" else item.find("tei:desc", NS)
+            entries[xml_id(item)] = RegisterEntry(
+                id=xml_id(item), kind=kind, name=plain_text(main), variants=variants,
+                dates=life_dates(item), note=plain_text(note),
+            )
+    return entries
+
+
+def life_dates(item: etree._Element) -> str:
+    birth, death = item.find("tei:birth", NS), item.find("tei:death", NS)
+    when = item.get("when") or (f"{item.get('from')}–{item.get('to')}" if item.get("from") else "")
+    if birth is not None or death is not None:
+        born = birth.get("when", "")[:4] if birth is not None else "?"
+        died = death.get("when", "")[:4] if death is not None else "?"
+        return f"{born}–{died}"
+    return when or ""
+
+
+def collect_mentions(article: ArticleModel) -> dict[str, Mention]:
+    found: dict[str, Mention] = {}
+    index = 0
+    for element in article.text.iter(*(f"{{{TEI_NS}}}{n}" for n in NAME_ELEMENTS)):
+        ref = (element.get("ref") or "").split()
+        if not ref or not ref[0].startswith("#"):
+            continue
+        index += 1
+        note = next((a for a in element.iterancestors(f"{{{TEI_NS}}}note") if a.get("place") == "foot"), None)
+        label = f"{article.number}, n. {note.get('n')}" if note is not None else str(article.number)
+        found[node_key(element)] = Mention(f"m-{article.id}-{index}", ref[0][1:], article.id, label)
+    return found
+
+
+@dataclass
 class VolumeModel:
     """The volume: its own titles and the articles in reading order."""
 
@@ -234,6 +310,12 @@ class VolumeModel:
     articles: list[ArticleModel]
     tei: Volume
     bibliography: object | None = None  # bibliography.Bibliography, when the volume has one
+    introduction: ArticleModel | None = None
+    registers: dict[str, RegisterEntry] = field(default_factory=dict)
+    id_pages: dict[str, str] = field(default_factory=dict)  # xml:id -> the site page that shows it
+
+    def register(self, kind: str) -> list[RegisterEntry]:
+        return sorted((e for e in self.registers.values() if e.kind == kind), key=lambda e: e.order)
 
     def citations_of(self, key: str) -> list[Citation]:
         return [c for a in self.articles for c in a.citations.values() if key in c.keys]
@@ -250,7 +332,7 @@ def build_model(volume: Volume) -> VolumeModel:
         return ""
 
     publication = header.find("tei:fileDesc/tei:publicationStmt", NS)
-    return VolumeModel(
+    model = VolumeModel(
         title=title("main", None),
         subtitle=title("sub", None),
         title_en=title("main", "en"),
@@ -262,6 +344,20 @@ def build_model(volume: Volume) -> VolumeModel:
                   for number, article in enumerate(volume.articles, start=1)],
         tei=volume,
     )
+    if volume.introduction is not None:
+        model.introduction = article_model(volume.introduction.root, volume.introduction.path, 0)
+    model.registers = register_entries(volume.registers)
+    for article in model.articles:
+        for mention in article.mentions.values():
+            if mention.ref in model.registers:
+                model.registers[mention.ref].mentions.append(mention)
+    for part in ([model.introduction] if model.introduction else []) + model.articles:
+        page = "index.html" if part is model.introduction else f"{part.id}.html"
+        for element in part.text.iter():
+            if isinstance(element.tag, str) and xml_id(element):
+                model.id_pages[xml_id(element)] = page
+        model.id_pages[part.id] = page
+    return model
 
 
 def article_model(tei: etree._Element, path: Path, number: int = 1) -> ArticleModel:
@@ -291,6 +387,7 @@ def article_model(tei: etree._Element, path: Path, number: int = 1) -> ArticleMo
     )
     model.note_markers = note_markers(model.text)
     model.citations = collect_citations(model)
+    model.mentions = collect_mentions(model)
     return model
 
 

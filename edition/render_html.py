@@ -80,6 +80,11 @@ class ElementView:
         return any(etree.QName(a).localname in INLINE_CONTAINERS for a in self.element.iterancestors())
 
     @property
+    def in_link(self) -> bool:
+        """True inside a citation or cross-reference, which already render as links."""
+        return any(etree.QName(a).localname in {"bibl", "ref"} for a in self.element.iterancestors())
+
+    @property
     def supplied_title(self) -> bool:
         return is_supplied_title(self.element)
 
@@ -98,7 +103,18 @@ class RenderContext:
 
     mode: str
     article: ArticleModel
+    volume: VolumeModel | None = None
     notes: list[dict[str, Any]] = field(default_factory=list)
+
+    def href(self, target: str) -> str:
+        """A link to ``#id``: within the book in print; to the page that shows the id on screen."""
+        if not target.startswith("#") or self.mode == "print" or self.volume is None:
+            return target
+        ident = target[1:]
+        if ident in (self.volume.registers or {}):
+            return f"registers.html{target}"
+        page = self.volume.id_pages.get(ident, "")
+        return f"{page}{target}"
 
     @property
     def bibliography_page(self) -> str:
@@ -156,8 +172,11 @@ class Renderer:
 
 def render_book(volume: VolumeModel, renderer: Renderer, css: list[str]) -> str:
     """The whole volume as one HTML document for the typesetter."""
-    articles = [(article, render_article(article, renderer, "print")) for article in volume.articles]
-    return renderer.page("book.html.j2", volume=volume, articles=articles, css=css)
+    articles = [(article, render_article(article, renderer, "print", volume)) for article in volume.articles]
+    introduction = (render_article(volume.introduction, renderer, "print", volume)
+                    if volume.introduction else None)
+    return renderer.page("book.html.j2", volume=volume, articles=articles, css=css,
+                         introduction=introduction)
 
 
 @dataclass
@@ -169,8 +188,9 @@ class RenderedArticle:
     notes: list[dict[str, Any]]
 
 
-def render_article(article: ArticleModel, renderer: Renderer, mode: str) -> RenderedArticle:
-    ctx = RenderContext(mode=mode, article=article)
+def render_article(article: ArticleModel, renderer: Renderer, mode: str,
+                   volume: VolumeModel | None = None) -> RenderedArticle:
+    ctx = RenderContext(mode=mode, article=article, volume=volume)
     notes = Markup("").join(renderer.render(note, ctx) for note in title_notes(article.text))
     front = renderer.render_children(article.front, ctx) if article.front is not None else Markup("")
     body = renderer.render_children(article.body, ctx) if article.body is not None else Markup("")
@@ -180,13 +200,17 @@ def render_article(article: ArticleModel, renderer: Renderer, mode: str) -> Rend
 
 def render_site(volume: VolumeModel, renderer: Renderer, only: str | None = None) -> dict[str, str]:
     """The reading site: file name → HTML text."""
-    pages = {"index.html": renderer.page("site/index.html.j2", volume=volume)}
+    introduction = (render_article(volume.introduction, renderer, "screen", volume)
+                    if volume.introduction else None)
+    pages = {"index.html": renderer.page("site/index.html.j2", volume=volume, introduction=introduction)}
     if volume.bibliography is not None:
         pages["bibliography.html"] = renderer.page("site/bibliography.html.j2", volume=volume)
+    if volume.registers:
+        pages["registers.html"] = renderer.page("site/registers.html.j2", volume=volume)
     for article in volume.articles:
         if only and article.id != only:
             continue
-        rendered = render_article(article, renderer, "screen")
+        rendered = render_article(article, renderer, "screen", volume)
         pages[f"{article.id}.html"] = renderer.page(
             "site/article.html.j2", volume=volume, article=article, rendered=rendered
         )
