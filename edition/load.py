@@ -183,12 +183,13 @@ def load_volume(path: Path, project: Path | None = None) -> Volume:
         for tei in roots
     ]
     introductions = [a for a in parts if a.root.find("tei:text[@type='introduction']", NS) is not None]
+    standoff = [a for a in parts if a.root.find("tei:text", NS) is None]  # registers: a TEI of standOff
     return Volume(
         path=path,
         root=root,
-        articles=[a for a in parts if a not in introductions],
+        articles=[a for a in parts if a not in introductions and a not in standoff],
         introduction=introductions[0] if introductions else None,
-        registers=root.find("tei:standOff", NS),
+        registers=next(root.iter(f"{{{TEI_NS}}}standOff"), None),
     )
 
 
