@@ -43,7 +43,7 @@ with timings.stage("html"):
     render_site(model, renderer)
     book = render_book(model, renderer, list(BOOK_CSS))
 with timings.stage("pdf"):
-    pdf = typeset(book, project)
+    pdf, _ = typeset(book, project)
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 print(json.dumps({"stages": timings.stages, "peak_rss_bytes": peak, "pdf_bytes": len(pdf)}))
 """

@@ -105,6 +105,8 @@ def run_build(args: argparse.Namespace, console: Console) -> int:
         return EXIT_INPUT
     options = BuildOptions(pdf=not args.html, html=not args.pdf, out=args.out, only=args.only)
     result = build(project, options, volume=volume, progress=console.progress)
+    for problem in result.note_problems:
+        print(f"edition: warning: footnote audit: {problem}", file=sys.stderr)
     for path in (result.pdf, result.html):
         if path:
             console.info(f"wrote {display_path(path)}")

@@ -57,6 +57,7 @@ class BuildResult:
     pdf: Path | None
     html: Path | None
     timings: Timings
+    note_problems: list = field(default_factory=list)  # the footnote audit's findings
 
 
 def load(project: Project, volume: Path | None, timings: Timings, progress: Progress | None) -> VolumeModel:
@@ -89,6 +90,7 @@ def build(project: Project, options: BuildOptions, volume: Path | None = None,
     model = restrict(load(project, volume, timings, progress), options.only)
     renderer = Renderer(project.templates)
     pdf_path = html_path = None
+    problems: list = []
     if options.html:
         with timings.stage("html", progress):
             html_path = write_site(model, renderer, project, out / "html")
@@ -98,11 +100,11 @@ def build(project: Project, options: BuildOptions, volume: Path | None = None,
         with timings.stage("html-book", progress):
             book = render_book(model, renderer, list(BOOK_CSS))
         with timings.stage("pdf", progress):
-            pdf = typeset(book, project)
+            pdf, problems = typeset(book, project)
         name = f"{options.only}.pdf" if options.only else "edition.pdf"
         pdf_path = out / name
         write_bytes(pdf_path, pdf)
-    return BuildResult(pdf_path, html_path, timings)
+    return BuildResult(pdf_path, html_path, timings, problems)
 
 
 def write_site(model: VolumeModel, renderer: Renderer, project: Project, target: Path) -> Path:

@@ -80,6 +80,11 @@ class ElementView:
         return any(etree.QName(a).localname in INLINE_CONTAINERS for a in self.element.iterancestors())
 
     @property
+    def in_footnote(self) -> bool:
+        return any(etree.QName(a).localname == "note" and a.get("type") != "editorial"
+                   for a in self.element.iterancestors())
+
+    @property
     def in_link(self) -> bool:
         """True inside a citation or cross-reference, which already render as links."""
         return any(etree.QName(a).localname in {"bibl", "ref"} for a in self.element.iterancestors())

@@ -20,11 +20,14 @@ def project() -> Project:
 
 
 @pytest.fixture(scope="session")
-def built(project: Project, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def build_result(project: Project, tmp_path_factory: pytest.TempPathFactory):
     """The bundled volume built once (PDF and HTML) into a temporary folder."""
-    out = tmp_path_factory.mktemp("build")
-    build(project, BuildOptions(out=out))
-    return out
+    return build(project, BuildOptions(out=tmp_path_factory.mktemp("build")))
+
+
+@pytest.fixture(scope="session")
+def built(build_result) -> Path:
+    return build_result.pdf.parent
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,23 @@
+"""The footnote audit on the real volume, and on a page WeasyPrint gets wrong without help."""
+
+from __future__ import annotations
+
+from edition.audit import audit_footnotes
+from edition.typeset import layout
+
+
+def test_real_volume_notes_are_all_at_the_foot_of_their_pages(build_result) -> None:
+    assert [str(p) for p in build_result.note_problems] == []
+
+
+def test_audit_detects_a_note_pushed_to_the_next_page(project) -> None:
+    """Without footnote-policy, a long note called at a page's last line lands on the next page."""
+    filler = "<p>" + "Kurtuluş Savaşı yıllarında metin sürer. " * 60 + "</p>"
+    long_note = "Uzun dipnot metni. " * 120
+    html = (f"<html><head><style>@page {{ size: 100mm 120mm; margin: 10mm }} "
+            f".footnote {{ float: footnote }}</style></head><body>{filler}"
+            f"<p>Son satır<span class='footnote' id='n1'>{long_note}</span> biter.</p>"
+            f"<p>Sonra<span class='footnote' id='n2'>kısa</span>.</p></body></html>")
+    problems = audit_footnotes(layout(html, project), ["n1", "n2"])
+    assert problems, "a note longer than the space left must be reported"
+    assert all(p.note in {"n1", "n2"} or "order" in p.problem for p in problems)
