@@ -41,9 +41,10 @@ with timings.stage("bibliography"):
 renderer = Renderer(project.templates)
 with timings.stage("html"):
     render_site(model, renderer)
-    book = render_book(model, renderer, list(BOOK_CSS))
+    render_book(model, renderer, list(BOOK_CSS))
 with timings.stage("pdf"):
-    pdf, _ = typeset(book, project)
+    pdf, _ = typeset(lambda folios: render_book(model, renderer, list(BOOK_CSS), folios), project,
+                     model.articles[0].id)
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 print(json.dumps({"stages": timings.stages, "peak_rss_bytes": peak, "pdf_bytes": len(pdf)}))
 """

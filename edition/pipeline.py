@@ -97,10 +97,12 @@ def build(project: Project, options: BuildOptions, volume: Path | None = None,
     if options.pdf:
         from .typeset import typeset  # WeasyPrint loads Pango: only when a PDF is wanted
 
-        with timings.stage("html-book", progress):
-            book = render_book(model, renderer, list(BOOK_CSS))
+        def book(folios):
+            with timings.stage("html-book"):
+                return render_book(model, renderer, list(BOOK_CSS), folios)
+
         with timings.stage("pdf", progress):
-            pdf, problems = typeset(book, project)
+            pdf, problems = typeset(book, project, model.articles[0].id if model.articles else "")
         name = f"{options.only}.pdf" if options.only else "edition.pdf"
         pdf_path = out / name
         write_bytes(pdf_path, pdf)

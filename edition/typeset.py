@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+from lxml import html as lxml_html
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
@@ -50,27 +52,88 @@ def layout(html: str, project: Project):
     return document.render(pdf_variant=PDF_VARIANT)
 
 
-NOTE_IDS = re.compile(r'<span id="([^"]+)"[^>]*class="(?:footnote|editorial-note)"')
+NOTE_IDS = re.compile(r'<span id="([^"]+)"[^>]*class="footnote"')
 
 
-def typeset(html: str, project: Project) -> tuple[bytes, list]:
-    """The book's PDF bytes (tagged PDF/UA-1, fonts subset and embedded) and the note audit's findings."""
-    document, problems = layout_with_notes(html, project)
+def typeset(render: Callable[[Callable[[list[str]], str] | None], str], project: Project,
+            first_anchor: str) -> tuple[bytes, list]:
+    """The book's PDF bytes (tagged PDF/UA-1, fonts subset and embedded) and the note audit's findings.
+
+    Two passes: the first lays the book out with placeholder page numbers in the index and the
+    bibliography; the pages of every anchor in it fill those lists (deduplicated, as ranges) in the
+    second. Thousands of ``target-counter()`` calls would cost WeasyPrint far more than one extra
+    layout, and CSS cannot merge repeated pages. The back matter comes last, so its length cannot move
+    any page it refers to.
+    """
+    first = layout(render(None), project)
+    folios = Folios(anchor_pages(first), first_anchor)
+    document, problems = layout_with_notes(render(folios), project)
     return document.write_pdf(pdf_variant=PDF_VARIANT), problems
 
 
-def layout_with_notes(html: str, project: Project):
-    """Lay out, audit the notes, and lay out once more with stricter rules for displaced notes.
+def anchor_pages(document) -> dict[str, int]:
+    """The 1-based physical page of every anchor (its first occurrence)."""
+    pages: dict[str, int] = {}
+    for number, page in enumerate(document.pages, start=1):
+        for anchor in page.anchors:
+            pages.setdefault(anchor, number)
+    return pages
 
-    ``footnote-policy: line`` already moves a call's line with its note; a note WeasyPrint still
-    prints on another page than its call gets ``footnote-policy: block`` (its whole paragraph moves).
+
+class Folios:
+    """Anchor ids → the printed page numbers of the main matter ("3, 7–9")."""
+
+    def __init__(self, pages: dict[str, int], first_anchor: str) -> None:
+        self.pages = pages
+        self.offset = pages.get(first_anchor, 1) - 1  # the main matter restarts at 1
+
+    def __call__(self, ids: list[str]) -> str:
+        numbers = sorted({self.pages[i] - self.offset for i in ids if i in self.pages})
+        return ", ".join(_ranges(numbers))
+
+
+def _ranges(numbers: list[int]) -> list[str]:
+    spans: list[str] = []
+    start = previous = None
+    for number in [*numbers, None]:
+        if start is not None and number == previous + 1:
+            previous = number
+            continue
+        if start is not None:
+            spans.append(str(start) if start == previous else f"{start}–{previous}")
+        start = previous = number
+    return spans
+
+
+def layout_with_notes(html: str, project: Project):
+    """Lay out, audit the notes, and lay out again with stricter rules for notes still displaced.
+
+    ``footnote-policy: line`` (in print.css) moves a call's line with its note. A note WeasyPrint
+    still prints away from its call gets ``footnote-policy: block`` (its paragraph moves); if even that
+    fails, the paragraph holding the call starts a new page.
     """
     expected = NOTE_IDS.findall(html)
     document = layout(html, project)
     problems = audit_footnotes(document, expected)
-    displaced = sorted({p.note for p in problems if "printed on page" in p.problem})
-    if displaced:
-        rule = ", ".join(f"#{ident}" for ident in displaced) + " { footnote-policy: block; }"
-        document = layout(html.replace("</head>", f"<style>{rule}</style></head>", 1), project)
+    for escalate in (_block_policy, _paragraph_break):
+        displaced = sorted({p.note for p in problems if "printed on page" in p.problem})
+        if not displaced:
+            break
+        html = html.replace("</head>", f"<style>{escalate(html, displaced)}</style></head>", 1)
+        document = layout(html, project)
         problems = audit_footnotes(document, expected)
     return document, problems
+
+
+def _block_policy(html: str, notes: list[str]) -> str:
+    return ", ".join(f"#{ident}" for ident in notes) + " { footnote-policy: block; }"
+
+
+def _paragraph_break(html: str, notes: list[str]) -> str:
+    tree = lxml_html.fromstring(html)
+    blocks = []
+    for ident in notes:
+        found = tree.xpath(f"//*[@id='{ident}']/ancestor::*[self::p or self::li or self::blockquote][@id][1]")
+        if found:
+            blocks.append(f"#{found[0].get('id')}")
+    return (", ".join(blocks) + " { break-before: page; }") if blocks else ""

@@ -25,8 +25,14 @@ def test_pdf_holds_the_words_of_every_article(pdf_text: str) -> None:
     flat = " ".join(re.sub(r"[-‐]\n", "", pdf_text).split())
     for article_id in ARTICLES:
         text = load_article(ROOT / "tei" / f"{article_id}.xml").find("tei:text/tei:body", NS)
-        first_paragraph = " ".join(text.find(".//tei:p", NS).itertext()).split()
-        assert " ".join(first_paragraph[:6]) in flat, article_id
+        paragraph = text.find(".//tei:p", NS)
+        words = paragraph.xpath("string(.)", namespaces=NS)
+        for note in paragraph.iterfind(".//tei:note", NS):  # notes print elsewhere
+            words = words.replace(note.xpath("string(.)"), " ", 1)
+        first_words = words.split()[:5]
+        # Editorial note calls (letters) may follow a word.
+        pattern = r"[a-z]{0,2}\s*".join(re.escape(w) for w in first_words)
+        assert re.search(pattern, flat), (article_id, first_words)
 
 
 def test_pdf_hyphenates_turkish_at_line_ends(pdf_text: str) -> None:
