@@ -8,6 +8,7 @@ article (titles, authors, venue, note markers) so that templates never query TEI
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -235,6 +236,9 @@ REGISTER_KINDS = {"person": "persName", "place": "placeName", "org": "orgName", 
 NAME_ELEMENTS = ("persName", "placeName", "orgName")
 
 
+TITLES = {"Paşa", "Bey", "Beyler", "Efendi", "Han", "Hazretleri", "Reis", "Kahya"}
+
+
 @dataclass
 class RegisterEntry:
     """One person, place, organisation or event of the registers, with its mentions in the volume."""
@@ -249,9 +253,17 @@ class RegisterEntry:
 
     @property
     def order(self) -> tuple:
+        """Persons by surname (the last word; the first for names ending in a title such as Paşa)."""
         from .collation import sort_key
 
-        return sort_key(self.name)
+        if self.kind != "person":
+            return sort_key(self.name)
+        words = [w for w in re.sub(r"\(.*?\)", "", self.name).split() if w]
+        if not words:
+            return sort_key(self.name)
+        if words[-1] in TITLES or len(words) == 1 or words[0].rstrip(".").isdigit() or words[0][-1] == ".":
+            return sort_key(self.name)
+        return sort_key(" ".join([words[-1], *words[:-1]]))
 
 
 def register_entries(registers: etree._Element | None) -> dict[str, RegisterEntry]:
