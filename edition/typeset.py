@@ -65,10 +65,16 @@ def typeset(render: Callable[[Callable[[list[str]], str] | None], str], project:
     layout, and CSS cannot merge repeated pages. The back matter comes last, so its length cannot move
     any page it refers to.
     """
-    first = layout(render(None), project)
+    first, _, rules = layout_with_notes(render(None), project)
     folios = Folios(anchor_pages(first), first_anchor)
-    document, problems = layout_with_notes(render(folios), project)
+    final = with_rules(render(folios), rules)  # the same note rules: the main matter pages stay put
+    document = layout(final, project)
+    problems = audit_footnotes(document, NOTE_IDS.findall(final))
     return document.write_pdf(pdf_variant=PDF_VARIANT), problems
+
+
+def with_rules(html: str, rules: str) -> str:
+    return html.replace("</head>", f"<style>{rules}</style></head>", 1) if rules else html
 
 
 def anchor_pages(document) -> dict[str, int]:
@@ -106,7 +112,8 @@ def _ranges(numbers: list[int]) -> list[str]:
 
 
 def layout_with_notes(html: str, project: Project):
-    """Lay out, audit the notes, and lay out again with stricter rules for notes still displaced.
+    """Lay out, audit the notes, and lay out again with stricter rules for notes still displaced;
+    return the document, the audit's findings and the CSS rules that were needed.
 
     ``footnote-policy: line`` (in print.css) moves a call's line with its note. A note WeasyPrint
     still prints away from its call gets ``footnote-policy: block`` (its paragraph moves); if even that
@@ -115,14 +122,15 @@ def layout_with_notes(html: str, project: Project):
     expected = NOTE_IDS.findall(html)
     document = layout(html, project)
     problems = audit_footnotes(document, expected)
+    rules = ""
     for escalate in (_block_policy, _paragraph_break):
         displaced = sorted({p.note for p in problems if "printed on page" in p.problem})
         if not displaced:
             break
-        html = html.replace("</head>", f"<style>{escalate(html, displaced)}</style></head>", 1)
-        document = layout(html, project)
+        rules += escalate(html, displaced)
+        document = layout(with_rules(html, rules), project)
         problems = audit_footnotes(document, expected)
-    return document, problems
+    return document, problems, rules
 
 
 def _block_policy(html: str, notes: list[str]) -> str:

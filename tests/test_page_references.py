@@ -1,0 +1,93 @@
+"""Page numbers printed in the TOC, the indexes and the cross-references match the pages they name."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from edition.load import load_volume
+from edition.model import build_model
+
+from .conftest import ROOT
+
+ROMAN = re.compile(r"^[ivxlc]+$")
+
+
+@pytest.fixture(scope="module")
+def pages(pdf_text: str) -> list[str]:
+    return [re.sub(r"[-‐]\n(?=\w)", "", page) for page in pdf_text.split("\f")]
+
+
+@pytest.fixture(scope="module")
+def folio_pages(pages: list[str]) -> dict[str, str]:
+    """Printed page number (arabic, main matter) → that page's text."""
+    found: dict[str, str] = {}
+    for text in pages:
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        candidates = [line for line in lines[:1] + lines[-1:] if line.isdigit()]
+        if candidates and candidates[0] not in found:
+            found[candidates[0]] = text
+    return found
+
+
+@pytest.fixture(scope="module")
+def model():
+    return build_model(load_volume(ROOT / "tei" / "volume.xml", ROOT))
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_toc_numbers_open_the_articles(pages: list[str], folio_pages: dict[str, str], model) -> None:
+    toc = flat(next(p for p in pages if "İçindekiler" in p))
+    for article in model.articles:
+        title = article.title[:30]
+        match = re.search(re.escape(title) + r".*?(?:\. ){3,}\.?\s*(\d+)\b", toc)
+        assert match, title
+        opening = flat(folio_pages[match.group(1)])
+        assert title in opening, (article.id, match.group(1))
+
+
+def test_index_pages_hold_the_names(pages: list[str], folio_pages: dict[str, str], model) -> None:
+    index_text = flat(pages[-1] if "Yerler" in pages[-1] else "\n".join(pages[-12:]))
+    checked = 0
+    for entry in model.register("person") + model.register("place"):
+        if not 1 <= len(entry.mentions) <= 3:
+            continue
+        pattern = (r"(?:^|\d )" + re.escape(entry.name)
+                   + r"(?: \([^)]*\))?(?: — [^0-9]*)? ((?:\d+(?:–\d+)?(?:, )?)+)")
+        match = re.search(pattern, index_text)
+        if not match:
+            continue
+        names = [entry.name.split()[-1], *(v.split()[-1] for v in entry.variants)]
+        for folio in re.findall(r"\d+", match.group(1))[:1]:
+            page = flat(folio_pages.get(folio, ""))
+            stems = {n.split("’")[0][:6] for n in names if len(n) >= 3}
+            assert any(stem in page for stem in stems), (entry.id, folio, stems)
+            checked += 1
+    assert checked >= 20
+
+
+def test_cross_references_point_to_the_right_pages(pages: list[str], folio_pages: dict[str, str],
+                                                   model) -> None:
+    """Every printed "N. makale, s. P" names a page where one of the paragraphs it may mean begins."""
+    starts: dict[str, list[str]] = {}  # printed label -> first words of every paragraph it labels
+    for article in model.articles:
+        for ref in article.text.iter("{http://www.tei-c.org/ns/1.0}ref"):
+            target = (ref.get("target") or "")[1:]
+            if not re.fullmatch(r"a00\d-p\d+", target):
+                continue
+            other = next(a for a in model.articles if target.startswith(a.id))
+            paragraph = other.text.find(f".//*[@{{http://www.w3.org/XML/1998/namespace}}id='{target}']")
+            words = [w for w in paragraph.xpath("string(.)").split() if w.isalpha()][:2]
+            starts.setdefault(" ".join("".join(ref.itertext()).split()), []).append(" ".join(words))
+    text = flat("\n".join(pages))
+    checked = 0
+    for label, paragraphs in starts.items():
+        for folio in re.findall(re.escape(label) + r", s\. (\d+)", text):
+            page = flat(folio_pages.get(folio, ""))
+            assert any(words.split()[0] in page for words in paragraphs if words), (label, folio)
+            checked += 1
+    assert checked >= 20
