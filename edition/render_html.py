@@ -112,6 +112,13 @@ class RenderContext:
     volume: VolumeModel | None = None
     notes: list[dict[str, Any]] = field(default_factory=list)
 
+    counter: int = 0
+
+    def next_id(self, prefix: str) -> str:
+        """A fresh anchor id for generated targets (apparatus entries) within this article."""
+        self.counter += 1
+        return f"{prefix}-{self.article.id}-{self.counter}"
+
     def href(self, target: str) -> str:
         """A link to ``#id``: within the book in print; to the page that shows the id on screen."""
         if not target.startswith("#") or self.mode == "print" or self.volume is None:
