@@ -17,6 +17,8 @@ import sys
 import time
 from pathlib import Path
 
+from report import write_report  # benchmarks/ is the script's folder, first on sys.path
+
 ROOT = Path(__file__).resolve().parent.parent
 
 ONE_RUN = r"""
@@ -78,10 +80,7 @@ def main() -> int:
         "wall_seconds": [round(r["wall_seconds"], 3) for r in runs],
         "benchmark_self_rss_bytes": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024,
     }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    print(json.dumps(report, indent=2))
-    return 0
+    return write_report(report, args.out)
 
 
 if __name__ == "__main__":

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import bibtexparser
 
-from .bibliography import field_value, keywords
-from .collation import turkish_lower
+from .bibliography import field_value, first_surname, keywords
 from .errors import display_path
+from .language import turkish_lower
 from .load import TEI_NS, load_volume, source_path
 from .validate import Finding
 
@@ -73,16 +73,10 @@ def _duplicate_keys(text: str, path: str) -> list[Finding]:
     return found
 
 
-def _first_author(entry) -> str:
-    names = field_value(entry, "author") or field_value(entry, "editor")
-    first = names.split(" and ")[0]
-    return turkish_lower(first.split(",")[0].strip())
-
-
 def _probable_duplicates(entries: list, lines: dict[str, int], path: str) -> list[Finding]:
     groups: dict[tuple[str, str], list] = defaultdict(list)
     for entry in entries:
-        author, year = _first_author(entry), field_value(entry, "date")[:4]
+        author, year = turkish_lower(first_surname(entry)), field_value(entry, "date")[:4]
         if author:
             groups[(author, year)].append(entry)
     found = []

@@ -69,11 +69,16 @@ class Bibliography:
         return {r.key for r in self.primary + self.studies}
 
 
-def order_of(entry: bibtexparser.model.Entry) -> tuple:
-    """Turkish order on first author's surname (or editor, or title), then year, then title."""
+def first_surname(entry: bibtexparser.model.Entry) -> str:
+    """The first author's surname (or the first editor's): "Surname, Given" or "Given Surname"."""
     names = field_value(entry, "author") or field_value(entry, "editor")
     first = names.split(" and ")[0].strip()
-    surname = first.split(",")[0].strip() if "," in first else (first.split()[-1] if first else "")
+    return first.split(",")[0].strip() if "," in first else (first.split()[-1] if first else "")
+
+
+def order_of(entry: bibtexparser.model.Entry) -> tuple:
+    """Turkish order on first author's surname (or editor, or title), then year, then title."""
+    surname = first_surname(entry)
     title = field_value(entry, "title")
     return (sort_key(surname or title), field_value(entry, "date") or field_value(entry, "year"),
             sort_key(title), entry.key)

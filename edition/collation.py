@@ -10,13 +10,11 @@ from __future__ import annotations
 
 import unicodedata
 
+from .language import turkish_lower
+
 ALPHABET = "abcçdefgğhıijklmnoöpqrsştuüvwxyz"
 RANK = {letter: index for index, letter in enumerate(ALPHABET)}
 CIRCUMFLEX = {"â": "a", "î": "i", "û": "u"}
-
-
-def turkish_lower(text: str) -> str:
-    return text.replace("İ", "i").replace("I", "ı").lower()
 
 
 def _primary(char: str) -> tuple[int, int]:

@@ -16,13 +16,10 @@ from pathlib import Path
 
 import pyphen
 
+from .language import turkish_lower
+
 APOSTROPHES = "’'"
 TURKISH_DICTIONARY = "hyph_tr_TR.dic"
-
-
-def turkish_lower(text: str) -> str:
-    """Lowercase with Turkish rules, keeping the length of the string."""
-    return text.replace("İ", "i").replace("I", "ı").lower()
 
 
 class TurkishHyphDict(pyphen.HyphDict):

@@ -14,6 +14,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from .fidelity import Fidelity, authorial_text, dehyphenate, measure, words
+from .language import looks_english
 from .load import NS, safe_parser
 
 SENTENCE_END = re.compile(r"[.!?:…”\")]\s*$")
@@ -28,7 +29,6 @@ CALL = re.compile(
 NUMBERED_HEAD = re.compile(r"^(\d+(?:\.\d+)*)\.?\s+\S")
 ABSTRACT_HEAD = re.compile(r"^(ÖZET|ÖZ|Öz|Özet|ABSTRACT|Abstract)\s*:?\s*$")
 KEYWORDS = re.compile(r"^(Anahtar [Kk]elimeler|Keywords|Key [Ww]ords)\s*:")
-ENGLISH_WORDS = {"the", "of", "and", "to", "in", "was", "with", "which", "that", "is", "were", "for"}
 HYPHEN_BREAK = re.compile(r"([^\W\d_])-\s*$")
 
 
@@ -179,8 +179,7 @@ def join_lines(lines: list[str]) -> str:
 
 
 def is_english(text: str) -> bool:
-    tokens = re.findall(r"[a-z]+", text.lower())
-    return len(tokens) >= 6 and sum(t in ENGLISH_WORDS for t in tokens) / len(tokens) > 0.12
+    return looks_english(text, min_words=6, share=0.12)  # lenient: a draft, checked by the editor
 
 
 def inline(text: str, notes: dict[str, str], report: ImportReport) -> str:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from .collation import sort_key
 from .load import NS, TEI_NS, XML_NS, Volume
 
 
@@ -254,8 +255,6 @@ class RegisterEntry:
     @property
     def order(self) -> tuple:
         """Persons by surname (the last word; the first for names ending in a title such as Paşa)."""
-        from .collation import sort_key
-
         if self.kind != "person":
             return sort_key(self.name)
         words = [w for w in re.sub(r"\(.*?\)", "", self.name).split() if w]
@@ -302,9 +301,8 @@ def collect_mentions(article: ArticleModel) -> dict[str, Mention]:
         if not ref or not ref[0].startswith("#"):
             continue
         index += 1
-        note = next((a for a in element.iterancestors(f"{{{TEI_NS}}}note") if a.get("place") == "foot"), None)
-        label = f"{article.number}, n. {note.get('n')}" if note is not None else str(article.number)
-        found[node_key(element)] = Mention(f"m-{article.id}-{index}", ref[0][1:], article.id, label)
+        found[node_key(element)] = Mention(f"m-{article.id}-{index}", ref[0][1:], article.id,
+                                           place_label(element, article))
     return found
 
 
@@ -412,10 +410,15 @@ def collect_citations(article: ArticleModel) -> dict[str, Citation]:
         keys = [t[4:] for t in targets if t.startswith("bib:")]
         if not keys:
             continue
-        note = next((a for a in bibl.iterancestors(f"{{{TEI_NS}}}note") if a.get("place") == "foot"), None)
-        label = f"{article.number}, n. {note.get('n')}" if note is not None else str(article.number)
-        found[node_key(bibl)] = Citation(f"cite-{article.id}-{index}", keys, article.id, label)
+        found[node_key(bibl)] = Citation(f"cite-{article.id}-{index}", keys, article.id,
+                                         place_label(bibl, article))
     return found
+
+
+def place_label(element: etree._Element, article: ArticleModel) -> str:
+    """Where an element stands, for back-references on screen: "2" (article) or "2, n. 14" (footnote)."""
+    note = next((a for a in element.iterancestors(f"{{{TEI_NS}}}note") if a.get("place") == "foot"), None)
+    return f"{article.number}, n. {note.get('n')}" if note is not None else str(article.number)
 
 
 def node_key(element: etree._Element) -> str:

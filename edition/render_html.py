@@ -81,11 +81,6 @@ class ElementView:
         return any(etree.QName(a).localname in INLINE_CONTAINERS for a in self.element.iterancestors())
 
     @property
-    def in_footnote(self) -> bool:
-        return any(etree.QName(a).localname == "note" and a.get("type") != "editorial"
-                   for a in self.element.iterancestors())
-
-    @property
     def in_link(self) -> bool:
         """True inside a citation or cross-reference, which already render as links."""
         return any(etree.QName(a).localname in {"bibl", "ref"} for a in self.element.iterancestors())
@@ -147,7 +142,6 @@ class Renderer:
             lstrip_blocks=True,
             extensions=["jinja2.ext.do"],
         )
-        self.env.globals["render"] = self.render_children
         self._families: dict[str, Any] = {}
 
     def family(self, name: str) -> Any:

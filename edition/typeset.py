@@ -6,7 +6,6 @@ files elsewhere on the machine) is refused by the fetcher and reported.
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -21,7 +20,6 @@ from .hyphenation import register_turkish
 from .project import Project
 
 PDF_VARIANT = "pdf/ua-1"
-LOGGER = logging.getLogger("weasyprint")
 
 
 class ProjectFetcher(URLFetcher):
@@ -30,16 +28,13 @@ class ProjectFetcher(URLFetcher):
     def __init__(self, root: Path) -> None:
         super().__init__(allowed_protocols={"file", "data"})
         self.root = Path(root).resolve()
-        self.refused: list[str] = []
 
     def fetch(self, url: str, headers: dict | None = None):
         if url.startswith("file:"):
             path = Path(unquote(urlparse(url).path)).resolve()
             if not path.is_relative_to(self.root):
-                self.refused.append(url)
                 raise ValueError(f"refused to fetch a file outside the project: {url}")
         elif not url.startswith("data:"):
-            self.refused.append(url)
             raise ValueError(f"refused to fetch a non-local resource: {url}")
         return super().fetch(url, headers)
 

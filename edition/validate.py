@@ -18,14 +18,16 @@ from pathlib import Path
 from lxml import etree, isoschematron
 
 from .errors import EditionError, display_path
+from .language import looks_english
 from .load import NS, TEI_NS, XML_NS, Volume, load_volume, safe_parser, source_path
+from .model import inherited_lang
+from .schema import RNG
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schema"
 POINTER_ATTRIBUTES = ("target", "ref", "corresp", "resp", "source")
 ISO_DATE = re.compile(r"^-?\d{4}(-\d{2}(-\d{2})?)?$|^--\d{2}(-\d{2})?$|^---\d{2}$")
 DATE_ATTRIBUTES = ("when", "notBefore", "notAfter", "from", "to")
 REGISTER_KINDS = {"persName": "person", "placeName": "place", "orgName": "org"}
-ENGLISH = {"the", "of", "and", "to", "in", "was", "with", "which", "that", "is", "were", "for", "by"}
 
 
 @dataclass(frozen=True, order=True)
@@ -82,18 +84,11 @@ def profile_schema() -> etree.RelaxNG:
 
 
 @cache
-def tei_element_names() -> frozenset[str]:
-    """Every element name tei_all defines (to tell a misspelt element from one outside the profile)."""
-    grammar = etree.parse(str(SCHEMA_DIR / "tei_all.rng"), safe_parser())
-    rng = "{http://relaxng.org/ns/structure/1.0}"
-    return frozenset(e.get("name") for e in grammar.iter(f"{rng}element") if e.get("name"))
-
-
-@cache
-def profile_element_names() -> frozenset[str]:
-    grammar = etree.parse(str(SCHEMA_DIR / "edition.rng"), safe_parser())
-    rng = "{http://relaxng.org/ns/structure/1.0}"
-    return frozenset(e.get("name") for e in grammar.iter(f"{rng}element") if e.get("name"))
+def element_names(schema: str) -> frozenset[str]:
+    """Every element name a schema of ``schema/`` defines: tei_all's, to tell a misspelt element from
+    one the edition's profile leaves out."""
+    grammar = etree.parse(str(SCHEMA_DIR / schema), safe_parser())
+    return frozenset(e.get("name") for e in grammar.iter(f"{RNG}element") if e.get("name"))
 
 
 def check_schema(ctx: Context) -> Iterator[Finding]:
@@ -117,12 +112,12 @@ def check_schema(ctx: Context) -> Iterator[Finding]:
 
 
 def _unknown_elements(ctx: Context) -> Iterator[Finding]:
-    profile = profile_element_names()
+    profile = element_names("edition.rng")
     for element in elements(ctx):
         name = local(element)
         if etree.QName(element).namespace != TEI_NS or name in profile:
             continue
-        if name in tei_element_names():
+        if name in element_names("tei_all.rng"):
             yield finding(element, ctx, "tei-schema",
                           f"<{name}> is TEI but outside the edition's profile; if it is wanted, run "
                           "`python -m edition.schema` to regenerate schema/edition.rng")
@@ -242,23 +237,15 @@ def check_language(ctx: Context) -> Iterator[Finding]:
         if not (text.get(f"{{{XML_NS}}}lang") or article.root.get(f"{{{XML_NS}}}lang")):
             yield finding(text, ctx, "lang-text", "the text has no xml:lang; add xml:lang=\"tr\"")
         for block in text.iter(*(f"{{{TEI_NS}}}{n}" for n in ("p", "head", "item", "quote"))):
-            if _language(block) != "en" and _looks_english(block):
+            if inherited_lang(block) != "en" and _looks_english(block):
                 yield finding(block, ctx, "lang-english",
                               "this passage reads as English but is not marked so; add xml:lang=\"en\"")
-
-
-def _language(element: etree._Element) -> str:
-    for node in (element, *element.iterancestors()):
-        if node.get(f"{{{XML_NS}}}lang"):
-            return node.get(f"{{{XML_NS}}}lang")
-    return "tr"
 
 
 def _looks_english(block: etree._Element) -> bool:
     own = [t for t in block.xpath("text()|*[not(self::tei:note) and not(@xml:lang)]//text()",
                                   namespaces=NS)]
-    tokens = re.findall(r"[a-z]+", " ".join(own).lower())
-    return len(tokens) >= 8 and sum(t in ENGLISH for t in tokens) / len(tokens) > 0.15
+    return looks_english(" ".join(own), min_words=8, share=0.15)
 
 
 @cache

@@ -31,13 +31,18 @@ def test_usage_error_exits_2() -> None:
     assert "unrecognized arguments" in result.stderr
 
 
-def malformed_project(tmp_path: Path) -> Path:
+def small_project(tmp_path: Path, volume_text: str) -> Path:
+    """A project folder with only a volume file (enough to be found, and to fail validation)."""
     (tmp_path / "tei").mkdir()
     (tmp_path / "styles").mkdir()
     volume = tmp_path / "tei" / "volume.xml"
-    volume.write_text('<teiCorpus xmlns="http://www.tei-c.org/ns/1.0">\n  <teiHeader>\n'
-                      "  </teiCorpus>\n", encoding="utf-8")
+    volume.write_text(volume_text, encoding="utf-8")
     return volume
+
+
+def malformed_project(tmp_path: Path) -> Path:
+    return small_project(tmp_path, '<teiCorpus xmlns="http://www.tei-c.org/ns/1.0">\n  <teiHeader>\n'
+                                   "  </teiCorpus>\n")
 
 
 def test_malformed_tei_gives_one_located_line_and_no_output(tmp_path: Path) -> None:
@@ -68,11 +73,8 @@ def test_unknown_article_is_an_input_error(tmp_path: Path) -> None:
 
 
 def test_build_refuses_an_invalid_volume_unless_forced(tmp_path: Path) -> None:
-    (tmp_path / "tei").mkdir()
-    (tmp_path / "styles").mkdir()
-    volume = tmp_path / "tei" / "volume.xml"
     source = ROOT / "tests" / "data" / "invalid" / "dangling-pointer.xml"
-    volume.write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    volume = small_project(tmp_path, source.read_text(encoding="utf-8"))
     result = edition("build", str(volume), "--out", str(tmp_path / "out"), cwd=tmp_path)
     assert result.returncode == 1
     assert "[pointer-resolves]" in result.stderr
