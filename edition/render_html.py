@@ -81,6 +81,11 @@ class ElementView:
         return any(etree.QName(a).localname in INLINE_CONTAINERS for a in self.element.iterancestors())
 
     @property
+    def ends_punctuated(self) -> bool:
+        """True when the element's printed text ends with a separator (, ; .)."""
+        return plain_text(self.element).endswith((",", ";", "."))
+
+    @property
     def in_link(self) -> bool:
         """True inside a citation or cross-reference, which already render as links."""
         return any(etree.QName(a).localname in {"bibl", "ref"} for a in self.element.iterancestors())

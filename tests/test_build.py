@@ -125,3 +125,18 @@ def test_html_escapes_text(project, tmp_path: Path) -> None:
     pages = render_site(model, Renderer(project.templates))
     assert "<img" not in pages["a.html"] and "&lt;img src=x" in pages["a.html"]
     assert "<script>" not in pages["index.html"]
+
+
+def test_keyword_separators_are_not_doubled(built: Path) -> None:
+    """000 prints its own commas between keywords, 001 does not: neither shows ", ,"."""
+    for article_id in ("a000", "a001"):
+        page = lxml_html.parse(str(built / "html" / f"{article_id}.html")).getroot()
+        keywords = page.xpath("//section[contains(@class,'keywords')]")
+        assert keywords, article_id
+        items = keywords[0].xpath(".//li")
+        assert len(items) >= 4
+        punctuated = [li for li in items if "punctuated" in li.get("class")]
+        ends = [li.text_content().rstrip().endswith(",") for li in items]
+        assert [("punctuated" in li.get("class")) for li in items] == \
+            [li.text_content().rstrip().endswith((",", ";", ".")) for li in items]
+        assert (article_id == "a000") == any(ends), (article_id, len(punctuated))
