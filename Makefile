@@ -10,11 +10,14 @@ all: build
 
 setup: $(STAMP)
 
-$(STAMP): pyproject.toml requirements.lock scripts/system-deps.sh
+# npm installs the site's checkers (vnu-jar, axe-core) without install scripts: vnu-jar's would try to
+# download a Java runtime, and the system's is used instead.
+$(STAMP): pyproject.toml requirements.lock scripts/system-deps.sh package.json package-lock.json
 	sh scripts/system-deps.sh
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -c requirements.lock -e '.[test]'
+	npm ci --no-audit --no-fund --ignore-scripts
 	touch $(STAMP)
 
 build: setup
@@ -28,4 +31,4 @@ bench: setup
 	$(BIN)/python benchmarks/stages.py
 
 clean:
-	rm -rf output $(VENV) *.egg-info
+	rm -rf output $(VENV) *.egg-info node_modules

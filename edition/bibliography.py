@@ -22,6 +22,9 @@ from .collation import sort_key
 from .errors import EditionError, Location
 
 CSL_STYLE = "isnad-dipnotlu.csl"
+# BibLaTeX langid → the language tag of the entry's text on screen. Russian works are cited in Latin
+# transliteration, hence ru-Latn.
+LANGUAGE_TAGS = {"turkish": "tr", "english": "en", "russian": "ru-Latn", "german": "de", "french": "fr"}
 
 
 def load_bibliography(path: Path) -> Library:
@@ -57,6 +60,7 @@ class Reference:
     conflict: str
     provenance: str
     order: tuple = field(repr=False, default=())
+    lang: str = "tr"  # language of the work (langid), for the site's lang attributes
 
 
 @dataclass
@@ -117,6 +121,7 @@ def build_bibliography(bib: Path, csl: Path) -> Bibliography:
             conflict=field_value(entry, "conflict"),
             provenance=field_value(entry, "provenance"),
             order=order_of(entry),
+            lang=LANGUAGE_TAGS.get(field_value(entry, "langid"), "tr"),
         )
         (primary if reference.primary else studies).append(reference)
     return Bibliography(sorted(primary, key=lambda r: r.order), sorted(studies, key=lambda r: r.order))

@@ -52,6 +52,10 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: output/)")
     build.add_argument("--only", metavar="ARTICLE", help="build one article (its id, e.g. a003)")
     build.add_argument("--force", action="store_true", help="build even when validation finds errors")
+    build.add_argument("-j", "--jobs", type=positive, metavar="N",
+                       help="lay the book out on N processes (default: one per core)")
+    build.add_argument("--clean", action="store_true",
+                       help="ignore what the last build left (layout cache, page numbers) and build all")
     build.set_defaults(run=run_build)
 
     validate = commands.add_parser("validate", parents=[common], help="check TEI and edition rules",
@@ -90,12 +94,27 @@ def parser() -> argparse.ArgumentParser:
     return main
 
 
+def positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
 def run_build(args: argparse.Namespace, console: Console) -> int:
-    from .pipeline import BuildOptions, build
+    from .pipeline import BuildOptions, BuildState, build
     from .validate import report, validate
 
     project = find_project(args.volume)
     volume = args.volume or project.volume
+    options = BuildOptions(pdf=not args.html, html=not args.pdf, out=args.out, only=args.only,
+                           incremental=not args.clean)
+    if args.jobs:
+        options.jobs = args.jobs
+    state = BuildState(project, options, volume)
+    if state.up_to_date(state.fingerprint()):
+        console.info("nothing changed since the last build: the outputs are up to date")
+        return EXIT_OK
     findings = validate(volume, project.root)
     errors = [f for f in findings if f.severity == "error"]
     if errors and not args.force:
@@ -103,14 +122,17 @@ def run_build(args: argparse.Namespace, console: Console) -> int:
         print("edition: not building a volume with validation errors (use --force to build anyway)",
               file=sys.stderr)
         return EXIT_INPUT
-    options = BuildOptions(pdf=not args.html, html=not args.pdf, out=args.out, only=args.only)
     result = build(project, options, volume=volume, progress=console.progress)
     for problem in result.note_problems:
         print(f"edition: warning: footnote audit: {problem}", file=sys.stderr)
+    for target in sorted(result.unresolved_links):
+        print(f"edition: warning: a link points to #{target}, which the book does not print", file=sys.stderr)
     for path in (result.pdf, result.html):
         if path:
             console.info(f"wrote {display_path(path)}")
     if console.verbose:
+        laid_out = ", ".join(result.laid_out) or "none (all parts from the layout cache)"
+        console.info(f"  parts laid out: {laid_out}")
         for stage, seconds in result.timings.stages.items():
             console.info(f"  {stage:10} {seconds:7.2f} s")
     return EXIT_OK

@@ -191,6 +191,7 @@ class ArticleModel:
     note_markers: dict[str, str] = field(default_factory=dict)  # node_key(note) -> marker
     citations: dict[str, Citation] = field(default_factory=dict)  # node_key(bibl) -> citation
     mentions: dict[str, Mention] = field(default_factory=dict)  # node_key(name) -> mention
+    anchors: dict[str, str] = field(default_factory=dict)  # node_key(p) -> generated id (p without xml:id)
     number: int = 0  # place in the volume, from 1
 
     @property
@@ -231,6 +232,7 @@ class Mention:
     ref: str
     article: str
     label: str
+    text: str = ""  # the name as printed at this place
 
 
 REGISTER_KINDS = {"person": "persName", "place": "placeName", "org": "orgName", "event": "label"}
@@ -302,8 +304,19 @@ def collect_mentions(article: ArticleModel) -> dict[str, Mention]:
             continue
         index += 1
         found[node_key(element)] = Mention(f"m-{article.id}-{index}", ref[0][1:], article.id,
-                                           place_label(element, article))
+                                           place_label(element, article), plain_text(element))
     return found
+
+
+def paragraph_anchors(article: ArticleModel) -> dict[str, str]:
+    """Ids for paragraphs the TEI leaves without one (the introduction's), so the reading site and
+    its search can link to every paragraph: ``<article>-para<N>``, N counting all paragraphs."""
+    taken = {xml_id(e) for e in article.text.iter() if isinstance(e.tag, str)}
+    anchors: dict[str, str] = {}
+    for number, paragraph in enumerate(article.text.iter(f"{{{TEI_NS}}}p"), start=1):
+        if xml_id(paragraph) is None and f"{article.id}-para{number}" not in taken:
+            anchors[node_key(paragraph)] = f"{article.id}-para{number}"
+    return anchors
 
 
 @dataclass
@@ -398,6 +411,7 @@ def article_model(tei: etree._Element, path: Path, number: int = 1) -> ArticleMo
     model.note_markers = note_markers(model.text)
     model.citations = collect_citations(model)
     model.mentions = collect_mentions(model)
+    model.anchors = paragraph_anchors(model)
     return model
 
 

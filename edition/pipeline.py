@@ -2,10 +2,14 @@
 
 Each stage is a function of the previous stage's result; ``Timings`` records how long each took so
 the command line can report progress and the benchmarks can read the same numbers.
+
+Builds are incremental: a fingerprint of every input tells when there is nothing to do, and the
+typesetter lays out again only the parts of the book whose HTML changed (``buildcache.py``).
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import time
 from collections.abc import Callable, Iterator
@@ -13,14 +17,19 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .buildcache import LayoutCache, Manifest, digest_files, tree_files
 from .load import load_volume
 from .model import VolumeModel, build_model
 from .output import staged_directory, write_bytes
-from .project import Project
-from .render_html import Renderer, render_book, render_site
+from .project import PACKAGE_ROOT, Project
+from .render_html import Renderer, render_site
 
-BOOK_CSS = ("styles/css/fonts.css", "styles/css/common.css", "styles/css/print.css")
+BOOK_CSS = ("styles/css/fonts.css", "styles/css/page.css", "styles/css/common.css", "styles/css/print.css")
+FOLIO_CSS = ("styles/css/fonts.css", "styles/css/page.css", "styles/css/folios.css")
+# The code whose change alters a part's layout (the rest changes the HTML, which is hashed itself).
+LAYOUT_CODE = ("typeset.py", "audit.py", "hyphenation.py", "pagination.py")
 SITE_CSS = ("fonts.css", "common.css", "screen.css")
+SITE_JS = ("site.js", "search.js")
 SITE_FONTS = ("LinLibertine_R.otf", "LinLibertine_RI.otf", "LinLibertine_RB.otf",
               "LinLibertine_RBI.otf", "LinBiolinum_R.otf", "LinBiolinum_RB.otf")
 
@@ -50,6 +59,8 @@ class BuildOptions:
     html: bool = True
     out: Path | None = None
     only: str | None = None
+    jobs: int = field(default_factory=lambda: len(os.sched_getaffinity(0)))
+    incremental: bool = True  # reuse the last build's layouts and skip a build with nothing changed
 
 
 @dataclass
@@ -58,6 +69,58 @@ class BuildResult:
     html: Path | None
     timings: Timings
     note_problems: list = field(default_factory=list)  # the footnote audit's findings
+    up_to_date: bool = False  # nothing had changed: nothing was built
+    laid_out: list[str] = field(default_factory=list)  # book parts laid out (not from the cache)
+    unresolved_links: set[str] = field(default_factory=set)
+
+
+class BuildState:
+    """Where a build's outputs and caches live, and whether its inputs changed since the last one."""
+
+    def __init__(self, project: Project, options: BuildOptions, volume: Path | None = None) -> None:
+        self.project = project
+        self.options = options
+        self.volume = Path(volume or project.volume)
+        self.out = Path(options.out or project.output)
+        self.name = f"{options.only}.pdf" if options.only else "edition.pdf"
+        self.cache = self.out / ".cache"
+        self.manifest = Manifest(self.cache / f"manifest-{Path(self.name).stem}.json")
+
+    @property
+    def pdf_path(self) -> Path | None:
+        return self.out / self.name if self.options.pdf else None
+
+    @property
+    def html_path(self) -> Path | None:
+        return self.out / "html" if self.options.html else None
+
+    def fingerprint(self) -> str:
+        """A hash of every input: the TEI folder, bibliography, styles, schemas, code and options."""
+        root = self.project.root
+        files = tree_files(self.volume.parent, root / "bibliography", self.project.styles, root / "schema",
+                           PACKAGE_ROOT / "edition", suffixes=())
+        options = self.options
+        salt = f"{self.volume.resolve()}|{options.pdf}|{options.html}|{options.only}|{_versions()}"
+        return digest_files(files, salt)
+
+    def up_to_date(self, fingerprint: str) -> bool:
+        """True when the last build had the same inputs and its outputs are still there."""
+        outputs = [p for p in (self.pdf_path, self.html_path) if p is not None]
+        return (self.options.incremental and all(p.exists() for p in outputs)
+                and self.manifest.fingerprint == fingerprint)
+
+    def layout_cache(self) -> LayoutCache:
+        styles = self.project.styles
+        files = tree_files(styles / "css", styles / "fonts", styles / "hyphenation") + [
+            PACKAGE_ROOT / "edition" / name for name in LAYOUT_CODE]
+        return LayoutCache(self.cache / "layout", digest_files(files, _versions()),
+                           reuse=self.options.incremental)
+
+
+def _versions() -> str:
+    from importlib.metadata import version
+
+    return "|".join(f"{name}={version(name)}" for name in ("weasyprint", "pydyf", "pikepdf"))
 
 
 def load(project: Project, volume: Path | None, timings: Timings, progress: Progress | None) -> VolumeModel:
@@ -86,39 +149,63 @@ def build(project: Project, options: BuildOptions, volume: Path | None = None,
           progress: Progress | None = None, timings: Timings | None = None) -> BuildResult:
     """Build the PDF and/or the HTML site of a volume into ``options.out``."""
     timings = timings or Timings()
-    out = Path(options.out or project.output)
+    state = BuildState(project, options, volume)
+    with timings.stage("fingerprint"):
+        fingerprint = state.fingerprint()
+        if state.up_to_date(fingerprint):
+            return BuildResult(state.pdf_path, state.html_path, timings, up_to_date=True)
     model = restrict(load(project, volume, timings, progress), options.only)
     renderer = Renderer(project.templates)
-    pdf_path = html_path = None
-    problems: list = []
+    result = BuildResult(None, None, timings)
     if options.html:
         with timings.stage("html", progress):
-            html_path = write_site(model, renderer, project, out / "html")
+            result.html = write_site(model, renderer, project, state.out / "html")
+    refs = None
     if options.pdf:
-        from .typeset import typeset  # WeasyPrint loads Pango: only when a PDF is wanted
+        refs = typeset(state, model, renderer, result, progress)
+    state.manifest.save(fingerprint, refs)
+    return result
 
-        def book(folios):
-            with timings.stage("html-book"):
-                return render_book(model, renderer, list(BOOK_CSS), folios)
 
-        with timings.stage("pdf", progress):
-            pdf, problems = typeset(book, project, model.articles[0].id if model.articles else "")
-        name = f"{options.only}.pdf" if options.only else "edition.pdf"
-        pdf_path = out / name
-        write_bytes(pdf_path, pdf)
-    return BuildResult(pdf_path, html_path, timings, problems)
+def typeset(state: BuildState, model: VolumeModel, renderer: Renderer, result: BuildResult,
+            progress: Progress | None):
+    """Lay the book out (reusing the cache), write the PDF, and return the page references."""
+    from .book import Book
+    from .typeset import typeset_book  # WeasyPrint loads Pango: only when a PDF is wanted
+
+    timings = result.timings
+    with timings.stage("html-book"):
+        book = Book(model, renderer, list(BOOK_CSS), list(FOLIO_CSS))
+    cache = state.layout_cache()
+    previous = state.manifest.refs() if state.options.incremental else None
+    with timings.stage("pdf", progress):
+        typeset_result = typeset_book(book, state.project, cache, previous, state.options.jobs, progress)
+    write_bytes(state.pdf_path, typeset_result.pdf)
+    cache.prune()
+    result.pdf = state.pdf_path
+    result.note_problems = typeset_result.problems
+    result.laid_out = typeset_result.laid_out
+    result.unresolved_links = typeset_result.unresolved
+    return typeset_result.plan.refs
 
 
 def write_site(model: VolumeModel, renderer: Renderer, project: Project, target: Path) -> Path:
     """Render the reading site and swap it into ``target`` in one move."""
+    from .search_index import build_index, index_script  # the search is the site's stage alone
+
     pages = render_site(model, renderer)
     with staged_directory(target) as staging:
         for name, text in pages.items():
             (staging / name).write_text(text, encoding="utf-8")
-        (staging / "assets" / "css").mkdir(parents=True)
-        (staging / "assets" / "fonts").mkdir()
+        for folder in ("css", "fonts", "js"):
+            (staging / "assets" / folder).mkdir(parents=True)
         for name in SITE_CSS:
             shutil.copy2(project.css / name, staging / "assets" / "css" / name)
         for name in SITE_FONTS:
             shutil.copy2(project.fonts / name, staging / "assets" / "fonts" / name)
+        for name in SITE_JS:
+            shutil.copy2(project.styles / "js" / name, staging / "assets" / "js" / name)
+        # A script, not JSON: pages opened from disk cannot fetch() a file.
+        (staging / "assets" / "search-index.js").write_text(index_script(build_index(model)),
+                                                            encoding="utf-8")
     return target

@@ -17,7 +17,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from lxml import etree
 from markupsafe import Markup, escape
 
-from .load import TEI_NS
+from .load import NS, TEI_NS
 from .model import (
     ArticleModel,
     VolumeModel,
@@ -32,6 +32,9 @@ from .model import (
 )
 
 INLINE_CONTAINERS = {"p", "note", "head", "label", "q", "title"}
+# The reading site's pages for each register (its entries' ids are looked up here, not in id_pages).
+REGISTER_PAGES = {"person": "persons.html", "place": "places.html", "org": "organisations.html",
+                  "event": "events.html"}
 CHOICE_PAIRS = (  # (witness reading, edited reading, kind, label for the reader)
     ("sic", "corr", "correction", "Kaynakta"),
     ("orig", "reg", "regularisation", "Kaynakta"),
@@ -91,6 +94,34 @@ class ElementView:
         return any(etree.QName(a).localname in {"bibl", "ref"} for a in self.element.iterancestors())
 
     @property
+    def context_lang(self) -> str:
+        """The language the element's text is in (its own or inherited)."""
+        return inherited_lang(self.element)
+
+    @property
+    def has_note_child(self) -> bool:
+        """True when a note hangs directly in this element (a citation with an editorial note inside)."""
+        return any(isinstance(c.tag, str) and etree.QName(c).localname == "note" for c in self.element)
+
+    @property
+    def in_list(self) -> bool:
+        """True for a direct child of a list, where HTML allows only list items."""
+        parent = self.element.getparent()
+        return parent is not None and etree.QName(parent).localname == "list"
+
+    def page_breaks(self, following: bool = False) -> list[str]:
+        """Numbers of the witness's page breaks just before this list item (or just after it, for the
+        last item): on screen a list has no room for them between its items."""
+        found: list[str] = []
+        sibling = self.element.getnext() if following else self.element.getprevious()
+        while sibling is not None and isinstance(sibling.tag, str) and etree.QName(sibling).localname == "pb":
+            found.append(sibling.get("n", ""))
+            sibling = sibling.getnext() if following else sibling.getprevious()
+        if following and sibling is not None:
+            return []  # another item follows and shows them
+        return found if following else found[::-1]
+
+    @property
     def supplied_title(self) -> bool:
         return is_supplied_title(self.element)
 
@@ -113,26 +144,56 @@ class RenderContext:
     notes: list[dict[str, Any]] = field(default_factory=list)
 
     counter: int = 0
+    scope: str = ""  # told apart from the article's own generated ids (the header's source, on screen)
+    heading_offset: int = 0  # levels added to section headings (the introduction sits under the volume's)
 
     def next_id(self, prefix: str) -> str:
         """A fresh anchor id for generated targets (apparatus entries) within this article."""
         self.counter += 1
-        return f"{prefix}-{self.article.id}-{self.counter}"
+        return f"{prefix}-{self.article.id}{self.scope}-{self.counter}"
 
     def href(self, target: str) -> str:
         """A link to ``#id``: within the book in print; to the page that shows the id on screen."""
         if not target.startswith("#") or self.mode == "print" or self.volume is None:
             return target
         ident = target[1:]
-        if ident in (self.volume.registers or {}):
-            return f"registers.html{target}"
+        entry = (self.volume.registers or {}).get(ident)
+        if entry is not None:
+            return f"{REGISTER_PAGES[entry.kind]}{target}"
         page = self.volume.id_pages.get(ident, "")
         return f"{page}{target}"
+
+    def own_lang(self, view: ElementView) -> str | None:
+        """An element's language where it differs from the page's (the article's): for content shown
+        away from its context, such as notes gathered at the end or a witness's reading."""
+        lang = view.context_lang
+        return lang if lang != self.article.lang else None
+
+    def anchor(self, view: ElementView) -> str | None:
+        """The id an element carries: its xml:id; on screen also the one generated for a paragraph
+        without it, so every paragraph can be linked to (search results, the introduction)."""
+        if view.id or self.mode != "screen":
+            return view.id
+        return self.article.anchors.get(view.key)
 
     @property
     def bibliography_page(self) -> str:
         """Where bibliography entries live: the same document in print, a page of its own on screen."""
         return "" if self.mode == "print" else "bibliography.html"
+
+
+class ChildRenderer:
+    """What macros receive as ``render``: call it for an element's content; ``runs`` splits the
+    content at its notes (see ``Renderer.render_runs``)."""
+
+    def __init__(self, renderer: Renderer) -> None:
+        self._renderer = renderer
+
+    def __call__(self, element: etree._Element, ctx: RenderContext) -> Markup:
+        return self._renderer.render_children(element, ctx)
+
+    def runs(self, element: etree._Element, ctx: RenderContext) -> list[tuple[bool, Markup]]:
+        return self._renderer.render_runs(element, ctx)
 
 
 class Renderer:
@@ -160,7 +221,7 @@ class Renderer:
             return Markup("")
         behaviour = behaviour_of(element)
         macro = getattr(self.family(behaviour.family), behaviour.macro)
-        return Markup(macro(self.view(element), ctx, self.render_children))
+        return Markup(macro(self.view(element), ctx, self.children))
 
     def render_children(self, element: etree._Element, ctx: RenderContext) -> Markup:
         parts = [escape(element.text or "")]
@@ -168,6 +229,29 @@ class Renderer:
             parts.append(self.render(child, ctx))
             parts.append(escape(child.tail or ""))
         return Markup("").join(parts)
+
+    def render_runs(self, element: etree._Element, ctx: RenderContext) -> list[tuple[bool, Markup]]:
+        """The content as runs split at the notes hanging in it: ``(is_note, html)``.
+
+        On screen a citation is a link and a note call is a link; HTML forbids one inside the other, so
+        a citation with a note in it becomes a link on each side of the call.
+        """
+        runs: list[tuple[bool, Markup]] = []
+        current = [escape(element.text or "")]
+        for child in element:
+            if isinstance(child.tag, str) and etree.QName(child).localname == "note":
+                runs.append((False, Markup("").join(current)))
+                runs.append((True, self.render(child, ctx)))
+                current = []
+            else:
+                current.append(self.render(child, ctx))
+            current.append(escape(child.tail or ""))
+        runs.append((False, Markup("").join(current)))
+        return [(is_note, html) for is_note, html in runs if is_note or html]
+
+    @property
+    def children(self) -> ChildRenderer:
+        return ChildRenderer(self)
 
     @staticmethod
     def view(element: etree._Element) -> ElementView:
@@ -211,8 +295,8 @@ class RenderedArticle:
 
 
 def render_article(article: ArticleModel, renderer: Renderer, mode: str,
-                   volume: VolumeModel | None = None) -> RenderedArticle:
-    ctx = RenderContext(mode=mode, article=article, volume=volume)
+                   volume: VolumeModel | None = None, heading_offset: int = 0) -> RenderedArticle:
+    ctx = RenderContext(mode=mode, article=article, volume=volume, heading_offset=heading_offset)
     notes = Markup("").join(renderer.render(note, ctx) for note in title_notes(article.text))
     front = renderer.render_children(article.front, ctx) if article.front is not None else Markup("")
     body = renderer.render_children(article.body, ctx) if article.body is not None else Markup("")
@@ -222,18 +306,50 @@ def render_article(article: ArticleModel, renderer: Renderer, mode: str,
 
 def render_site(volume: VolumeModel, renderer: Renderer, only: str | None = None) -> dict[str, str]:
     """The reading site: file name → HTML text."""
-    introduction = (render_article(volume.introduction, renderer, "screen", volume)
+    introduction = (render_article(volume.introduction, renderer, "screen", volume, heading_offset=1)
                     if volume.introduction else None)
-    pages = {"index.html": renderer.page("site/index.html.j2", volume=volume, introduction=introduction)}
+    sources = {a.id: tuple(render_source(a, renderer, volume, kind) for kind in ("original", "witness"))
+               for a in volume.articles}
+    site = {"volume": volume, "register_pages": REGISTER_PAGES, "sources": sources}
+    pages = {"index.html": renderer.page("site/index.html.j2", introduction=introduction,
+                                         references=cited_references(volume, volume.introduction),
+                                         **site)}
     if volume.bibliography is not None:
-        pages["bibliography.html"] = renderer.page("site/bibliography.html.j2", volume=volume)
-    if volume.registers:
-        pages["registers.html"] = renderer.page("site/registers.html.j2", volume=volume)
-    for article in volume.articles:
+        pages["bibliography.html"] = renderer.page("site/bibliography.html.j2", **site)
+        pages["sources.html"] = renderer.page("site/sources.html.j2", **site)
+    for kind, name in REGISTER_PAGES.items():
+        if volume.register(kind):
+            pages[name] = renderer.page("site/register.html.j2", kind=kind, **site)
+    pages["search.html"] = renderer.page("site/search.html.j2", **site)
+    for number, article in enumerate(volume.articles):
         if only and article.id != only:
             continue
         rendered = render_article(article, renderer, "screen", volume)
         pages[f"{article.id}.html"] = renderer.page(
-            "site/article.html.j2", volume=volume, article=article, rendered=rendered
+            "site/article.html.j2", article=article, rendered=rendered,
+            references=cited_references(volume, article),
+            previous=volume.articles[number - 1] if number else None,
+            following=volume.articles[number + 1] if number + 1 < len(volume.articles) else None,
+            **site,
         )
     return pages
+
+
+def render_source(article: ArticleModel, renderer: Renderer, volume: VolumeModel, kind: str) -> Markup:
+    """The article's source description (``bibl[@type=kind]`` in its header) as HTML, so titles in
+    another language keep their ``lang`` (the model's ``venue`` is plain text)."""
+    source = article.text.getparent().find("tei:teiHeader/tei:fileDesc/tei:sourceDesc", NS)
+    bibl = source.find(f"tei:bibl[@type='{kind}']", NS) if source is not None else None
+    if bibl is None:
+        return Markup("")
+    ctx = RenderContext(mode="screen", article=article, volume=volume, scope=f"-{kind}")
+    return Markup(" ".join(renderer.render_children(bibl, ctx).split()))
+
+
+def cited_references(volume: VolumeModel, article: ArticleModel | None) -> list[Any]:
+    """The bibliography entries an article cites, for its citation popups (in bibliography order)."""
+    if article is None or volume.bibliography is None:
+        return []
+    keys = {key for citation in article.citations.values() for key in citation.keys}
+    bibliography = volume.bibliography
+    return [ref for ref in bibliography.primary + bibliography.studies if ref.key in keys]

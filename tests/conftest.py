@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
+import shutil
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from edition.pipeline import BuildOptions, build
+from edition.pipeline import BuildOptions, BuildResult, build
 from edition.project import Project
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,3 +38,43 @@ def pdf_text(built: Path) -> str:
     """The PDF's text as pdftotext reads it, pages separated by form feeds."""
     return subprocess.run(["pdftotext", "-enc", "UTF-8", str(built / "edition.pdf"), "-"],
                           check=True, capture_output=True, text=True).stdout
+
+
+PROJECT_FOLDERS = ("tei", "bibliography", "styles", "schema")
+EDITED_ARTICLE = "a003"
+# Enough text to add a page: the articles after the edited one move, their layouts must not be redone.
+ADDED_TEXT = "Editörlerin bu sınama için eklediği cümle, sayfa düzenini bir sayfa kadar uzatır. " * 28
+
+
+@dataclass
+class IncrementalBuild:
+    root: Path
+    cold: BuildResult
+    cold_pages: int  # the cold build's PDF is replaced by the next build's
+    edited: BuildResult
+    unchanged: BuildResult
+
+
+@pytest.fixture(scope="session")
+def incremental(tmp_path_factory: pytest.TempPathFactory) -> IncrementalBuild:
+    """A copy of the project built cold, then again after a paragraph of one article grew by a page,
+    then once more with nothing changed."""
+    root = tmp_path_factory.mktemp("incremental")
+    for folder in PROJECT_FOLDERS:
+        shutil.copytree(ROOT / folder, root / folder)
+    project = Project(root)
+    options = BuildOptions(html=False)
+    cold = build(project, options)
+    cold_pages = pdf_pages(cold.pdf)
+    path = root / "tei" / f"{EDITED_ARTICLE}.xml"
+    text = path.read_text(encoding="utf-8")
+    opening = re.search(rf'<p [^>]*xml:id="{EDITED_ARTICLE}-p3"[^>]*>', text).group(0)
+    path.write_text(text.replace(opening, opening + ADDED_TEXT, 1), encoding="utf-8")
+    edited = build(project, options)
+    unchanged = build(project, options)
+    return IncrementalBuild(root, cold, cold_pages, edited, unchanged)
+
+
+def pdf_pages(pdf: Path) -> int:
+    info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True).stdout
+    return int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))

@@ -8,6 +8,7 @@ from itertools import pairwise
 from pathlib import Path
 
 from lxml import html as lxml_html
+from pikepdf import NameTree, NumberTree, Pdf
 from pypdf import PdfReader
 
 from edition.fidelity import authorial_text
@@ -140,3 +141,39 @@ def test_keyword_separators_are_not_doubled(built: Path) -> None:
         assert [("punctuated" in li.get("class")) for li in items] == \
             [li.text_content().rstrip().endswith((",", ";", ".")) for li in items]
         assert (article_id == "a000") == any(ends), (article_id, len(punctuated))
+
+
+def test_every_link_in_the_pdf_leads_somewhere(built: Path) -> None:
+    """Links across parts were joined by name: each internal link names a destination the book has."""
+    pdf = Pdf.open(built / "edition.pdf")
+    destinations = set(dict(NameTree(pdf.Root.Names.Dests).items()))
+    internal = 0
+    for page in pdf.pages:
+        for annotation in page.obj.get("/Annots", []):
+            if "/Dest" in annotation:
+                assert str(annotation.Dest) in destinations, str(annotation.Dest)
+                internal += 1
+            else:
+                assert str(annotation.A.URI).startswith(("http", "mailto")), str(annotation.A.URI)
+    assert internal > 1000  # citations, names, notes, contents, cross-references
+
+
+def test_the_structure_tree_covers_every_page(built: Path) -> None:
+    """One structure tree for the joined parts: every page and link maps to structure elements."""
+    pdf = Pdf.open(built / "edition.pdf")
+    root = pdf.Root.StructTreeRoot
+    parent_tree = dict(NumberTree(root.ParentTree).items())
+    document = root.K[0]
+    assert document.S == "/Document" and len(document.K) > 100
+    assert all(kid.P.objgen == document.objgen for kid in document.K)
+    keys = set()
+    for page in pdf.pages:
+        if "/StructParents" in page.obj:
+            key = int(page.obj.StructParents)
+            assert key in parent_tree and key not in keys
+            keys.add(key)
+        for annotation in page.obj.get("/Annots", []):
+            key = int(annotation.StructParent)
+            assert key in parent_tree and key not in keys
+            keys.add(key)
+    assert int(root.ParentTreeNextKey) > max(keys)

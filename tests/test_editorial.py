@@ -31,7 +31,7 @@ def test_names_are_tagged_in_every_article(volume) -> None:
 
 def test_every_variant_spelling_reaches_the_same_entry(volume, built: Path) -> None:
     """A reader meeting 'Budiyeni' in one article reaches every mention of Budyonny."""
-    registers = lxml_html.parse(str(built / "html" / "registers.html")).getroot()
+    registers = lxml_html.parse(str(built / "html" / "persons.html")).getroot()
     entry = registers.get_element_by_id("per-budyonny")
     mentions = entry.xpath(".//a[@class='mention']/@href")
     articles = {href.split(".html")[0] for href in mentions}
@@ -39,7 +39,7 @@ def test_every_variant_spelling_reaches_the_same_entry(volume, built: Path) -> N
     for href in mentions[:5]:
         page, anchor = href.split("#")
         target = lxml_html.parse(str(built / "html" / page)).getroot().get_element_by_id(anchor)
-        assert target.get("href") == "registers.html#per-budyonny"
+        assert target.get("href") == "persons.html#per-budyonny"
 
 
 def test_rumi_dates_carry_their_gregorian_equivalent(volume) -> None:

@@ -1,8 +1,15 @@
-"""Page numbers printed in the TOC, the indexes and the cross-references match the pages they name."""
+"""Page numbers printed in the TOC, the indexes and the cross-references match the pages they name.
+
+Checked on the bundled volume's cold (parallel) build, and on an incremental build after an article
+grew by a page: there the later articles' layouts come from the cache and only their folios, the
+contents, the notes' cross-references and the indexes change.
+"""
 
 from __future__ import annotations
 
 import re
+import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -12,28 +19,61 @@ from edition.model import build_model, plain_text
 from .conftest import ROOT
 
 ROMAN = re.compile(r"^[ivxlc]+$")
+MM = 72 / 25.4  # PDF points per millimetre
+WORD = re.compile(r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</word>')
+
+
+@pytest.fixture(scope="module", params=["cold", "incremental"])
+def book(request: pytest.FixtureRequest) -> tuple[Path, Path]:
+    """(the PDF, the project root whose TEI it was built from)."""
+    if request.param == "cold":
+        return request.getfixturevalue("built") / "edition.pdf", ROOT
+    incremental = request.getfixturevalue("incremental")
+    return incremental.edited.pdf, incremental.root
 
 
 @pytest.fixture(scope="module")
-def pages(pdf_text: str) -> list[str]:
-    return [re.sub(r"[-‐]\n(?=\w)", "", page) for page in pdf_text.split("\f")]
+def pages(book: tuple[Path, Path]) -> list[str]:
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(book[0]), "-"], check=True,
+                          capture_output=True, text=True).stdout
+    return [re.sub(r"[-‐]\n(?=\w)", "", page) for page in text.split("\f")]
 
 
 @pytest.fixture(scope="module")
-def folio_pages(pages: list[str]) -> dict[str, str]:
+def printed_folios(book: tuple[Path, Path]) -> list[str | None]:
+    """The number printed in each page's head or foot margin (None where there is none), read from the
+    words' positions: the head margin is the top 20 mm, the foot margin the bottom 24 mm."""
+    html = subprocess.run(["pdftotext", "-bbox", "-enc", "UTF-8", str(book[0]), "-"],
+                          check=True, capture_output=True, text=True).stdout
+    folios: list[str | None] = []
+    for page in re.finditer(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', html, re.S):
+        height = float(page.group(2))
+        margin_words = [word for y_min, y_max, word in WORD.findall(page.group(3))
+                        if float(y_max) < 20 * MM or float(y_min) > height - 24 * MM]
+        numbers = [word for word in margin_words if word.isdigit() or ROMAN.match(word)]
+        folios.append(numbers[0] if numbers else None)
+    return folios
+
+
+@pytest.fixture(scope="module")
+def folio_pages(pages: list[str], printed_folios: list[str | None]) -> dict[str, str]:
     """Printed page number (arabic, main matter) → that page's text."""
-    found: dict[str, str] = {}
-    for text in pages:
-        lines = [line.strip() for line in text.splitlines() if line.strip()]
-        candidates = [line for line in lines[:1] + lines[-1:] if line.isdigit()]
-        if candidates and candidates[0] not in found:
-            found[candidates[0]] = text
-    return found
+    assert len(pages) >= len(printed_folios) > 0
+    return {folio: text for folio, text in zip(printed_folios, pages, strict=False)
+            if folio and folio.isdigit()}
+
+
+def test_main_matter_folios_run_from_one_without_gaps(printed_folios: list[str | None]) -> None:
+    arabic = [int(folio) for folio in printed_folios if folio and folio.isdigit()]
+    first = printed_folios.index("1")
+    assert arabic[0] == 1 and all(f is None or not f.isdigit() or int(f) == i - first + 1
+                                  for i, f in enumerate(printed_folios) if i >= first)
+    assert all(folio is None or ROMAN.match(folio) for folio in printed_folios[:first])
 
 
 @pytest.fixture(scope="module")
-def model():
-    return build_model(load_volume(ROOT / "tei" / "volume.xml", ROOT))
+def model(book: tuple[Path, Path]):
+    return build_model(load_volume(book[1] / "tei" / "volume.xml", book[1]))
 
 
 def flat(text: str) -> str:

@@ -1,0 +1,265 @@
+"""Build speed (issue 9): cold, unchanged and one-paragraph rebuilds, validation, the single-render and
+Paged.js comparisons, and the scale curve of a synthetic volume. Results as JSON.
+
+    .venv/bin/python benchmarks/build.py [--runs N] [--scale 5,10,20,35,50] [--out FILE]
+
+Not part of the test suite: the numbers depend on the machine. Every build runs ``edition build`` in a
+fresh process, as a user does, on a copy of the project in a temporary folder. Peak memory is the
+largest resident size the process tree (the build and its layout workers) reached, sampled every
+20 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from report import write_report  # benchmarks/ is the script's folder, first on sys.path
+from synthetic import make_volume
+
+ROOT = Path(__file__).resolve().parent.parent
+PROJECT_FOLDERS = ("tei", "bibliography", "styles", "schema")
+STAGE_LINE = re.compile(r"^\s+(\S+)\s+([\d.]+) s$")
+OWN_STAGES = ("fingerprint", "load", "model", "bibliography", "html", "html-book")
+
+SINGLE_RENDER = r"""
+import json, sys, time
+from pathlib import Path
+from edition.book import Book
+from edition.buildcache import Manifest
+from edition.pipeline import BOOK_CSS, FOLIO_CSS, Timings, load
+from edition.project import Project
+from edition.render_html import Renderer
+from edition.typeset import PDF_VARIANT, layout
+
+project = Project(Path(sys.argv[1]))
+refs = Manifest(Path(sys.argv[2])).refs()
+model = load(project, None, Timings(), None)
+book = Book(model, Renderer(project.templates), list(BOOK_CSS), list(FOLIO_CSS))
+html = book.whole(refs, list(BOOK_CSS))
+Path(sys.argv[3]).write_text(html, encoding="utf-8")
+start = time.perf_counter()
+document = layout(html, project)
+laid_out = time.perf_counter()
+pdf = document.write_pdf(pdf_variant=PDF_VARIANT)
+done = time.perf_counter()
+print(json.dumps({"layout": laid_out - start, "write": done - laid_out, "total": done - start,
+                  "pages": len(document.pages)}))
+"""
+
+
+class TreeMemory:
+    """The peak of the summed resident size of a process and its descendants, sampled."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.peak = 0
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while not self.stop.is_set():
+            self.peak = max(self.peak, _tree_rss(self.pid))
+            self.stop.wait(0.02)
+
+    def finish(self) -> int:
+        self.stop.set()
+        self.thread.join()
+        return self.peak
+
+
+def _tree_rss(root: int) -> int:
+    parents: dict[int, int] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+            fields = stat[stat.rindex(")") + 2:].split()
+            parents[int(entry)] = int(fields[1])
+            rss[int(entry)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+        except (OSError, ValueError, IndexError):
+            continue
+    total = 0
+    for pid in rss:
+        ancestor = pid
+        while ancestor not in (0, 1) and ancestor != root:
+            ancestor = parents.get(ancestor, 0)
+        if ancestor == root:
+            total += rss[pid]
+    return total
+
+
+def edition(project: Path, *args: str) -> dict:
+    """Run ``edition`` in a fresh process; its wall time, CPU time, peak memory and verbose report."""
+    before = os.times()
+    start = time.perf_counter()
+    process = subprocess.Popen([sys.executable, "-m", "edition.cli", *args], cwd=project, text=True,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    memory = TreeMemory(process.pid)
+    stdout, stderr = process.communicate()
+    wall = time.perf_counter() - start
+    peak = memory.finish()
+    after = os.times()
+    if process.returncode:
+        raise RuntimeError(f"edition {' '.join(args)} failed:\n{stderr}")
+    stages = {m.group(1): float(m.group(2)) for m in map(STAGE_LINE.match, stderr.splitlines()) if m}
+    parts = re.search(r"parts laid out: (.*)", stderr)
+    laid_out = [] if not parts or parts.group(1).startswith("none") else parts.group(1).split(", ")
+    cpu = (after.children_user - before.children_user) + (after.children_system - before.children_system)
+    return {"wall_seconds": round(wall, 3), "cpu_seconds": round(cpu, 3), "peak_tree_rss_bytes": peak,
+            "stages": stages, "parts_laid_out": laid_out, "stdout": stdout[-200:]}
+
+
+def copy_project(target: Path) -> Path:
+    for folder in PROJECT_FOLDERS:
+        shutil.copytree(ROOT / folder, target / folder)
+    return target
+
+
+def edit_paragraph(project: Path, article: str) -> str:
+    """Add a sentence to the article's fifth paragraph (a correction an editor might make)."""
+    path = project / "tei" / f"{article}.xml"
+    text = path.read_text(encoding="utf-8")
+    ident = f"{article}-p5"
+    match = re.search(rf'(<p [^>]*xml:id="{ident}"[^>]*>)', text)
+    if not match:
+        raise RuntimeError(f"no paragraph {ident} in {path}")
+    path.write_text(text.replace(match.group(1), match.group(1) + "Editörün deneme cümlesi. ", 1),
+                    encoding="utf-8")
+    return ident
+
+
+def build_scenarios(runs: int) -> dict:
+    results: dict = {"cold": [], "unchanged": [], "edit": {}, "validate": []}
+    for _ in range(runs):
+        with tempfile.TemporaryDirectory() as folder:
+            project = copy_project(Path(folder))
+            results["cold"].append(edition(project, "build", "-v", "--clean"))
+            results["unchanged"].append(edition(project, "build", "-v"))
+            results["validate"].append(edition(project, "validate", "--quiet"))
+    with tempfile.TemporaryDirectory() as folder:
+        project = copy_project(Path(folder))
+        edition(project, "build", "-v", "--clean")
+        manifest = project / "output" / ".cache" / "manifest-edition.json"
+        whole_html = project / "whole-book.html"
+        single = json.loads(subprocess.run(
+            [sys.executable, "-c", SINGLE_RENDER, str(project), str(manifest), str(whole_html)],
+            check=True, capture_output=True, text=True, cwd=ROOT).stdout.strip().splitlines()[-1])
+        results["single_render"] = single
+        results["pagedjs"] = pagedjs(project, whole_html)
+        for article in sorted(p.stem for p in (project / "tei").glob("a[0-9][0-9][0-9].xml")):
+            paragraph = edit_paragraph(project, article)
+            run = edition(project, "build", "-v")
+            run["paragraph"] = paragraph
+            results["edit"][article] = run
+    return results
+
+
+def pagedjs(project: Path, html: Path) -> dict:
+    """A Paged.js render of the same whole-book HTML, when pagedjs-cli and Debian's chromium are here."""
+    cli = ROOT / "node_modules" / ".bin" / "pagedjs-cli"
+    if not cli.exists() or not shutil.which("chromium"):
+        return {"available": False, "reason": "pagedjs-cli (npm) or chromium not installed"}
+    start = time.perf_counter()
+    completed = subprocess.run([str(cli), str(html), "-o", str(project / "pagedjs.pdf"),
+                                "--browserExecutable", shutil.which("chromium"),
+                                "--browserArgs", "--no-sandbox,--disable-gpu"],
+                               capture_output=True, text=True, cwd=project, timeout=600)
+    wall = time.perf_counter() - start
+    if completed.returncode:
+        return {"available": True, "failed": completed.stderr[-500:]}
+    return {"available": True, "wall_seconds": round(wall, 3)}
+
+
+def scale_curve(sizes: list[int]) -> dict:
+    points = []
+    for size in sizes:
+        with tempfile.TemporaryDirectory() as folder:
+            project = copy_project(Path(folder))
+            make_volume(project, size)
+            run = edition(project, "build", "-v", "--clean")
+            pages = int(subprocess.run(["pdfinfo", str(project / "output" / "edition.pdf")], check=True,
+                                       capture_output=True, text=True).stdout.split("Pages:")[1].split()[0])
+            points.append({"articles": size, "pages": pages, "wall_seconds": run["wall_seconds"],
+                           "peak_tree_rss_bytes": run["peak_tree_rss_bytes"]})
+    return {"points": points, "fit_seconds_per_page": linear_fit([p["pages"] for p in points],
+                                                                  [p["wall_seconds"] for p in points])}
+
+
+def linear_fit(xs: list[float], ys: list[float]) -> dict:
+    """Least squares y = a + b·x, with R² (1 means time grows exactly linearly)."""
+    if len(xs) < 2:
+        return {}
+    slope, intercept = statistics.linear_regression(xs, ys)
+    mean = statistics.fmean(ys)
+    residual = sum((y - (intercept + slope * x)) ** 2 for x, y in zip(xs, ys, strict=True))
+    total = sum((y - mean) ** 2 for y in ys) or 1.0
+    return {"intercept": round(intercept, 3), "slope": round(slope, 4),
+            "r_squared": round(1 - residual / total, 4)}
+
+
+def goals(results: dict) -> dict:
+    cold = min(r["wall_seconds"] for r in results["cold"])
+    best_cold = min(results["cold"], key=lambda r: r["wall_seconds"])
+    own = sum(best_cold["stages"].get(name, 0.0) for name in OWN_STAGES) + (
+        min(r["wall_seconds"] for r in results["validate"]) if results["validate"] else 0.0)
+    unchanged = min(results["unchanged"], key=lambda r: r["wall_seconds"])
+    edits = {name: run["wall_seconds"] / cold for name, run in results["edit"].items()}
+    single = results["single_render"]["total"]
+    report = {
+        "own_stages_share_of_cold_build": {"value": round(own / cold, 4), "goal": "<= 0.05",
+                                           "met": own / cold <= 0.05},
+        "unchanged_rebuild_seconds": {
+            "value": unchanged["wall_seconds"], "goal": "< 1 s, nothing laid out",
+            "met": unchanged["wall_seconds"] < 1 and not unchanged["parts_laid_out"]},
+        "edit_rebuild_share_of_cold_build": {
+            "value": {name: round(share, 3) for name, share in edits.items()}, "goal": "<= 0.35",
+            "met": {name: share <= 0.35 for name, share in edits.items()},
+            "only_the_edited_article_laid_out": {
+                name: [p for p in run["parts_laid_out"] if not p.startswith(name)]
+                for name, run in results["edit"].items()}},
+        "cold_build_speedup_over_single_render": {"value": round(single / cold, 3), "goal": ">= 1.5",
+                                                  "met": single / cold >= 1.5,
+                                                  "cores_used": round(best_cold["cpu_seconds"] / cold, 2)},
+    }
+    if results["pagedjs"].get("wall_seconds"):
+        report["pagedjs_over_cold_build"] = round(results["pagedjs"]["wall_seconds"] / cold, 3)
+        report["pagedjs_over_single_render"] = round(results["pagedjs"]["wall_seconds"] / single, 3)
+    return report
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=2)
+    parser.add_argument("--scale", default="5,10,20,35,50", help="article counts of the synthetic volumes")
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "build.json")
+    args = parser.parse_args()
+    results = build_scenarios(args.runs)
+    sizes = [int(n) for n in args.scale.split(",") if n]
+    report = {
+        "benchmark": "edition build: cold, unchanged, one paragraph edited; single render; scale",
+        "machine": {"python": platform.python_version(), "platform": platform.platform(),
+                    "cpus": len(os.sched_getaffinity(0))},
+        "goals": goals(results),
+        "results": results,
+        "scale": scale_curve(sizes) if sizes else None,
+    }
+    return write_report(report, args.out)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

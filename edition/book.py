@@ -1,0 +1,180 @@
+"""Stage 3 (print): the book's HTML, part by part.
+
+The printed volume is cut into parts that each begin on a new page: the front matter, the
+introduction, every article's text, every article's editorial notes, the bibliography and each index.
+The typesetter lays each part out as a document of its own, so parts can be laid out in parallel and a
+part whose HTML has not changed need not be laid out again.
+
+Parts refer to each other in two ways, both settled here so that the templates need not know about
+parts:
+
+* a link to an id in another part gets the ``x-edition:`` scheme (WeasyPrint would drop it as an
+  unknown anchor); the assembler turns it back into a link to the named destination;
+* a page reference (a link with the ``page-ref`` or ``xref`` class) gets the printed page of its target
+  in ``data-page``, which the print stylesheet shows. Until the pages are known a placeholder stands in.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from html import escape
+
+from markupsafe import Markup
+
+from .model import ArticleModel, VolumeModel
+from .render_html import RenderedArticle, Renderer, render_article
+
+CROSS_PART_SCHEME = "x-edition:"
+PLACEHOLDER_PAGE = "000"  # three figures: as wide as any page number of a volume under 1,000 pages
+FRONT, MAIN = "front", "main"
+
+_TAG_A = re.compile(r"<a\s[^>]*>")
+_HREF = re.compile(r'\bhref="#([^"]+)"')
+_CLASS = re.compile(r'\bclass="([^"]*)"')
+_ID = re.compile(r'\bid="([^"]+)"')
+PAGE_REF_CLASSES = frozenset({"page-ref", "xref"})
+PRINTED_REGISTERS = ("person", "place")
+UNPRINTED_REGISTERS = ("org", "event")
+
+
+@dataclass(frozen=True)
+class PartSpec:
+    """One part of the book: its name, whether it opens on a recto, and which numbering it uses."""
+
+    name: str
+    kind: str  # "front", "introduction", "article", "notes" or "back"
+    matter: str  # FRONT (roman folios) or MAIN (arabic folios, restarting at 1)
+    opens_recto: bool
+    macro: str
+    args: tuple = ()
+
+
+@dataclass(frozen=True)
+class BookPart:
+    """A part's HTML, ready for the typesetter."""
+
+    spec: PartSpec
+    html: str
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+
+@dataclass
+class PageRefs:
+    """Anchor ids → printed page numbers, as far as they are known.
+
+    ``at`` gives one page (for "s. 45"); calling the object with a list of ids gives the index style
+    ("3, 7–9"), main matter only.
+    """
+
+    folios: dict[str, str] = field(default_factory=dict)  # id -> printed folio ("xii", "45")
+    main: dict[str, int] = field(default_factory=dict)  # id -> arabic page number in the main matter
+
+    @property
+    def known(self) -> bool:
+        return bool(self.folios)
+
+    def at(self, ident: str) -> str:
+        return self.folios.get(ident, PLACEHOLDER_PAGE)
+
+    def __call__(self, ids: list[str]) -> str:
+        if not self.known:
+            return ", ".join(PLACEHOLDER_PAGE for _ in range(min(len(ids), 3)))
+        numbers = sorted({self.main[i] for i in ids if i in self.main})
+        return ", ".join(page_ranges(numbers))
+
+
+def page_ranges(numbers: list[int]) -> list[str]:
+    """Sorted page numbers as ranges: [3, 7, 8, 9] → ["3", "7–9"]."""
+    spans: list[str] = []
+    start = previous = None
+    for number in [*numbers, None]:
+        if start is not None and number == previous + 1:
+            previous = number
+            continue
+        if start is not None:
+            spans.append(str(start) if start == previous else f"{start}–{previous}")
+        start = previous = number
+    return spans
+
+
+class Book:
+    """The parts of one volume, with each article's print HTML rendered once per build."""
+
+    def __init__(self, volume: VolumeModel, renderer: Renderer, css: list[str], folio_css: list[str]) -> None:
+        self.volume = volume
+        self.renderer = renderer
+        self.css = css
+        self.folio_css = folio_css
+        self.articles: list[tuple[ArticleModel, RenderedArticle]] = [
+            (article, render_article(article, renderer, "print", volume)) for article in volume.articles]
+        self.introduction: RenderedArticle | None = (
+            render_article(volume.introduction, renderer, "print", volume) if volume.introduction else None)
+        self.specs = self._specs()
+        # Register entries the book does not print (only persons and places have an index): names
+        # tagged to them are not links in print.
+        self.unprinted = {entry.id for kind in UNPRINTED_REGISTERS for entry in volume.register(kind)}
+
+    def _specs(self) -> list[PartSpec]:
+        volume = self.volume
+        specs = [PartSpec("front", "front", FRONT, True, "front",
+                          (volume, volume.articles, volume.introduction))]
+        if self.introduction is not None:
+            specs.append(PartSpec("introduction", "introduction", FRONT, True, "introduction",
+                                  (volume, self.introduction)))
+        for number, (article, rendered) in enumerate(self.articles):
+            specs.append(PartSpec(article.id, "article", MAIN, True, "article_body",
+                                  (volume, article, rendered, number == 0)))
+            if rendered.notes:
+                specs.append(PartSpec(f"{article.id}-notes", "notes", MAIN, False, "article_notes",
+                                      (volume, article, rendered)))
+        if volume.bibliography is not None:
+            specs.append(PartSpec("bibliography", "back", MAIN, True, "back_bibliography", (volume,)))
+        for kind in PRINTED_REGISTERS:
+            if volume.register(kind):
+                specs.append(PartSpec(f"index-{kind}", "back", MAIN, True, "back_index", (volume, kind)))
+        return specs
+
+    def render(self, spec: PartSpec, refs: PageRefs, start_left: bool = False) -> BookPart:
+        """One part's HTML with its page references filled from ``refs``."""
+        macros = self.renderer.env.get_template("book/parts.html.j2").module
+        args = spec.args + ((refs,) if spec.kind == "back" else ())
+        content = Markup(getattr(macros, spec.macro)(*args))
+        html = self.renderer.page("book/part.html.j2", volume=self.volume, css=self.css, content=content,
+                                  start_left=start_left)
+        return BookPart(spec, link_parts(html, refs, own_ids(html), self.unprinted))
+
+    def whole(self, refs: PageRefs, css: list[str]) -> str:
+        """The whole volume as one document (for the single-render comparison)."""
+        html = self.renderer.page("book.html.j2", volume=self.volume, articles=self.articles, css=css,
+                                  introduction=self.introduction, folios=refs)
+        return link_parts(html, refs, None, self.unprinted)
+
+
+def own_ids(html: str) -> set[str]:
+    return set(_ID.findall(html))
+
+
+def link_parts(html: str, refs: PageRefs, ids: set[str] | None, unprinted: set[str]) -> str:
+    """Fill page references, point links to other parts (``ids``: this part's; None: one whole
+    document) and unlink names whose register the book does not print."""
+
+    def link(match: re.Match) -> str:
+        tag = match.group(0)
+        href = _HREF.search(tag)
+        if href is None:
+            return tag
+        target = href.group(1)
+        if target in unprinted:
+            return tag.replace(href.group(0), "", 1)
+        classes = _CLASS.search(tag)
+        if classes and PAGE_REF_CLASSES.intersection(classes.group(1).split()):
+            tag = tag[:-1] + f' data-page="{escape(refs.at(target))}">'
+        if ids is not None and target not in ids:
+            tag = tag.replace(f'href="#{target}"', f'href="{CROSS_PART_SCHEME}{target}"', 1)
+        return tag
+
+    return _TAG_A.sub(link, html)

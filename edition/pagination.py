@@ -1,0 +1,118 @@
+"""Pagination of the assembled book: where each part starts, which pages are blank, every page's folio.
+
+Parts are laid out separately (see ``book.py``); their lengths decide everything else. A part that
+opens on a recto after an odd number of pages gets a blank verso before it. The front matter is
+numbered in roman figures (the half-title, title page and imprint are counted but carry no number);
+the main matter restarts at 1 with the first article. An article's opening page carries its folio at
+the foot, other pages at the outer corner of the head, blank pages none.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .book import FRONT, PageRefs, PartSpec
+
+FOLIO_NONE, FOLIO_LEFT, FOLIO_RIGHT, FOLIO_FOOT = "none", "left", "right", "foot"
+FIRST_NUMBERED_ANCHOR = "toc"  # front-matter pages before the table of contents carry no folio
+
+
+@dataclass
+class PartLayout:
+    """What the typesetter learnt from laying out one part (the PDF itself travels separately)."""
+
+    name: str
+    pages: int
+    blank: list[bool]  # WeasyPrint's own blank pages (a forced recto inside the part)
+    anchors: dict[str, int]  # id -> 0-based page within the part
+    bookmarks: list[tuple[int, str, int, float, float]]  # level, label, page, x, y (PDF points)
+    problems: list[tuple[str, str]] = field(default_factory=list)  # footnote audit: (note id, problem)
+    seconds: float = 0.0
+
+
+@dataclass
+class PagePlan:
+    """The assembled book's pages: each part's first physical page and every page's folio."""
+
+    starts: dict[str, int]  # part -> 0-based physical index of its first page
+    blank_before: dict[str, bool]  # part -> a blank verso is inserted before it
+    folios: list[tuple[str, str]]  # per physical page: (placement, text)
+    refs: PageRefs
+    main_start: int  # physical index of the main matter's page 1
+
+    @property
+    def total(self) -> int:
+        return len(self.folios)
+
+
+def starts_left(spec: PartSpec, refs: PageRefs) -> bool:
+    """Whether a part that need not open on a recto begins on a verso, as far as ``refs`` tell.
+
+    The main matter's page 1 is a recto, so its even pages are versos; a part's own id is an anchor
+    on its first page.
+    """
+    return not spec.opens_recto and refs.main.get(spec.name, 1) % 2 == 0
+
+
+def roman(number: int) -> str:
+    values = ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"),
+              (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"))
+    text = ""
+    for value, letters in values:
+        count, number = divmod(number, value)
+        text += letters * count
+    return text
+
+
+def plan_pages(specs: list[PartSpec], layouts: dict[str, PartLayout]) -> PagePlan:
+    """Place the parts that have been laid out, in book order; parts not yet laid out are skipped
+    (the main matter's numbers do not depend on the front matter, which comes first and counts apart).
+    """
+    starts: dict[str, int] = {}
+    blank_before: dict[str, bool] = {}
+    pages: list[tuple[str, int, bool]] = []  # per physical page: part name ("" = inserted), page, blank
+    for spec in specs:
+        layout = layouts.get(spec.name)
+        if layout is None:
+            continue
+        blank_before[spec.name] = spec.opens_recto and len(pages) % 2 == 1
+        if blank_before[spec.name]:
+            pages.append(("", 0, True))
+        starts[spec.name] = len(pages)
+        pages.extend((spec.name, index, layout.blank[index]) for index in range(layout.pages))
+    matter = {spec.name: spec.matter for spec in specs}
+    openings = {starts[spec.name] for spec in specs if spec.kind == "article" and spec.name in starts}
+    main_start = next((i for i, (name, _, _) in enumerate(pages) if name and matter[name] != FRONT),
+                      len(pages))
+    first_numbered = _first_numbered_page(starts, layouts)
+    folios = [_folio(i, blank, main_start, first_numbered, i in openings)
+              for i, (_, _, blank) in enumerate(pages)]
+    refs = PageRefs()
+    for name, start in starts.items():
+        for ident, index in layouts[name].anchors.items():
+            physical = start + index
+            refs.folios.setdefault(ident, folios[physical][1] or _number(physical, main_start))
+            if physical >= main_start:
+                refs.main.setdefault(ident, physical - main_start + 1)
+    return PagePlan(starts, blank_before, folios, refs, main_start)
+
+
+def _first_numbered_page(starts: dict[str, int], layouts: dict[str, PartLayout]) -> int:
+    for name, start in starts.items():
+        if FIRST_NUMBERED_ANCHOR in layouts[name].anchors:
+            return start + layouts[name].anchors[FIRST_NUMBERED_ANCHOR]
+    return 0
+
+
+def _number(physical: int, main_start: int) -> str:
+    return roman(physical + 1) if physical < main_start else str(physical - main_start + 1)
+
+
+def _folio(physical: int, blank: bool, main_start: int, first_numbered: int,
+           opening: bool) -> tuple[str, str]:
+    text = _number(physical, main_start)
+    if blank or (physical < main_start and physical < first_numbered):
+        return FOLIO_NONE, ""
+    if physical < main_start or opening:
+        return FOLIO_FOOT, text
+    return (FOLIO_RIGHT if physical % 2 == 0 else FOLIO_LEFT), text

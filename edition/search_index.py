@@ -1,0 +1,152 @@
+"""Stage: the reading site's search index, built from the document model with the site pages.
+
+Every paragraph, heading, list item and note of the introduction and the articles, every register
+entry and every bibliography entry becomes one record: the page and the id to link to, a label for
+the result list, the text as printed, and the same text folded for Turkish-aware matching
+(``language.search_fold``, one character for one, so a match found in the folded text is at the same
+place in the printed one). The index is written as a script that assigns a global: the site opens from
+disk, where a page cannot fetch a JSON file.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from lxml import etree
+from markupsafe import Markup
+
+from .language import search_fold
+from .load import TEI_NS
+from .model import (
+    ArticleModel,
+    VolumeModel,
+    inherited_lang,
+    is_supplied_title,
+    node_key,
+    plain_text,
+    xml_id,
+)
+from .render_html import REGISTER_PAGES
+
+GLOBAL_NAME = "EDITION_SEARCH"
+BLOCKS = {"p", "head", "item", "quote"}
+REGISTER_LABELS = {"person": "Kişiler Dizini", "place": "Yerler Dizini", "org": "Kurumlar Dizini",
+                   "event": "Olaylar Dizini"}
+
+
+@dataclass(frozen=True)
+class Record:
+    """One searchable passage: where it is (page and id), what to call it, and its text."""
+
+    part: int  # index into the parts list (page and title)
+    anchor: str
+    label: str
+    text: str
+    lang: str = "tr"
+    label_lang: str = "tr"  # a section heading's language; the edition's own labels are Turkish
+
+    def row(self) -> list:
+        """``[part, anchor, label, text, folded text, lang, label lang]`` (languages "" for Turkish,
+        the common case, to keep the index small)."""
+        return [self.part, self.anchor, self.label, self.text, search_fold(self.text),
+                "" if self.lang == "tr" else self.lang, "" if self.label_lang == "tr" else self.label_lang]
+
+
+def build_index(volume: VolumeModel) -> dict:
+    """The index as plain data: ``parts`` ([page, title]) and ``records`` (see ``Record.row``)."""
+    parts: list[list[str]] = []
+    records: list[Record] = []
+
+    def part(page: str, title: str) -> int:
+        parts.append([page, title])
+        return len(parts) - 1
+
+    if volume.introduction is not None:
+        records += article_records(volume.introduction, part("index.html", volume.introduction.title))
+    for article in volume.articles:
+        title = f"[{article.title}]" if article.title_supplied else article.title
+        number = part(f"{article.id}.html", f"{article.number}. {title}")
+        records.append(Record(number, article.id, "Başlık", title, article.lang))
+        records += article_records(article, number)
+    for kind, page in REGISTER_PAGES.items():
+        if volume.register(kind):
+            records += register_records(volume, kind, part(page, REGISTER_LABELS[kind]))
+    if volume.bibliography is not None:
+        records += bibliography_records(volume, part("bibliography.html", "Kaynakça"))
+    return {"parts": parts, "records": [r.row() for r in records if r.text]}
+
+
+def register_records(volume: VolumeModel, kind: str, part: int) -> list[Record]:
+    """One record per register entry: its names as printed, dates and the editors' identification."""
+    return [Record(part, entry.id, entry.name,
+                   " · ".join(filter(None, [entry.name, *entry.variants, entry.dates, entry.note])))
+            for entry in volume.register(kind)]
+
+
+def bibliography_records(volume: VolumeModel, part: int) -> list[Record]:
+    """One record per bibliography entry, as formatted, in the work's language."""
+    bibliography = volume.bibliography
+    return [Record(part, f"bib-{ref.key}", "Künye", Markup(ref.html).striptags(), ref.lang)
+            for ref in bibliography.primary + bibliography.studies]
+
+
+def article_records(article: ArticleModel, part: int) -> Iterator[Record]:
+    """The text blocks and notes of one article (or the introduction), in reading order."""
+    for element in article.text.iter(f"{{{TEI_NS}}}*"):
+        name = etree.QName(element).localname
+        if name == "note":
+            yield Record(part, xml_id(element) or article.id, note_label(article, element),
+                         plain_text(element), inherited_lang(element))
+        elif name in BLOCKS and is_block(element):
+            label, label_lang = section_label(element)
+            yield Record(part, block_anchor(article, element), label, plain_text(element),
+                         inherited_lang(element), label_lang)
+
+
+def is_block(element: etree._Element) -> bool:
+    """A passage of its own: not inside a note (the note is one record) nor in a title the editors
+    supplied (the article's title record stands for it); for anything but a paragraph, neither
+    inside a paragraph nor holding paragraphs or items (those are records)."""
+    ancestors = {etree.QName(a).localname for a in element.iterancestors()}
+    if "note" in ancestors or any(is_supplied_title(div) for div in element.iterancestors(f"{{{TEI_NS}}}div")
+                                  if div.get("type") == "title"):
+        return False
+    if etree.QName(element).localname == "p":
+        return True
+    nested = element.iterdescendants(f"{{{TEI_NS}}}p", f"{{{TEI_NS}}}item")
+    return "p" not in ancestors and next(nested, None) is None
+
+
+def block_anchor(article: ArticleModel, element: etree._Element) -> str:
+    """The id the page gives the block (its own or a generated one), else its nearest ancestor's."""
+    for candidate in (element, *element.iterancestors()):
+        ident = xml_id(candidate) or article.anchors.get(node_key(candidate))
+        if ident:
+            return ident
+    return article.id
+
+
+def section_label(element: etree._Element) -> tuple[str, str]:
+    """The heading of the section a block stands in ("" before the first heading), and its language."""
+    for div in element.iterancestors(f"{{{TEI_NS}}}div"):
+        head = div.find(f"{{{TEI_NS}}}head")
+        if head is not None:
+            return plain_text(head), inherited_lang(head)
+        if div.get("type") == "abstract":
+            lang = inherited_lang(div)
+            return ("Özet", "tr") if lang == "tr" else ("Abstract", "en")
+    return "", "tr"
+
+
+def note_label(article: ArticleModel, note: etree._Element) -> str:
+    marker = article.note_markers.get(node_key(note), "")
+    return f"Editör notu {marker}" if note.get("type") == "editorial" else f"Dipnot {marker}"
+
+
+def index_script(index: dict) -> str:
+    """The index as a script assigning ``window.EDITION_SEARCH``. ``<`` is escaped so no text can
+    close a script element, should the index ever be inlined into a page."""
+    data = json.dumps(index, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
+    return f"window.{GLOBAL_NAME} = {data};\n"

@@ -1,0 +1,281 @@
+/* The reading site's popups. A note call or a citation shows its note or its formatted reference in
+   place, on hover, on keyboard focus or on a tap; Escape or "Kapat" closes it and gives the focus back.
+   Calls and citations stay plain links (to the note, to the bibliography), so everything works
+   without this script. The popup is a non-modal dialog placed right after its trigger in the document,
+   so Tab goes from the call into the popup's links and on through the text. */
+(function () {
+  "use strict";
+
+  var TRIGGERS = "a.note-call, a.citation";
+  var HOVER_DELAY = 150;
+  var HIDE_DELAY = 300;
+  var MARGIN = 8;
+
+  var popup, title, body, links, closeButton;
+  var trigger = null;
+  var clicked = false; // opened by a click or tap: stays until closed, not on mouse-out
+  var quietFocus = false; // focus given back by us must not reopen the popup
+  var showTimer = 0;
+  var hideTimer = 0;
+
+  function build() {
+    popup = document.createElement("div");
+    popup.id = "popup";
+    popup.className = "popup";
+    popup.setAttribute("role", "dialog");
+    popup.setAttribute("aria-labelledby", "popup-title");
+    popup.hidden = true;
+    title = document.createElement("p");
+    title.id = "popup-title";
+    title.className = "popup-title";
+    body = document.createElement("div");
+    body.className = "popup-body";
+    links = document.createElement("p");
+    links.className = "popup-links";
+    closeButton = document.createElement("button");
+    closeButton.type = "button";
+    closeButton.className = "popup-close";
+    closeButton.textContent = "Kapat";
+    closeButton.addEventListener("click", function () { close(true); });
+    popup.append(title, body, links, closeButton);
+    document.body.append(popup);
+  }
+
+  /* A copy of page content without its ids, so the page keeps each id once. */
+  function copy(node) {
+    var clone = node.cloneNode(true);
+    if (clone.removeAttribute) clone.removeAttribute("id");
+    if (clone.querySelectorAll) {
+      clone.querySelectorAll("[id]").forEach(function (el) { el.removeAttribute("id"); });
+    }
+    return clone;
+  }
+
+  function link(href, text) {
+    var a = document.createElement("a");
+    a.href = href;
+    a.textContent = text;
+    return a;
+  }
+
+  /* What a trigger shows: {title, lang, kind, nodes, links}; null when there is nothing to show. */
+  function contentOf(el) {
+    if (el.classList.contains("note-call")) return noteContent(el);
+    return citationContent(el);
+  }
+
+  function noteContent(call) {
+    var id = decodeURIComponent(call.hash.slice(1));
+    var note = id && document.getElementById(id);
+    var text = note && note.querySelector(".note-text");
+    if (!text) return null;
+    var editorial = note.classList.contains("editorial-note");
+    return {
+      title: note.getAttribute("data-label") || call.getAttribute("aria-label") || "",
+      lang: note.getAttribute("lang") || "",
+      kind: editorial ? "editorial" : "footnote",
+      nodes: [copy(text)],
+      links: [link("#" + id, editorial ? "Editör notları arasında aç" : "Notlar arasında aç")]
+    };
+  }
+
+  function citationContent(citation) {
+    var store = document.getElementById("references");
+    if (!store || !store.content) return null;
+    var keys = (citation.getAttribute("data-keys") || citation.getAttribute("data-key") || "")
+      .split(/\s+/).filter(Boolean);
+    var nodes = [];
+    var found = [];
+    keys.forEach(function (key) {
+      var entry = store.content.querySelector('[data-key="' + CSS.escape(key) + '"]');
+      if (!entry) return;
+      var block = copy(entry);
+      block.className = "popup-reference";
+      block.removeAttribute("data-key");
+      nodes.push(block);
+      found.push(key);
+    });
+    if (!nodes.length) return null;
+    var page = citation.getAttribute("href").split("#")[0];
+    return {
+      title: found.length > 1 ? "Kaynak (editörler hangi eser olduğunu belirleyemedi)" : "Kaynak",
+      lang: "",
+      kind: "reference",
+      nodes: nodes,
+      links: found.map(function (key, i) {
+        var label = "Kaynakçada gör: künye ve anıldığı bütün yerler";
+        return link(page + "#bib-" + key, found.length > 1 ? label + " (" + (i + 1) + ")" : label);
+      })
+    };
+  }
+
+  function open(el, byClick) {
+    clearTimeout(showTimer);
+    clearTimeout(hideTimer);
+    if (trigger === el) {
+      clicked = clicked || byClick;
+      return;
+    }
+    var content = contentOf(el);
+    if (!content) return;
+    close(false);
+    trigger = el;
+    clicked = byClick;
+    popup.className = "popup popup-" + content.kind;
+    // The popup's own words are the edition's Turkish; its content keeps the language it has on the
+    // page, not the one of the passage the popup happens to stand in.
+    popup.setAttribute("lang", "tr");
+    body.setAttribute("lang", content.lang || document.documentElement.lang || "tr");
+    title.textContent = content.title;
+    body.replaceChildren.apply(body, content.nodes);
+    links.replaceChildren();
+    content.links.forEach(function (a, i) {
+      if (i) links.append(" · ");
+      links.append(a);
+    });
+    el.after(popup);
+    popup.hidden = false;
+    el.setAttribute("aria-expanded", "true");
+    el.setAttribute("aria-controls", "popup");
+    place(el);
+  }
+
+  function close(returnFocus) {
+    clearTimeout(showTimer);
+    clearTimeout(hideTimer);
+    if (!trigger) return;
+    var was = trigger;
+    var focusInside = popup.contains(document.activeElement);
+    trigger = null;
+    clicked = false;
+    popup.hidden = true;
+    was.setAttribute("aria-expanded", "false");
+    was.removeAttribute("aria-controls");
+    document.body.append(popup); // out of the text again
+    if (returnFocus || focusInside) {
+      quietFocus = true;
+      was.focus();
+      quietFocus = false;
+    }
+  }
+
+  /* Below the trigger if it fits, else above; never wider or taller than the viewport. */
+  function place(el) {
+    var rect = el.getBoundingClientRect();
+    var viewWidth = document.documentElement.clientWidth;
+    var viewHeight = window.innerHeight;
+    var width = Math.min(448, viewWidth - 2 * MARGIN);
+    popup.style.width = width + "px";
+    popup.style.maxHeight = "";
+    var left = Math.min(Math.max(MARGIN, rect.left), viewWidth - width - MARGIN);
+    var below = viewHeight - rect.bottom - 2 * MARGIN;
+    var above = rect.top - 2 * MARGIN;
+    var height = popup.offsetHeight;
+    var top;
+    if (height <= below || below >= above) {
+      popup.style.maxHeight = Math.max(below, 120) + "px";
+      top = rect.bottom + MARGIN / 2;
+    } else {
+      popup.style.maxHeight = above + "px";
+      top = rect.top - MARGIN / 2 - Math.min(height, above);
+    }
+    // Absolute coordinates are relative to the popup's containing block: the document, unless an
+    // ancestor of the trigger is positioned.
+    var origin = { left: -window.scrollX, top: -window.scrollY };
+    var parent = popup.offsetParent;
+    if (parent && parent !== document.body && parent !== document.documentElement) {
+      origin = parent.getBoundingClientRect();
+    }
+    popup.style.left = left - origin.left + "px";
+    popup.style.top = top - origin.top + "px";
+  }
+
+  function triggerOf(target) {
+    var el = target instanceof Element ? target.closest(TRIGGERS) : null;
+    return el && !popup.contains(el) ? el : null;
+  }
+
+  function within(node) {
+    return node instanceof Node && (popup.contains(node) || (trigger && trigger.contains(node)));
+  }
+
+  function plainClick(event) {
+    return event.button === 0 && !event.ctrlKey && !event.metaKey && !event.shiftKey && !event.altKey;
+  }
+
+  function onClick(event) {
+    var el = triggerOf(event.target);
+    if (el && plainClick(event)) {
+      event.preventDefault();
+      if (el === trigger && clicked) close(false); else open(el, true);
+      return;
+    }
+    if (!trigger) return;
+    if (popup.contains(event.target)) {
+      if (event.target.closest("a")) close(false); // a link in the popup: go there
+    } else {
+      close(false);
+    }
+  }
+
+  function onOver(event) {
+    var el = triggerOf(event.target);
+    if (el) {
+      clearTimeout(hideTimer);
+      if (el !== trigger && !clicked) {
+        clearTimeout(showTimer);
+        showTimer = setTimeout(function () { open(el, false); }, HOVER_DELAY);
+      }
+    } else if (within(event.target)) {
+      clearTimeout(hideTimer);
+    }
+  }
+
+  function onOut(event) {
+    if (triggerOf(event.target) && !trigger) clearTimeout(showTimer);
+    if (!trigger || clicked || within(event.relatedTarget)) return;
+    if (!within(event.target)) return;
+    if (popup.contains(document.activeElement) || document.activeElement === trigger) return;
+    clearTimeout(hideTimer);
+    hideTimer = setTimeout(function () { close(false); }, HIDE_DELAY);
+  }
+
+  function onFocusIn(event) {
+    if (quietFocus) return;
+    var el = triggerOf(event.target);
+    if (el) open(el, false);
+    else if (trigger && !within(event.target)) close(false);
+  }
+
+  function onFocusOut(event) {
+    if (trigger && !clicked && event.relatedTarget && !within(event.relatedTarget)) close(false);
+  }
+
+  function onKey(event) {
+    if (event.key === "Escape" && trigger) {
+      event.preventDefault();
+      close(document.activeElement === trigger || popup.contains(document.activeElement));
+    }
+  }
+
+  function init() {
+    build();
+    var store = document.getElementById("references");
+    document.querySelectorAll(TRIGGERS).forEach(function (el) {
+      var shows = el.classList.contains("note-call")
+        ? document.getElementById(decodeURIComponent(el.hash.slice(1)))
+        : store && store.content.querySelector('[data-key="' + CSS.escape(el.getAttribute("data-key") || "") + '"]');
+      if (shows) el.setAttribute("aria-expanded", "false");
+    });
+    document.addEventListener("click", onClick);
+    document.addEventListener("mouseover", onOver);
+    document.addEventListener("mouseout", onOut);
+    document.addEventListener("focusin", onFocusIn);
+    document.addEventListener("focusout", onFocusOut);
+    document.addEventListener("keydown", onKey);
+    window.addEventListener("resize", function () { if (trigger) place(trigger); });
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+})();

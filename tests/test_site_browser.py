@@ -1,0 +1,292 @@
+"""The reading site in a real browser: Debian's Chromium driven by Playwright, on the built site opened
+from disk (file://, no server). Popups for notes and citations by mouse, keyboard and touch, register
+links, the Turkish-aware search, a phone-sized screen, then the Nu HTML Checker and axe-core on every
+kind of page. Nothing here skips: without Chromium, Java or the npm checkers the tests fail and say
+what `make` should have installed."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from edition.language import search_fold
+
+from .conftest import ARTICLES, ROOT
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--disable-dev-shm-usage"]  # containers often give /dev/shm too little room
+VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+PHONE = {"width": 375, "height": 740}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+def require(condition: bool, message: str) -> None:
+    """Fail (not skip): CI must prove the site works in a browser."""
+    if not condition:
+        pytest.fail(message, pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator:
+    """One Chromium for the whole session (Playwright's own browser download is not used)."""
+    require(CHROMIUM.is_file(), f"{CHROMIUM} is missing: `make` installs Debian's chromium "
+                                "(scripts/system-deps.sh)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.fail("playwright is missing: `make` installs it with the test extra", pytrace=False)
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def site(built: Path) -> Path:
+    return built / "html"
+
+
+def open_page(browser, site: Path, name: str, viewport: dict = DESKTOP, **options):
+    """A fresh page on ``site/name`` that fails the test on any script error."""
+    context = browser.new_context(viewport=viewport, **options)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    path, rest = re.fullmatch(r"([^?#]*)(.*)", name).groups()  # keep ?query and #fragment as they are
+    page.goto((site / path).as_uri() + rest)
+    page.script_errors = errors
+    return page
+
+
+@pytest.fixture
+def desktop(browser, site: Path) -> Iterator:
+    pages = []
+
+    def make(name: str, **options):
+        pages.append(open_page(browser, site, name, **options))
+        return pages[-1]
+
+    yield make
+    for page in pages:
+        assert page.script_errors == [], page.script_errors
+        page.context.close()
+
+
+def popup_box(page) -> dict:
+    popup = page.locator("#popup")
+    assert popup.is_visible()
+    return popup.bounding_box()
+
+
+def note_text(page, call) -> str:
+    note_id = call.get_attribute("href")[1:]
+    return " ".join(page.locator(f"[id='{note_id}'] .note-text").inner_text().split())
+
+
+def test_note_call_opens_its_note_in_a_popup_and_escape_closes_it(desktop) -> None:
+    page = desktop("a000.html")
+    call = page.locator(".body a.note-call.footnote").nth(2)
+    expected = note_text(page, call)
+    call.click()
+    popup = page.locator("#popup")
+    assert popup.is_visible()
+    assert popup.get_attribute("role") == "dialog"
+    assert " ".join(popup.locator(".popup-body").inner_text().split()) == expected
+    assert popup.locator(".popup-title").inner_text().startswith("Dipnot ")
+    assert call.get_attribute("aria-expanded") == "true"
+    assert page.url.endswith("a000.html"), "the click opened the popup instead of jumping"
+    page.keyboard.press("Escape")
+    assert popup.is_hidden()
+    assert call.get_attribute("aria-expanded") == "false"
+    assert page.evaluate("document.activeElement.id") == call.get_attribute("id")
+
+
+def test_keyboard_focus_opens_the_popup_and_tab_enters_it(desktop) -> None:
+    page = desktop("a000.html")
+    page.locator(".article-head .article-author").click()  # start tabbing from the article head
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.matches('a.note-call')"):
+            break
+    call_id = page.evaluate("document.activeElement.id")
+    require(bool(call_id), "no note call reached by Tab")
+    call = page.locator(f"[id='{call_id}']")
+    assert page.locator("#popup").is_visible()
+    assert " ".join(page.locator("#popup .popup-body").inner_text().split()) == note_text(page, call)
+    page.keyboard.press("Tab")  # into the popup, right after its call in the tab order
+    assert page.evaluate("document.getElementById('popup').contains(document.activeElement)")
+    page.keyboard.press("Escape")
+    assert page.locator("#popup").is_hidden()
+    assert page.evaluate("document.activeElement.id") == call_id
+
+
+def test_editorial_note_popup_on_hover_is_the_editors(desktop) -> None:
+    page = desktop("a000.html")
+    call = page.locator(".body a.note-call.editorial-note").first
+    call.hover()
+    page.wait_for_selector("#popup:not([hidden])")
+    popup = page.locator("#popup")
+    assert "popup-editorial" in popup.get_attribute("class")
+    assert popup.locator(".popup-title").inner_text().startswith("Editör notu ")
+    color = "selector => getComputedStyle(document.querySelector(selector)).color"
+    # In the editors' colour, as their notes at the end of the article, not the authors' black.
+    assert page.evaluate(color, "#popup .popup-body") == page.evaluate(color, ".note-list .editorial-note")
+    assert page.evaluate(color, "#popup .popup-body") != page.evaluate(color, ".note-list .footnote")
+    page.mouse.move(0, 0)
+    page.wait_for_selector("#popup", state="hidden")
+
+
+def test_citation_popup_shows_the_reference_and_leads_to_every_citation(desktop) -> None:
+    page = desktop("a001.html")
+    citation = page.locator(".body a.citation").first
+    key = citation.get_attribute("data-key")
+    citation_id = citation.get_attribute("id")
+    citation.click()
+    popup = page.locator("#popup")
+    assert popup.is_visible() and popup.locator(".popup-title").inner_text() == "Kaynak"
+    reference = popup.locator(".popup-reference").first.inner_text()
+    link = popup.locator(f".popup-links a[href='bibliography.html#bib-{key}']")
+    link.click()  # second click: the entry and every place the work is cited
+    page.wait_for_url(f"**/bibliography.html#bib-{key}")
+    entry = page.locator(f"[id='bib-{key}']")
+    assert " ".join(reference.split()) in " ".join(entry.locator(".csl-entry").inner_text().split())
+    assert entry.locator(f"a.back-ref[href='a001.html#{citation_id}']").count() == 1
+    assert page.evaluate("document.querySelector(':target').id") == f"bib-{key}"
+
+
+def test_register_link_lands_on_the_occurrence(desktop) -> None:
+    page = desktop("persons.html#per-budyonny")
+    mention = page.locator("[id='per-budyonny'] a.mention").nth(3)
+    target = mention.get_attribute("href")
+    mention.click()
+    page.wait_for_url(f"**/{target}")
+    anchor = target.split("#")[1]
+    landed = page.locator(f"[id='{anchor}']")
+    assert page.evaluate("document.querySelector(':target').id") == anchor
+    assert landed.get_attribute("href") == "persons.html#per-budyonny"  # and back to the entry
+    box = landed.bounding_box()
+    assert 0 <= box["y"] < DESKTOP["height"], "the occurrence is scrolled into view"
+
+
+def test_search_finds_istanbul_however_it_is_typed_and_lands_on_the_paragraph(desktop) -> None:
+    page = desktop("index.html")
+    page.fill("#site-q", "istanbul")
+    page.press("#site-q", "Enter")
+    page.wait_for_selector(".result")
+    counts = {}
+    for query in ("istanbul", "ISTANBUL", "İstanbul", "ıstanbul"):
+        page.fill("#q", query)
+        page.press("#q", "Enter")
+        page.wait_for_selector(".result")
+        counts[query] = page.locator(".result").count()
+        marks = page.locator(".result mark").all_inner_texts()
+        assert marks and {search_fold(m) for m in marks} == {"istanbul"}, query
+        assert "İstanbul" in marks, query
+    assert len(set(counts.values())) == 1 and counts["istanbul"] > 20, counts
+    status = page.locator("#search-status").inner_text()
+    assert re.search(r"\d+ sonuç", status)
+    result = page.locator(".result a[href^='a0'][href*='-p']", has_text="İstanbul").first
+    href = result.get_attribute("href")
+    result.click()
+    page.wait_for_url(f"**/{href}")
+    anchor = href.split("#")[1]
+    paragraph = page.locator(f"[id='{anchor}']")
+    assert paragraph.evaluate("el => el.tagName") == "P"
+    assert page.evaluate("document.querySelector(':target').id") == anchor
+    assert "İstanbul" in paragraph.inner_text()
+
+
+def test_search_folds_like_the_index(desktop, site: Path) -> None:
+    """The browser folds a query exactly as Python folded the index, for every character in it."""
+    page = desktop("search.html")
+    text = (site / "assets" / "search-index.js").read_text(encoding="utf-8")
+    records = json.loads(text.split(" = ", 1)[1].rstrip().rstrip(";"))["records"]
+    characters = {c for record in records for c in record[3]} | set("İIıiÇŞĞÜÖÂÎÛçşğüöâîû’‘`–—ß")
+    assert len(characters) > 100
+    sample = "".join(sorted(characters))
+    assert page.evaluate("text => window.editionFold(text)", sample) == search_fold(sample)
+
+
+def test_phone_screen_has_no_sideways_scroll_and_popups_fit(browser, site: Path) -> None:
+    for name in ("index.html", "a001.html", "persons.html", "bibliography.html", "search.html?q=istanbul"):
+        page = open_page(browser, site, name, PHONE, has_touch=True, is_mobile=True)
+        if "?" in name:
+            page.wait_for_selector(".result")
+        widths = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+        assert widths[0] <= widths[1], (name, widths)
+        if name == "a001.html":
+            calls = page.locator(".body a.note-call")
+            longest = max(range(calls.count()), key=lambda i: len(note_text(page, calls.nth(i))))
+            for call in (calls.nth(longest), page.locator(".body a.citation").nth(5)):
+                call.scroll_into_view_if_needed()
+                call.tap()
+                box = popup_box(page)
+                assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], box
+                assert box["y"] >= 0 and box["y"] + box["height"] <= PHONE["height"], box
+                page.locator("#popup .popup-close").tap()
+                assert page.locator("#popup").is_hidden()
+        assert page.script_errors == []
+        page.context.close()
+
+
+def test_printing_a_page_leaves_out_the_site_chrome(desktop) -> None:
+    page = desktop("a000.html")
+    page.emulate_media(media="print")
+    assert page.locator(".site-head").is_hidden() and page.locator(".article-nav").is_hidden()
+    assert page.locator(".body").is_visible() and page.locator(".notes").first.is_visible()
+
+
+def test_pages_are_valid_html(site: Path) -> None:
+    """The Nu HTML Checker (vnu-jar from npm, run with Java) finds no error on any page."""
+    require(shutil.which("java") is not None, "java is missing: `make` installs a JRE "
+                                               "(scripts/system-deps.sh)")
+    require(VNU.is_file(), f"{VNU} is missing: `make` runs npm ci (package.json)")
+    pages = sorted(str(p) for p in site.glob("*.html"))
+    assert len(pages) >= 8 + len(ARTICLES)
+    result = subprocess.run(["java", "-jar", str(VNU), "--errors-only", "--format", "json", *pages],
+                            capture_output=True, text=True, timeout=120)
+    messages = json.loads(result.stderr or result.stdout)["messages"]
+    assert messages == [], [(m.get("url", "").rsplit("/", 1)[-1], m.get("lastLine"), m["message"])
+                            for m in messages[:10]]
+
+
+AXE_PAGES = ("index.html", "a000.html", "a004.html", "persons.html", "events.html", "bibliography.html",
+             "sources.html", "search.html")
+
+
+def axe_violations(page) -> list[tuple[str, str, int]]:
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']}))"
+                               ".violations.map(v => [v.id, v.impact, v.nodes.length])")
+    return [tuple(v) for v in violations if v[1] in ("serious", "critical")]
+
+
+def test_pages_pass_axe(desktop) -> None:
+    """axe-core finds no serious or critical accessibility problem on any kind of page, nor with a
+    popup open or search results shown."""
+    require(AXE.is_file(), f"{AXE} is missing: `make` runs npm ci (package.json)")
+    found = {}
+    for name in AXE_PAGES:
+        page = desktop(name)
+        if name == "search.html":
+            page.fill("#q", "istanbul")
+            page.press("#q", "Enter")
+            page.wait_for_selector(".result")
+        if name == "a000.html":
+            page.locator(".body a.citation").first.click()
+            assert page.locator("#popup").is_visible()
+        found[name] = axe_violations(page)
+        if name == "a000.html":
+            page.keyboard.press("Escape")
+            page.locator(".body a.note-call.editorial-note").first.click()
+            found["a000.html (note popup)"] = axe_violations(page)
+    assert all(not v for v in found.values()), found
