@@ -28,7 +28,8 @@ test: setup
 	$(BIN)/python -m pytest
 
 bench: setup
-	$(BIN)/python benchmarks/stages.py
+	$(BIN)/python benchmarks/build.py
+	$(BIN)/python benchmarks/validate.py
 
 clean:
 	rm -rf output $(VENV) *.egg-info node_modules

@@ -8,7 +8,6 @@ family (``styles/templates/tei/<family>.html.j2``). Autoescape is on: TEI text r
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -264,25 +263,6 @@ class Renderer:
 
     def page(self, template: str, **values: Any) -> str:
         return self.env.get_template(template).render(**values)
-
-
-def render_book(volume: VolumeModel, renderer: Renderer, css: list[str],
-                folios: Callable[[list[str]], str] | None = None) -> str:
-    """The whole volume as one HTML document for the typesetter.
-
-    ``folios`` turns anchor ids into the page numbers printed in the index and bibliography; the
-    typesetter's first pass gives them (until then a placeholder of about the same width stands in).
-    """
-    articles = [(article, render_article(article, renderer, "print", volume)) for article in volume.articles]
-    introduction = (render_article(volume.introduction, renderer, "print", volume)
-                    if volume.introduction else None)
-    return renderer.page("book.html.j2", volume=volume, articles=articles, css=css,
-                         introduction=introduction, folios=folios or placeholder_folios)
-
-
-def placeholder_folios(ids: list[str]) -> str:
-    """Stand-in page numbers for the first layout pass (as wide as a typical list)."""
-    return ", ".join("00" for _ in range(min(len(ids), 3)))
 
 
 @dataclass
