@@ -111,7 +111,8 @@ class BuildState:
 
     def layout_cache(self) -> LayoutCache:
         styles = self.project.styles
-        files = tree_files(styles / "css", styles / "fonts", styles / "hyphenation") + [
+        stylesheets = [self.project.root / name for name in dict.fromkeys(BOOK_CSS + FOLIO_CSS)]
+        files = stylesheets + tree_files(styles / "fonts", styles / "hyphenation") + [
             PACKAGE_ROOT / "edition" / name for name in LAYOUT_CODE]
         return LayoutCache(self.cache / "layout", digest_files(files, _versions()),
                            reuse=self.options.incremental)

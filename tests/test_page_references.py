@@ -20,7 +20,7 @@ from .conftest import ROOT
 
 ROMAN = re.compile(r"^[ivxlc]+$")
 MM = 72 / 25.4  # PDF points per millimetre
-WORD = re.compile(r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</word>')
+WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</word>')
 
 
 @pytest.fixture(scope="module", params=["cold", "incremental"])
@@ -48,9 +48,13 @@ def printed_folios(book: tuple[Path, Path]) -> list[str | None]:
     folios: list[str | None] = []
     for page in re.finditer(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', html, re.S):
         height = float(page.group(2))
-        margin_words = [word for y_min, y_max, word in WORD.findall(page.group(3))
-                        if float(y_max) < 20 * MM or float(y_min) > height - 24 * MM]
-        numbers = [word for word in margin_words if word.isdigit() or ROMAN.match(word)]
+        words = [(float(x), float(y_min), float(y_max), word) for x, y_min, y_max, word
+                 in WORD.findall(page.group(3))]
+        head = sorted((x, word) for x, _, y_max, word in words if y_max < 20 * MM)
+        foot = [word for _, y_min, _, word in words if y_min > height - 24 * MM]
+        # The folio stands at the outer corner of the head (first or last word), or alone at the foot.
+        candidates = [head[0][1], head[-1][1]] if head else []
+        numbers = [w for w in candidates + foot if w.isdigit() or ROMAN.match(w)]
         folios.append(numbers[0] if numbers else None)
     return folios
 
