@@ -206,9 +206,7 @@ def typeset_book(book: Book, project: Project, cache: LayoutCache, refs: PageRef
     plan = plan_pages(book.specs, layouts)
     with Workers(jobs, project.root) as workers:
         for rounds in range(1, MAX_ROUNDS + 1):  # noqa: B007 (reported below)
-            todo = _changed_parts(book, refs, cache, layouts, sources, keys)
-            if not todo and len(layouts) == len(book.specs):
-                break
+            todo = _changed_parts(book, refs, cache, layouts, sources, keys)  # takes cache hits too
             for layout, pdf in workers.lay_out(todo):
                 sources[layout.name] = cache.put(keys[layout.name], layout, pdf)
                 layouts[layout.name] = layout
@@ -216,6 +214,9 @@ def typeset_book(book: Book, project: Project, cache: LayoutCache, refs: PageRef
                 if progress:
                     progress(f"laid out {layout.name} ({layout.pages} pages, {layout.seconds:.1f} s)")
             plan = plan_pages(book.specs, layouts)
+            # Settled: every part laid out with the page references its layouts give.
+            if not todo and len(layouts) == len(book.specs) and plan.refs == refs:
+                break
             refs = plan.refs
         else:
             raise RuntimeError(f"page numbers did not settle after {MAX_ROUNDS} rounds of layout")
