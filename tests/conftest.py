@@ -42,6 +42,7 @@ def pdf_text(built: Path) -> str:
 
 PROJECT_FOLDERS = ("tei", "bibliography", "styles", "schema")
 EDITED_ARTICLE = "a003"
+SMALL_EDIT_ARTICLE = "a002"
 # Enough text to add a page: the articles after the edited one move, their layouts must not be redone.
 ADDED_TEXT = "Editörlerin bu sınama için eklediği cümle, sayfa düzenini bir sayfa kadar uzatır. " * 28
 
@@ -53,6 +54,7 @@ class IncrementalBuild:
     cold_pages: int  # the cold build's PDF is replaced by the next build's
     edited: BuildResult
     unchanged: BuildResult
+    small_edit: BuildResult  # a word added to another article: no page moves
 
 
 @pytest.fixture(scope="session")
@@ -66,13 +68,19 @@ def incremental(tmp_path_factory: pytest.TempPathFactory) -> IncrementalBuild:
     options = BuildOptions(html=False)
     cold = build(project, options)
     cold_pages = pdf_pages(cold.pdf)
-    path = root / "tei" / f"{EDITED_ARTICLE}.xml"
-    text = path.read_text(encoding="utf-8")
-    opening = re.search(rf'<p [^>]*xml:id="{EDITED_ARTICLE}-p3"[^>]*>', text).group(0)
-    path.write_text(text.replace(opening, opening + ADDED_TEXT, 1), encoding="utf-8")
+    add_to_paragraph(root, EDITED_ARTICLE, "p3", ADDED_TEXT)
     edited = build(project, options)
     unchanged = build(project, options)
-    return IncrementalBuild(root, cold, cold_pages, edited, unchanged)
+    add_to_paragraph(root, SMALL_EDIT_ARTICLE, "p5", "Deneme. ")
+    small_edit = build(project, options)
+    return IncrementalBuild(root, cold, cold_pages, edited, unchanged, small_edit)
+
+
+def add_to_paragraph(root: Path, article: str, paragraph: str, text: str) -> None:
+    path = root / "tei" / f"{article}.xml"
+    source = path.read_text(encoding="utf-8")
+    opening = re.search(rf'<p [^>]*xml:id="{article}-{paragraph}"[^>]*>', source).group(0)
+    path.write_text(source.replace(opening, opening + text, 1), encoding="utf-8")
 
 
 def pdf_pages(pdf: Path) -> int:

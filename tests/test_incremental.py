@@ -3,7 +3,7 @@ again, and the book it gives is as correct as a cold build's (see also test_page
 
 from __future__ import annotations
 
-from .conftest import ARTICLES, EDITED_ARTICLE, IncrementalBuild, pdf_pages
+from .conftest import ARTICLES, EDITED_ARTICLE, SMALL_EDIT_ARTICLE, IncrementalBuild, pdf_pages
 
 
 def bodies(parts: list[str]) -> set[str]:
@@ -31,3 +31,10 @@ def test_an_unchanged_volume_is_not_built_again(incremental: IncrementalBuild) -
     assert incremental.unchanged.up_to_date
     assert incremental.unchanged.laid_out == []
     assert incremental.unchanged.pdf.stat().st_mtime == incremental.edited.pdf.stat().st_mtime
+
+
+def test_a_small_edit_reuses_every_other_layout(incremental: IncrementalBuild) -> None:
+    """A word added: that article is laid out again, and the front matter comes from the cache."""
+    assert bodies(incremental.small_edit.laid_out) == {SMALL_EDIT_ARTICLE}
+    assert "front" not in incremental.small_edit.laid_out
+    assert [str(p) for p in incremental.small_edit.note_problems] == []
