@@ -140,18 +140,22 @@ class Book:
 
     def render(self, spec: PartSpec, refs: PageRefs, start_left: bool = False) -> BookPart:
         """One part's HTML with its page references filled from ``refs``."""
-        macros = self.renderer.env.get_template("book/parts.html.j2").module
-        args = spec.args + ((refs,) if spec.kind == "back" else ())
-        content = Markup(getattr(macros, spec.macro)(*args))
-        html = self.renderer.page("book/part.html.j2", volume=self.volume, css=self.css, content=content,
-                                  start_left=start_left)
+        html = self._document(self._content(spec, refs), self.css, start_left)
         return BookPart(spec, link_parts(html, refs, own_ids(html), self.unprinted))
 
     def whole(self, refs: PageRefs, css: list[str]) -> str:
         """The whole volume as one document (for the single-render comparison)."""
-        html = self.renderer.page("book.html.j2", volume=self.volume, articles=self.articles, css=css,
-                                  introduction=self.introduction, folios=refs)
-        return link_parts(html, refs, None, self.unprinted)
+        content = Markup("\n").join(self._content(spec, refs) for spec in self.specs)
+        return link_parts(self._document(content, css, False), refs, None, self.unprinted)
+
+    def _content(self, spec: PartSpec, refs: PageRefs) -> Markup:
+        macros = self.renderer.env.get_template("book/parts.html.j2").module
+        args = spec.args + ((refs,) if spec.kind == "back" else ())
+        return Markup(getattr(macros, spec.macro)(*args))
+
+    def _document(self, content: Markup, css: list[str], start_left: bool) -> str:
+        return self.renderer.page("book/part.html.j2", volume=self.volume, css=css, content=content,
+                                  start_left=start_left)
 
 
 def own_ids(html: str) -> set[str]:

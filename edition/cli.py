@@ -112,7 +112,7 @@ def run_build(args: argparse.Namespace, console: Console) -> int:
     if args.jobs:
         options.jobs = args.jobs
     state = BuildState(project, options, volume)
-    if state.up_to_date(state.fingerprint()):
+    if state.up_to_date():
         console.info("nothing changed since the last build: the outputs are up to date")
         return EXIT_OK
     findings = validate(volume, project.root)
@@ -122,7 +122,7 @@ def run_build(args: argparse.Namespace, console: Console) -> int:
         print("edition: not building a volume with validation errors (use --force to build anyway)",
               file=sys.stderr)
         return EXIT_INPUT
-    result = build(project, options, volume=volume, progress=console.progress)
+    result = build(project, options, volume=volume, progress=console.progress, state=state)
     for problem in result.note_problems:
         print(f"edition: warning: footnote audit: {problem}", file=sys.stderr)
     for target in sorted(result.unresolved_links):

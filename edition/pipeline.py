@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cache, cached_property
 from pathlib import Path
 
 from .buildcache import LayoutCache, Manifest, digest_files, tree_files
@@ -94,6 +95,7 @@ class BuildState:
     def html_path(self) -> Path | None:
         return self.out / "html" if self.options.html else None
 
+    @cached_property
     def fingerprint(self) -> str:
         """A hash of every input: the TEI folder, bibliography, styles, schemas, code and options."""
         root = self.project.root
@@ -103,11 +105,11 @@ class BuildState:
         salt = f"{self.volume.resolve()}|{options.pdf}|{options.html}|{options.only}|{_versions()}"
         return digest_files(files, salt)
 
-    def up_to_date(self, fingerprint: str) -> bool:
+    def up_to_date(self) -> bool:
         """True when the last build had the same inputs and its outputs are still there."""
         outputs = [p for p in (self.pdf_path, self.html_path) if p is not None]
         return (self.options.incremental and all(p.exists() for p in outputs)
-                and self.manifest.fingerprint == fingerprint)
+                and self.manifest.fingerprint == self.fingerprint)
 
     def layout_cache(self) -> LayoutCache:
         styles = self.project.styles
@@ -118,6 +120,7 @@ class BuildState:
                            reuse=self.options.incremental)
 
 
+@cache
 def _versions() -> str:
     from importlib.metadata import version
 
@@ -147,13 +150,14 @@ def restrict(model: VolumeModel, only: str | None) -> VolumeModel:
 
 
 def build(project: Project, options: BuildOptions, volume: Path | None = None,
-          progress: Progress | None = None, timings: Timings | None = None) -> BuildResult:
-    """Build the PDF and/or the HTML site of a volume into ``options.out``."""
+          progress: Progress | None = None, timings: Timings | None = None,
+          state: BuildState | None = None) -> BuildResult:
+    """Build the PDF and/or the HTML site of a volume into ``options.out`` (``state``: the caller's,
+    whose fingerprint may already be computed)."""
     timings = timings or Timings()
-    state = BuildState(project, options, volume)
+    state = state or BuildState(project, options, volume)
     with timings.stage("fingerprint"):
-        fingerprint = state.fingerprint()
-        if state.up_to_date(fingerprint):
+        if state.up_to_date():
             return BuildResult(state.pdf_path, state.html_path, timings, up_to_date=True)
     model = restrict(load(project, volume, timings, progress), options.only)
     renderer = Renderer(project.templates)
@@ -164,7 +168,7 @@ def build(project: Project, options: BuildOptions, volume: Path | None = None,
     refs = None
     if options.pdf:
         refs = typeset(state, model, renderer, result, progress)
-    state.manifest.save(fingerprint, refs)
+    state.manifest.save(state.fingerprint, refs)
     return result
 
 

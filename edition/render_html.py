@@ -284,7 +284,7 @@ def render_article(article: ArticleModel, renderer: Renderer, mode: str,
     return RenderedArticle(notes, front, body, back, ctx.notes)
 
 
-def render_site(volume: VolumeModel, renderer: Renderer, only: str | None = None) -> dict[str, str]:
+def render_site(volume: VolumeModel, renderer: Renderer) -> dict[str, str]:
     """The reading site: file name → HTML text."""
     introduction = (render_article(volume.introduction, renderer, "screen", volume, heading_offset=1)
                     if volume.introduction else None)
@@ -302,8 +302,6 @@ def render_site(volume: VolumeModel, renderer: Renderer, only: str | None = None
             pages[name] = renderer.page("site/register.html.j2", kind=kind, **site)
     pages["search.html"] = renderer.page("site/search.html.j2", **site)
     for number, article in enumerate(volume.articles):
-        if only and article.id != only:
-            continue
         rendered = render_article(article, renderer, "screen", volume)
         pages[f"{article.id}.html"] = renderer.page(
             "site/article.html.j2", article=article, rendered=rendered,
