@@ -96,22 +96,27 @@ class Assembler:
             for kid in document.K:
                 kid.P = self.document
                 self.document.K.append(kid)
-        last = -1
-        for key, value in NumberTree(root.ParentTree).items():
-            self.parent_tree[key + offset] = self._copy(source, value)
-            last = max(last, key)
-        self.next_key = offset + last + 1
+        entries = list(NumberTree(root.ParentTree).items())
+        for (key, _), value in zip(entries, self._copy_all(source, [v for _, v in entries]), strict=True):
+            self.parent_tree[key + offset] = value
+        self.next_key = offset + max((key for key, _ in entries), default=-1) + 1
 
     def _merge_destinations(self, source: pikepdf.Pdf) -> None:
         names = source.Root.get("/Names")
         if names is None or "/Dests" not in names:
             return
-        for name, destination in NameTree(names.Dests).items():
-            self.destinations.setdefault(name, self._copy(source, destination))
+        entries = [(name, value) for name, value in NameTree(names.Dests).items()
+                   if name not in self.destinations]
+        for (name, _), value in zip(entries, self._copy_all(source, [v for _, v in entries]), strict=True):
+            self.destinations[name] = value
 
     def _copy(self, source: pikepdf.Pdf, value: pikepdf.Object) -> pikepdf.Object:
         """Copy an object of a part into the book (qpdf copies only indirect objects)."""
         return self.out.copy_foreign(value if value.is_indirect else source.make_indirect(value))
+
+    def _copy_all(self, source: pikepdf.Pdf, values: list[pikepdf.Object]) -> list[pikepdf.Object]:
+        """Copy many objects in one call (one call per object costs more than the copying)."""
+        return list(self._copy(source, Array(values))) if values else []
 
     def overlay_folios(self, plan: PagePlan, sheet: bytes) -> None:
         """Draw each folio sheet page over the book's page, marked as a pagination artifact."""

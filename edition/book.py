@@ -33,6 +33,7 @@ _TAG_A = re.compile(r"<a\s[^>]*>")
 _HREF = re.compile(r'\bhref="#([^"]+)"')
 _CLASS = re.compile(r'\bclass="([^"]*)"')
 _ID = re.compile(r'\bid="([^"]+)"')
+_ANY_HREF = re.compile(rf'\bhref="(?:#|{re.escape(CROSS_PART_SCHEME)})([^"]+)"')
 PAGE_REF_CLASSES = frozenset({"page-ref", "xref"})
 PRINTED_REGISTERS = ("person", "place")
 UNPRINTED_REGISTERS = ("org", "event")
@@ -102,12 +103,17 @@ def page_ranges(numbers: list[int]) -> list[str]:
 
 
 class Book:
-    """The parts of one volume, with each article's print HTML rendered once per build."""
+    """The parts of one volume, with each article's print HTML rendered once per build.
 
-    def __init__(self, volume: VolumeModel, renderer: Renderer, css: list[str], folio_css: list[str]) -> None:
+    A part's HTML does not link the book's stylesheets (``print_css``): the typesetter parses them
+    once and applies them to every part.
+    """
+
+    def __init__(self, volume: VolumeModel, renderer: Renderer, print_css: list[str],
+                 folio_css: list[str]) -> None:
         self.volume = volume
         self.renderer = renderer
-        self.css = css
+        self.print_css = print_css
         self.folio_css = folio_css
         self.articles: list[tuple[ArticleModel, RenderedArticle]] = [
             (article, render_article(article, renderer, "print", volume)) for article in volume.articles]
@@ -140,7 +146,7 @@ class Book:
 
     def render(self, spec: PartSpec, refs: PageRefs, start_left: bool = False) -> BookPart:
         """One part's HTML with its page references filled from ``refs``."""
-        html = self._document(self._content(spec, refs), self.css, start_left)
+        html = self._document(self._content(spec, refs), [], start_left)
         return BookPart(spec, link_parts(html, refs, own_ids(html), self.unprinted))
 
     def whole(self, refs: PageRefs, css: list[str]) -> str:
@@ -160,6 +166,17 @@ class Book:
 
 def own_ids(html: str) -> set[str]:
     return set(_ID.findall(html))
+
+
+def page_ref_targets(html: str) -> set[str]:
+    """The ids whose page numbers a part's HTML prints (its page references, once filled)."""
+    targets = set()
+    for tag in _TAG_A.findall(html):
+        if "data-page=" in tag:
+            href = _ANY_HREF.search(tag)
+            if href:
+                targets.add(href.group(1))
+    return targets
 
 
 def link_parts(html: str, refs: PageRefs, ids: set[str] | None, unprinted: set[str]) -> str:

@@ -102,27 +102,33 @@ def positive(text: str) -> int:
 
 
 def run_build(args: argparse.Namespace, console: Console) -> int:
-    from .pipeline import BuildOptions, BuildState, build
+    from .pipeline import BuildOptions, BuildState, InvalidVolumeError, build
     from .validate import report, validate
 
     project = find_project(args.volume)
     volume = args.volume or project.volume
     options = BuildOptions(pdf=not args.html, html=not args.pdf, out=args.out, only=args.only,
-                           incremental=not args.clean)
+                           incremental=not args.clean, validate=True, force=args.force)
     if args.jobs:
         options.jobs = args.jobs
     state = BuildState(project, options, volume)
     if state.up_to_date():
         console.info("nothing changed since the last build: the outputs are up to date")
         return EXIT_OK
-    findings = validate(volume, project.root)
-    errors = [f for f in findings if f.severity == "error"]
-    if errors and not args.force:
-        print(report(errors), file=sys.stderr)
-        print("edition: not building a volume with validation errors (use --force to build anyway)",
-              file=sys.stderr)
-        return EXIT_INPUT
-    result = build(project, options, volume=volume, progress=console.progress, state=state)
+    try:
+        result = build(project, options, volume=volume, progress=console.progress, state=state)
+    except InvalidVolumeError as invalid:
+        return refuse(invalid.findings)
+    except Exception:
+        # A volume the validation rejects may break the build before the validation has run
+        # (it runs alongside the layout): its findings say why better than the traceback.
+        errors = [f for f in validate(volume, project.root) if f.severity == "error"]
+        if errors and not args.force:
+            return refuse(errors)
+        raise
+    forced = [f for f in result.findings if f.severity == "error"]
+    if forced:
+        print(report(forced), file=sys.stderr)
     for problem in result.note_problems:
         print(f"edition: warning: footnote audit: {problem}", file=sys.stderr)
     for target in sorted(result.unresolved_links):
@@ -136,6 +142,15 @@ def run_build(args: argparse.Namespace, console: Console) -> int:
         for stage, seconds in result.timings.stages.items():
             console.info(f"  {stage:10} {seconds:7.2f} s")
     return EXIT_OK
+
+
+def refuse(errors: list) -> int:
+    from .validate import report
+
+    print(report(errors), file=sys.stderr)
+    print("edition: not building a volume with validation errors (use --force to build anyway)",
+          file=sys.stderr)
+    return EXIT_INPUT
 
 
 def run_validate(args: argparse.Namespace, console: Console) -> int:

@@ -62,6 +62,16 @@ class BuildOptions:
     only: str | None = None
     jobs: int = field(default_factory=lambda: len(os.sched_getaffinity(0)))
     incremental: bool = True  # reuse the last build's layouts and skip a build with nothing changed
+    validate: bool = False  # check the volume (schema and edition rules) as part of the build
+    force: bool = False  # build even when that check finds errors
+
+
+class InvalidVolumeError(Exception):
+    """The volume has validation errors (and the build was not forced): nothing was written."""
+
+    def __init__(self, findings: list) -> None:
+        super().__init__(f"{len(findings)} validation errors")
+        self.findings = findings
 
 
 @dataclass
@@ -73,6 +83,7 @@ class BuildResult:
     up_to_date: bool = False  # nothing had changed: nothing was built
     laid_out: list[str] = field(default_factory=list)  # book parts laid out (not from the cache)
     unresolved_links: set[str] = field(default_factory=set)
+    findings: list = field(default_factory=list)  # the validation's findings (errors only if forced)
 
 
 class BuildState:
@@ -153,7 +164,12 @@ def build(project: Project, options: BuildOptions, volume: Path | None = None,
           progress: Progress | None = None, timings: Timings | None = None,
           state: BuildState | None = None) -> BuildResult:
     """Build the PDF and/or the HTML site of a volume into ``options.out`` (``state``: the caller's,
-    whose fingerprint may already be computed)."""
+    whose fingerprint may already be computed).
+
+    The validation and the site need not wait for the layout: they run while the layout workers
+    lay the book out, validation first, so that an invalid volume stops the build before anything
+    is written. Raises ``InvalidVolumeError`` for validation errors (unless forced).
+    """
     timings = timings or Timings()
     state = state or BuildState(project, options, volume)
     with timings.stage("fingerprint"):
@@ -162,19 +178,42 @@ def build(project: Project, options: BuildOptions, volume: Path | None = None,
     model = restrict(load(project, volume, timings, progress), options.only)
     renderer = Renderer(project.templates)
     result = BuildResult(None, None, timings)
+    stages: list[Callable[[], None]] = []
+    if options.validate:
+        stages.append(lambda: check(state, result, progress))
     if options.html:
-        with timings.stage("html", progress):
-            result.html = write_site(model, renderer, project, state.out / "html")
+        stages.append(lambda: site(model, renderer, project, state, result, progress))
     refs = None
     if options.pdf:
-        refs = typeset(state, model, renderer, result, progress)
+        refs = typeset(state, model, renderer, result, progress, stages)
+    else:
+        for stage in stages:
+            stage()
     state.manifest.save(state.fingerprint, refs)
     return result
 
 
+def check(state: BuildState, result: BuildResult, progress: Progress | None) -> None:
+    """Validate the volume; raise ``InvalidVolumeError`` on errors unless the build is forced."""
+    from .validate import validate
+
+    with result.timings.stage("validate", progress):
+        result.findings = validate(state.volume, state.project.root)
+    errors = [f for f in result.findings if f.severity == "error"]
+    if errors and not state.options.force:
+        raise InvalidVolumeError(errors)
+
+
+def site(model: VolumeModel, renderer: Renderer, project: Project, state: BuildState,
+         result: BuildResult, progress: Progress | None) -> None:
+    with result.timings.stage("html", progress):
+        result.html = write_site(model, renderer, project, state.out / "html")
+
+
 def typeset(state: BuildState, model: VolumeModel, renderer: Renderer, result: BuildResult,
-            progress: Progress | None):
-    """Lay the book out (reusing the cache), write the PDF, and return the page references."""
+            progress: Progress | None, stages: list[Callable[[], None]]):
+    """Lay the book out (reusing the cache), running our other ``stages`` meanwhile; write the PDF
+    and return the page references."""
     from .book import Book
     from .typeset import typeset_book  # WeasyPrint loads Pango: only when a PDF is wanted
 
@@ -183,8 +222,14 @@ def typeset(state: BuildState, model: VolumeModel, renderer: Renderer, result: B
         book = Book(model, renderer, list(BOOK_CSS), list(FOLIO_CSS))
     cache = state.layout_cache()
     previous = state.manifest.refs() if state.options.incremental else None
-    with timings.stage("pdf", progress):
-        typeset_result = typeset_book(book, state.project, cache, previous, state.options.jobs, progress)
+    if progress:
+        progress("pdf")
+    start = time.perf_counter()
+    typeset_result = typeset_book(book, state.project, cache, previous, state.options.jobs, progress,
+                                  background=stages)
+    # The stages that ran meanwhile are timed apart: "pdf" is what the layout added.
+    overlapped = sum(timings.stages.get(name, 0.0) for name in ("validate", "html"))
+    timings.stages["pdf"] = time.perf_counter() - start - overlapped
     write_bytes(state.pdf_path, typeset_result.pdf)
     cache.prune()
     result.pdf = state.pdf_path

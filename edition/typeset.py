@@ -15,19 +15,21 @@ from __future__ import annotations
 import multiprocessing
 import re
 import time
-from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from lxml import html as lxml_html
-from weasyprint import HTML
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
 from .assemble import AssembledPart, assemble
 from .audit import NoteProblem, audit_footnotes
-from .book import Book, PageRefs
+from .book import MAIN, Book, PageRefs, PartSpec, own_ids, page_ref_targets
 from .buildcache import LayoutCache
 from .hyphenation import register_turkish
 from .pagination import PagePlan, PartLayout, plan_pages, starts_left
@@ -53,26 +55,46 @@ class ProjectFetcher(URLFetcher):
         return super().fetch(url, headers)
 
 
-def layout(html: str, project: Project):
-    """Lay the book out into pages (the expensive step)."""
+def layout(html: str, project: Project, css: tuple[str, ...] = ()):
+    """Lay a document out into pages (the expensive step); ``css``: stylesheets (paths from the
+    project's root) applied besides those the document links, parsed once per process."""
     register_turkish(project.hyphenation)
     fetcher = ProjectFetcher(project.root)
-    document = HTML(string=html, base_url=project.root.resolve().as_uri() + "/", url_fetcher=fetcher)
-    return document.render(pdf_variant=PDF_VARIANT)
+    document = HTML(string=html, base_url=_base_url(project.root), url_fetcher=fetcher)
+    if not css:
+        return document.render(pdf_variant=PDF_VARIANT)
+    stylesheets, fonts = book_stylesheets(project.root, css)
+    return document.render(stylesheets=stylesheets, font_config=fonts, pdf_variant=PDF_VARIANT)
+
+
+def _base_url(root: Path) -> str:
+    return root.resolve().as_uri() + "/"
+
+
+@cache
+def book_stylesheets(root: Path, css: tuple[str, ...]) -> tuple[list[CSS], FontConfiguration]:
+    """The book's stylesheets, parsed, with the fonts they declare loaded: parsing them and loading
+    the fonts for each part anew would cost more than laying out a short part."""
+    fonts = FontConfiguration()
+    fetcher = ProjectFetcher(root)
+    stylesheets = [CSS(url=_base_url(root) + name, url_fetcher=fetcher, font_config=fonts) for name in css]
+    return stylesheets, fonts
 
 
 NOTE_IDS = re.compile(r'<span id="([^"]+)"[^>]*class="footnote"')
 PX_TO_PT = 0.75  # CSS pixels (1/96 in) to PDF points (1/72 in)
 
 
-def lay_out_part(name: str, html: str, root: Path) -> tuple[PartLayout, bytes]:
-    """Lay one part out (notes audited, and escalated where needed) and write its tagged PDF.
+def lay_out_part(name: str, html: str, root: Path, css: tuple[str, ...],
+                 measure: bool = False) -> tuple[PartLayout, bytes]:
+    """Lay one part out (notes audited, and escalated where needed) and write its tagged PDF; when
+    only measuring, write none (b"").
 
     Runs in a worker process: everything it returns can be pickled.
     """
     start = time.perf_counter()
-    document, problems, _ = layout_with_notes(html, Project(root))
-    pdf = document.write_pdf(pdf_variant=PDF_VARIANT)
+    document, problems, _ = layout_with_notes(html, Project(root), css)
+    pdf = b"" if measure else document.write_pdf(pdf_variant=PDF_VARIANT)
     anchors: dict[str, int] = {}
     bookmarks = []
     for index, page in enumerate(document.pages):
@@ -95,13 +117,13 @@ def folio_sheet(plan: PagePlan, css: list[str]) -> str:
     return f'<!DOCTYPE html><html lang="tr">{head}<body>{pages}</body></html>'
 
 
-def render_folio_sheet(plan: PagePlan, project: Project, css: list[str]) -> bytes:
-    """The folio sheet as PDF (untagged: the assembler marks its content as pagination artifacts)."""
-    fetcher = ProjectFetcher(project.root)
-    document = HTML(string=folio_sheet(plan, css), base_url=project.root.resolve().as_uri() + "/",
-                    url_fetcher=fetcher).render()
-    if len(document.pages) != plan.total:
-        raise RuntimeError(f"folio sheet has {len(document.pages)} pages for a book of {plan.total}")
+def render_folio_sheet(html: str, root: Path, pages: int) -> bytes:
+    """The folio sheet as PDF (untagged: the assembler marks its content as pagination artifacts).
+
+    Runs in a worker process."""
+    document = HTML(string=html, base_url=_base_url(root), url_fetcher=ProjectFetcher(root)).render()
+    if len(document.pages) != pages:
+        raise RuntimeError(f"folio sheet has {len(document.pages)} pages for a book of {pages}")
     return document.write_pdf()
 
 
@@ -109,30 +131,23 @@ def with_rules(html: str, rules: str) -> str:
     return html.replace("</head>", f"<style>{rules}</style></head>", 1) if rules else html
 
 
-def layout_with_notes(html: str, project: Project):
-    """Lay out, audit the notes, and lay out again with stricter rules for notes still displaced;
-    return the document, the audit's findings and the CSS rules that were needed.
+def layout_with_notes(html: str, project: Project, css: tuple[str, ...] = ()):
+    """Lay out, audit the notes, and lay out again with the paragraphs of notes still displaced
+    starting a new page; return the document, the audit's findings and the CSS rules that were needed.
 
-    ``footnote-policy: line`` (in print.css) moves a call's line with its note. A note WeasyPrint
-    still prints away from its call gets ``footnote-policy: block`` (its paragraph moves); if even that
-    fails, the paragraph holding the call starts a new page.
+    ``footnote-policy: line`` (in print.css) moves a call's line with its note. Where WeasyPrint
+    still prints a note a page after its call (a call inside a block nested in a paragraph, such as
+    a quotation), ``footnote-policy: block`` fails the same way, so the paragraph starts a new page.
     """
     expected = NOTE_IDS.findall(html)
-    document = layout(html, project)
+    document = layout(html, project, css)
     problems = audit_footnotes(document, expected)
-    rules = ""
-    for escalate in (_block_policy, _paragraph_break):
-        displaced = sorted({p.note for p in problems if "printed on page" in p.problem})
-        if not displaced:
-            break
-        rules += escalate(html, displaced)
-        document = layout(with_rules(html, rules), project)
+    displaced = sorted({p.note for p in problems if "printed on page" in p.problem})
+    rules = _paragraph_break(html, displaced) if displaced else ""
+    if rules:
+        document = layout(with_rules(html, rules), project, css)
         problems = audit_footnotes(document, expected)
     return document, problems, rules
-
-
-def _block_policy(html: str, notes: list[str]) -> str:
-    return ", ".join(f"#{ident}" for ident in notes) + " { footnote-policy: block; }"
 
 
 def _paragraph_break(html: str, notes: list[str]) -> str:
@@ -145,8 +160,7 @@ def _paragraph_break(html: str, notes: list[str]) -> str:
     return (", ".join(blocks) + " { break-before: page; }") if blocks else ""
 
 
-MAX_ROUNDS = 6
-FIRST_ROUND_KINDS = ("article", "notes")  # their lengths decide every page number
+MAX_LAYOUTS_PER_PART = 6
 
 
 @dataclass
@@ -157,106 +171,241 @@ class TypesetResult:
     plan: PagePlan
     problems: list[NoteProblem]
     laid_out: list[str] = field(default_factory=list)  # parts laid out in this build (not cached)
-    rounds: int = 0
     unresolved: set[str] = field(default_factory=set)  # link targets no part defines
 
 
 class Workers:
-    """Lays parts out on ``jobs`` processes (forked, so WeasyPrint is loaded once), or in this one."""
+    """Lays parts out on ``jobs`` forked processes (WeasyPrint, the stylesheets and fonts are loaded
+    once, before the fork), or in this process when ``jobs`` is 1."""
 
-    def __init__(self, jobs: int, root: Path) -> None:
+    def __init__(self, jobs: int, root: Path, css: tuple[str, ...]) -> None:
         self.jobs = max(1, jobs)
         self.root = root
+        self.css = css
         self.pool: ProcessPoolExecutor | None = None
 
     def __enter__(self) -> Workers:
+        book_stylesheets(self.root, self.css)  # parsed here, inherited by the forked workers
+        if self.jobs > 1:
+            self.pool = ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("fork"))
         return self
 
     def __exit__(self, *_: object) -> None:
         if self.pool is not None:
             self.pool.shutdown(cancel_futures=True)
 
-    def lay_out(self, todo: list[tuple[str, str]]) -> Iterator[tuple[PartLayout, bytes]]:
-        """Lay out (name, html) pairs, longest first, yielding each result as it is ready."""
-        todo = sorted(todo, key=lambda item: len(item[1]), reverse=True)
-        if self.jobs == 1 or len(todo) == 1:
-            for name, html in todo:
-                yield lay_out_part(name, html, self.root)
+    def submit(self, name: str, html: str, measure: bool) -> Future:
+        return self._run(lay_out_part, name, html, self.root, self.css, measure)
+
+    def submit_folios(self, html: str, pages: int) -> Future:
+        return self._run(render_folio_sheet, html, self.root, pages)
+
+    def _run(self, function: Callable, *args: object) -> Future:
+        if self.pool is not None:
+            return self.pool.submit(function, *args)
+        future: Future = Future()
+        future.set_result(function(*args))
+        return future
+
+
+class Schedule:
+    """When a part's page numbers are final, so that it can be laid out once.
+
+    A part's printed page numbers are final once every part they point into, and every part before
+    that one in the same numbering, has been laid out. The back matter prints the pages of the whole
+    main matter; the contents list every part. A part that need not open on a recto also waits for
+    the parts before it, which decide the side its first page falls on.
+
+    Some parts wait for themselves through others: an article's editorial notes point into later
+    articles, whose first pages depend on the notes' own length; the contents give the roman folio
+    of the introduction, which depends on the contents' length. Those parts are measured first (laid
+    out with the page numbers as known so far, no PDF written), so that the others can wait for
+    their lengths.
+    """
+
+    def __init__(self, specs: list[PartSpec], ids: dict[str, set[str]], targets: dict[str, set[str]]):
+        owner = {ident: name for name, idents in ids.items() for ident in idents}
+        earlier = {spec.name: {s.name for s in specs[:index] if s.matter == spec.matter}
+                   for index, spec in enumerate(specs)}
+        main_text = {s.name for s in specs if s.matter == MAIN and s.kind != "back"}
+        self.needs: dict[str, set[str]] = {}
+        for spec in specs:
+            if spec.kind == "front":
+                needs = {s.name for s in specs}
+            elif spec.kind == "back":
+                needs = set(main_text)
+            else:
+                needs = set() if spec.opens_recto else set(earlier[spec.name])
+                for target in targets[spec.name]:
+                    if target == spec.name:  # a part's own id is on its first page
+                        needs |= earlier[spec.name]
+                    elif target in owner:
+                        needs |= {owner[target], *earlier[owner[target]]}
+            self.needs[spec.name] = needs
+        self.cyclic = {name for name in self.needs if name in self._reachable(name)}
+
+    def _reachable(self, name: str) -> set[str]:
+        seen: set[str] = set()
+        todo = list(self.needs[name])
+        while todo:
+            part = todo.pop()
+            if part not in seen:
+                seen.add(part)
+                todo.extend(self.needs[part])
+        return seen
+
+    def ready(self, name: str, layouts: dict[str, PartLayout], pending: set[str]) -> bool:
+        """All the parts it needs have a layout, and none is being laid out again, unless it was
+        measured: its final layout is expected to keep the measured length."""
+        return all(need in layouts and (need not in pending or need in self.cyclic)
+                   for need in self.needs[name] - {name})
+
+
+class Typesetter:
+    """Lays the book's parts out, each as soon as its page numbers are known, until every part has
+    been laid out with the page references its neighbours' layouts give; then assembles the book."""
+
+    def __init__(self, book: Book, project: Project, cache: LayoutCache, refs: PageRefs,
+                 progress: Callable[[str], None] | None) -> None:
+        self.book = book
+        self.cache = cache
+        self.refs = refs
+        self.progress = progress
+        self.layouts: dict[str, PartLayout] = {}  # measured or final
+        self.sources: dict[str, Path | bytes] = {}  # part -> its PDF (final layouts only)
+        self.keys: dict[str, str] = {}  # part -> key of the HTML its final layout was made from
+        self.pending: dict[Future, tuple[str, str, bool]] = {}  # future -> (part, key, measuring)
+        self.laid_out: list[str] = []
+        self.rendered: dict[tuple, tuple[str, str]] = {}  # (part, numbers it prints) -> (html, key)
+        self.sheet: tuple[str, Future | bytes] | None = None  # folio sheet: key, PDF (or to come)
+        first = {spec.name: book.render(spec, refs, starts_left(spec, refs)).html for spec in book.specs}
+        self.targets = {name: page_ref_targets(html) for name, html in first.items()}
+        self.schedule = Schedule(book.specs, {name: own_ids(html) for name, html in first.items()},
+                                 self.targets)
+        self.plan = plan_pages(book.specs, self.layouts)
+
+    def run(self, workers: Workers, background: list[Callable[[], None]]) -> PagePlan:
+        background = list(background)
+        while True:
+            submitted = self._submit_ready(workers)
+            if not self.pending and not submitted:
+                break  # every part laid out with the page numbers the others' layouts give
+            self._submit_folios(workers)
+            if not self.pending:
+                continue  # parts came from the cache: look again with the page numbers they give
+            if background:
+                background.pop(0)()  # our own stages run while the workers lay out
+                continue
+            self._collect(next(as_completed(self.pending)))
+        for job in background:
+            job()
+        missing = [s.name for s in self.book.specs if s.name not in self.sources]
+        if missing:
+            raise RuntimeError(f"parts never laid out: {', '.join(missing)}")
+        return self.plan
+
+    def folio_sheet(self, workers: Workers) -> bytes:
+        """The folio sheet of the final plan (laid out meanwhile, unless the plan moved since)."""
+        self._submit_folios(workers)
+        key, pdf = self.sheet
+        if isinstance(pdf, Future):
+            pdf = pdf.result()
+            self.cache.put(key, PartLayout("folio-sheet", self.plan.total, [], {}, []), pdf)
+        return pdf
+
+    def _submit_folios(self, workers: Workers) -> None:
+        """Once every part has a length, the folio sheet can be laid out alongside the last parts."""
+        if len(self.layouts) < len(self.book.specs):
             return
-        if self.pool is None:
-            self.pool = ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("fork"))
-        futures = [self.pool.submit(lay_out_part, name, html, self.root) for name, html in todo]
-        for future in as_completed(futures):
-            yield future.result()
+        html = folio_sheet(self.plan, self.book.folio_css)
+        key = self.cache.key(html)
+        if self.sheet is not None and self.sheet[0] == key:
+            return
+        cached = self.cache.get(key)
+        if cached is not None:
+            self.sheet = key, Path(cached[1]).read_bytes()
+        else:
+            self.sheet = key, workers.submit_folios(html, self.plan.total)
+
+    def _submit_ready(self, workers: Workers) -> bool:
+        """Send every part that is ready and whose HTML changed to the workers, or take it from the
+        cache; measure the parts that wait for themselves. True when anything was sent or taken."""
+        busy = {name for name, _, _ in self.pending.values()}
+        todo = []
+        for spec in self.book.specs:
+            name = spec.name
+            if name in busy:
+                continue
+            measure = name in self.schedule.cyclic and name not in self.layouts
+            if not measure and not self.schedule.ready(name, self.layouts, busy):
+                continue
+            html, key = self._render(spec)
+            if self.keys.get(name) == key:
+                continue
+            cached = self.cache.get(key)
+            if cached is not None:
+                self.layouts[name], self.sources[name] = cached
+                self.keys[name] = key
+                self._replan()
+                return True  # page numbers may have moved: look again
+            todo.append((name, html, key, measure))
+        # Measurements first (others wait for them), then the longest parts (they finish last).
+        for name, html, key, measure in sorted(todo, key=lambda item: (not item[3], -len(item[1]))):
+            if self.laid_out.count(name) >= MAX_LAYOUTS_PER_PART:
+                raise RuntimeError(f"page numbers did not settle: part {name} was laid out "
+                                   f"{MAX_LAYOUTS_PER_PART} times")
+            self.pending[workers.submit(name, html, measure)] = (name, key, measure)
+        return bool(todo)
+
+    def _render(self, spec: PartSpec) -> tuple[str, str]:
+        """The part's HTML with the current page references, and its cache key (memoised on the
+        page numbers the part prints)."""
+        refs = self.refs
+        left = starts_left(spec, refs)
+        if spec.kind in ("front", "back"):
+            numbers: tuple = (tuple(sorted(refs.folios.items())), tuple(sorted(refs.main.items())))
+        else:
+            numbers = tuple(refs.at(target) for target in sorted(self.targets[spec.name]))
+        memo = (spec.name, left, numbers)
+        if memo not in self.rendered:
+            html = self.book.render(spec, refs, left).html
+            self.rendered[memo] = (html, self.cache.key(html))
+        return self.rendered[memo]
+
+    def _collect(self, future: Future) -> None:
+        name, key, measure = self.pending.pop(future)
+        layout, pdf = future.result()
+        self.layouts[name] = layout
+        self.laid_out.append(name)
+        if not measure:
+            self.sources[name] = self.cache.put(key, layout, pdf)
+            self.keys[name] = key
+        self._replan()
+        if self.progress:
+            what = "measured" if measure else "laid out"
+            self.progress(f"{what} {name} ({layout.pages} pages, {layout.seconds:.1f} s)")
+
+    def _replan(self) -> None:
+        self.plan = plan_pages(self.book.specs, self.layouts)
+        self.refs = self.plan.refs
 
 
 def typeset_book(book: Book, project: Project, cache: LayoutCache, refs: PageRefs | None = None,
-                 jobs: int = 1, progress: Callable[[str], None] | None = None) -> TypesetResult:
+                 jobs: int = 1, progress: Callable[[str], None] | None = None,
+                 background: list[Callable[[], None]] | None = None) -> TypesetResult:
     """Lay the book's parts out until their page references agree with the pages, then assemble it.
 
     ``refs`` are the page references of the last build, if any: parts rendered with them are found in
-    the cache. Without them the first round lays out only the articles and their notes, whose lengths
-    fix every page number; the other parts follow with the right numbers.
+    the cache. ``background`` jobs (our own stages) run in this process while the workers lay out; an
+    exception from one stops the typesetting.
     """
-    refs = refs if refs is not None and refs.known else PageRefs()
-    layouts: dict[str, PartLayout] = {}
-    sources: dict[str, Path | bytes] = {}
-    keys: dict[str, str] = {}
-    laid_out: list[str] = []
-    plan = plan_pages(book.specs, layouts)
-    with Workers(jobs, project.root) as workers:
-        for rounds in range(1, MAX_ROUNDS + 1):  # noqa: B007 (reported below)
-            todo = _changed_parts(book, refs, cache, layouts, sources, keys)  # takes cache hits too
-            for layout, pdf in workers.lay_out(todo):
-                sources[layout.name] = cache.put(keys[layout.name], layout, pdf)
-                layouts[layout.name] = layout
-                laid_out.append(layout.name)
-                if progress:
-                    progress(f"laid out {layout.name} ({layout.pages} pages, {layout.seconds:.1f} s)")
-            plan = plan_pages(book.specs, layouts)
-            # Settled: every part laid out with the page references its layouts give.
-            if not todo and len(layouts) == len(book.specs) and plan.refs == refs:
-                break
-            refs = plan.refs
-        else:
-            raise RuntimeError(f"page numbers did not settle after {MAX_ROUNDS} rounds of layout")
-    sheet = _folio_sheet_pdf(plan, project, cache, book.folio_css)
+    typesetter = Typesetter(book, project, cache, refs if refs is not None else PageRefs(), progress)
+    with Workers(jobs, project.root, tuple(book.print_css)) as workers:
+        plan = typesetter.run(workers, background or [])
+        sheet = typesetter.folio_sheet(workers)
+    layouts, sources = typesetter.layouts, typesetter.sources
     parts = [(AssembledPart(layouts[s.name], sources[s.name]), plan.blank_before[s.name]) for s in book.specs]
     pdf, unresolved = assemble(parts, plan, sheet)
     problems = [NoteProblem(note, f"{problem} (part {name})")
                 for name, layout in layouts.items() for note, problem in layout.problems]
-    return TypesetResult(pdf, plan, problems, laid_out, rounds, unresolved)
-
-
-def _changed_parts(book: Book, refs: PageRefs, cache: LayoutCache, layouts: dict[str, PartLayout],
-                   sources: dict[str, Path | bytes], keys: dict[str, str]) -> list[tuple[str, str]]:
-    """Parts whose HTML (with the current page references) has no layout yet: (name, html)."""
-    todo = []
-    others_done = all(s.name in layouts for s in book.specs if s.kind != "front")
-    for spec in book.specs:
-        if not refs.known and spec.kind not in FIRST_ROUND_KINDS:
-            continue
-        if spec.kind == "front" and not others_done:
-            continue  # its contents list every part's first page
-        html = book.render(spec, refs, starts_left(spec, refs)).html
-        key = cache.key(html)
-        if keys.get(spec.name) == key:
-            continue
-        keys[spec.name] = key
-        cached = cache.get(key)
-        if cached is not None:
-            layouts[spec.name], sources[spec.name] = cached
-        else:
-            todo.append((spec.name, html))
-    return todo
-
-
-def _folio_sheet_pdf(plan: PagePlan, project: Project, cache: LayoutCache, css: list[str]) -> bytes:
-    html = folio_sheet(plan, css)
-    key = cache.key(html)
-    cached = cache.get(key)
-    if cached is not None:
-        return Path(cached[1]).read_bytes()
-    pdf = render_folio_sheet(plan, project, css)
-    cache.put(key, PartLayout("folio-sheet", plan.total, [], {}, []), pdf)
-    return pdf
+    return TypesetResult(pdf, plan, problems, typesetter.laid_out, unresolved)
