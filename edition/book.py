@@ -17,7 +17,11 @@ parts:
 from __future__ import annotations
 
 import re
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cached_property
 from html import escape
 
 from markupsafe import Markup
@@ -41,7 +45,11 @@ UNPRINTED_REGISTERS = ("org", "event")
 
 @dataclass(frozen=True)
 class PartSpec:
-    """One part of the book: its name, whether it opens on a recto, and which numbering it uses."""
+    """One part of the book: its name, whether it opens on a recto, and which numbering it uses.
+
+    ``macro`` (in ``book/parts.html.j2``) is called with the volume, then, for a part that prints a
+    text (``text``: an article or the introduction), that text and its rendered HTML, then ``args``.
+    """
 
     name: str
     kind: str  # "front", "introduction", "article", "notes" or "back"
@@ -49,6 +57,7 @@ class PartSpec:
     opens_recto: bool
     macro: str
     args: tuple = ()
+    text: ArticleModel | None = None
 
 
 @dataclass(frozen=True)
@@ -115,39 +124,62 @@ class Book:
         self.renderer = renderer
         self.print_css = print_css
         self.folio_css = folio_css
-        self.articles: list[tuple[ArticleModel, RenderedArticle]] = [
-            (article, render_article(article, renderer, "print", volume)) for article in volume.articles]
-        self.introduction: RenderedArticle | None = (
-            render_article(volume.introduction, renderer, "print", volume) if volume.introduction else None)
-        self.specs = self._specs()
+        self.texts: dict[str, RenderedArticle] = {}  # article id -> its print HTML, rendered once
+        self.render_seconds = 0.0  # time spent rendering HTML (reported as a stage of its own)
+        self._timing = False
         # Register entries the book does not print (only persons and places have an index): names
         # tagged to them are not links in print.
         self.unprinted = {entry.id for kind in UNPRINTED_REGISTERS for entry in volume.register(kind)}
 
-    def _specs(self) -> list[PartSpec]:
+    @cached_property
+    def specs(self) -> list[PartSpec]:
+        """The parts in book order (asked for once the bibliography is known: it is a part)."""
         volume = self.volume
-        specs = [PartSpec("front", "front", FRONT, True, "front",
-                          (volume, volume.articles, volume.introduction))]
-        if self.introduction is not None:
+        specs = [PartSpec("front", "front", FRONT, True, "front", (volume.articles, volume.introduction))]
+        if volume.introduction is not None:
             specs.append(PartSpec("introduction", "introduction", FRONT, True, "introduction",
-                                  (volume, self.introduction)))
-        for number, (article, rendered) in enumerate(self.articles):
-            specs.append(PartSpec(article.id, "article", MAIN, True, "article_body",
-                                  (volume, article, rendered, number == 0)))
-            if rendered.notes:
+                                  text=volume.introduction))
+        for number, article in enumerate(volume.articles):
+            specs.append(self.body_spec(number, article))
+            if self.rendered(article).notes:
                 specs.append(PartSpec(f"{article.id}-notes", "notes", MAIN, False, "article_notes",
-                                      (volume, article, rendered)))
+                                      text=article))
         if volume.bibliography is not None:
-            specs.append(PartSpec("bibliography", "back", MAIN, True, "back_bibliography", (volume,)))
+            specs.append(PartSpec("bibliography", "back", MAIN, True, "back_bibliography"))
         for kind in PRINTED_REGISTERS:
             if volume.register(kind):
-                specs.append(PartSpec(f"index-{kind}", "back", MAIN, True, "back_index", (volume, kind)))
+                specs.append(PartSpec(f"index-{kind}", "back", MAIN, True, "back_index", (kind,)))
         return specs
+
+    def body_spec(self, number: int, article: ArticleModel) -> PartSpec:
+        """The part of an article's text (``number``: its place in the volume)."""
+        return PartSpec(article.id, "article", MAIN, True, "article_body", (number == 0,), text=article)
+
+    def rendered(self, text: ArticleModel) -> RenderedArticle:
+        if text.id not in self.texts:
+            with self._timed():
+                self.texts[text.id] = render_article(text, self.renderer, "print", self.volume)
+        return self.texts[text.id]
 
     def render(self, spec: PartSpec, refs: PageRefs, start_left: bool = False) -> BookPart:
         """One part's HTML with its page references filled from ``refs``."""
-        html = self._document(self._content(spec, refs), [], start_left)
-        return BookPart(spec, link_parts(html, refs, own_ids(html), self.unprinted))
+        with self._timed():
+            html = self._document(self._content(spec, refs), [], start_left)
+            return BookPart(spec, link_parts(html, refs, own_ids(html), self.unprinted))
+
+    @contextmanager
+    def _timed(self) -> Iterator[None]:
+        """Add the time spent inside to ``render_seconds`` (the outermost call only)."""
+        if self._timing:
+            yield
+            return
+        self._timing = True
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self._timing = False
+            self.render_seconds += time.perf_counter() - start
 
     def whole(self, refs: PageRefs, css: list[str]) -> str:
         """The whole volume as one document (for the single-render comparison)."""
@@ -156,8 +188,9 @@ class Book:
 
     def _content(self, spec: PartSpec, refs: PageRefs) -> Markup:
         macros = self.renderer.env.get_template("book/parts.html.j2").module
-        args = spec.args + ((refs,) if spec.kind == "back" else ())
-        return Markup(getattr(macros, spec.macro)(*args))
+        text = (spec.text, self.rendered(spec.text)) if spec.text is not None else ()
+        back = (refs,) if spec.kind == "back" else ()
+        return Markup(getattr(macros, spec.macro)(self.volume, *text, *spec.args, *back))
 
     def _document(self, content: Markup, css: list[str], start_left: bool) -> str:
         return self.renderer.page("book/part.html.j2", volume=self.volume, css=css, content=content,

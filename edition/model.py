@@ -93,10 +93,16 @@ FALLBACK = B("inline", "span")
 
 def behaviour_of(element: etree._Element) -> Behaviour:
     """The behaviour of the first matching row; unknown elements render as a plain span."""
-    for rule in PROCESSING_MODEL:
+    for rule in _RULES_BY_ELEMENT.get(etree.QName(element).localname, ()):
         if rule.matches(element):
             return rule.behaviour
     return FALLBACK
+
+
+# The model's rows by element name, in table order (the renderer asks once per element).
+_RULES_BY_ELEMENT: dict[str, tuple[Rule, ...]] = {
+    name: tuple(rule for rule in PROCESSING_MODEL if rule.element == name)
+    for name in dict.fromkeys(rule.element for rule in PROCESSING_MODEL)}
 
 
 def is_supplied_title(div: etree._Element) -> bool:

@@ -9,10 +9,13 @@ typesetter lays out again only the parts of the book whose HTML changed (``build
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import shutil
+import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache, cached_property
@@ -139,16 +142,76 @@ def _versions() -> str:
 
 
 def load(project: Project, volume: Path | None, timings: Timings, progress: Progress | None) -> VolumeModel:
+    """The volume's model with its bibliography."""
+    model = read_volume(project, volume, timings, progress)
+    model.bibliography = BibliographyStage(project, timings, progress).result()
+    return model
+
+
+def read_volume(project: Project, volume: Path | None, timings: Timings,
+                progress: Progress | None) -> VolumeModel:
     with timings.stage("load", progress):
         tei = load_volume(volume or project.volume, project.root)
     with timings.stage("model", progress):
-        model = build_model(tei)
-    if project.bibliography.is_file():
+        return build_model(tei)
+
+
+class BibliographyStage:
+    """The unified bibliography, formatted by pandoc's citeproc in a thread of its own: pandoc is a
+    process of its own, so the build goes on meanwhile. ``result()`` waits for it (None: no file)."""
+
+    def __init__(self, project: Project, timings: Timings, progress: Progress | None) -> None:
+        self.value = None
+        self.error: BaseException | None = None
+        self.thread: threading.Thread | None = None
+        if project.bibliography.is_file():
+            if progress:
+                progress("bibliography")
+            self.thread = threading.Thread(target=self._run, args=(project, timings), daemon=True)
+            self.thread.start()
+
+    def _run(self, project: Project, timings: Timings) -> None:
         from .bibliography import CSL_STYLE, build_bibliography
 
-        with timings.stage("bibliography", progress):
-            model.bibliography = build_bibliography(project.bibliography, project.csl / CSL_STYLE)
-    return model
+        try:
+            with timings.stage("bibliography"):
+                self.value = build_bibliography(project.bibliography, project.csl / CSL_STYLE)
+        except BaseException as exc:  # handed to the caller of result()
+            self.error = exc
+
+    def result(self):
+        if self.thread is not None:
+            self.thread.join()
+        if self.error is not None:
+            raise self.error
+        return self.value
+
+
+class ValidationStage:
+    """The volume's validation, in a process forked before the build starts its own work, so that
+    it runs on a core the build leaves idle until the layout begins."""
+
+    def __init__(self, state: BuildState) -> None:
+        from .validate import validate
+
+        self.pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+        self.future = self.pool.submit(_timed, validate, state.volume, state.project.root)
+
+    def findings(self, timings: Timings) -> list:
+        try:
+            findings, seconds = self.future.result()
+        finally:
+            self.close()  # before the layout workers are forked: no other thread is left running
+        timings.stages["validate"] = seconds
+        return findings
+
+    def close(self) -> None:
+        self.pool.shutdown()
+
+
+def _timed(function: Callable, *args: object) -> tuple[object, float]:
+    start = time.perf_counter()
+    return function(*args), time.perf_counter() - start
 
 
 def restrict(model: VolumeModel, only: str | None) -> VolumeModel:
@@ -175,30 +238,37 @@ def build(project: Project, options: BuildOptions, volume: Path | None = None,
     with timings.stage("fingerprint"):
         if state.up_to_date():
             return BuildResult(state.pdf_path, state.html_path, timings, up_to_date=True)
-    model = restrict(load(project, volume, timings, progress), options.only)
-    renderer = Renderer(project.templates)
+    validation = ValidationStage(state) if options.validate else None
     result = BuildResult(None, None, timings)
-    stages: list[Callable[[], None]] = []
-    if options.validate:
-        stages.append(lambda: check(state, result, progress))
-    if options.html:
-        stages.append(lambda: site(model, renderer, project, state, result, progress))
-    refs = None
-    if options.pdf:
-        refs = typeset(state, model, renderer, result, progress, stages)
-    else:
-        for stage in stages:
-            stage()
+    try:
+        model = restrict(read_volume(project, volume, timings, progress), options.only)
+        bibliography = BibliographyStage(project, timings, progress)
+        renderer = Renderer(project.templates)
+        stages: list[Callable[[], None]] = []
+        if options.html:
+            stages.append(lambda: site(model, renderer, project, state, result, progress))
+        refs = None
+        if options.pdf:
+            refs = typeset(state, model, bibliography, renderer, result, progress, stages,
+                           lambda: check(validation, state, result))
+        else:
+            model.bibliography = bibliography.result()
+            check(validation, state, result)
+            for stage in stages:
+                stage()
+    finally:
+        if validation is not None:
+            validation.close()
     state.manifest.save(state.fingerprint, refs)
     return result
 
 
-def check(state: BuildState, result: BuildResult, progress: Progress | None) -> None:
-    """Validate the volume; raise ``InvalidVolumeError`` on errors unless the build is forced."""
-    from .validate import validate
-
-    with result.timings.stage("validate", progress):
-        result.findings = validate(state.volume, state.project.root)
+def check(validation: ValidationStage | None, state: BuildState, result: BuildResult) -> None:
+    """The validation's findings; raise ``InvalidVolumeError`` on errors unless the build is forced.
+    Called before anything is laid out or written."""
+    if validation is None:
+        return
+    result.findings = validation.findings(result.timings)
     errors = [f for f in result.findings if f.severity == "error"]
     if errors and not state.options.force:
         raise InvalidVolumeError(errors)
@@ -210,16 +280,18 @@ def site(model: VolumeModel, renderer: Renderer, project: Project, state: BuildS
         result.html = write_site(model, renderer, project, state.out / "html")
 
 
-def typeset(state: BuildState, model: VolumeModel, renderer: Renderer, result: BuildResult,
-            progress: Progress | None, stages: list[Callable[[], None]]):
+def typeset(state: BuildState, model: VolumeModel, bibliography: BibliographyStage, renderer: Renderer,
+            result: BuildResult, progress: Progress | None, stages: list[Callable[[], None]],
+            checked: Callable[[], None]):
     """Lay the book out (reusing the cache), running our other ``stages`` meanwhile; write the PDF
-    and return the page references."""
+    and return the page references. ``checked`` is called before the layout starts (validation)."""
     from .book import Book
     from .typeset import typeset_book  # WeasyPrint loads Pango: only when a PDF is wanted
 
     timings = result.timings
-    with timings.stage("html-book"):
-        book = Book(model, renderer, list(BOOK_CSS), list(FOLIO_CSS))
+    model.bibliography = bibliography.result()
+    checked()
+    book = Book(model, renderer, list(BOOK_CSS), list(FOLIO_CSS))
     cache = state.layout_cache()
     previous = state.manifest.refs() if state.options.incremental else None
     if progress:
@@ -227,8 +299,9 @@ def typeset(state: BuildState, model: VolumeModel, renderer: Renderer, result: B
     start = time.perf_counter()
     typeset_result = typeset_book(book, state.project, cache, previous, state.options.jobs, progress,
                                   background=stages)
-    # The stages that ran meanwhile are timed apart: "pdf" is what the layout added.
-    overlapped = sum(timings.stages.get(name, 0.0) for name in ("validate", "html"))
+    # The book's HTML is rendered, and the site built, while the workers lay out: timed apart.
+    timings.stages["html-book"] = book.render_seconds
+    overlapped = timings.stages.get("html", 0.0) + book.render_seconds
     timings.stages["pdf"] = time.perf_counter() - start - overlapped
     write_bytes(state.pdf_path, typeset_result.pdf)
     cache.prune()

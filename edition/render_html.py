@@ -8,11 +8,12 @@ family (``styles/templates/tei/<family>.html.j2``). Autoescape is on: TEI text r
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, select_autoescape
 from lxml import etree
 from markupsafe import Markup, escape
 
@@ -195,6 +196,17 @@ class ChildRenderer:
         return self._renderer.render_runs(element, ctx)
 
 
+def template_cache() -> FileSystemBytecodeCache | None:
+    """Compiled templates, kept between runs in the user's cache folder as Python keeps ``.pyc``
+    files (compiling them costs more than rendering the site); None where no folder can be made."""
+    folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "edition" / "jinja"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return FileSystemBytecodeCache(str(folder))
+
+
 class Renderer:
     """Turns TEI trees into HTML fragments and pages."""
 
@@ -206,6 +218,7 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
             extensions=["jinja2.ext.do"],
+            bytecode_cache=template_cache(),
         )
         self._families: dict[str, Any] = {}
 

@@ -22,6 +22,7 @@ from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+from lxml import etree
 from lxml import html as lxml_html
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
@@ -261,38 +262,67 @@ class Schedule:
                    for need in self.needs[name] - {name})
 
 
+@dataclass(order=True)
+class Job:
+    """A part (or the folio sheet) waiting for a worker; the lowest ``priority`` goes first."""
+
+    priority: tuple
+    name: str = field(compare=False)
+    html: str = field(compare=False)
+    key: str = field(compare=False)
+    measure: bool = field(compare=False, default=False)
+    pages: int = field(compare=False, default=0)  # the folio sheet's
+
+
+FOLIO_SHEET = "folio-sheet"
+
+
 class Typesetter:
     """Lays the book's parts out, each as soon as its page numbers are known, until every part has
-    been laid out with the page references its neighbours' layouts give; then assembles the book."""
+    been laid out with the page references its neighbours' layouts give; then assembles the book.
 
-    def __init__(self, book: Book, project: Project, cache: LayoutCache, refs: PageRefs,
+    Jobs wait in a queue of our own and only a few at a time go to the workers, so that what others
+    wait for (measurements, the folio sheet) overtakes what is already waiting, and a job whose
+    HTML changed while it waited is replaced rather than laid out for nothing.
+    """
+
+    def __init__(self, book: Book, root: Path, cache: LayoutCache, refs: PageRefs,
                  progress: Callable[[str], None] | None) -> None:
         self.book = book
+        self.root = root
         self.cache = cache
         self.refs = refs
         self.progress = progress
         self.layouts: dict[str, PartLayout] = {}  # measured or final
         self.sources: dict[str, Path | bytes] = {}  # part -> its PDF (final layouts only)
         self.keys: dict[str, str] = {}  # part -> key of the HTML its final layout was made from
-        self.pending: dict[Future, tuple[str, str, bool]] = {}  # future -> (part, key, measuring)
+        self.queue: dict[str, Job] = {}
+        self.pending: dict[Future, Job] = {}
         self.laid_out: list[str] = []
         self.rendered: dict[tuple, tuple[str, str]] = {}  # (part, numbers it prints) -> (html, key)
-        self.sheet: tuple[str, Future | bytes] | None = None  # folio sheet: key, PDF (or to come)
+        self.sheets: dict[str, bytes | Path] = {}  # folio sheet key -> PDF
+        self.targets: dict[str, set[str]] = {}  # part -> the ids whose pages it prints
+        self.plan = plan_pages(book.specs, self.layouts)
+        # With the last build's page numbers, parts that wait for themselves are laid out with those
+        # (almost always right) rather than measured first.
+        self.measuring = not refs.known
+        self.seed = refs
+
+    def run(self, workers: Workers, background: list[Callable[[], None]]) -> PagePlan:
+        self._start_texts(workers)
+        book, refs = self.book, self.refs
         first = {spec.name: book.render(spec, refs, starts_left(spec, refs)).html for spec in book.specs}
         self.targets = {name: page_ref_targets(html) for name, html in first.items()}
         self.schedule = Schedule(book.specs, {name: own_ids(html) for name, html in first.items()},
                                  self.targets)
-        self.plan = plan_pages(book.specs, self.layouts)
-
-    def run(self, workers: Workers, background: list[Callable[[], None]]) -> PagePlan:
         background = list(background)
         while True:
-            submitted = self._submit_ready(workers)
-            if not self.pending and not submitted:
-                break  # every part laid out with the page numbers the others' layouts give
-            self._submit_folios(workers)
-            if not self.pending:
+            if self._enqueue_ready():
                 continue  # parts came from the cache: look again with the page numbers they give
+            self._enqueue_folio_sheet()
+            self._dispatch(workers)
+            if not self.pending:
+                break  # every part laid out with the page numbers the others' layouts give
             if background:
                 background.pop(0)()  # our own stages run while the workers lay out
                 continue
@@ -304,58 +334,92 @@ class Typesetter:
             raise RuntimeError(f"parts never laid out: {', '.join(missing)}")
         return self.plan
 
-    def folio_sheet(self, workers: Workers) -> bytes:
-        """The folio sheet of the final plan (laid out meanwhile, unless the plan moved since)."""
-        self._submit_folios(workers)
-        key, pdf = self.sheet
-        if isinstance(pdf, Future):
-            pdf = pdf.result()
-            self.cache.put(key, PartLayout("folio-sheet", self.plan.total, [], {}, []), pdf)
-        return pdf
+    def folio_sheet(self) -> bytes:
+        """The folio sheet of the final plan (laid out alongside the last parts)."""
+        html = folio_sheet(self.plan, self.book.folio_css)
+        key = self.cache.key(html)
+        if key not in self.sheets:
+            self.sheets[key] = render_folio_sheet(html, self.root, self.plan.total)
+        sheet = self.sheets[key]
+        return sheet if isinstance(sheet, bytes) else Path(sheet).read_bytes()
 
-    def _submit_folios(self, workers: Workers) -> None:
+    def _start_texts(self, workers: Workers) -> None:
+        """Send the longest article texts to the workers as soon as they are rendered, before the
+        rest of the book is: a text that prints no page numbers waits for nothing."""
+        articles = list(enumerate(self.book.volume.articles))
+        # The TEI's size foretells the layout's length: the longest go first, not to finish last.
+        articles.sort(key=lambda item: -len(etree.tostring(item[1].text)))
+        for number, article in articles[:workers.jobs]:
+            spec = self.book.body_spec(number, article)
+            html = self.book.render(spec, self.refs).html
+            if page_ref_targets(html):
+                continue  # laid out once the pages it names are known
+            key = self.cache.key(html)
+            self.rendered[(spec.name, False, ())] = html, key
+            if not self._from_cache(spec.name, key):
+                self.queue[spec.name] = Job((2, -len(html)), spec.name, html, key)
+        self._dispatch(workers)
+
+    def _enqueue_ready(self) -> bool:
+        """Queue every part that is ready and whose HTML changed (measure the parts that wait for
+        themselves); True when a part came from the cache instead, moving page numbers."""
+        busy = {job.name for job in self.pending.values()} | set(self.queue)
+        for spec in self.book.specs:
+            name = spec.name
+            if name in busy and name not in self.queue:
+                continue  # being laid out
+            # A part that waits for itself cannot wait to be ready: it is measured, or laid out
+            # with the last build's page numbers, first.
+            first_look = name in self.schedule.cyclic and name not in self.layouts
+            measure = first_look and self.measuring
+            if not first_look and not self.schedule.ready(name, self.layouts, busy - {name}):
+                continue
+            html, key = self._render(spec)
+            if self.keys.get(name) == key:
+                self.queue.pop(name, None)
+                continue
+            if self._from_cache(name, key):
+                self.queue.pop(name, None)
+                return True
+            rank = 1 if measure else 2
+            self.queue[name] = Job((rank, -len(html)), name, html, key, measure)
+        return False
+
+    def _enqueue_folio_sheet(self) -> None:
         """Once every part has a length, the folio sheet can be laid out alongside the last parts."""
         if len(self.layouts) < len(self.book.specs):
             return
         html = folio_sheet(self.plan, self.book.folio_css)
         key = self.cache.key(html)
-        if self.sheet is not None and self.sheet[0] == key:
+        if key in self.sheets or any(job.key == key for job in self.pending.values()):
             return
         cached = self.cache.get(key)
         if cached is not None:
-            self.sheet = key, Path(cached[1]).read_bytes()
+            self.sheets[key] = cached[1]
         else:
-            self.sheet = key, workers.submit_folios(html, self.plan.total)
+            self.queue[FOLIO_SHEET] = Job((0,), FOLIO_SHEET, html, key, pages=self.plan.total)
 
-    def _submit_ready(self, workers: Workers) -> bool:
-        """Send every part that is ready and whose HTML changed to the workers, or take it from the
-        cache; measure the parts that wait for themselves. True when anything was sent or taken."""
-        busy = {name for name, _, _ in self.pending.values()}
-        todo = []
-        for spec in self.book.specs:
-            name = spec.name
-            if name in busy:
+    def _from_cache(self, name: str, key: str) -> bool:
+        cached = self.cache.get(key)
+        if cached is None:
+            return False
+        self.layouts[name], self.sources[name] = cached
+        self.keys[name] = key
+        self._replan()
+        return True
+
+    def _dispatch(self, workers: Workers) -> None:
+        """Keep every worker busy and one job waiting for the first to be free, best jobs first."""
+        while self.queue and len(self.pending) < workers.jobs + 1:
+            job = min(self.queue.values())
+            del self.queue[job.name]
+            if job.name == FOLIO_SHEET:
+                self.pending[workers.submit_folios(job.html, job.pages)] = job
                 continue
-            measure = name in self.schedule.cyclic and name not in self.layouts
-            if not measure and not self.schedule.ready(name, self.layouts, busy):
-                continue
-            html, key = self._render(spec)
-            if self.keys.get(name) == key:
-                continue
-            cached = self.cache.get(key)
-            if cached is not None:
-                self.layouts[name], self.sources[name] = cached
-                self.keys[name] = key
-                self._replan()
-                return True  # page numbers may have moved: look again
-            todo.append((name, html, key, measure))
-        # Measurements first (others wait for them), then the longest parts (they finish last).
-        for name, html, key, measure in sorted(todo, key=lambda item: (not item[3], -len(item[1]))):
-            if self.laid_out.count(name) >= MAX_LAYOUTS_PER_PART:
-                raise RuntimeError(f"page numbers did not settle: part {name} was laid out "
+            if self.laid_out.count(job.name) >= MAX_LAYOUTS_PER_PART:
+                raise RuntimeError(f"page numbers did not settle: part {job.name} was laid out "
                                    f"{MAX_LAYOUTS_PER_PART} times")
-            self.pending[workers.submit(name, html, measure)] = (name, key, measure)
-        return bool(todo)
+            self.pending[workers.submit(job.name, job.html, job.measure)] = job
 
     def _render(self, spec: PartSpec) -> tuple[str, str]:
         """The part's HTML with the current page references, and its cache key (memoised on the
@@ -373,21 +437,38 @@ class Typesetter:
         return self.rendered[memo]
 
     def _collect(self, future: Future) -> None:
-        name, key, measure = self.pending.pop(future)
+        job = self.pending.pop(future)
+        if job.name == FOLIO_SHEET:
+            pdf = future.result()
+            self.sheets[job.key] = self.cache.put(job.key, PartLayout(FOLIO_SHEET, 0, [], {}, []), pdf)
+            return
         layout, pdf = future.result()
-        self.layouts[name] = layout
-        self.laid_out.append(name)
-        if not measure:
-            self.sources[name] = self.cache.put(key, layout, pdf)
-            self.keys[name] = key
+        self.layouts[job.name] = layout
+        self.laid_out.append(job.name)
+        if not job.measure:
+            self.sources[job.name] = self.cache.put(job.key, layout, pdf)
+            self.keys[job.name] = job.key
         self._replan()
         if self.progress:
-            what = "measured" if measure else "laid out"
-            self.progress(f"{what} {name} ({layout.pages} pages, {layout.seconds:.1f} s)")
+            what = "measured" if job.measure else "laid out"
+            self.progress(f"{what} {job.name} ({layout.pages} pages, {layout.seconds:.1f} s)")
 
     def _replan(self) -> None:
+        """Place the parts laid out so far; their page numbers replace the last build's where the
+        parts before them (in the same numbering) are all laid out, so that those are placed."""
         self.plan = plan_pages(self.book.specs, self.layouts)
-        self.refs = self.plan.refs
+        refs = PageRefs(dict(self.seed.folios), dict(self.seed.main))
+        unplaced: set[str] = set()  # matters with a part not laid out yet
+        for spec in self.book.specs:
+            layout = self.layouts.get(spec.name)
+            if layout is None:
+                unplaced.add(spec.matter)
+            elif spec.matter not in unplaced:
+                for ident in layout.anchors:
+                    refs.folios[ident] = self.plan.refs.folios[ident]
+                    if ident in self.plan.refs.main:
+                        refs.main[ident] = self.plan.refs.main[ident]
+        self.refs = refs if unplaced else self.plan.refs
 
 
 def typeset_book(book: Book, project: Project, cache: LayoutCache, refs: PageRefs | None = None,
@@ -399,10 +480,10 @@ def typeset_book(book: Book, project: Project, cache: LayoutCache, refs: PageRef
     the cache. ``background`` jobs (our own stages) run in this process while the workers lay out; an
     exception from one stops the typesetting.
     """
-    typesetter = Typesetter(book, project, cache, refs if refs is not None else PageRefs(), progress)
+    typesetter = Typesetter(book, project.root, cache, refs if refs is not None else PageRefs(), progress)
     with Workers(jobs, project.root, tuple(book.print_css)) as workers:
         plan = typesetter.run(workers, background or [])
-        sheet = typesetter.folio_sheet(workers)
+    sheet = typesetter.folio_sheet()
     layouts, sources = typesetter.layouts, typesetter.sources
     parts = [(AssembledPart(layouts[s.name], sources[s.name]), plan.blank_before[s.name]) for s in book.specs]
     pdf, unresolved = assemble(parts, plan, sheet)
