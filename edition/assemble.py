@@ -36,40 +36,67 @@ class AssembledPart:
     pdf: bytes | Path
 
 
-class Assembler:
-    """Builds one PDF from parts added in book order."""
+@dataclass
+class _Added:
+    """What one part brought into the book."""
 
-    def __init__(self) -> None:
+    pages: int
+    document: pikepdf.Object | None  # its structure tree's Document element
+    kids: list[pikepdf.Object]  # that element's children
+    keys: range  # its parent tree keys
+    destinations: dict[str, pikepdf.Object]
+    links: set[str]  # the destinations its cross-part links name
+    bookmarks: list[tuple[int, str, int, float, float]]  # pages counted within the part
+
+
+class Assembler:
+    """Builds one PDF from the parts of a book, added in any order (each as soon as it is laid out,
+    while the others still are); a part added again replaces the first."""
+
+    def __init__(self, order: list[str]) -> None:
         self.out = pikepdf.new()
-        self.document: Dictionary | None = None  # the merged structure tree's Document element
+        self.order = {name: index for index, name in enumerate(order)}
+        self.parts: dict[str, _Added] = {}
         self.parent_tree: dict[int, pikepdf.Object] = {}
         self.next_key = 0
-        self.destinations: dict[str, pikepdf.Object] = {}
-        self.bookmarks: list[tuple[int, str, int, float, float]] = []
-        self.unresolved: set[str] = set()
-        self.first_source: pikepdf.Pdf | None = None
-        self.sources: list[pikepdf.Pdf] = []
+        self.sources: dict[str, pikepdf.Pdf] = {}  # qpdf copies lazily: sources stay open until saved
 
-    def add(self, part: AssembledPart, blank_before: bool) -> None:
+    def add(self, name: str, part: AssembledPart) -> None:
+        if name in self.parts:
+            self.remove(name)
         source = pikepdf.open(BytesIO(part.pdf) if isinstance(part.pdf, bytes) else part.pdf)
-        self.sources.append(source)  # qpdf copies lazily: the source must stay open until saved
-        self.first_source = self.first_source or source
-        if blank_before:
-            box = source.pages[0].mediabox
-            self.out.add_blank_page(page_size=(float(box[2]), float(box[3])))
-        first = len(self.out.pages)
+        self.sources[name] = source
+        first = self._first_page(name)
         with warnings.catch_warnings():  # named destinations are merged below, by name
             warnings.simplefilter("ignore", pikepdf.PageCopyWarning)
-            self.out.pages.extend(source.pages)
+            if first == len(self.out.pages):
+                self.out.pages.extend(source.pages)
+            else:
+                for index, page in enumerate(source.pages):
+                    self.out.pages.insert(first + index, page)
+        count = len(source.pages)
         offset = self.next_key
-        self._renumber(self.out.pages[first:], offset)
-        self._merge_structure(source, offset)
-        self._merge_destinations(source)
-        self.bookmarks.extend((level, label, first + page, x, y)
-                              for level, label, page, x, y in part.layout.bookmarks)
+        links = self._renumber(self.out.pages[first:first + count], offset)
+        document, keys = self._merge_structure(source, offset)
+        kids = list(document.K) if document is not None else []
+        self.parts[name] = _Added(count, document, kids, keys, self._destinations(source), links,
+                                  list(part.layout.bookmarks))
 
-    def _renumber(self, pages: Iterable[Page], offset: int) -> None:
-        """Shift structure keys by ``offset`` and point cross-part links to named destinations."""
+    def remove(self, name: str) -> None:
+        first = self._first_page(name)
+        part = self.parts.pop(name)
+        del self.out.pages[first:first + part.pages]
+        for key in part.keys:
+            self.parent_tree.pop(key, None)
+
+    def _first_page(self, name: str) -> int:
+        """Where the part's pages go among those of the parts added so far (blank pages come last)."""
+        return sum(part.pages for other, part in self.parts.items() if self.order[other] < self.order[name])
+
+    def _renumber(self, pages: Iterable[Page], offset: int) -> set[str]:
+        """Shift structure keys by ``offset`` and point cross-part links to named destinations;
+        return the names these links need."""
+        names = set()
         for page in pages:
             if "/StructParents" in page.obj:
                 page.obj.StructParents = int(page.obj.StructParents) + offset
@@ -83,32 +110,27 @@ class Assembler:
                     del annotation["/A"]
                     annotation.Dest = String(name)
                     annotation.Contents = String(name)
-                    self.unresolved.add(name)
+                    names.add(name)
+        return names
 
-    def _merge_structure(self, source: pikepdf.Pdf, offset: int) -> None:
+    def _merge_structure(self, source: pikepdf.Pdf, offset: int) -> tuple[pikepdf.Object | None, range]:
         root = source.Root.get("/StructTreeRoot")
         if root is None:
-            return
+            return None, range(0)
         document = self._copy(source, root.K[0] if isinstance(root.K, Array) else root.K)
-        if self.document is None:
-            self.document = document
-        else:
-            for kid in document.K:
-                kid.P = self.document
-                self.document.K.append(kid)
         entries = list(NumberTree(root.ParentTree).items())
         for (key, _), value in zip(entries, self._copy_all(source, [v for _, v in entries]), strict=True):
             self.parent_tree[key + offset] = value
         self.next_key = offset + max((key for key, _ in entries), default=-1) + 1
+        return document, range(offset, self.next_key)
 
-    def _merge_destinations(self, source: pikepdf.Pdf) -> None:
+    def _destinations(self, source: pikepdf.Pdf) -> dict[str, pikepdf.Object]:
         names = source.Root.get("/Names")
         if names is None or "/Dests" not in names:
-            return
-        entries = [(name, value) for name, value in NameTree(names.Dests).items()
-                   if name not in self.destinations]
-        for (name, _), value in zip(entries, self._copy_all(source, [v for _, v in entries]), strict=True):
-            self.destinations[name] = value
+            return {}
+        entries = list(NameTree(names.Dests).items())
+        return dict(zip((name for name, _ in entries),
+                        self._copy_all(source, [value for _, value in entries]), strict=True))
 
     def _copy(self, source: pikepdf.Pdf, value: pikepdf.Object) -> pikepdf.Object:
         """Copy an object of a part into the book (qpdf copies only indirect objects)."""
@@ -118,10 +140,55 @@ class Assembler:
         """Copy many objects in one call (one call per object costs more than the copying)."""
         return list(self._copy(source, Array(values))) if values else []
 
-    def overlay_folios(self, plan: PagePlan, sheet: bytes) -> None:
+    def save(self, plan: PagePlan, blank_before: dict[str, bool], sheet: bytes) -> tuple[bytes, set[str]]:
+        """The book's PDF bytes (blank versos inserted, folios printed), and the link targets no
+        part defines."""
+        names = sorted(self.parts, key=self.order.__getitem__)
+        if names != sorted(self.order, key=self.order.__getitem__):
+            raise RuntimeError(f"parts missing from the book: {sorted(set(self.order) - set(names))}")
+        starts = self._insert_blank_pages(names, blank_before)
+        if len(self.out.pages) != plan.total:
+            raise RuntimeError(f"assembled {len(self.out.pages)} pages, planned {plan.total}")
+        self._overlay_folios(plan, sheet)
+        out = self.out
+        destinations: dict[str, pikepdf.Object] = {}
+        for name in names:
+            for ident, value in self.parts[name].destinations.items():
+                destinations.setdefault(ident, value)
+        self._write_structure_root(names)
+        tree = NameTree.new(out)
+        for ident in sorted(destinations):
+            tree[ident] = destinations[ident]
+        out.Root.Names = out.make_indirect(Dictionary(Dests=tree.obj))
+        self._write_outline([(level, label, starts[name] + page, x, y) for name in names
+                             for level, label, page, x, y in self.parts[name].bookmarks])
+        self._copy_document_information(self.sources[names[0]])
+        out.Root.PageLabels = _page_labels(out, plan)
+        buffer = BytesIO()
+        out.save(buffer, min_version="1.7", compress_streams=True,
+                 object_stream_mode=pikepdf.ObjectStreamMode.generate)
+        links = set().union(*(part.links for part in self.parts.values()))
+        return buffer.getvalue(), links - set(destinations)
+
+    def _insert_blank_pages(self, names: list[str], blank_before: dict[str, bool]) -> dict[str, int]:
+        """Insert a blank verso before each part that opens on a recto after a recto; return each
+        part's first page."""
+        box = self.out.pages[0].mediabox
+        starts, inserted, first = {}, 0, 0
+        for name in names:
+            if blank_before.get(name):
+                blank = Dictionary(Type=Name.Page, MediaBox=Array([0, 0, box[2], box[3]]),
+                                   Resources=Dictionary())
+                self.out.pages.insert(first + inserted, Page(self.out.make_indirect(blank)))
+                inserted += 1
+            starts[name] = first + inserted
+            first += self.parts[name].pages
+        return starts
+
+    def _overlay_folios(self, plan: PagePlan, sheet: bytes) -> None:
         """Draw each folio sheet page over the book's page, marked as a pagination artifact."""
         folios = pikepdf.open(BytesIO(sheet))
-        self.sources.append(folios)
+        self.sources[" folios"] = folios
         for index, (placement, _) in enumerate(plan.folios):
             if placement == FOLIO_NONE:
                 continue
@@ -129,39 +196,29 @@ class Assembler:
             form.write(ARTIFACT_START + form.read_bytes() + ARTIFACT_END)
             self.out.pages[index].add_overlay(self.out.copy_foreign(form))
 
-    def save(self, plan: PagePlan) -> tuple[bytes, set[str]]:
-        """The book's PDF bytes, and the link targets no part defines."""
-        out = self.out
-        self._write_structure_root()
-        tree = NameTree.new(out)
-        for name in sorted(self.destinations):
-            tree[name] = self.destinations[name]
-        out.Root.Names = out.make_indirect(Dictionary(Dests=tree.obj))
-        self._write_outline()
-        self._copy_document_information()
-        out.Root.PageLabels = _page_labels(out, plan)
-        buffer = BytesIO()
-        out.save(buffer, min_version="1.7", compress_streams=True,
-                 object_stream_mode=pikepdf.ObjectStreamMode.generate)
-        return buffer.getvalue(), self.unresolved - set(self.destinations)
-
-    def _write_structure_root(self) -> None:
-        if self.document is None:
+    def _write_structure_root(self, names: list[str]) -> None:
+        documents = [self.parts[name].document for name in names if self.parts[name].document is not None]
+        if not documents:
             return
         out = self.out
+        document = documents[0]  # the first part's, with every part's children
+        kids = [kid for name in names for kid in self.parts[name].kids]
+        document.K = Array(kids)
+        for kid in kids:
+            kid.P = document
         parent_tree = NumberTree.new(out)
         for key in sorted(self.parent_tree):
             parent_tree[key] = self.parent_tree[key]
-        root = out.make_indirect(Dictionary(Type=Name.StructTreeRoot, K=Array([self.document]),
+        root = out.make_indirect(Dictionary(Type=Name.StructTreeRoot, K=Array([document]),
                                             ParentTree=parent_tree.obj, ParentTreeNextKey=self.next_key))
-        self.document.P = root
+        document.P = root
         out.Root.StructTreeRoot = root
         out.Root.MarkInfo = Dictionary(Marked=True)
 
-    def _write_outline(self) -> None:
+    def _write_outline(self, bookmarks: list[tuple[int, str, int, float, float]]) -> None:
         with self.out.open_outline() as outline:
             stack: list[tuple[int, OutlineItem]] = []
-            for level, label, page, x, y in self.bookmarks:
+            for level, label, page, x, y in bookmarks:
                 item = OutlineItem(label, page, "XYZ", left=x, top=y)
                 while stack and stack[-1][0] >= level:
                     stack.pop()
@@ -169,10 +226,8 @@ class Assembler:
                 stack.append((level, item))
         self.out.Root.PageMode = Name.UseOutlines
 
-    def _copy_document_information(self) -> None:
-        source, out = self.first_source, self.out
-        if source is None:
-            return
+    def _copy_document_information(self, source: pikepdf.Pdf) -> None:
+        out = self.out
         for key in ("/Lang", "/ViewerPreferences", "/Metadata"):
             if key in source.Root:
                 out.Root[key] = self._copy(source, source.Root[key])
@@ -188,14 +243,3 @@ def _page_labels(out: pikepdf.Pdf, plan: PagePlan) -> pikepdf.Object:
     if main_start < plan.total:
         labels[main_start] = Dictionary(S=Name.D, St=1)
     return labels.obj
-
-
-def assemble(parts: list[tuple[AssembledPart, bool]], plan: PagePlan, sheet: bytes) -> tuple[bytes, set[str]]:
-    """Join the parts (each with whether a blank verso precedes it) and print the folios."""
-    assembler = Assembler()
-    for part, blank_before in parts:
-        assembler.add(part, blank_before)
-    if len(assembler.out.pages) != plan.total:
-        raise RuntimeError(f"assembled {len(assembler.out.pages)} pages, planned {plan.total}")
-    assembler.overlay_folios(plan, sheet)
-    return assembler.save(plan)

@@ -28,7 +28,7 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
-from .assemble import AssembledPart, assemble
+from .assemble import AssembledPart, Assembler
 from .audit import NoteProblem, audit_footnotes
 from .book import MAIN, Book, PageRefs, PartSpec, own_ids, page_ref_targets
 from .buildcache import LayoutCache
@@ -287,9 +287,11 @@ class Typesetter:
     """
 
     def __init__(self, book: Book, root: Path, cache: LayoutCache, refs: PageRefs,
-                 progress: Callable[[str], None] | None) -> None:
+                 progress: Callable[[str], None] | None,
+                 on_final: Callable[[str, PartLayout, Path | bytes], None] | None = None) -> None:
         self.book = book
         self.root = root
+        self.on_final = on_final  # told of every final layout (the assembler takes it in meanwhile)
         self.cache = cache
         self.refs = refs
         self.progress = progress
@@ -406,7 +408,12 @@ class Typesetter:
         self.layouts[name], self.sources[name] = cached
         self.keys[name] = key
         self._replan()
+        self._final(name)
         return True
+
+    def _final(self, name: str) -> None:
+        if self.on_final is not None:
+            self.on_final(name, self.layouts[name], self.sources[name])
 
     def _dispatch(self, workers: Workers) -> None:
         """Keep every worker busy and one job waiting for the first to be free, best jobs first."""
@@ -449,6 +456,8 @@ class Typesetter:
             self.sources[job.name] = self.cache.put(job.key, layout, pdf)
             self.keys[job.name] = job.key
         self._replan()
+        if not job.measure:
+            self._final(job.name)
         if self.progress:
             what = "measured" if job.measure else "laid out"
             self.progress(f"{what} {job.name} ({layout.pages} pages, {layout.seconds:.1f} s)")
@@ -480,13 +489,23 @@ def typeset_book(book: Book, project: Project, cache: LayoutCache, refs: PageRef
     the cache. ``background`` jobs (our own stages) run in this process while the workers lay out; an
     exception from one stops the typesetting.
     """
-    typesetter = Typesetter(book, project.root, cache, refs if refs is not None else PageRefs(), progress)
+    assembler: Assembler | None = None
+
+    def assemble(name: str, layout: PartLayout, pdf: Path | bytes) -> None:
+        """Take each part into the book as soon as it is final, while the others are laid out."""
+        nonlocal assembler
+        # Made at the first part, not before: the book's order needs every article rendered.
+        assembler = assembler or Assembler([spec.name for spec in book.specs])
+        assembler.add(name, AssembledPart(layout, pdf))
+
+    seed = refs if refs is not None else PageRefs()
+    typesetter = Typesetter(book, project.root, cache, seed, progress, on_final=assemble)
     with Workers(jobs, project.root, tuple(book.print_css)) as workers:
         plan = typesetter.run(workers, background or [])
-    sheet = typesetter.folio_sheet()
-    layouts, sources = typesetter.layouts, typesetter.sources
-    parts = [(AssembledPart(layouts[s.name], sources[s.name]), plan.blank_before[s.name]) for s in book.specs]
-    pdf, unresolved = assemble(parts, plan, sheet)
+    layouts = typesetter.layouts
+    if assembler is None:
+        raise RuntimeError("the book has no parts")
+    pdf, unresolved = assembler.save(plan, plan.blank_before, typesetter.folio_sheet())
     problems = [NoteProblem(note, f"{problem} (part {name})")
                 for name, layout in layouts.items() for note, problem in layout.problems]
     return TypesetResult(pdf, plan, problems, typesetter.laid_out, unresolved)
