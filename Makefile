@@ -10,8 +10,8 @@ all: build
 
 setup: $(STAMP)
 
-# npm installs the site's checkers (vnu-jar, axe-core) without install scripts: vnu-jar's would try to
-# download a Java runtime, and the system's is used instead.
+# npm installs the checkers (vnu-jar, axe-core) and pagedjs-cli (benchmarks) without install scripts:
+# vnu-jar's would download a Java runtime and puppeteer a Chromium; the system's are used instead.
 $(STAMP): pyproject.toml requirements.lock scripts/system-deps.sh package.json package-lock.json
 	sh scripts/system-deps.sh
 	$(PYTHON) -m venv $(VENV)

@@ -170,19 +170,27 @@ def build_scenarios(runs: int) -> dict:
 
 
 def pagedjs(project: Path, html: Path) -> dict:
-    """A Paged.js render of the same whole-book HTML, when pagedjs-cli and Debian's chromium are here."""
+    """A Paged.js render of the same whole-book HTML, when pagedjs-cli (npm, installed by ``make``
+    without puppeteer's own browser) and Debian's chromium are here."""
     cli = ROOT / "node_modules" / ".bin" / "pagedjs-cli"
-    if not cli.exists() or not shutil.which("chromium"):
+    chromium = shutil.which("chromium")
+    if not cli.exists() or not chromium:
         return {"available": False, "reason": "pagedjs-cli (npm) or chromium not installed"}
+    output = project / "pagedjs.pdf"
+    before = os.times()
     start = time.perf_counter()
-    completed = subprocess.run([str(cli), str(html), "-o", str(project / "pagedjs.pdf"),
-                                "--browserExecutable", shutil.which("chromium"),
-                                "--browserArgs", "--no-sandbox,--disable-gpu"],
-                               capture_output=True, text=True, cwd=project, timeout=600)
+    command = [str(cli), str(html), "-o", str(output), "--browserArgs", "--no-sandbox,--disable-gpu"]
+    completed = subprocess.run(command, capture_output=True, text=True, cwd=html.parent, timeout=600,
+                               env={**os.environ, "PUPPETEER_EXECUTABLE_PATH": chromium})
     wall = time.perf_counter() - start
+    after = os.times()
     if completed.returncode:
         return {"available": True, "failed": completed.stderr[-500:]}
-    return {"available": True, "wall_seconds": round(wall, 3)}
+    pages = int(subprocess.run(["pdfinfo", str(output)], check=True, capture_output=True,
+                               text=True).stdout.split("Pages:")[1].split()[0])
+    cpu = (after.children_user - before.children_user) + (after.children_system - before.children_system)
+    return {"available": True, "wall_seconds": round(wall, 3), "cpu_seconds_reaped": round(cpu, 3),
+            "pages": pages}
 
 
 def scale_curve(sizes: list[int]) -> dict:
