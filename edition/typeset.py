@@ -13,6 +13,7 @@ files elsewhere on the machine) is refused by the fetcher and reported.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import re
 import time
 from collections.abc import Callable
@@ -162,6 +163,20 @@ def _paragraph_break(html: str, notes: list[str]) -> str:
 
 
 MAX_LAYOUTS_PER_PART = 6
+# The assembler keeps every part's PDF open (qpdf copies lazily), some 5 MB a part. Parts are joined
+# while the others are still laid out only up to this resident size of the build's own process, so
+# that a long book does not add the assembler's peak to the layout workers'; the rest are joined
+# once the workers have exited.
+EARLY_ASSEMBLY_BUDGET = 400  # megabytes
+
+
+def resident_megabytes() -> float:
+    """This process's resident memory (0 where /proc is not available)."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except (OSError, ValueError, IndexError):
+        return 0.0
 
 
 @dataclass
@@ -490,13 +505,18 @@ def typeset_book(book: Book, project: Project, cache: LayoutCache, refs: PageRef
     exception from one stops the typesetting.
     """
     assembler: Assembler | None = None
+    deferred: list[tuple[str, AssembledPart]] = []
 
     def assemble(name: str, layout: PartLayout, pdf: Path | bytes) -> None:
-        """Take each part into the book as soon as it is final, while the others are laid out."""
+        """Take each part into the book as soon as it is final, while the others are laid out,
+        as long as this process stays within its memory budget (see ``EARLY_ASSEMBLY_BUDGET``)."""
         nonlocal assembler
         # Made at the first part, not before: the book's order needs every article rendered.
         assembler = assembler or Assembler([spec.name for spec in book.specs])
-        assembler.add(name, AssembledPart(layout, pdf))
+        if deferred or resident_megabytes() > EARLY_ASSEMBLY_BUDGET:
+            deferred.append((name, AssembledPart(layout, pdf)))
+        else:
+            assembler.add(name, AssembledPart(layout, pdf))
 
     seed = refs if refs is not None else PageRefs()
     typesetter = Typesetter(book, project.root, cache, seed, progress, on_final=assemble)
@@ -505,6 +525,8 @@ def typeset_book(book: Book, project: Project, cache: LayoutCache, refs: PageRef
     layouts = typesetter.layouts
     if assembler is None:
         raise RuntimeError("the book has no parts")
+    for name, part in deferred:  # the workers have exited: their memory is free
+        assembler.add(name, part)
     pdf, unresolved = assembler.save(plan, plan.blank_before, typesetter.folio_sheet())
     problems = [NoteProblem(note, f"{problem} (part {name})")
                 for name, layout in layouts.items() for note, problem in layout.problems]
