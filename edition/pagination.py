@@ -4,14 +4,15 @@ Parts are laid out separately (see ``book.py``); their lengths decide everything
 opens on a recto after an odd number of pages gets a blank verso before it. The front matter is
 numbered in roman figures (the half-title, title page and imprint are counted but carry no number);
 the main matter restarts at 1 with the first article. An article's opening page carries its folio at
-the foot, other pages at the outer corner of the head, blank pages none.
+the foot, other pages at the outer corner of the head, blank pages none. ``Schedule`` tells which
+parts must be placed before a part's printed page numbers are final.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .book import FRONT, PageRefs, PartSpec
+from .book import FRONT, MAIN, PageRefs, PartSpec
 
 FOLIO_NONE, FOLIO_LEFT, FOLIO_RIGHT, FOLIO_FOOT = "none", "left", "right", "foot"
 FIRST_NUMBERED_ANCHOR = "toc"  # front-matter pages before the table of contents carry no folio
@@ -116,3 +117,56 @@ def _folio(physical: int, blank: bool, main_start: int, first_numbered: int,
     if physical < main_start or opening:
         return FOLIO_FOOT, text
     return (FOLIO_RIGHT if physical % 2 == 0 else FOLIO_LEFT), text
+
+
+class Schedule:
+    """When a part's page numbers are final, so that it can be laid out once.
+
+    A part's printed page numbers are final once every part they point into, and every part before
+    that one in the same numbering, has been laid out. The back matter prints the pages of the whole
+    main matter; the contents list every part. A part that need not open on a recto also waits for
+    the parts before it, which decide the side its first page falls on.
+
+    Some parts wait for themselves through others: an article's editorial notes point into later
+    articles, whose first pages depend on the notes' own length; the contents give the roman folio
+    of the introduction, which depends on the contents' length. Those parts are measured first (laid
+    out with the page numbers as known so far, no PDF written), so that the others can wait for
+    their lengths.
+    """
+
+    def __init__(self, specs: list[PartSpec], ids: dict[str, set[str]], targets: dict[str, set[str]]):
+        owner = {ident: name for name, idents in ids.items() for ident in idents}
+        earlier = {spec.name: {s.name for s in specs[:index] if s.matter == spec.matter}
+                   for index, spec in enumerate(specs)}
+        main_text = {s.name for s in specs if s.matter == MAIN and s.kind != "back"}
+        self.needs: dict[str, set[str]] = {}
+        for spec in specs:
+            if spec.kind == "front":
+                needs = {s.name for s in specs}
+            elif spec.kind == "back":
+                needs = set(main_text)
+            else:
+                needs = set() if spec.opens_recto else set(earlier[spec.name])
+                for target in targets[spec.name]:
+                    if target == spec.name:  # a part's own id is on its first page
+                        needs |= earlier[spec.name]
+                    elif target in owner:
+                        needs |= {owner[target], *earlier[owner[target]]}
+            self.needs[spec.name] = needs
+        self.cyclic = {name for name in self.needs if name in self._reachable(name)}
+
+    def _reachable(self, name: str) -> set[str]:
+        seen: set[str] = set()
+        todo = list(self.needs[name])
+        while todo:
+            part = todo.pop()
+            if part not in seen:
+                seen.add(part)
+                todo.extend(self.needs[part])
+        return seen
+
+    def ready(self, name: str, layouts: dict[str, PartLayout], pending: set[str]) -> bool:
+        """All the parts it needs have a layout, and none is being laid out again, unless it was
+        measured: its final layout is expected to keep the measured length."""
+        return all(need in layouts and (need not in pending or need in self.cyclic)
+                   for need in self.needs[name] - {name})

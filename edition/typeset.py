@@ -1,10 +1,12 @@
 """Stage 4: lay out the book with WeasyPrint and write a tagged PDF (PDF/UA-1).
 
-The book is laid out part by part (``book.py``), on every core, each part as a document of its own;
-a part whose HTML has not changed since the last build is taken from the layout cache. Parts that print
-page numbers (contents, notes, bibliography, indexes) are laid out once the pages they name are known:
-the article texts first, then the rest, then again whatever a change of pages altered, until nothing
-changes. ``assemble.py`` joins the parts' PDFs and prints the folios over them.
+The book is laid out part by part (``book.py``), each part as a document of its own, on as many
+worker processes as there are cores; a part whose HTML has not changed since the last build is taken
+from the layout cache. The ``Typesetter`` sends a part to the workers as soon as the page numbers it
+prints are known (``pagination.Schedule``): the article texts at once, then the notes, the back matter
+and the contents as the parts they name are laid out; it lays out again whatever a change of pages
+altered, until nothing changes. Meanwhile the assembler (``assemble.py``) joins the finished parts'
+PDFs, and the folio sheet is laid out to be printed over them.
 
 WeasyPrint may fetch only files inside the project (fonts, stylesheets); anything else (network,
 files elsewhere on the machine) is refused by the fetcher and reported.
@@ -31,10 +33,10 @@ from weasyprint.urls import URLFetcher
 
 from .assemble import AssembledPart, Assembler
 from .audit import NoteProblem, audit_footnotes
-from .book import MAIN, Book, PageRefs, PartSpec, own_ids, page_ref_targets
+from .book import Book, PageRefs, PartSpec, own_ids, page_ref_targets
 from .buildcache import LayoutCache
 from .hyphenation import register_turkish
-from .pagination import PagePlan, PartLayout, plan_pages, starts_left
+from .pagination import PagePlan, PartLayout, Schedule, plan_pages, starts_left
 from .project import Project
 
 PDF_VARIANT = "pdf/ua-1"
@@ -222,59 +224,6 @@ class Workers:
         future: Future = Future()
         future.set_result(function(*args))
         return future
-
-
-class Schedule:
-    """When a part's page numbers are final, so that it can be laid out once.
-
-    A part's printed page numbers are final once every part they point into, and every part before
-    that one in the same numbering, has been laid out. The back matter prints the pages of the whole
-    main matter; the contents list every part. A part that need not open on a recto also waits for
-    the parts before it, which decide the side its first page falls on.
-
-    Some parts wait for themselves through others: an article's editorial notes point into later
-    articles, whose first pages depend on the notes' own length; the contents give the roman folio
-    of the introduction, which depends on the contents' length. Those parts are measured first (laid
-    out with the page numbers as known so far, no PDF written), so that the others can wait for
-    their lengths.
-    """
-
-    def __init__(self, specs: list[PartSpec], ids: dict[str, set[str]], targets: dict[str, set[str]]):
-        owner = {ident: name for name, idents in ids.items() for ident in idents}
-        earlier = {spec.name: {s.name for s in specs[:index] if s.matter == spec.matter}
-                   for index, spec in enumerate(specs)}
-        main_text = {s.name for s in specs if s.matter == MAIN and s.kind != "back"}
-        self.needs: dict[str, set[str]] = {}
-        for spec in specs:
-            if spec.kind == "front":
-                needs = {s.name for s in specs}
-            elif spec.kind == "back":
-                needs = set(main_text)
-            else:
-                needs = set() if spec.opens_recto else set(earlier[spec.name])
-                for target in targets[spec.name]:
-                    if target == spec.name:  # a part's own id is on its first page
-                        needs |= earlier[spec.name]
-                    elif target in owner:
-                        needs |= {owner[target], *earlier[owner[target]]}
-            self.needs[spec.name] = needs
-        self.cyclic = {name for name in self.needs if name in self._reachable(name)}
-
-    def _reachable(self, name: str) -> set[str]:
-        seen: set[str] = set()
-        todo = list(self.needs[name])
-        while todo:
-            part = todo.pop()
-            if part not in seen:
-                seen.add(part)
-                todo.extend(self.needs[part])
-        return seen
-
-    def ready(self, name: str, layouts: dict[str, PartLayout], pending: set[str]) -> bool:
-        """All the parts it needs have a layout, and none is being laid out again, unless it was
-        measured: its final layout is expected to keep the measured length."""
-        return all(need in layouts and (need not in pending or need in self.cyclic)
-                   for need in self.needs[name] - {name})
 
 
 @dataclass(order=True)
