@@ -41,7 +41,7 @@ from edition.buildcache import Manifest
 from edition.pipeline import BOOK_CSS, FOLIO_CSS, Timings, load
 from edition.project import Project
 from edition.render_html import Renderer
-from edition.typeset import PDF_VARIANT, layout
+from edition.layout import PDF_VARIANT, layout
 
 project = Project(Path(sys.argv[1]))
 refs = Manifest(Path(sys.argv[2])).refs()

@@ -15,7 +15,6 @@ import shutil
 import threading
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache, cached_property
@@ -31,7 +30,7 @@ from .render_html import Renderer, render_site
 BOOK_CSS = ("styles/css/fonts.css", "styles/css/page.css", "styles/css/common.css", "styles/css/print.css")
 FOLIO_CSS = ("styles/css/fonts.css", "styles/css/page.css", "styles/css/folios.css")
 # The code whose change alters a part's layout (the rest changes the HTML, which is hashed itself).
-LAYOUT_CODE = ("typeset.py", "audit.py", "hyphenation.py", "pagination.py")
+LAYOUT_CODE = ("layout.py", "audit.py", "hyphenation.py")
 SITE_CSS = ("fonts.css", "common.css", "screen.css")
 SITE_JS = ("site.js", "search.js")
 SITE_FONTS = ("LinLibertine_R.otf", "LinLibertine_RI.otf", "LinLibertine_RB.otf",
@@ -189,29 +188,45 @@ class BibliographyStage:
 
 class ValidationStage:
     """The volume's validation, in a process forked before the build starts its own work, so that
-    it runs on a core the build leaves idle until the layout begins."""
+    it runs on a core the build leaves idle until the layout begins. A plain process and a pipe:
+    no thread is left in this process to trouble the layout workers forked later."""
 
     def __init__(self, state: BuildState) -> None:
-        from .validate import validate
-
-        self.pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
-        self.future = self.pool.submit(_timed, validate, state.volume, state.project.root)
+        context = multiprocessing.get_context("fork")
+        self.receiver, sender = context.Pipe(duplex=False)
+        self.process = context.Process(target=_validate_into,
+                                       args=(sender, state.volume, state.project.root), daemon=True)
+        self.process.start()
+        sender.close()
 
     def findings(self, timings: Timings) -> list:
         try:
-            findings, seconds = self.future.result()
+            outcome = self.receiver.recv()
+        except EOFError:
+            raise RuntimeError("the validation process ended without a result") from None
         finally:
-            self.close()  # before the layout workers are forked: no other thread is left running
-        timings.stages["validate"] = seconds
+            self.close()
+        if isinstance(outcome, BaseException):
+            raise outcome
+        findings, timings.stages["validate"] = outcome
         return findings
 
     def close(self) -> None:
-        self.pool.shutdown()
+        self.receiver.close()
+        self.process.join()
 
 
-def _timed(function: Callable, *args: object) -> tuple[object, float]:
+def _validate_into(sender, volume: Path, root: Path) -> None:
+    """The validation process: (findings, seconds), or the exception that stopped it."""
+    from .validate import validate
+
     start = time.perf_counter()
-    return function(*args), time.perf_counter() - start
+    try:
+        sender.send((validate(volume, root), time.perf_counter() - start))
+    except BaseException as exc:  # handed to the build, which reports it
+        sender.send(exc)
+    finally:
+        sender.close()
 
 
 def restrict(model: VolumeModel, only: str | None) -> VolumeModel:
@@ -244,16 +259,16 @@ def build(project: Project, options: BuildOptions, volume: Path | None = None,
         model = restrict(read_volume(project, volume, timings, progress), options.only)
         bibliography = BibliographyStage(project, timings, progress)
         renderer = Renderer(project.templates)
-        stages: list[Callable[[], None]] = []
+        # Our stages that need not wait for the layout; the validation first: it comes before
+        # anything is written (the typesetter runs these before it takes in a laid-out part).
+        stages: list[Callable[[], None]] = [lambda: check(validation, state, result)]
         if options.html:
             stages.append(lambda: site(model, renderer, project, state, result, progress))
         refs = None
         if options.pdf:
-            refs = typeset(state, model, bibliography, renderer, result, progress, stages,
-                           lambda: check(validation, state, result))
+            refs = typeset(state, model, bibliography, renderer, result, progress, stages)
         else:
             model.bibliography = bibliography.result()
-            check(validation, state, result)
             for stage in stages:
                 stage()
     finally:
@@ -265,7 +280,7 @@ def build(project: Project, options: BuildOptions, volume: Path | None = None,
 
 def check(validation: ValidationStage | None, state: BuildState, result: BuildResult) -> None:
     """The validation's findings; raise ``InvalidVolumeError`` on errors unless the build is forced.
-    Called before anything is laid out or written."""
+    Called before anything is written."""
     if validation is None:
         return
     result.findings = validation.findings(result.timings)
@@ -281,16 +296,14 @@ def site(model: VolumeModel, renderer: Renderer, project: Project, state: BuildS
 
 
 def typeset(state: BuildState, model: VolumeModel, bibliography: BibliographyStage, renderer: Renderer,
-            result: BuildResult, progress: Progress | None, stages: list[Callable[[], None]],
-            checked: Callable[[], None]):
+            result: BuildResult, progress: Progress | None, stages: list[Callable[[], None]]):
     """Lay the book out (reusing the cache), running our other ``stages`` meanwhile; write the PDF
-    and return the page references. ``checked`` is called before the layout starts (validation)."""
+    and return the page references."""
     from .book import Book
     from .typeset import typeset_book  # WeasyPrint loads Pango: only when a PDF is wanted
 
     timings = result.timings
-    model.bibliography = bibliography.result()
-    checked()
+    model.bibliography = bibliography.result()  # joined before the layout workers are forked
     book = Book(model, renderer, list(BOOK_CSS), list(FOLIO_CSS))
     cache = state.layout_cache()
     previous = state.manifest.refs() if state.options.incremental else None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from edition.audit import audit_footnotes
-from edition.typeset import layout
+from edition.layout import layout
 
 
 def test_real_volume_notes_are_all_at_the_foot_of_their_pages(build_result) -> None:

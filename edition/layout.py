@@ -1,0 +1,151 @@
+"""Laying out one document with WeasyPrint: a part of the book (its notes audited, and a second
+layout where a note was printed away from its call) or the folio sheet, as a tagged PDF (PDF/UA-1).
+
+This is the code whose change alters a layout (with ``audit.py`` and ``hyphenation.py``): the layout
+cache is keyed by it. It runs in the typesetter's worker processes (``typeset.py``).
+
+WeasyPrint may fetch only files inside the project (fonts, stylesheets); anything else (network,
+files elsewhere on the machine) is refused by the fetcher and reported.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from functools import cache
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from lxml import html as lxml_html
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher
+
+from .audit import audit_footnotes
+from .hyphenation import register_turkish
+from .pagination import PagePlan, PartLayout
+from .project import Project
+
+PDF_VARIANT = "pdf/ua-1"
+
+
+class ProjectFetcher(URLFetcher):
+    """A URL fetcher that serves ``file:`` URLs inside one folder and ``data:`` URLs, nothing else."""
+
+    def __init__(self, root: Path) -> None:
+        super().__init__(allowed_protocols={"file", "data"})
+        self.root = Path(root).resolve()
+
+    def fetch(self, url: str, headers: dict | None = None):
+        if url.startswith("file:"):
+            path = Path(unquote(urlparse(url).path)).resolve()
+            if not path.is_relative_to(self.root):
+                raise ValueError(f"refused to fetch a file outside the project: {url}")
+        elif not url.startswith("data:"):
+            raise ValueError(f"refused to fetch a non-local resource: {url}")
+        return super().fetch(url, headers)
+
+
+def layout(html: str, project: Project, css: tuple[str, ...] = ()):
+    """Lay a document out into pages (the expensive step); ``css``: stylesheets (paths from the
+    project's root) applied besides those the document links, parsed once per process."""
+    register_turkish(project.hyphenation)
+    fetcher = ProjectFetcher(project.root)
+    document = HTML(string=html, base_url=_base_url(project.root), url_fetcher=fetcher)
+    if not css:
+        return document.render(pdf_variant=PDF_VARIANT)
+    stylesheets, fonts = book_stylesheets(project.root, css)
+    return document.render(stylesheets=stylesheets, font_config=fonts, pdf_variant=PDF_VARIANT)
+
+
+def _base_url(root: Path) -> str:
+    return root.resolve().as_uri() + "/"
+
+
+@cache
+def book_stylesheets(root: Path, css: tuple[str, ...]) -> tuple[list[CSS], FontConfiguration]:
+    """The book's stylesheets, parsed, with the fonts they declare loaded: parsing them and loading
+    the fonts for each part anew would cost more than laying out a short part."""
+    fonts = FontConfiguration()
+    fetcher = ProjectFetcher(root)
+    stylesheets = [CSS(url=_base_url(root) + name, url_fetcher=fetcher, font_config=fonts) for name in css]
+    return stylesheets, fonts
+
+
+NOTE_IDS = re.compile(r'<span id="([^"]+)"[^>]*class="footnote"')
+PX_TO_PT = 0.75  # CSS pixels (1/96 in) to PDF points (1/72 in)
+
+
+def lay_out_part(name: str, html: str, root: Path, css: tuple[str, ...],
+                 measure: bool = False) -> tuple[PartLayout, bytes]:
+    """Lay one part out (notes audited, and escalated where needed) and write its tagged PDF; when
+    only measuring, write none (b"").
+
+    Runs in a worker process: everything it returns can be pickled.
+    """
+    start = time.perf_counter()
+    document, problems, _ = layout_with_notes(html, Project(root), css)
+    pdf = b"" if measure else document.write_pdf(pdf_variant=PDF_VARIANT)
+    anchors: dict[str, int] = {}
+    bookmarks = []
+    for index, page in enumerate(document.pages):
+        for anchor in page.anchors:
+            anchors.setdefault(anchor, index)
+        for level, label, (x, y), _ in page.bookmarks:
+            bookmarks.append((level, label, index, x * PX_TO_PT, (page.height - y) * PX_TO_PT))
+    blank = [page._page_box.page_type.blank for page in document.pages]
+    layout = PartLayout(name, len(document.pages), blank, anchors, bookmarks,
+                        [(p.note, p.problem) for p in problems], time.perf_counter() - start)
+    return layout, pdf
+
+
+def folio_sheet(plan: PagePlan, css: list[str]) -> str:
+    """A document of empty pages, one per page of the book, each carrying only its folio."""
+    links = "".join(f'<link rel="stylesheet" href="{href}">' for href in css)
+    pages = "".join(f'<div class="folio folio-{placement}" style="string-set: folio \'{text}\'"></div>'
+                    for placement, text in plan.folios)
+    head = f'<head><meta charset="utf-8"><title>folios</title>{links}</head>'
+    return f'<!DOCTYPE html><html lang="tr">{head}<body>{pages}</body></html>'
+
+
+def render_folio_sheet(html: str, root: Path, pages: int) -> bytes:
+    """The folio sheet as PDF (untagged: the assembler marks its content as pagination artifacts).
+
+    Runs in a worker process."""
+    document = HTML(string=html, base_url=_base_url(root), url_fetcher=ProjectFetcher(root)).render()
+    if len(document.pages) != pages:
+        raise RuntimeError(f"folio sheet has {len(document.pages)} pages for a book of {pages}")
+    return document.write_pdf()
+
+
+def with_rules(html: str, rules: str) -> str:
+    return html.replace("</head>", f"<style>{rules}</style></head>", 1) if rules else html
+
+
+def layout_with_notes(html: str, project: Project, css: tuple[str, ...] = ()):
+    """Lay out, audit the notes, and lay out again with the paragraphs of notes still displaced
+    starting a new page; return the document, the audit's findings and the CSS rules that were needed.
+
+    ``footnote-policy: line`` (in print.css) moves a call's line with its note. Where WeasyPrint
+    still prints a note a page after its call (a call inside a block nested in a paragraph, such as
+    a quotation), ``footnote-policy: block`` fails the same way, so the paragraph starts a new page.
+    """
+    expected = NOTE_IDS.findall(html)
+    document = layout(html, project, css)
+    problems = audit_footnotes(document, expected)
+    displaced = sorted({p.note for p in problems if "printed on page" in p.problem})
+    rules = _paragraph_break(html, displaced) if displaced else ""
+    if rules:
+        document = layout(with_rules(html, rules), project, css)
+        problems = audit_footnotes(document, expected)
+    return document, problems, rules
+
+
+def _paragraph_break(html: str, notes: list[str]) -> str:
+    tree = lxml_html.fromstring(html)
+    blocks = []
+    for ident in notes:
+        found = tree.xpath(f"//*[@id='{ident}']/ancestor::*[self::p or self::li or self::blockquote][@id][1]")
+        if found:
+            blocks.append(f"#{found[0].get('id')}")
+    return (", ".join(blocks) + " { break-before: page; }") if blocks else ""
