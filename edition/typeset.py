@@ -179,6 +179,7 @@ class Typesetter:
         articles = list(enumerate(self.book.volume.articles))
         # The TEI's size foretells the layout's length: the longest go first, not to finish last.
         articles.sort(key=lambda item: -len(etree.tostring(item[1].text)))
+        unchanged = []
         for number, article in articles:
             spec = self.book.body_spec(number, article)
             html = self.book.render(spec, self.refs).html
@@ -186,9 +187,13 @@ class Typesetter:
                 continue  # laid out once the pages it names are known
             key = self.cache.key(html)
             self.rendered[(spec.name, False, ())] = html, key
-            if not self._from_cache(spec.name, key):
+            if self.cache.get(key) is not None:
+                unchanged.append((spec.name, key))
+            else:
                 self.queue[spec.name] = Job((2, -len(html)), spec.name, html, key)
-        self._dispatch(workers)
+                self._dispatch(workers)  # an edited text goes before the others are taken in
+        for name, key in unchanged:
+            self._from_cache(name, key)
 
     def _enqueue_ready(self) -> bool:
         """Queue every part that is ready and whose HTML changed (measure the parts that wait for
