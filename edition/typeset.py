@@ -132,7 +132,7 @@ class Typesetter:
         self.rendered: dict[tuple, tuple[str, str]] = {}  # (part, numbers it prints) -> (html, key)
         self.sheets: dict[str, bytes | Path] = {}  # folio sheet key -> PDF
         self.targets: dict[str, set[str]] = {}  # part -> the ids whose pages it prints
-        self.plan = plan_pages(book.specs, self.layouts)
+        self.plan = plan_pages([], {})  # placed once parts are laid out (the specs need every text)
         # With the last build's page numbers, parts that wait for themselves are laid out with those
         # (almost always right) rather than measured first.
         self.measuring = not refs.known
