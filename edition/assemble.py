@@ -59,13 +59,15 @@ class Assembler:
         self.parts: dict[str, _Added] = {}
         self.parent_tree: dict[int, pikepdf.Object] = {}
         self.next_key = 0
-        self.sources: dict[str, pikepdf.Pdf] = {}  # qpdf copies lazily: sources stay open until saved
+        self.sources: list[pikepdf.Pdf] = []  # qpdf copies lazily: sources stay open until saved
+        self.first_sources: dict[str, pikepdf.Pdf] = {}  # part -> its PDF (document information)
 
     def add(self, name: str, part: AssembledPart) -> None:
         if name in self.parts:
             self.remove(name)
         source = pikepdf.open(BytesIO(part.pdf) if isinstance(part.pdf, bytes) else part.pdf)
-        self.sources[name] = source
+        self.sources.append(source)
+        self.first_sources[name] = source
         first = self._first_page(name)
         with warnings.catch_warnings():  # named destinations are merged below, by name
             warnings.simplefilter("ignore", pikepdf.PageCopyWarning)
@@ -78,7 +80,7 @@ class Assembler:
         offset = self.next_key
         links = self._renumber(self.out.pages[first:first + count], offset)
         document, keys = self._merge_structure(source, offset)
-        kids = list(document.K) if document is not None else []
+        kids = [] if document is None else list(document.K) if isinstance(document.K, Array) else [document.K]
         self.parts[name] = _Added(count, document, kids, keys, self._destinations(source), links,
                                   list(part.layout.bookmarks))
 
@@ -162,7 +164,7 @@ class Assembler:
         out.Root.Names = out.make_indirect(Dictionary(Dests=tree.obj))
         self._write_outline([(level, label, starts[name] + page, x, y) for name in names
                              for level, label, page, x, y in self.parts[name].bookmarks])
-        self._copy_document_information(self.sources[names[0]])
+        self._copy_document_information(self.first_sources[names[0]])
         out.Root.PageLabels = _page_labels(out, plan)
         buffer = BytesIO()
         out.save(buffer, min_version="1.7", compress_streams=True,
@@ -188,7 +190,7 @@ class Assembler:
     def _overlay_folios(self, plan: PagePlan, sheet: bytes) -> None:
         """Draw each folio sheet page over the book's page, marked as a pagination artifact."""
         folios = pikepdf.open(BytesIO(sheet))
-        self.sources[" folios"] = folios
+        self.sources.append(folios)
         for index, (placement, _) in enumerate(plan.folios):
             if placement == FOLIO_NONE:
                 continue

@@ -10,6 +10,7 @@ files elsewhere on the machine) is refused by the fetcher and reported.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import time
 from functools import cache
@@ -62,10 +63,17 @@ def _base_url(root: Path) -> str:
     return root.resolve().as_uri() + "/"
 
 
-@cache
 def book_stylesheets(root: Path, css: tuple[str, ...]) -> tuple[list[CSS], FontConfiguration]:
     """The book's stylesheets, parsed, with the fonts they declare loaded: parsing them and loading
-    the fonts for each part anew would cost more than laying out a short part."""
+    the fonts for each part anew would cost more than laying out a short part. Kept per process as
+    long as the files do not change."""
+    contents = hashlib.sha256(b"".join((root / name).read_bytes() for name in css)).hexdigest()
+    return _parsed_stylesheets(root, css, contents)
+
+
+@cache
+def _parsed_stylesheets(root: Path, css: tuple[str, ...],
+                        _contents: str) -> tuple[list[CSS], FontConfiguration]:
     fonts = FontConfiguration()
     fetcher = ProjectFetcher(root)
     stylesheets = [CSS(url=_base_url(root) + name, url_fetcher=fetcher, font_config=fonts) for name in css]

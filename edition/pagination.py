@@ -165,8 +165,8 @@ class Schedule:
                 todo.extend(self.needs[part])
         return seen
 
-    def ready(self, name: str, layouts: dict[str, PartLayout], pending: set[str]) -> bool:
-        """All the parts it needs have a layout, and none is being laid out again, unless it was
-        measured: its final layout is expected to keep the measured length."""
-        return all(need in layouts and (need not in pending or need in self.cyclic)
+    def ready(self, name: str, layouts: dict[str, PartLayout], busy: set[str]) -> bool:
+        """All the parts it needs have a layout and none is being laid out again (``busy``), except
+        a part that waits for itself: its next layout is expected to keep the length it has."""
+        return all(need in layouts and (need not in busy or need in self.cyclic)
                    for need in self.needs[name] - {name})

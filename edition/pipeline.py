@@ -15,7 +15,7 @@ import shutil
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
@@ -198,6 +198,7 @@ class ValidationStage:
                                        args=(sender, state.volume, state.project.root), daemon=True)
         self.process.start()
         sender.close()
+        self.received = False
 
     def findings(self, timings: Timings) -> list:
         try:
@@ -205,6 +206,7 @@ class ValidationStage:
         except EOFError:
             raise RuntimeError("the validation process ended without a result") from None
         finally:
+            self.received = True
             self.close()
         if isinstance(outcome, BaseException):
             raise outcome
@@ -212,8 +214,11 @@ class ValidationStage:
         return findings
 
     def close(self) -> None:
-        self.receiver.close()
+        """Wait for the process; stop it if the build no longer wants its result (it failed)."""
+        if not self.received and self.process.is_alive():
+            self.process.terminate()
         self.process.join()
+        self.receiver.close()
 
 
 def _validate_into(sender, volume: Path, root: Path) -> None:
@@ -222,11 +227,12 @@ def _validate_into(sender, volume: Path, root: Path) -> None:
 
     start = time.perf_counter()
     try:
-        sender.send((validate(volume, root), time.perf_counter() - start))
-    except BaseException as exc:  # handed to the build, which reports it
-        sender.send(exc)
-    finally:
-        sender.close()
+        outcome = (validate(volume, root), time.perf_counter() - start)
+    except Exception as exc:  # handed to the build, which reports it
+        outcome = exc
+    with suppress(OSError):  # the build may have stopped listening
+        sender.send(outcome)
+    sender.close()
 
 
 def restrict(model: VolumeModel, only: str | None) -> VolumeModel:

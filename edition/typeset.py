@@ -1,7 +1,7 @@
 """Stage 4: lay the book out, part by part, on every core, and join the parts into one PDF.
 
 The book is laid out part by part (``book.py``), each part as a document of its own (``layout.py``),
-on as many worker processes as there are cores; a part whose HTML has not changed since the last
+on worker processes (one per core by default); a part whose HTML has not changed since the last
 build is taken from the layout cache. The ``Typesetter`` sends a part to the workers as soon as the
 page numbers it prints are known (``pagination.Schedule``): the article texts at once, then the
 notes, the back matter and the contents as the parts they name are laid out; it lays out again
@@ -107,7 +107,8 @@ FOLIO_SHEET = "folio-sheet"
 
 class Typesetter:
     """Lays the book's parts out, each as soon as its page numbers are known, until every part has
-    been laid out with the page references its neighbours' layouts give; then assembles the book.
+    been laid out with the page references its neighbours' layouts give; hands each final layout to
+    ``on_final`` (the assembler).
 
     Jobs wait in a queue of our own and only a few at a time go to the workers, so that what others
     wait for (measurements, the folio sheet) overtakes what is already waiting, and a job whose
@@ -128,8 +129,9 @@ class Typesetter:
         self.keys: dict[str, str] = {}  # part -> key of the HTML its final layout was made from
         self.queue: dict[str, Job] = {}
         self.pending: dict[Future, Job] = {}
-        self.laid_out: list[str] = []
-        self.rendered: dict[tuple, tuple[str, str]] = {}  # (part, numbers it prints) -> (html, key)
+        self.laid_out: list[str] = []  # parts laid out in this build, measurements included
+        self.attempts: dict[str, int] = {}  # part -> layouts made or taken from the cache
+        self.rendered: dict[tuple, tuple[str, str]] = {}  # (part, starts left, numbers) -> (html, key)
         self.sheets: dict[str, bytes | Path] = {}  # folio sheet key -> PDF
         self.targets: dict[str, set[str]] = {}  # part -> the ids whose pages it prints
         self.plan = plan_pages([], {})  # placed once parts are laid out (the specs need every text)
@@ -145,6 +147,8 @@ class Typesetter:
         self.targets = {name: page_ref_targets(html) for name, html in first.items()}
         self.schedule = Schedule(book.specs, {name: own_ids(html) for name, html in first.items()},
                                  self.targets)
+        for spec in book.specs:  # the first look is the first render of the loop below too
+            self.rendered.setdefault(self._memo(spec), (first[spec.name], self.cache.key(first[spec.name])))
         background = list(background)
         while True:
             if self._enqueue_ready():
@@ -203,9 +207,10 @@ class Typesetter:
             name = spec.name
             if name in busy and name not in self.queue:
                 continue  # being laid out
+            busy.discard(name)
             # A part that waits for itself cannot wait to be ready: it is measured, or laid out
             # with the last build's page numbers, first.
-            first_look = name in self.schedule.cyclic and name not in self.layouts
+            first_look = self._first_look(name)
             measure = first_look and self.measuring
             if not first_look and not self.schedule.ready(name, self.layouts, busy - {name}):
                 continue
@@ -218,7 +223,16 @@ class Typesetter:
                 return True
             rank = 1 if measure else 2
             self.queue[name] = Job((rank, -len(html)), name, html, key, measure)
+            busy.add(name)
+        # A part found ready before a part it needs was queued in this same pass waits for it.
+        for name in list(self.queue):
+            if name != FOLIO_SHEET and not self._first_look(name) and not self.schedule.ready(
+                    name, self.layouts, busy - {name}):
+                del self.queue[name]
         return False
+
+    def _first_look(self, name: str) -> bool:
+        return name in self.schedule.cyclic and name not in self.layouts
 
     def _enqueue_folio_sheet(self) -> None:
         """Once every part has a length, the folio sheet can be laid out alongside the last parts."""
@@ -238,6 +252,7 @@ class Typesetter:
         cached = self.cache.get(key)
         if cached is None:
             return False
+        self._count(name)  # page numbers that flip between two cached layouts would never settle
         self.layouts[name], self.sources[name] = cached
         self.keys[name] = key
         self._replan()
@@ -256,25 +271,33 @@ class Typesetter:
             if job.name == FOLIO_SHEET:
                 self.pending[workers.submit_folios(job.html, job.pages)] = job
                 continue
-            if self.laid_out.count(job.name) >= MAX_LAYOUTS_PER_PART:
-                raise RuntimeError(f"page numbers did not settle: part {job.name} was laid out "
-                                   f"{MAX_LAYOUTS_PER_PART} times")
+            self._count(job.name)
             self.pending[workers.submit(job.name, job.html, job.measure)] = job
+
+    def _count(self, name: str) -> None:
+        """Count a layout of the part (laid out or taken from the cache); stop at the limit."""
+        self.attempts[name] = self.attempts.get(name, 0) + 1
+        if self.attempts[name] > MAX_LAYOUTS_PER_PART:
+            raise RuntimeError(f"page numbers did not settle: part {name} was laid out "
+                               f"{MAX_LAYOUTS_PER_PART} times")
 
     def _render(self, spec: PartSpec) -> tuple[str, str]:
         """The part's HTML with the current page references, and its cache key (memoised on the
         page numbers the part prints)."""
+        memo = self._memo(spec)
+        if memo not in self.rendered:
+            html = self.book.render(spec, self.refs, memo[1]).html
+            self.rendered[memo] = (html, self.cache.key(html))
+        return self.rendered[memo]
+
+    def _memo(self, spec: PartSpec) -> tuple:
+        """What a part's HTML depends on: the side it starts on and the page numbers it prints."""
         refs = self.refs
-        left = starts_left(spec, refs)
         if spec.kind in ("front", "back"):
             numbers: tuple = (tuple(sorted(refs.folios.items())), tuple(sorted(refs.main.items())))
         else:
             numbers = tuple(refs.at(target) for target in sorted(self.targets[spec.name]))
-        memo = (spec.name, left, numbers)
-        if memo not in self.rendered:
-            html = self.book.render(spec, refs, left).html
-            self.rendered[memo] = (html, self.cache.key(html))
-        return self.rendered[memo]
+        return spec.name, starts_left(spec, refs), numbers
 
     def _collect(self, future: Future) -> None:
         job = self.pending.pop(future)
@@ -323,7 +346,7 @@ def typeset_book(book: Book, project: Project, cache: LayoutCache, refs: PageRef
     exception from one stops the typesetting.
     """
     assembler: Assembler | None = None
-    deferred: list[tuple[str, AssembledPart]] = []
+    deferred: dict[str, AssembledPart] = {}  # a part laid out again replaces its first layout
 
     def assemble(name: str, layout: PartLayout, pdf: Path | bytes) -> None:
         """Take each part into the book as soon as it is final, while the others are laid out,
@@ -332,7 +355,7 @@ def typeset_book(book: Book, project: Project, cache: LayoutCache, refs: PageRef
         # Made at the first part, not before: the book's order needs every article rendered.
         assembler = assembler or Assembler([spec.name for spec in book.specs])
         if deferred or resident_megabytes() > EARLY_ASSEMBLY_BUDGET:
-            deferred.append((name, AssembledPart(layout, pdf)))
+            deferred[name] = AssembledPart(layout, pdf)
         else:
             assembler.add(name, AssembledPart(layout, pdf))
 
@@ -343,7 +366,7 @@ def typeset_book(book: Book, project: Project, cache: LayoutCache, refs: PageRef
     layouts = typesetter.layouts
     if assembler is None:
         raise RuntimeError("the book has no parts")
-    for name, part in deferred:  # the workers have exited: their memory is free
+    for name, part in deferred.items():  # the workers have exited: their memory is free
         assembler.add(name, part)
     pdf, unresolved = assembler.save(plan, plan.blank_before, typesetter.folio_sheet())
     problems = [NoteProblem(note, f"{problem} (part {name})")

@@ -9,7 +9,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from pikepdf import NumberTree, Pdf
+from pikepdf import NameTree, NumberTree, Pdf
 
 from edition import typeset
 from edition.book import Book, PageRefs, own_ids, page_ref_targets
@@ -69,14 +69,34 @@ def text_by_page(pdf: Path) -> list[str]:
     return text.split("\f")
 
 
+def outline(pdf: Pdf) -> list[tuple[str, int]]:
+    pages = {page.objgen: number for number, page in enumerate(pdf.pages)}
+    with pdf.open_outline() as tree:
+        return [(item.title, pages[item.destination[0].objgen]) for item in walk(tree.root)]
+
+
+def walk(items):
+    for item in items:
+        yield item
+        yield from walk(item.children)
+
+
 def test_joining_the_parts_after_the_layout_gives_the_same_book(
-        built: Path, tmp_path: Path, project, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A long book's parts are joined once the workers have exited (memory budget): same pages,
-    same words, one structure tree, as when they are joined while the layout goes on."""
-    monkeypatch.setattr(typeset, "EARLY_ASSEMBLY_BUDGET", -1)
-    result = build(project, BuildOptions(html=False, out=tmp_path))
-    assert text_by_page(result.pdf) == text_by_page(built / "edition.pdf")
-    joined_late, joined_early = Pdf.open(result.pdf), Pdf.open(built / "edition.pdf")
-    assert len(joined_late.Root.StructTreeRoot.K[0].K) == len(joined_early.Root.StructTreeRoot.K[0].K)
-    late = dict(NumberTree(joined_late.Root.StructTreeRoot.ParentTree).items())
-    assert len(late) == len(dict(NumberTree(joined_early.Root.StructTreeRoot.ParentTree).items()))
+        tmp_path: Path, project, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A long book's parts are joined once the workers have exited (memory budget); a short one's
+    while the layout goes on, in whatever order they come. Both give the same book: pages, words,
+    bookmarks, named destinations and one structure tree."""
+    books = []
+    for budget, folder in ((float("inf"), "early"), (-1, "late")):
+        monkeypatch.setattr(typeset, "EARLY_ASSEMBLY_BUDGET", budget)
+        books.append(build(project, BuildOptions(html=False, out=tmp_path / folder)).pdf)
+    early, late = books
+    assert text_by_page(early) == text_by_page(late)
+    joined_early, joined_late = Pdf.open(early), Pdf.open(late)
+    assert outline(joined_early) == outline(joined_late)
+    assert len(outline(joined_early)) > 20
+    names = [sorted(dict(NameTree(pdf.Root.Names.Dests).items())) for pdf in (joined_early, joined_late)]
+    assert names[0] == names[1] and len(names[0]) > 1000
+    shapes = [(len(tree.K[0].K), len(dict(NumberTree(tree.ParentTree).items())))
+              for tree in (joined_early.Root.StructTreeRoot, joined_late.Root.StructTreeRoot)]
+    assert shapes[0] == shapes[1] and shapes[0][0] > 100
