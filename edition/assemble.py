@@ -40,6 +40,7 @@ class AssembledPart:
 class _Added:
     """What one part brought into the book."""
 
+    source: pikepdf.Pdf
     pages: int
     document: pikepdf.Object | None  # its structure tree's Document element
     kids: list[pikepdf.Object]  # that element's children
@@ -60,14 +61,12 @@ class Assembler:
         self.parent_tree: dict[int, pikepdf.Object] = {}
         self.next_key = 0
         self.sources: list[pikepdf.Pdf] = []  # qpdf copies lazily: sources stay open until saved
-        self.first_sources: dict[str, pikepdf.Pdf] = {}  # part -> its PDF (document information)
 
     def add(self, name: str, part: AssembledPart) -> None:
         if name in self.parts:
             self.remove(name)
         source = pikepdf.open(BytesIO(part.pdf) if isinstance(part.pdf, bytes) else part.pdf)
         self.sources.append(source)
-        self.first_sources[name] = source
         first = self._first_page(name)
         with warnings.catch_warnings():  # named destinations are merged below, by name
             warnings.simplefilter("ignore", pikepdf.PageCopyWarning)
@@ -81,7 +80,7 @@ class Assembler:
         links = self._renumber(self.out.pages[first:first + count], offset)
         document, keys = self._merge_structure(source, offset)
         kids = [] if document is None else list(document.K) if isinstance(document.K, Array) else [document.K]
-        self.parts[name] = _Added(count, document, kids, keys, self._destinations(source), links,
+        self.parts[name] = _Added(source, count, document, kids, keys, self._destinations(source), links,
                                   list(part.layout.bookmarks))
 
     def remove(self, name: str) -> None:
@@ -142,13 +141,13 @@ class Assembler:
         """Copy many objects in one call (one call per object costs more than the copying)."""
         return list(self._copy(source, Array(values))) if values else []
 
-    def save(self, plan: PagePlan, blank_before: dict[str, bool], sheet: bytes) -> tuple[bytes, set[str]]:
+    def save(self, plan: PagePlan, sheet: bytes) -> tuple[bytes, set[str]]:
         """The book's PDF bytes (blank versos inserted, folios printed), and the link targets no
         part defines."""
         names = sorted(self.parts, key=self.order.__getitem__)
         if names != sorted(self.order, key=self.order.__getitem__):
             raise RuntimeError(f"parts missing from the book: {sorted(set(self.order) - set(names))}")
-        starts = self._insert_blank_pages(names, blank_before)
+        self._insert_blank_pages(names, plan)
         if len(self.out.pages) != plan.total:
             raise RuntimeError(f"assembled {len(self.out.pages)} pages, planned {plan.total}")
         self._overlay_folios(plan, sheet)
@@ -162,9 +161,9 @@ class Assembler:
         for ident in sorted(destinations):
             tree[ident] = destinations[ident]
         out.Root.Names = out.make_indirect(Dictionary(Dests=tree.obj))
-        self._write_outline([(level, label, starts[name] + page, x, y) for name in names
+        self._write_outline([(level, label, plan.starts[name] + page, x, y) for name in names
                              for level, label, page, x, y in self.parts[name].bookmarks])
-        self._copy_document_information(self.first_sources[names[0]])
+        self._copy_document_information(self.parts[names[0]].source)
         out.Root.PageLabels = _page_labels(out, plan)
         buffer = BytesIO()
         out.save(buffer, min_version="1.7", compress_streams=True,
@@ -172,20 +171,14 @@ class Assembler:
         links = set().union(*(part.links for part in self.parts.values()))
         return buffer.getvalue(), links - set(destinations)
 
-    def _insert_blank_pages(self, names: list[str], blank_before: dict[str, bool]) -> dict[str, int]:
-        """Insert a blank verso before each part that opens on a recto after a recto; return each
-        part's first page."""
+    def _insert_blank_pages(self, names: list[str], plan: PagePlan) -> None:
+        """Insert the blank versos the plan puts before parts that open on a recto."""
         box = self.out.pages[0].mediabox
-        starts, inserted, first = {}, 0, 0
-        for name in names:
-            if blank_before.get(name):
+        for name in names:  # in book order: each insertion is at its final place
+            if plan.blank_before[name]:
                 blank = Dictionary(Type=Name.Page, MediaBox=Array([0, 0, box[2], box[3]]),
                                    Resources=Dictionary())
-                self.out.pages.insert(first + inserted, Page(self.out.make_indirect(blank)))
-                inserted += 1
-            starts[name] = first + inserted
-            first += self.parts[name].pages
-        return starts
+                self.out.pages.insert(plan.starts[name] - 1, Page(self.out.make_indirect(blank)))
 
     def _overlay_folios(self, plan: PagePlan, sheet: bytes) -> None:
         """Draw each folio sheet page over the book's page, marked as a pagination artifact."""

@@ -69,8 +69,13 @@ class Bibliography:
     studies: list[Reference]
 
     @property
+    def entries(self) -> list[Reference]:
+        """Every entry, primary sources first (the order the bibliography prints them in)."""
+        return self.primary + self.studies
+
+    @property
     def keys(self) -> set[str]:
-        return {r.key for r in self.primary + self.studies}
+        return {r.key for r in self.entries}
 
 
 def first_surname(entry: bibtexparser.model.Entry) -> str:

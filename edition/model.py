@@ -213,6 +213,15 @@ class ArticleModel:
         return self.text.find("tei:back", NS)
 
     @property
+    def display_title(self) -> str:
+        """The title as lists show it: in square brackets where the editors supplied it."""
+        return f"[{self.title}]" if self.title_supplied else self.title
+
+    def anchor_of(self, element: etree._Element) -> str | None:
+        """The id a page gives an element: its xml:id, else the one generated for it (paragraphs)."""
+        return xml_id(element) or self.anchors.get(node_key(element))
+
+    @property
     def author_line(self) -> str:
         return ", ".join(author.name for author in self.authors)
 

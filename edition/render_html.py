@@ -157,7 +157,7 @@ class RenderContext:
         if not target.startswith("#") or self.mode == "print" or self.volume is None:
             return target
         ident = target[1:]
-        entry = (self.volume.registers or {}).get(ident)
+        entry = self.volume.registers.get(ident)
         if entry is not None:
             return f"{REGISTER_PAGES[entry.kind]}{target}"
         page = self.volume.id_pages.get(ident, "")
@@ -174,7 +174,7 @@ class RenderContext:
         without it, so every paragraph can be linked to (search results, the introduction)."""
         if view.id or self.mode != "screen":
             return view.id
-        return self.article.anchors.get(view.key)
+        return self.article.anchor_of(view.element)
 
     @property
     def bibliography_page(self) -> str:
@@ -352,4 +352,4 @@ def cited_references(volume: VolumeModel, article: ArticleModel | None) -> list[
         return []
     keys = {key for citation in article.citations.values() for key in citation.keys}
     bibliography = volume.bibliography
-    return [ref for ref in bibliography.primary + bibliography.studies if ref.key in keys]
+    return [ref for ref in bibliography.entries if ref.key in keys]

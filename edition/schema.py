@@ -18,6 +18,7 @@ from lxml import etree
 
 from .load import TEI_NS, load_volume, safe_parser
 from .output import write_bytes
+from .project import PACKAGE_ROOT
 
 RNG_NS = "http://relaxng.org/ns/structure/1.0"
 RNG = f"{{{RNG_NS}}}"
@@ -83,7 +84,7 @@ def _reachable(grammar: etree._Element, defines: dict[str, etree._Element]) -> s
 
 
 def main(argv: list[str] | None = None) -> int:
-    root = Path(__file__).resolve().parent.parent
+    root = PACKAGE_ROOT
     source = root / "schema" / "tei_all.rng"
     keep = used_elements(root / "tei" / "volume.xml") | RESERVE
     profile = derive_profile(etree.parse(str(source), safe_parser()), keep)

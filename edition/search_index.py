@@ -66,7 +66,7 @@ def build_index(volume: VolumeModel) -> dict:
     if volume.introduction is not None:
         records += article_records(volume.introduction, part("index.html", volume.introduction.title))
     for article in volume.articles:
-        title = f"[{article.title}]" if article.title_supplied else article.title
+        title = article.display_title
         number = part(f"{article.id}.html", f"{article.number}. {title}")
         records.append(Record(number, article.id, "Başlık", title, article.lang))
         records += article_records(article, number)
@@ -89,7 +89,7 @@ def bibliography_records(volume: VolumeModel, part: int) -> list[Record]:
     """One record per bibliography entry, as formatted, in the work's language."""
     bibliography = volume.bibliography
     return [Record(part, f"bib-{ref.key}", "Künye", Markup(ref.html).striptags(), ref.lang)
-            for ref in bibliography.primary + bibliography.studies]
+            for ref in bibliography.entries]
 
 
 def article_records(article: ArticleModel, part: int) -> Iterator[Record]:
@@ -122,7 +122,7 @@ def is_block(element: etree._Element) -> bool:
 def block_anchor(article: ArticleModel, element: etree._Element) -> str:
     """The id the page gives the block (its own or a generated one), else its nearest ancestor's."""
     for candidate in (element, *element.iterancestors()):
-        ident = xml_id(candidate) or article.anchors.get(node_key(candidate))
+        ident = article.anchor_of(candidate)
         if ident:
             return ident
     return article.id

@@ -18,8 +18,6 @@ from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lxml import etree
-
 from .assemble import AssembledPart, Assembler
 from .audit import NoteProblem
 from .book import Book, PageRefs, PartSpec, own_ids, page_ref_targets
@@ -148,7 +146,9 @@ class Typesetter:
         self.schedule = Schedule(book.specs, {name: own_ids(html) for name, html in first.items()},
                                  self.targets)
         for spec in book.specs:  # the first look is the first render of the loop below too
-            self.rendered.setdefault(self._memo(spec), (first[spec.name], self.cache.key(first[spec.name])))
+            memo = self._memo(spec)
+            if memo not in self.rendered:
+                self.rendered[memo] = first[spec.name], self.cache.key(first[spec.name])
         background = list(background)
         while True:
             if self._enqueue_ready():
@@ -182,7 +182,7 @@ class Typesetter:
         the book is: a text that prints no page numbers waits for nothing."""
         articles = list(enumerate(self.book.volume.articles))
         # The TEI's size foretells the layout's length: the longest go first, not to finish last.
-        articles.sort(key=lambda item: -len(etree.tostring(item[1].text)))
+        articles.sort(key=lambda item: -len(item[1].text.xpath("string()")))
         unchanged = []
         for number, article in articles:
             spec = self.book.body_spec(number, article)
@@ -368,7 +368,7 @@ def typeset_book(book: Book, project: Project, cache: LayoutCache, refs: PageRef
         raise RuntimeError("the book has no parts")
     for name, part in deferred.items():  # the workers have exited: their memory is free
         assembler.add(name, part)
-    pdf, unresolved = assembler.save(plan, plan.blank_before, typesetter.folio_sheet())
+    pdf, unresolved = assembler.save(plan, typesetter.folio_sheet())
     problems = [NoteProblem(note, f"{problem} (part {name})")
                 for name, layout in layouts.items() for note, problem in layout.problems]
     return TypesetResult(pdf, plan, problems, typesetter.laid_out, unresolved)

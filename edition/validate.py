@@ -20,14 +20,16 @@ from lxml import etree, isoschematron
 from .errors import EditionError, display_path
 from .language import looks_english
 from .load import NS, TEI_NS, XML_NS, Volume, load_volume, safe_parser, source_path
-from .model import inherited_lang
+from .model import REGISTER_KINDS, inherited_lang
+from .project import PACKAGE_ROOT
 from .schema import RNG
 
-SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schema"
+SCHEMA_DIR = PACKAGE_ROOT / "schema"
 POINTER_ATTRIBUTES = ("target", "ref", "corresp", "resp", "source")
 ISO_DATE = re.compile(r"^-?\d{4}(-\d{2}(-\d{2})?)?$|^--\d{2}(-\d{2})?$|^---\d{2}$")
 DATE_ATTRIBUTES = ("when", "notBefore", "notAfter", "from", "to")
-REGISTER_KINDS = {"persName": "person", "placeName": "place", "orgName": "org"}
+# Name element -> the register its @ref must point into (events are labels, not names).
+REF_REGISTERS = {name: kind for kind, name in REGISTER_KINDS.items() if name.endswith("Name")}
 
 
 @dataclass(frozen=True, order=True)
@@ -168,7 +170,7 @@ def _pointer_problem(element: etree._Element, attribute: str, value: str, ctx: C
         if target is None:
             return (f"@{attribute} points to '{value}', but no element has xml:id '{value[1:]}'; "
                     "add that id or fix the pointer")
-        wanted = REGISTER_KINDS.get(local(element)) if attribute == "ref" else None
+        wanted = REF_REGISTERS.get(local(element)) if attribute == "ref" else None
         if wanted and local(target) != wanted:
             return (f"<{local(element)} ref='{value}'> must point to a <{wanted}>, but '{value[1:]}' is a "
                     f"<{local(target)}>; point it to the register entry")
