@@ -1,8 +1,9 @@
 """Laying out one document with WeasyPrint: a part of the book (its notes audited, and a second
 layout where a note was printed away from its call) or the folio sheet, as a tagged PDF (PDF/UA-1).
 
-This is the code whose change alters a layout (with ``audit.py`` and ``hyphenation.py``): the layout
-cache is keyed by it. It runs in the typesetter's worker processes (``typeset.py``).
+This is the code whose change alters a layout (with ``audit.py``, ``html_tree.py`` and
+``hyphenation.py``): the layout cache is keyed by it. It runs in the typesetter's worker processes
+(``typeset.py``).
 
 WeasyPrint may fetch only files inside the project (fonts, stylesheets); anything else (network,
 files elsewhere on the machine) is refused by the fetcher and reported.
@@ -18,11 +19,12 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from lxml import html as lxml_html
-from weasyprint import CSS, HTML
+from weasyprint import CSS
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
 from .audit import audit_footnotes
+from .html_tree import document as html_document
 from .hyphenation import register_turkish
 from .pagination import PagePlan, PartLayout
 from .project import Project
@@ -52,7 +54,7 @@ def layout(html: str, project: Project, css: tuple[str, ...] = ()):
     project's root) applied besides those the document links, parsed once per process."""
     register_turkish(project.hyphenation)
     fetcher = ProjectFetcher(project.root)
-    document = HTML(string=html, base_url=_base_url(project.root), url_fetcher=fetcher)
+    document = html_document(html, _base_url(project.root), fetcher)
     if not css:
         return document.render(pdf_variant=PDF_VARIANT)
     stylesheets, fonts = book_stylesheets(project.root, css)
@@ -120,7 +122,7 @@ def render_folio_sheet(html: str, root: Path, pages: int) -> bytes:
     """The folio sheet as PDF (untagged: the assembler marks its content as pagination artifacts).
 
     Runs in a worker process."""
-    document = HTML(string=html, base_url=_base_url(root), url_fetcher=ProjectFetcher(root)).render()
+    document = html_document(html, _base_url(root), ProjectFetcher(root)).render()
     if len(document.pages) != pages:
         raise RuntimeError(f"folio sheet has {len(document.pages)} pages for a book of {pages}")
     return document.write_pdf()

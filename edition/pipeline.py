@@ -30,7 +30,7 @@ from .render_html import Renderer, render_site
 BOOK_CSS = ("styles/css/fonts.css", "styles/css/page.css", "styles/css/common.css", "styles/css/print.css")
 FOLIO_CSS = ("styles/css/fonts.css", "styles/css/page.css", "styles/css/folios.css")
 # The code whose change alters a part's layout (the rest changes the HTML, which is hashed itself).
-LAYOUT_CODE = ("layout.py", "audit.py", "hyphenation.py")
+LAYOUT_CODE = ("layout.py", "audit.py", "html_tree.py", "hyphenation.py")
 SITE_CSS = ("fonts.css", "common.css", "screen.css")
 SITE_JS = ("site.js", "search.js")
 SITE_FONTS = ("LinLibertine_R.otf", "LinLibertine_RI.otf", "LinLibertine_RB.otf",
