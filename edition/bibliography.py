@@ -112,9 +112,17 @@ def format_entries(bib: Path, csl: Path) -> dict[str, Markup]:
     return formatted
 
 
-def build_bibliography(bib: Path, csl: Path) -> Bibliography:
+def pandoc_binary() -> Path:
+    """The pandoc that formats the entries (pypandoc-binary's own)."""
+    return Path(pypandoc.get_pandoc_path())
+
+
+def build_bibliography(bib: Path, csl: Path, formatted: dict[str, Markup] | None = None) -> Bibliography:
+    """The bibliography of ``bib`` formatted with ``csl`` (``formatted``: pandoc's output for these
+    very files, kept from an earlier build)."""
     library = load_bibliography(bib)
-    formatted = format_entries(bib, csl)
+    if formatted is None:
+        formatted = format_entries(bib, csl)
     primary, studies = [], []
     for entry in library.entries:
         tags = keywords(entry)

@@ -9,6 +9,7 @@ typesetter lays out again only the parts of the book whose HTML changed (``build
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
 import shutil
@@ -20,16 +21,19 @@ from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
 
+from markupsafe import Markup
+
 from .buildcache import LayoutCache, Manifest, digest_files, tree_files
 from .load import load_volume
 from .model import VolumeModel, build_model
-from .output import staged_directory, write_bytes
+from .output import staged_directory, write_bytes, write_text
 from .project import PACKAGE_ROOT, Project
 from .render_html import Renderer, render_site
 
 BOOK_CSS = ("styles/css/fonts.css", "styles/css/page.css", "styles/css/common.css", "styles/css/print.css")
 FOLIO_CSS = ("styles/css/fonts.css", "styles/css/page.css", "styles/css/folios.css")
 # The code whose change alters a part's layout (the rest changes the HTML, which is hashed itself).
+BIBLIOGRAPHY_CACHE = "1"  # bump when what is kept of pandoc's output changes
 LAYOUT_CODE = ("layout.py", "audit.py", "html_tree.py", "hyphenation.py")
 SITE_CSS = ("fonts.css", "common.css", "screen.css")
 SITE_JS = ("site.js", "search.js")
@@ -157,24 +161,40 @@ def read_volume(project: Project, volume: Path | None, timings: Timings,
 
 class BibliographyStage:
     """The unified bibliography, formatted by pandoc's citeproc in a thread of its own: pandoc is a
-    process of its own, so the build goes on meanwhile. ``result()`` waits for it (None: no file)."""
+    process of its own, so the build goes on meanwhile. ``result()`` waits for it (None: no file).
 
-    def __init__(self, project: Project, timings: Timings, progress: Progress | None) -> None:
+    pandoc's output is kept in the build's cache, keyed by the .bib file, the CSL style and the
+    pandoc binary: a build that changed none of them formats nothing (with ``reuse`` off, a cold
+    build, the cache is written but not read)."""
+
+    def __init__(self, project: Project, timings: Timings, progress: Progress | None,
+                 cache: Path | None = None, reuse: bool = True) -> None:
         self.value = None
         self.error: BaseException | None = None
         self.thread: threading.Thread | None = None
         if project.bibliography.is_file():
             if progress:
                 progress("bibliography")
-            self.thread = threading.Thread(target=self._run, args=(project, timings), daemon=True)
+            self.thread = threading.Thread(target=self._run, args=(project, timings, cache, reuse),
+                                           daemon=True)
             self.thread.start()
 
-    def _run(self, project: Project, timings: Timings) -> None:
-        from .bibliography import CSL_STYLE, build_bibliography
+    def _run(self, project: Project, timings: Timings, cache: Path | None, reuse: bool) -> None:
+        from .bibliography import CSL_STYLE, build_bibliography, pandoc_binary
 
         try:
             with timings.stage("bibliography"):
-                self.value = build_bibliography(project.bibliography, project.csl / CSL_STYLE)
+                csl = project.csl / CSL_STYLE
+                stored = None
+                if cache is not None:
+                    pandoc = pandoc_binary().stat()  # a large file: known by size and time
+                    salt = f"{BIBLIOGRAPHY_CACHE}|{pandoc.st_size}|{pandoc.st_mtime_ns}"
+                    key = digest_files([project.bibliography, csl], salt)
+                    stored = cache / f"bibliography-{key[:32]}.json"
+                formatted = _read_formatted(stored) if stored is not None and reuse else None
+                self.value = build_bibliography(project.bibliography, csl, formatted)
+                if stored is not None and formatted is None:
+                    _write_formatted(stored, {r.key: str(r.html) for r in self.value.entries})
         except BaseException as exc:  # handed to the caller of result()
             self.error = exc
 
@@ -184,6 +204,19 @@ class BibliographyStage:
         if self.error is not None:
             raise self.error
         return self.value
+
+
+def _read_formatted(path: Path) -> dict[str, Markup] | None:
+    try:
+        return {key: Markup(html) for key, html in json.loads(path.read_text(encoding="utf-8")).items()}
+    except (OSError, ValueError, AttributeError):
+        return None  # absent or damaged: pandoc formats again
+
+
+def _write_formatted(path: Path, formatted: dict[str, str]) -> None:
+    for old in path.parent.glob("bibliography-*.json"):  # one entry: the bibliography last formatted
+        old.unlink(missing_ok=True)
+    write_text(path, json.dumps(formatted, ensure_ascii=False), sync=False)
 
 
 class ValidationStage:
@@ -263,7 +296,7 @@ def build(project: Project, options: BuildOptions, volume: Path | None = None,
     result = BuildResult(None, None, timings)
     try:
         model = restrict(read_volume(project, volume, timings, progress), options.only)
-        bibliography = BibliographyStage(project, timings, progress)
+        bibliography = BibliographyStage(project, timings, progress, state.cache, options.incremental)
         renderer = Renderer(project.templates)
         # Our stages that need not wait for the layout; the validation first: it comes before
         # anything is written (the typesetter runs these before it takes in a laid-out part).

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -13,6 +15,8 @@ from edition.bibcheck import check
 from edition.bibliography import CSL_STYLE, build_bibliography, field_value, load_bibliography
 from edition.collation import sort_key
 from edition.load import NS, TEI_NS, load_volume
+from edition.pipeline import BibliographyStage, Timings
+from edition.project import Project
 
 from .conftest import ROOT
 
@@ -113,3 +117,26 @@ def test_bib_check_command_exit_code() -> None:
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stdout
     assert result.stdout.strip().splitlines()[-1].startswith("0 errors")
+
+
+def formatted_by_stage(root: Path, cache: Path, reuse: bool = True) -> dict[str, str]:
+    stage = BibliographyStage(Project(root), Timings(), None, cache, reuse)
+    return {reference.key: str(reference.html) for reference in stage.result().entries}
+
+
+def test_pandocs_output_is_kept_until_the_bib_file_changes(tmp_path: Path) -> None:
+    for folder in ("bibliography", "styles/csl"):
+        shutil.copytree(ROOT / folder, tmp_path / "project" / folder)
+    root, cache = tmp_path / "project", tmp_path / "cache"
+    first = formatted_by_stage(root, cache)
+    [stored] = cache.glob("bibliography-*.json")
+    assert json.loads(stored.read_text(encoding="utf-8")) == first
+    key = sorted(first)[0]
+    # Mark the kept output: a build that reads it instead of running pandoc shows the mark.
+    stored.write_text(json.dumps({**first, key: "KEPT"}, ensure_ascii=False), encoding="utf-8")
+    assert formatted_by_stage(root, cache)[key] == "KEPT"
+    assert formatted_by_stage(root, cache, reuse=False)[key] == first[key]  # a cold build formats
+    bib = root / "bibliography" / "edition.bib"
+    bib.write_text(bib.read_text(encoding="utf-8") + "\n% edited\n", encoding="utf-8")
+    assert formatted_by_stage(root, cache) == first  # formatted again: the file changed
+    assert len(list(cache.glob("bibliography-*.json"))) == 1
