@@ -339,7 +339,10 @@ def typeset(state: BuildState, model: VolumeModel, bibliography: BibliographySta
     """Lay the book out (reusing the cache), running our other ``stages`` meanwhile; write the PDF
     and return the page references."""
     from .book import Book
-    from .typeset import typeset_book  # WeasyPrint loads Pango: only when a PDF is wanted
+    from .native import fast_library_lookup
+
+    with fast_library_lookup():
+        from .typeset import typeset_book  # WeasyPrint loads Pango: only when a PDF is wanted
 
     timings = result.timings
     model.bibliography = bibliography.result()  # joined before the layout workers are forked
