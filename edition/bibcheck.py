@@ -13,6 +13,7 @@ from difflib import SequenceMatcher
 from pathlib import Path
 
 import bibtexparser
+from bibtexparser.model import DuplicateBlockKeyBlock
 
 from .bibliography import field_value, first_surname, keywords
 from .errors import display_path
@@ -38,8 +39,11 @@ def check(bib: Path, volume: Path, project_root: Path) -> list[Finding]:
     text = Path(bib).read_text(encoding="utf-8")
     library = bibtexparser.parse_string(text)
     path = display_path(bib)
+    # A second entry with a key already used is a failed block too: _duplicate_keys reports it, saying
+    # where the first one is.
     findings = [Finding(path, (b.start_line or 0) + 1, 1, "error", f"cannot parse this entry: {b.error}",
-                        "bib-syntax") for b in library.failed_blocks]
+                        "bib-syntax") for b in library.failed_blocks
+                if not isinstance(b, DuplicateBlockKeyBlock)]
     lines = {e.key: (e.start_line or 0) + 1 for e in library.entries}
     findings += _duplicate_keys(text, path)
     findings += _probable_duplicates(library.entries, lines, path)

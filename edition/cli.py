@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -222,5 +223,18 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
+def run() -> None:
+    """The ``edition`` command: ``main``, then an exit that skips the interpreter's teardown.
+
+    By the time ``main`` returns every output is written and closed, the layout workers and the
+    validation process have been joined, and nothing is left for exit handlers to do; freeing the
+    build's objects one by one (the volume's trees, WeasyPrint, qpdf's) would add 0.1-0.2 s to every
+    rebuild."""
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    raise SystemExit(main())
+    run()

@@ -107,9 +107,12 @@ def test_bib_check_finds_problems(tmp_path: Path) -> None:
                    "@book{a2000, author = {A}, title = {Kitap}, date = {2000}, langid = {turkish}}\n"
                    "@book{a2000b, author = {A}, title = {Kitap.}, date = {2000}, langid = {turkish}}\n"
                    "@article{b1999, author = {B}, title = {Makale}, langid = {turkish}}\n", encoding="utf-8")
-    rules = {f.rule for f in check(bib, ROOT / "tei" / "volume.xml", ROOT)}
+    findings = check(bib, ROOT / "tei" / "volume.xml", ROOT)
     assert {"bib-duplicate-key", "bib-probable-duplicate", "bib-uncited", "bib-missing",
-            "bib-required-fields"} <= rules
+            "bib-required-fields"} <= {f.rule for f in findings}
+    # The repeated key is one finding, on the second entry, naming the first's line.
+    on_second_entry = [f for f in findings if f.line == 2 and f.severity == "error"]
+    assert [(f.rule, "line 1" in f.message) for f in on_second_entry] == [("bib-duplicate-key", True)]
 
 
 def test_bib_check_command_exit_code() -> None:
