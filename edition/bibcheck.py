@@ -39,13 +39,15 @@ def check(bib: Path, volume: Path, project_root: Path) -> list[Finding]:
     text = Path(bib).read_text(encoding="utf-8")
     library = bibtexparser.parse_string(text)
     path = display_path(bib)
-    # A second entry with a key already used is a failed block too: _duplicate_keys reports it, saying
-    # where the first one is.
+    duplicates = _duplicate_keys(text, path)
+    # A second entry with a key already used is a failed block too; where _duplicate_keys found it
+    # (saying where the first one is), it is not reported again.
+    reported = {f.line for f in duplicates}
     findings = [Finding(path, (b.start_line or 0) + 1, 1, "error", f"cannot parse this entry: {b.error}",
                         "bib-syntax") for b in library.failed_blocks
-                if not isinstance(b, DuplicateBlockKeyBlock)]
+                if not (isinstance(b, DuplicateBlockKeyBlock) and (b.start_line or 0) + 1 in reported)]
     lines = {e.key: (e.start_line or 0) + 1 for e in library.entries}
-    findings += _duplicate_keys(text, path)
+    findings += duplicates
     findings += _probable_duplicates(library.entries, lines, path)
     findings += _required_fields(library.entries, lines, path)
     cited = _citations(volume, project_root)

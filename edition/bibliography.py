@@ -9,6 +9,7 @@ citeproc's sort would follow the wrong alphabet for Turkish.
 from __future__ import annotations
 
 import re
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -113,8 +114,9 @@ def format_entries(bib: Path, csl: Path) -> dict[str, Markup]:
 
 
 def pandoc_binary() -> Path:
-    """The pandoc that formats the entries (pypandoc-binary's own)."""
-    return Path(pypandoc.get_pandoc_path())
+    """The pandoc pypandoc runs: pypandoc-binary's own, or one on PATH at least as new."""
+    name = pypandoc.get_pandoc_path()
+    return Path(shutil.which(name) or name)
 
 
 def build_bibliography(bib: Path, csl: Path, formatted: dict[str, Markup] | None = None) -> Bibliography:

@@ -226,11 +226,13 @@ def main(argv: list[str] | None = None) -> int:
 def run() -> None:
     """The ``edition`` command: ``main``, then an exit that skips the interpreter's teardown.
 
-    By the time ``main`` returns every output is written and closed, the layout workers and the
-    validation process have been joined, and nothing is left for exit handlers to do; freeing the
+    When ``main`` returns success every output is written and closed, the layout workers, pandoc and
+    the validation process have been joined, and nothing is left for exit handlers to do; freeing the
     build's objects one by one (the volume's trees, WeasyPrint, qpdf's) would add 0.1-0.2 s to every
     rebuild."""
     code = main()
+    if code != EXIT_OK or sys.gettrace() or sys.getprofile():
+        raise SystemExit(code)  # a failed build may leave threads; a profiler writes its report at exit
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)

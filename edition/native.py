@@ -5,8 +5,10 @@ fontconfig), for every platform at once; cffi asks ``ctypes.util.find_library`` 
 on Linux runs ``ldconfig -p`` and, for a name it does not know, gcc and ld as well. That is some twenty
 processes and 0.2–0.4 s before the first part can be laid out. ``fast_library_lookup`` reads the
 dynamic linker's cache once and answers every name from it, as ``find_library``'s first step does.
-It steps aside (the standard lookup stays) off Linux, when ``LD_LIBRARY_PATH`` is set (libraries only
-gcc or ld would find), when ``ldconfig`` cannot be run, and once WeasyPrint is loaded.
+A name the cache does not know is not searched for further (``find_library`` would ask gcc and ld,
+which find libraries the dynamic linker would only load through ``LD_LIBRARY_PATH``). So the lookup
+steps aside, leaving the standard one, when ``LD_LIBRARY_PATH`` is set, off Linux, where ``ldconfig``
+lists nothing (musl), and once WeasyPrint is loaded.
 """
 
 from __future__ import annotations
@@ -15,28 +17,27 @@ import ctypes
 import ctypes.util
 import os
 import re
-import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-# The C library's ABI tag in ``ldconfig -p`` for 64-bit machines that have one (as in ctypes.util).
+LDCONFIG = "/sbin/ldconfig"
+# As ctypes.util._findSoname_ldconfig (CPython 3.11–3.13) reads the listing: the C library's ABI tag for
+# the 64-bit machines that have one.
 _ABI_TAGS = {"x86_64-64": "libc6,x86-64", "ppc64-64": "libc6,64bit", "sparc64-64": "libc6,64bit",
              "s390x-64": "libc6,64bit", "ia64-64": "libc6,IA-64"}
 
 
 def linker_cache() -> str | None:
-    """``ldconfig -p``'s listing of the libraries the dynamic linker knows, or None."""
-    ldconfig = shutil.which("ldconfig") or next(
-        (path for path in ("/sbin/ldconfig", "/usr/sbin/ldconfig") if os.path.exists(path)), None)
-    if ldconfig is None:
-        return None
+    """``ldconfig -p``'s listing of the libraries the dynamic linker knows (the ldconfig ctypes runs),
+    or None where there is none (musl's ldconfig lists nothing)."""
     try:
-        return subprocess.run([ldconfig, "-p"], capture_output=True, text=True, check=True,
-                              env={**os.environ, "LC_ALL": "C", "LANG": "C"}).stdout
+        listing = subprocess.run([LDCONFIG, "-p"], capture_output=True, check=True, text=True,
+                                 errors="surrogateescape", env={"LC_ALL": "C", "LANG": "C"}).stdout
     except (OSError, subprocess.CalledProcessError):
         return None
+    return listing if listing.strip() else None
 
 
 def find_in(listing: str, name: str) -> str | None:

@@ -163,8 +163,8 @@ class BibliographyStage:
     """The unified bibliography, formatted by pandoc's citeproc in a thread of its own: pandoc is a
     process of its own, so the build goes on meanwhile. ``result()`` waits for it (None: no file).
 
-    pandoc's output is kept in the build's cache, keyed by the .bib file, the CSL style and the
-    pandoc binary: a build that changed none of them formats nothing (with ``reuse`` off, a cold
+    pandoc's output is kept in the build's cache, keyed by the .bib file, the CSL style, our code
+    and the pandoc binary: a build that changed none of them formats nothing (with ``reuse`` off, a cold
     build, the cache is written but not read)."""
 
     def __init__(self, project: Project, timings: Timings, progress: Progress | None,
@@ -180,20 +180,18 @@ class BibliographyStage:
             self.thread.start()
 
     def _run(self, project: Project, timings: Timings, cache: Path | None, reuse: bool) -> None:
-        from .bibliography import CSL_STYLE, build_bibliography, pandoc_binary
+        from .bibliography import CSL_STYLE, build_bibliography
 
         try:
             with timings.stage("bibliography"):
                 csl = project.csl / CSL_STYLE
-                stored = None
-                if cache is not None:
-                    pandoc = pandoc_binary().stat()  # a large file: known by size and time
-                    salt = f"{BIBLIOGRAPHY_CACHE}|{pandoc.st_size}|{pandoc.st_mtime_ns}"
-                    key = digest_files([project.bibliography, csl], salt)
-                    stored = cache / f"bibliography-{key[:32]}.json"
+                key = _formatted_key(project.bibliography, csl) if cache is not None else None
+                stored = cache / f"bibliography-{key[:32]}.json" if key else None
                 formatted = _read_formatted(stored) if stored is not None and reuse else None
                 self.value = build_bibliography(project.bibliography, csl, formatted)
-                if stored is not None and formatted is None:
+                formatted_now = stored is not None and formatted is None
+                # Not kept if the files changed while pandoc read them.
+                if formatted_now and _formatted_key(project.bibliography, csl) == key:
                     _write_formatted(stored, {r.key: str(r.html) for r in self.value.entries})
         except BaseException as exc:  # handed to the caller of result()
             self.error = exc
@@ -204,6 +202,20 @@ class BibliographyStage:
         if self.error is not None:
             raise self.error
         return self.value
+
+
+def _formatted_key(bib: Path, csl: Path) -> str | None:
+    """What pandoc's output for the bibliography depends on: the .bib file, the CSL style, the code
+    that runs pandoc and keeps its output, and the pandoc binary (a large file: known by its size and
+    time). None when pandoc cannot be found (the bibliography stage then reports it)."""
+    from .bibliography import pandoc_binary
+
+    try:
+        pandoc = pandoc_binary().stat()
+    except OSError:
+        return None
+    salt = f"{BIBLIOGRAPHY_CACHE}|{pandoc.st_size}|{pandoc.st_mtime_ns}"
+    return digest_files([bib, csl, PACKAGE_ROOT / "edition" / "bibliography.py"], salt)
 
 
 def _read_formatted(path: Path) -> dict[str, Markup] | None:

@@ -254,8 +254,8 @@ class Renderer:
     def render_runs(self, element: etree._Element, ctx: RenderContext) -> list[tuple[bool, Markup]]:
         """The content as runs split at the notes hanging in it: ``(is_note, html)``.
 
-        On screen a citation is a link and a note call is a link; HTML forbids one inside the other, so
-        a citation with a note in it becomes a link on each side of the call.
+        A citation is a link and a note call is a link; HTML forbids one inside the other, so a
+        citation with a note in it becomes a link on each side of the call (on screen and in print).
         """
         runs: list[tuple[bool, Markup]] = []
         current = [escape(element.text or "")]

@@ -143,3 +143,17 @@ def test_pandocs_output_is_kept_until_the_bib_file_changes(tmp_path: Path) -> No
     bib.write_text(bib.read_text(encoding="utf-8") + "\n% edited\n", encoding="utf-8")
     assert formatted_by_stage(root, cache) == first  # formatted again: the file changed
     assert len(list(cache.glob("bibliography-*.json"))) == 1
+    [stored] = cache.glob("bibliography-*.json")
+    stored.write_text(json.dumps({**first, key: "KEPT"}, ensure_ascii=False), encoding="utf-8")
+    csl = root / "styles" / "csl" / CSL_STYLE
+    csl.write_text(csl.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert formatted_by_stage(root, cache)[key] == first[key]  # formatted again: the style changed
+
+
+def test_bib_check_reports_a_repeated_key_however_the_entry_is_written(tmp_path: Path) -> None:
+    bib = tmp_path / "test.bib"
+    bib.write_text("@book{a2000, title = {Kitap}, date = {2000}}\n"
+                   "@book{\n  a2000, title = {Kitap}, date = {2000}}\n", encoding="utf-8")
+    repeated = [f for f in check(bib, ROOT / "tei" / "volume.xml", ROOT)
+                if f.rule in ("bib-syntax", "bib-duplicate-key")]
+    assert [(f.line, f.rule) for f in repeated] == [(2, "bib-syntax")]
