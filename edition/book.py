@@ -139,8 +139,8 @@ class Book:
         if volume.introduction is not None:
             specs.append(PartSpec("introduction", "introduction", FRONT, True, "introduction",
                                   text=volume.introduction))
-        for number, article in enumerate(volume.articles):
-            specs.append(self.body_spec(number, article))
+        for article in volume.articles:
+            specs.append(self.body_spec(article))
             if self.rendered(article).notes:
                 specs.append(PartSpec(f"{article.id}-notes", "notes", MAIN, False, "article_notes",
                                       text=article))
@@ -151,9 +151,9 @@ class Book:
                 specs.append(PartSpec(f"index-{kind}", "back", MAIN, True, "back_index", (kind,)))
         return specs
 
-    def body_spec(self, number: int, article: ArticleModel) -> PartSpec:
-        """The part of an article's text (``number``: its place in the volume)."""
-        return PartSpec(article.id, "article", MAIN, True, "article_body", (number == 0,), text=article)
+    def body_spec(self, article: ArticleModel) -> PartSpec:
+        """The part of an article's text."""
+        return PartSpec(article.id, "article", MAIN, True, "article_body", text=article)
 
     def rendered(self, text: ArticleModel) -> RenderedArticle:
         if text.id not in self.texts:

@@ -32,15 +32,14 @@ def digest_files(paths: list[Path], salt: str = "") -> str:
     return digest.hexdigest()
 
 
-def tree_files(*roots: Path, suffixes: tuple[str, ...] = ()) -> list[Path]:
-    """Every file below the roots (sorted), optionally only with the given suffixes."""
+def tree_files(*roots: Path) -> list[Path]:
+    """Every file below the roots (sorted)."""
     files: list[Path] = []
     for root in roots:
         if root.is_file():
             files.append(root)
         elif root.is_dir():
-            files.extend(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts
-                         and (not suffixes or p.suffix in suffixes))
+            files.extend(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
     return sorted(files)
 
 

@@ -103,7 +103,7 @@ def positive(text: str) -> int:
 
 
 def run_build(args: argparse.Namespace, console: Console) -> int:
-    from .pipeline import BuildOptions, BuildState, InvalidVolumeError, build
+    from .pipeline import BuildOptions, InvalidVolumeError, build
     from .validate import report, validate
 
     project = find_project(args.volume)
@@ -112,12 +112,8 @@ def run_build(args: argparse.Namespace, console: Console) -> int:
                            incremental=not args.clean, validate=True, force=args.force)
     if args.jobs:
         options.jobs = args.jobs
-    state = BuildState(project, options, volume)
-    if state.up_to_date():
-        console.info("nothing changed since the last build: the outputs are up to date")
-        return EXIT_OK
     try:
-        result = build(project, options, volume=volume, progress=console.progress, state=state)
+        result = build(project, options, volume=volume, progress=console.progress)
     except InvalidVolumeError as invalid:
         return refuse(invalid.findings)
     except Exception:
@@ -127,6 +123,9 @@ def run_build(args: argparse.Namespace, console: Console) -> int:
         if errors and not args.force:
             return refuse(errors)
         raise
+    if result.up_to_date:
+        console.info("nothing changed since the last build: the outputs are up to date")
+        return EXIT_OK
     forced = [f for f in result.findings if f.severity == "error"]
     if forced:
         print(report(forced), file=sys.stderr)

@@ -79,7 +79,7 @@ def _closed_voids(html: str) -> str | None:
     def close(match: re.Match) -> str:
         nonlocal unsafe
         slash, name, rest = match.groups()
-        if name not in ALLOWED or name == "base":
+        if name not in ALLOWED:
             unsafe = True
         elif rest.endswith("/") and name not in VOID:
             unsafe = True  # <span/> is an open tag in HTML

@@ -1,9 +1,9 @@
 """Laying out one document with WeasyPrint: a part of the book (its notes audited, and a second
-layout where a note was printed away from its call) or the folio sheet, as a tagged PDF (PDF/UA-1).
+layout where a note was printed away from its call) as a tagged PDF (PDF/UA-1), or the folio sheet.
 
-This is the code whose change alters a layout (with ``audit.py``, ``html_tree.py`` and
-``hyphenation.py``): the layout cache is keyed by it. It runs in the typesetter's worker processes
-(``typeset.py``).
+This is the code whose change alters a layout (with ``audit.py``, ``html_tree.py``,
+``hyphenation.py`` and the ``language.py`` it uses): the layout cache is keyed by it. It runs in the
+typesetter's worker processes (``typeset.py``).
 
 WeasyPrint may fetch only files inside the project (fonts, stylesheets); anything else (network,
 files elsewhere on the machine) is refused by the fetcher and reported.
@@ -94,7 +94,7 @@ def lay_out_part(name: str, html: str, root: Path, css: tuple[str, ...],
     Runs in a worker process: everything it returns can be pickled.
     """
     start = time.perf_counter()
-    document, problems, _ = layout_with_notes(html, Project(root), css)
+    document, problems = layout_with_notes(html, Project(root), css)
     pdf = b"" if measure else document.write_pdf(pdf_variant=PDF_VARIANT)
     anchors: dict[str, int] = {}
     bookmarks = []
@@ -109,20 +109,23 @@ def lay_out_part(name: str, html: str, root: Path, css: tuple[str, ...],
     return layout, pdf
 
 
-def folio_sheet(plan: PagePlan, css: list[str]) -> str:
-    """A document of empty pages, one per page of the book, each carrying only its folio."""
-    links = "".join(f'<link rel="stylesheet" href="{href}">' for href in css)
+def folio_sheet(plan: PagePlan) -> str:
+    """A document of empty pages, one per page of the book, each carrying only its folio (laid out
+    with the folio stylesheets, ``render_folio_sheet``)."""
     pages = "".join(f'<div class="folio folio-{placement}" style="string-set: folio \'{text}\'"></div>'
                     for placement, text in plan.folios)
-    head = f'<head><meta charset="utf-8"><title>folios</title>{links}</head>'
+    head = '<head><meta charset="utf-8"><title>folios</title></head>'
     return f'<!DOCTYPE html><html lang="tr">{head}<body>{pages}</body></html>'
 
 
-def render_folio_sheet(html: str, root: Path, pages: int) -> bytes:
-    """The folio sheet as PDF (untagged: the assembler marks its content as pagination artifacts).
+def render_folio_sheet(html: str, root: Path, pages: int, css: tuple[str, ...]) -> bytes:
+    """The folio sheet as PDF (untagged: the assembler marks its content as pagination artifacts),
+    laid out with the stylesheets ``css``, parsed once per process.
 
     Runs in a worker process."""
-    document = html_document(html, _base_url(root), ProjectFetcher(root)).render()
+    stylesheets, fonts = book_stylesheets(root, css)
+    document = html_document(html, _base_url(root), ProjectFetcher(root)).render(
+        stylesheets=stylesheets, font_config=fonts)
     if len(document.pages) != pages:
         raise RuntimeError(f"folio sheet has {len(document.pages)} pages for a book of {pages}")
     return document.write_pdf()
@@ -134,7 +137,7 @@ def with_rules(html: str, rules: str) -> str:
 
 def layout_with_notes(html: str, project: Project, css: tuple[str, ...] = ()):
     """Lay out, audit the notes, and lay out again with the paragraphs of notes still displaced
-    starting a new page; return the document, the audit's findings and the CSS rules that were needed.
+    starting a new page; return the document and the audit's findings.
 
     ``footnote-policy: line`` (in print.css) moves a call's line with its note. Where WeasyPrint
     still prints a note a page after its call (a call inside a block nested in a paragraph, such as
@@ -148,7 +151,7 @@ def layout_with_notes(html: str, project: Project, css: tuple[str, ...] = ()):
     if rules:
         document = layout(with_rules(html, rules), project, css)
         problems = audit_footnotes(document, expected)
-    return document, problems, rules
+    return document, problems
 
 
 def _paragraph_break(html: str, notes: list[str]) -> str:

@@ -351,9 +351,14 @@ class VolumeModel:
     introduction: ArticleModel | None = None
     registers: dict[str, RegisterEntry] = field(default_factory=dict)
     id_pages: dict[str, str] = field(default_factory=dict)  # xml:id -> the site page that shows it
+    _sorted: dict[str, list[RegisterEntry]] = field(default_factory=dict, repr=False, compare=False)
 
     def register(self, kind: str) -> list[RegisterEntry]:
-        return sorted((e for e in self.registers.values() if e.kind == kind), key=lambda e: e.order)
+        """The entries of one register in Turkish order, sorted once: the templates ask often."""
+        if kind not in self._sorted:
+            self._sorted[kind] = sorted((e for e in self.registers.values() if e.kind == kind),
+                                        key=lambda e: e.order)
+        return self._sorted[kind]
 
     def citations_of(self, key: str) -> list[Citation]:
         return [c for a in self.articles for c in a.citations.values() if key in c.keys]

@@ -32,9 +32,9 @@ from .render_html import Renderer, render_site
 
 BOOK_CSS = ("styles/css/fonts.css", "styles/css/page.css", "styles/css/common.css", "styles/css/print.css")
 FOLIO_CSS = ("styles/css/fonts.css", "styles/css/page.css", "styles/css/folios.css")
-# The code whose change alters a part's layout (the rest changes the HTML, which is hashed itself).
 BIBLIOGRAPHY_CACHE = "1"  # bump when what is kept of pandoc's output changes
-LAYOUT_CODE = ("layout.py", "audit.py", "html_tree.py", "hyphenation.py")
+# The code whose change alters a part's layout (the rest changes the HTML, which is hashed itself).
+LAYOUT_CODE = ("layout.py", "audit.py", "html_tree.py", "hyphenation.py", "language.py")
 SITE_CSS = ("fonts.css", "common.css", "screen.css")
 SITE_JS = ("site.js", "search.js")
 SITE_FONTS = ("LinLibertine_R.otf", "LinLibertine_RI.otf", "LinLibertine_RB.otf",
@@ -87,7 +87,7 @@ class BuildResult:
     timings: Timings
     note_problems: list = field(default_factory=list)  # the footnote audit's findings
     up_to_date: bool = False  # nothing had changed: nothing was built
-    laid_out: list[str] = field(default_factory=list)  # book parts laid out (not from the cache)
+    laid_out: list[str] = field(default_factory=list)  # each layout made (a measured part twice)
     unresolved_links: set[str] = field(default_factory=set)
     findings: list = field(default_factory=list)  # the validation's findings (errors only if forced)
 
@@ -117,7 +117,7 @@ class BuildState:
         """A hash of every input: the TEI folder, bibliography, styles, schemas, code and options."""
         root = self.project.root
         files = tree_files(self.volume.parent, root / "bibliography", self.project.styles, root / "schema",
-                           PACKAGE_ROOT / "edition", suffixes=())
+                           PACKAGE_ROOT / "edition")
         options = self.options
         salt = f"{self.volume.resolve()}|{options.pdf}|{options.html}|{options.only}|{_versions()}"
         return digest_files(files, salt)

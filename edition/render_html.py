@@ -3,13 +3,15 @@
 Each TEI element is rendered by the macro its processing-model row names, in the template of its
 family (``styles/templates/tei/<family>.html.j2``). Autoescape is on: TEI text reaches HTML only through
 ``escape``. The same macros serve the printed book (``mode="print"``) and the reading site
-(``mode="screen"``); where the two differ (notes) the macro branches on the mode.
+(``mode="screen"``); where the two differ (notes, editorial choices, citation data, page breaks in
+lists, paragraph anchors) the macro branches on the mode.
 """
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +37,8 @@ INLINE_CONTAINERS = {"p", "note", "head", "label", "q", "title"}
 # The reading site's pages for each register (its entries' ids are looked up here, not in id_pages).
 REGISTER_PAGES = {"person": "persons.html", "place": "places.html", "org": "organisations.html",
                   "event": "events.html"}
+REGISTER_HEADINGS = {"person": "Kişiler Dizini", "place": "Yerler Dizini", "org": "Kurumlar Dizini",
+                     "event": "Olaylar Dizini"}
 CHOICE_PAIRS = (  # (witness reading, edited reading, kind, label for the reader)
     ("sic", "corr", "correction", "Kaynakta"),
     ("orig", "reg", "regularisation", "Kaynakta"),
@@ -136,7 +140,8 @@ class ElementView:
 
 @dataclass
 class RenderContext:
-    """State of one article's rendering: mode, article, and the notes met so far (for screen)."""
+    """State of one article's rendering: mode, article, and the notes met so far (the site lists them
+    after the text; the book prints them in the notes part, with the apparatus)."""
 
     mode: str
     article: ArticleModel
@@ -165,7 +170,7 @@ class RenderContext:
 
     def own_lang(self, view: ElementView) -> str | None:
         """An element's language where it differs from the page's (the article's): for content shown
-        away from its context, such as notes gathered at the end or a witness's reading."""
+        away from its context, such as notes gathered at the end."""
         lang = view.context_lang
         return lang if lang != self.article.lang else None
 
@@ -229,6 +234,7 @@ class Renderer:
             extensions=["jinja2.ext.do"],
             bytecode_cache=template_cache(),
         )
+        self.env.globals["REGISTER_HEADINGS"] = REGISTER_HEADINGS  # the book's indexes and the site's
         self._families: dict[str, Any] = {}
 
     def family(self, name: str) -> Any:
@@ -270,8 +276,9 @@ class Renderer:
         runs.append((False, Markup("").join(current)))
         return [(is_note, html) for is_note, html in runs if is_note or html]
 
-    @property
+    @cached_property
     def children(self) -> ChildRenderer:
+        """The callable the templates render an element's children with (one per renderer)."""
         return ChildRenderer(self)
 
     @staticmethod
@@ -312,7 +319,8 @@ def render_site(volume: VolumeModel, renderer: Renderer) -> dict[str, str]:
                     if volume.introduction else None)
     sources = {a.id: tuple(render_source(a, renderer, volume, kind) for kind in ("original", "witness"))
                for a in volume.articles}
-    site = {"volume": volume, "register_pages": REGISTER_PAGES, "sources": sources}
+    site = {"volume": volume, "register_pages": REGISTER_PAGES, "sources": sources,
+            "articles_by_id": {article.id: article for article in volume.articles}}
     pages = {"index.html": renderer.page("site/index.html.j2", introduction=introduction,
                                          references=cited_references(volume, volume.introduction),
                                          **site)}

@@ -28,12 +28,10 @@ from .model import (
     plain_text,
     xml_id,
 )
-from .render_html import REGISTER_PAGES
+from .render_html import REGISTER_HEADINGS, REGISTER_PAGES
 
 GLOBAL_NAME = "EDITION_SEARCH"
 BLOCKS = {"p", "head", "item", "quote"}
-REGISTER_LABELS = {"person": "Kişiler Dizini", "place": "Yerler Dizini", "org": "Kurumlar Dizini",
-                   "event": "Olaylar Dizini"}
 
 
 @dataclass(frozen=True)
@@ -72,7 +70,7 @@ def build_index(volume: VolumeModel) -> dict:
         records += article_records(article, number)
     for kind, page in REGISTER_PAGES.items():
         if volume.register(kind):
-            records += register_records(volume, kind, part(page, REGISTER_LABELS[kind]))
+            records += register_records(volume, kind, part(page, REGISTER_HEADINGS[kind]))
     if volume.bibliography is not None:
         records += bibliography_records(volume, part("bibliography.html", "Kaynakça"))
     return {"parts": parts, "records": [r.row() for r in records if r.text]}

@@ -22,6 +22,7 @@ from .assemble import AssembledPart, Assembler
 from .audit import NoteProblem
 from .book import Book, PageRefs, PartSpec, own_ids, page_ref_targets
 from .buildcache import LayoutCache
+from .hyphenation import register_turkish
 from .layout import book_stylesheets, folio_sheet, lay_out_part, render_folio_sheet
 from .pagination import PagePlan, PartLayout, Schedule, plan_pages, starts_left
 from .project import Project
@@ -50,22 +51,26 @@ class TypesetResult:
     pdf: bytes
     plan: PagePlan
     problems: list[NoteProblem]
-    laid_out: list[str] = field(default_factory=list)  # parts laid out in this build (not cached)
+    laid_out: list[str] = field(default_factory=list)  # each layout made (a measured part twice)
     unresolved: set[str] = field(default_factory=set)  # link targets no part defines
 
 
 class Workers:
-    """Lays parts out on ``jobs`` forked processes (WeasyPrint, the stylesheets and fonts are loaded
-    once, before the fork), or in this process when ``jobs`` is 1."""
+    """Lays parts out on ``jobs`` forked processes (WeasyPrint, the stylesheets, fonts and hyphenation
+    patterns are loaded once, before the fork), or in this process when ``jobs`` is 1."""
 
-    def __init__(self, jobs: int, root: Path, css: tuple[str, ...]) -> None:
+    def __init__(self, jobs: int, root: Path, css: tuple[str, ...], folio_css: tuple[str, ...]) -> None:
         self.jobs = max(1, jobs)
         self.root = root
         self.css = css
+        self.folio_css = folio_css
         self.pool: ProcessPoolExecutor | None = None
 
     def __enter__(self) -> Workers:
-        book_stylesheets(self.root, self.css)  # parsed here, inherited by the forked workers
+        # Loaded here, inherited by the forked workers.
+        book_stylesheets(self.root, self.css)
+        book_stylesheets(self.root, self.folio_css)
+        register_turkish(Project(self.root).hyphenation)
         if self.jobs > 1:
             self.pool = ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("fork"))
         return self
@@ -78,7 +83,7 @@ class Workers:
         return self._run(lay_out_part, name, html, self.root, self.css, measure)
 
     def submit_folios(self, html: str, pages: int) -> Future:
-        return self._run(render_folio_sheet, html, self.root, pages)
+        return self._run(render_folio_sheet, html, self.root, pages, self.folio_css)
 
     def _run(self, function: Callable, *args: object) -> Future:
         if self.pool is not None:
@@ -139,16 +144,16 @@ class Typesetter:
         self.seed = refs
 
     def run(self, workers: Workers, background: list[Callable[[], None]]) -> PagePlan:
-        self._start_texts(workers)
+        texts = self._start_texts(workers)
         book, refs = self.book, self.refs
-        first = {spec.name: book.render(spec, refs, starts_left(spec, refs)).html for spec in book.specs}
-        self.targets = {name: page_ref_targets(html) for name, html in first.items()}
-        self.schedule = Schedule(book.specs, {name: own_ids(html) for name, html in first.items()},
+        first = {spec.name: texts[spec.name] if spec.name in texts
+                 else self._keyed(book.render(spec, refs, starts_left(spec, refs)).html)
+                 for spec in book.specs}
+        self.targets = {name: page_ref_targets(html) for name, (html, _) in first.items()}
+        self.schedule = Schedule(book.specs, {name: own_ids(html) for name, (html, _) in first.items()},
                                  self.targets)
         for spec in book.specs:  # the first look is the first render of the loop below too
-            memo = self._memo(spec)
-            if memo not in self.rendered:
-                self.rendered[memo] = first[spec.name], self.cache.key(first[spec.name])
+            self.rendered.setdefault(self._memo(spec), first[spec.name])
         background = list(background)
         while True:
             if self._enqueue_ready():
@@ -170,34 +175,40 @@ class Typesetter:
 
     def folio_sheet(self) -> bytes:
         """The folio sheet of the final plan (laid out alongside the last parts)."""
-        html = folio_sheet(self.plan, self.book.folio_css)
+        html = folio_sheet(self.plan)
         key = self.cache.key(html)
         if key not in self.sheets:
-            self.sheets[key] = render_folio_sheet(html, self.root, self.plan.total)
+            css = tuple(self.book.folio_css)
+            self.sheets[key] = render_folio_sheet(html, self.root, self.plan.total, css)
         sheet = self.sheets[key]
         return sheet if isinstance(sheet, bytes) else Path(sheet).read_bytes()
 
-    def _start_texts(self, workers: Workers) -> None:
+    def _start_texts(self, workers: Workers) -> dict[str, tuple[str, str]]:
         """Send the article texts to the workers as soon as they are rendered, before the rest of
-        the book is: a text that prints no page numbers waits for nothing."""
-        articles = list(enumerate(self.book.volume.articles))
+        the book is: a text that prints no page numbers waits for nothing. Returns each text's
+        first render and its cache key."""
+        articles = list(self.book.volume.articles)
         # The TEI's size foretells the layout's length: the longest go first, not to finish last.
-        articles.sort(key=lambda item: -len(item[1].text.xpath("string()")))
+        articles.sort(key=lambda article: -len(article.text.xpath("string()")))
+        texts: dict[str, tuple[str, str]] = {}
         unchanged = []
-        for number, article in articles:
-            spec = self.book.body_spec(number, article)
-            html = self.book.render(spec, self.refs).html
+        for article in articles:
+            spec = self.book.body_spec(article)
+            html, key = texts[spec.name] = self._keyed(self.book.render(spec, self.refs).html)
             if page_ref_targets(html):
                 continue  # laid out once the pages it names are known
-            key = self.cache.key(html)
-            self.rendered[(spec.name, False, ())] = html, key
-            if self.cache.get(key) is not None:
-                unchanged.append((spec.name, key))
+            cached = self.cache.get(key)
+            if cached is not None:
+                unchanged.append((spec.name, key, cached))
             else:
                 self.queue[spec.name] = Job((2, -len(html)), spec.name, html, key)
                 self._dispatch(workers)  # an edited text goes before the others are taken in
-        for name, key in unchanged:
-            self._from_cache(name, key)
+        for name, key, cached in unchanged:
+            self._take(name, key, cached)
+        return texts
+
+    def _keyed(self, html: str) -> tuple[str, str]:
+        return html, self.cache.key(html)
 
     def _enqueue_ready(self) -> bool:
         """Queue every part that is ready and whose HTML changed (measure the parts that wait for
@@ -238,7 +249,7 @@ class Typesetter:
         """Once every part has a length, the folio sheet can be laid out alongside the last parts."""
         if len(self.layouts) < len(self.book.specs):
             return
-        html = folio_sheet(self.plan, self.book.folio_css)
+        html = folio_sheet(self.plan)
         key = self.cache.key(html)
         if key in self.sheets or any(job.key == key for job in self.pending.values()):
             return
@@ -252,12 +263,16 @@ class Typesetter:
         cached = self.cache.get(key)
         if cached is None:
             return False
+        self._take(name, key, cached)
+        return True
+
+    def _take(self, name: str, key: str, cached: tuple[PartLayout, Path]) -> None:
+        """Take a part's layout from the cache as its final one."""
         self._count(name)  # page numbers that flip between two cached layouts would never settle
         self.layouts[name], self.sources[name] = cached
         self.keys[name] = key
         self._replan()
         self._final(name)
-        return True
 
     def _final(self, name: str) -> None:
         if self.on_final is not None:
@@ -286,8 +301,7 @@ class Typesetter:
         page numbers the part prints)."""
         memo = self._memo(spec)
         if memo not in self.rendered:
-            html = self.book.render(spec, self.refs, memo[1]).html
-            self.rendered[memo] = (html, self.cache.key(html))
+            self.rendered[memo] = self._keyed(self.book.render(spec, self.refs, memo[1]).html)
         return self.rendered[memo]
 
     def _memo(self, spec: PartSpec) -> tuple:
@@ -361,7 +375,7 @@ def typeset_book(book: Book, project: Project, cache: LayoutCache, refs: PageRef
 
     seed = refs if refs is not None else PageRefs()
     typesetter = Typesetter(book, project.root, cache, seed, progress, on_final=assemble)
-    with Workers(jobs, project.root, tuple(book.print_css)) as workers:
+    with Workers(jobs, project.root, tuple(book.print_css), tuple(book.folio_css)) as workers:
         plan = typesetter.run(workers, background or [])
     layouts = typesetter.layouts
     if assembler is None:

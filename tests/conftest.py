@@ -10,8 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from edition.pipeline import BuildOptions, BuildResult, build
+from edition.book import Book, PageRefs
+from edition.pipeline import BOOK_CSS, FOLIO_CSS, BuildOptions, BuildResult, Timings, build, load
 from edition.project import Project
+from edition.render_html import Renderer
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLES = ("a000", "a001", "a002", "a003", "a004")
@@ -20,6 +22,19 @@ ARTICLES = ("a000", "a001", "a002", "a003", "a004")
 @pytest.fixture(scope="session")
 def project() -> Project:
     return Project(ROOT)
+
+
+@pytest.fixture(scope="session")
+def book(project: Project) -> Book:
+    """The bundled volume's printed book (its bibliography formatted), before any layout."""
+    return Book(load(project, None, Timings(), None), Renderer(project.templates), list(BOOK_CSS),
+                list(FOLIO_CSS))
+
+
+@pytest.fixture(scope="session")
+def book_parts(book: Book) -> dict[str, str]:
+    """Every part's HTML as the typesetter first receives it (no page numbers known yet)."""
+    return {spec.name: book.render(spec, PageRefs()).html for spec in book.specs}
 
 
 @pytest.fixture(scope="session")
@@ -52,15 +67,16 @@ class IncrementalBuild:
     root: Path
     cold: BuildResult
     cold_pages: int  # the cold build's PDF is replaced by the next build's
-    edited: BuildResult
-    unchanged: BuildResult
     small_edit: BuildResult  # a word added to another article: no page moves
+    edited: BuildResult  # the PDF left in place: the edited build's, which the unchanged one keeps
+    edited_mtime: int  # nanoseconds
+    unchanged: BuildResult
 
 
 @pytest.fixture(scope="session")
 def incremental(tmp_path_factory: pytest.TempPathFactory) -> IncrementalBuild:
-    """A copy of the project built cold, then again after a paragraph of one article grew by a page,
-    then once more with nothing changed."""
+    """A copy of the project built cold, then after a word was added to one article, then after a
+    paragraph of another grew by a page, then once more with nothing changed."""
     root = tmp_path_factory.mktemp("incremental")
     for folder in PROJECT_FOLDERS:
         shutil.copytree(ROOT / folder, root / folder)
@@ -68,12 +84,13 @@ def incremental(tmp_path_factory: pytest.TempPathFactory) -> IncrementalBuild:
     options = BuildOptions(html=False)
     cold = build(project, options)
     cold_pages = pdf_pages(cold.pdf)
-    add_to_paragraph(root, EDITED_ARTICLE, "p3", ADDED_TEXT)
-    edited = build(project, options)
-    unchanged = build(project, options)
     add_to_paragraph(root, SMALL_EDIT_ARTICLE, "p5", "Deneme. ")
     small_edit = build(project, options)
-    return IncrementalBuild(root, cold, cold_pages, edited, unchanged, small_edit)
+    add_to_paragraph(root, EDITED_ARTICLE, "p3", ADDED_TEXT)
+    edited = build(project, options)
+    edited_mtime = edited.pdf.stat().st_mtime_ns
+    unchanged = build(project, options)
+    return IncrementalBuild(root, cold, cold_pages, small_edit, edited, edited_mtime, unchanged)
 
 
 def add_to_paragraph(root: Path, article: str, paragraph: str, text: str) -> None:

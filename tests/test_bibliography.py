@@ -156,4 +156,4 @@ def test_bib_check_reports_a_repeated_key_however_the_entry_is_written(tmp_path:
                    "@book{\n  a2000, title = {Kitap}, date = {2000}}\n", encoding="utf-8")
     repeated = [f for f in check(bib, ROOT / "tei" / "volume.xml", ROOT)
                 if f.rule in ("bib-syntax", "bib-duplicate-key")]
-    assert [(f.line, f.rule) for f in repeated] == [(2, "bib-syntax")]
+    assert [(f.line, f.rule, "a2000" in f.message) for f in repeated] == [(2, "bib-syntax", True)]

@@ -9,22 +9,10 @@ import pytest
 import tinyhtml5
 from weasyprint import HTML
 
-from edition.bibliography import CSL_STYLE, build_bibliography
-from edition.book import Book, PageRefs
 from edition.html_tree import ParsedHTML, document, parse_part
 from edition.layout import ProjectFetcher, _base_url, book_stylesheets, folio_sheet, with_rules
 from edition.pagination import FOLIO_NONE
-from edition.pipeline import BOOK_CSS, FOLIO_CSS, Timings, load
-from edition.render_html import Renderer
-
-
-@pytest.fixture(scope="module")
-def parts(project) -> dict[str, str]:
-    """Every part of the bundled volume's book, as the typesetter receives it."""
-    model = load(project, None, Timings(), None)
-    model.bibliography = build_bibliography(project.bibliography, project.csl / CSL_STYLE)
-    book = Book(model, Renderer(project.templates), list(BOOK_CSS), list(FOLIO_CSS))
-    return {spec.name: book.render(spec, PageRefs()).html for spec in book.specs}
+from edition.pipeline import BOOK_CSS
 
 
 def differences(html5: ElementTree.Element, ours: ElementTree.Element, path: str = "") -> list[str]:
@@ -48,9 +36,9 @@ def same_tree_both_ways(html: str) -> list[str]:
     return differences(tinyhtml5.parse(html, namespace_html_elements=False), ours)
 
 
-def test_every_part_parses_fast_to_the_html5_parsers_tree(parts: dict[str, str]) -> None:
-    assert {"front", "a001", "a001-notes", "bibliography", "index-person"} <= set(parts)
-    for name, html in parts.items():
+def test_every_part_parses_fast_to_the_html5_parsers_tree(book_parts: dict[str, str]) -> None:
+    assert {"front", "a001", "a001-notes", "bibliography", "index-person"} <= set(book_parts)
+    for name, html in book_parts.items():
         assert same_tree_both_ways(html) == [], name
 
 
@@ -58,9 +46,10 @@ class FolioPlan:
     folios = (("left", "2"), ("right", "3"), (FOLIO_NONE, ""), ("foot", "xii"))
 
 
-def test_the_folio_sheet_and_a_part_with_added_rules_parse_fast_alike(parts: dict[str, str]) -> None:
-    assert same_tree_both_ways(folio_sheet(FolioPlan, list(FOLIO_CSS))) == []
-    assert same_tree_both_ways(with_rules(parts["a000"], "#a000-p3, #a000-p9 { break-before: page; }")) == []
+def test_the_folio_sheet_and_a_part_with_added_rules_parse_fast_alike(book_parts: dict[str, str]) -> None:
+    assert same_tree_both_ways(folio_sheet(FolioPlan)) == []
+    rules = "#a000-p3, #a000-p9 { break-before: page; }"
+    assert same_tree_both_ways(with_rules(book_parts["a000"], rules)) == []
 
 
 class LinkDepth(HTMLParser):
@@ -80,12 +69,12 @@ class LinkDepth(HTMLParser):
             self.open -= 1
 
 
-def test_no_part_nests_a_link_in_a_link(parts: dict[str, str]) -> None:
+def test_no_part_nests_a_link_in_a_link(book_parts: dict[str, str]) -> None:
     """A citation with an editorial note inside is two links around the note call, in print too."""
-    grouped = [name for name, html in parts.items() if 'class="citation-group"' in html]
+    grouped = [name for name, html in book_parts.items() if 'class="citation-group"' in html]
     assert grouped  # the bundled volume has such citations (a000, a002)
     depths = {}
-    for name, html in parts.items():
+    for name, html in book_parts.items():
         depths[name] = LinkDepth()
         depths[name].feed(html)
     assert {name: depth.deepest for name, depth in depths.items() if depth.deepest > 1} == {}
@@ -137,9 +126,9 @@ def test_plain_documents_parse_fast_to_the_html5_parsers_tree(body: str) -> None
     assert same_tree_both_ways(HEAD + body + "</html>") == []
 
 
-def test_parsed_html_is_what_weasyprint_makes_of_the_same_source(parts: dict[str, str]) -> None:
+def test_parsed_html_is_what_weasyprint_makes_of_the_same_source(book_parts: dict[str, str]) -> None:
     """ParsedHTML sets what WeasyPrint's HTML sets: a new WeasyPrint version that sets more fails here."""
-    html, fetcher = parts["a003-notes"], ProjectFetcher("/")
+    html, fetcher = book_parts["a003-notes"], ProjectFetcher("/")
     fast, slow = document(html, "file:///x/", fetcher), HTML(string=html, base_url="file:///x/",
                                                             url_fetcher=fetcher)
     assert isinstance(fast, ParsedHTML)
@@ -148,8 +137,8 @@ def test_parsed_html_is_what_weasyprint_makes_of_the_same_source(parts: dict[str
     assert differences(slow.etree_element, fast.etree_element) == []
 
 
-def test_a_part_parsed_fast_lays_out_as_weasyprint_parses_it(project, parts: dict[str, str]) -> None:
-    html = parts["a003"]
+def test_a_part_parsed_fast_lays_out_as_weasyprint_parses_it(project, book_parts: dict[str, str]) -> None:
+    html = book_parts["a003"]
     fetcher = ProjectFetcher(project.root)
     stylesheets, fonts = book_stylesheets(project.root, BOOK_CSS)
     fast = document(html, _base_url(project.root), fetcher)

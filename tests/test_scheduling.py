@@ -12,21 +12,17 @@ import pytest
 from pikepdf import NameTree, NumberTree, Pdf
 
 from edition import typeset
-from edition.book import Book, PageRefs, own_ids, page_ref_targets
+from edition.book import Book, own_ids, page_ref_targets
 from edition.pagination import Schedule
-from edition.pipeline import BOOK_CSS, FOLIO_CSS, BuildOptions, Timings, build, load
-from edition.render_html import Renderer
+from edition.pipeline import BuildOptions, build
 
 from .conftest import ARTICLES, IncrementalBuild
 
 
 @pytest.fixture(scope="module")
-def schedule(project) -> Schedule:
-    book = Book(load(project, None, Timings(), None), Renderer(project.templates), list(BOOK_CSS),
-                list(FOLIO_CSS))
-    html = {spec.name: book.render(spec, PageRefs()).html for spec in book.specs}
-    return Schedule(book.specs, {name: own_ids(text) for name, text in html.items()},
-                    {name: page_ref_targets(text) for name, text in html.items()})
+def schedule(book: Book, book_parts: dict[str, str]) -> Schedule:
+    return Schedule(book.specs, {name: own_ids(text) for name, text in book_parts.items()},
+                    {name: page_ref_targets(text) for name, text in book_parts.items()})
 
 
 def test_article_texts_wait_for_nothing(schedule: Schedule) -> None:

@@ -155,7 +155,8 @@ def test_languages_are_marked_where_they_change(pages, volume) -> None:
         page = pages[f"{article.id}.html"]
         for element in article.root.find("tei:text", NS).iter():
             ident = element.get(f"{{{XML_NS}}}id") if isinstance(element.tag, str) else None
-            if ident and element.get(f"{{{XML_NS}}}lang") == "en" and ident in ids_of(page):
+            if ident and element.get(f"{{{XML_NS}}}lang") == "en":
+                assert ident in ids_of(page), ident
                 assert page.get_element_by_id(ident).get("lang") == "en", ident
     english = pages["a000.html"].xpath("//*[@lang='en']//span[@class='witness-reading']")
     assert english and all(span.get("lang") == "tr" for span in english)
