@@ -201,24 +201,17 @@ class ChildRenderer:
         return self._renderer.render_runs(element, ctx)
 
 
-class TemplateCache(FileSystemBytecodeCache):
+def template_cache() -> FileSystemBytecodeCache | None:
     """Compiled templates, kept between runs in the user's cache folder as Python keeps ``.pyc``
-    files (compiling them costs more than rendering the site). Keyed by the template's name, not
-    its path, so that copies of a project share them; a template whose source differs from the one
-    compiled is compiled again (Jinja compares the source's checksum)."""
-
-    def get_cache_key(self, name: str, filename: str | None = None) -> str:
-        return super().get_cache_key(name)
-
-
-def template_cache() -> TemplateCache | None:
-    """The cache, or None where no folder can be made for it."""
+    files (compiling them costs more than rendering the site); None where no folder can be made.
+    Jinja keys them by name and path (a compiled template carries its path into tracebacks) and
+    compiles again a template whose source changed."""
     folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "edition" / "jinja"
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:
         return None
-    return TemplateCache(str(folder))
+    return FileSystemBytecodeCache(str(folder))
 
 
 class Renderer:

@@ -128,6 +128,22 @@ def test_html_escapes_text(project, tmp_path: Path) -> None:
     assert "<script>" not in pages["index.html"]
 
 
+
+def test_compiled_templates_name_their_own_files(project, tmp_path: Path, monkeypatch) -> None:
+    """Two copies of the templates share the user's cache folder, yet each copy's compiled templates
+    name its own files, so a template error points to the file that was rendered."""
+    import shutil
+
+    from edition.render_html import Renderer
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    for copy in ("one", "two"):
+        templates = shutil.copytree(project.templates, tmp_path / copy)
+        for _ in range(2):  # compiled, then read from the cache
+            template = Renderer(templates).env.get_template("book/part.html.j2")
+            assert template.root_render_func.__code__.co_filename == str(templates / "book" / "part.html.j2")
+    assert len(list((tmp_path / "cache" / "edition" / "jinja").iterdir())) == 2
+
 def test_keyword_separators_are_not_doubled(built: Path) -> None:
     """000 prints its own commas between keywords, 001 does not: neither shows ", ,"."""
     for article_id in ("a000", "a001"):

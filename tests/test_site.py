@@ -140,6 +140,30 @@ def test_corrections_show_both_readings(pages, volume) -> None:
         assert shown == originals, article.id
 
 
+def test_a_supplied_title_is_bracketed_wherever_it_is_shown(pages, volume) -> None:
+    """A title the editors supplied is theirs, not the author's: wherever the site names the article
+    (its heading, the window title, links to it, tooltips) the title is in square brackets."""
+    supplied = {}
+    for article in volume.articles:
+        title = article.root.find("tei:teiHeader/tei:fileDesc/tei:titleStmt/tei:title", NS)
+        if title.get("type") == "supplied":
+            supplied[article.id] = " ".join("".join(title.itertext()).split())
+    assert supplied, "the bundled volume has supplied titles"
+    shown = Counter()
+    for name, page in pages.items():
+        for ident, title in supplied.items():
+            namings = page.xpath(f"//title | //h1 | //a[starts-with(@href, '{ident}.html')] | //*[@title]")
+            texts = [" ".join(e.text_content().split()) for e in namings] + page.xpath("//@title")
+            for text in texts:
+                at = text.find(title)
+                if at != -1:
+                    shown[ident] += 1
+                    assert text[at - 1:at] == "[" and text[at + len(title):at + len(title) + 1] == "]", \
+                        f"{name}: {text!r}"
+    for ident in supplied:  # at least its heading, window title, contents entry and neighbours' links
+        assert shown[ident] >= 4, (ident, shown[ident])
+
+
 def test_editorial_notes_are_set_apart(pages) -> None:
     page = pages["a000.html"]
     editorial = page.xpath("//section[contains(@class,'editorial-notes')]//li")
