@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -14,6 +15,7 @@ from edition.book import Book, PageRefs
 from edition.pipeline import BOOK_CSS, FOLIO_CSS, BuildOptions, BuildResult, Timings, build, load
 from edition.project import Project
 from edition.render_html import Renderer
+from edition.search_index import GLOBAL_NAME
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLES = ("a000", "a001", "a002", "a003", "a004")
@@ -46,6 +48,21 @@ def build_result(project: Project, tmp_path_factory: pytest.TempPathFactory):
 @pytest.fixture(scope="session")
 def built(build_result) -> Path:
     return build_result.pdf.parent
+
+
+@pytest.fixture(scope="session")
+def site(built: Path) -> Path:
+    """The reading site of that build."""
+    return built / "html"
+
+
+@pytest.fixture(scope="session")
+def search_index(site: Path) -> dict:
+    """The site's search index, as the pages load it (a script assigning it to a global)."""
+    script = (site / "assets" / "search-index.js").read_text(encoding="utf-8")
+    prefix = f"window.{GLOBAL_NAME} = "
+    assert script.startswith(prefix) and script.rstrip().endswith(";")
+    return json.loads(script[len(prefix):].rstrip().rstrip(";"))
 
 
 @pytest.fixture(scope="session")

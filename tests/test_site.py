@@ -14,7 +14,7 @@ from lxml import html as lxml_html
 
 from edition.language import search_fold
 from edition.load import NS, TEI_NS, XML_NS, load_volume
-from edition.search_index import GLOBAL_NAME, index_script
+from edition.search_index import index_script
 
 from .conftest import ARTICLES, ROOT
 
@@ -23,21 +23,8 @@ PAGES = ("index.html", *(f"{a}.html" for a in ARTICLES), "persons.html", "places
 
 
 @pytest.fixture(scope="module")
-def site(built: Path) -> Path:
-    return built / "html"
-
-
-@pytest.fixture(scope="module")
 def pages(site: Path) -> dict[str, lxml_html.HtmlElement]:
     return {path.name: lxml_html.parse(str(path)).getroot() for path in sorted(site.glob("*.html"))}
-
-
-@pytest.fixture(scope="module")
-def search_index(site: Path) -> dict:
-    script = (site / "assets" / "search-index.js").read_text(encoding="utf-8")
-    prefix = f"window.{GLOBAL_NAME} = "
-    assert script.startswith(prefix) and script.rstrip().endswith(";")
-    return json.loads(script[len(prefix):].rstrip().rstrip(";"))
 
 
 @pytest.fixture(scope="module")

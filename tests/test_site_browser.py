@@ -10,6 +10,7 @@ import json
 import re
 import shutil
 import subprocess
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -48,11 +49,6 @@ def browser() -> Iterator:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
-
-
-@pytest.fixture(scope="module")
-def site(built: Path) -> Path:
-    return built / "html"
 
 
 def open_page(browser, site: Path, name: str, viewport: dict = DESKTOP, **options):
@@ -203,6 +199,27 @@ def test_search_finds_istanbul_however_it_is_typed_and_lands_on_the_paragraph(de
     assert paragraph.evaluate("el => el.tagName") == "P"
     assert page.evaluate("document.querySelector(':target').id") == anchor
     assert "İstanbul" in paragraph.inner_text()
+
+
+def test_a_long_result_list_is_cut_but_each_group_counts_all_its_hits(desktop, search_index) -> None:
+    """Past the limit, the results shown stop, but each group's heading counts every hit of its part
+    (the index is counted here in Python)."""
+    word = "sovyet"
+    hits = Counter(record[0] for record in search_index["records"] if word in record[4])
+    assert sum(hits.values()) > 200, "the word must find more results than are shown"
+    page = desktop(f"search.html?q={word}")
+    page.wait_for_selector(".result")
+    assert page.locator(".result").count() == 200
+    status = page.locator("#search-status").inner_text()
+    assert f"{sum(hits.values())} sonuç (ilk 200 tanesi gösteriliyor)" in status
+    headings = page.locator(".result-part").all_inner_texts()
+    assert headings
+    for heading in headings:
+        title, count = re.fullmatch(r"(.*) \((\d+)\)", heading).groups()
+        part = next(i for i, (_, name) in enumerate(search_index["parts"]) if name == title)
+        assert int(count) == hits[part], heading
+    assert any(int(re.search(r"\((\d+)\)$", h).group(1)) > page.locator(
+        f".result-group:nth-of-type({i + 1}) .result").count() for i, h in enumerate(headings))
 
 
 def test_search_folds_like_the_index(desktop, site: Path) -> None:

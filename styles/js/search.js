@@ -116,7 +116,9 @@
     var container = document.getElementById("search-results");
     var list = null;
     var current = -1;
-    hits.forEach(function (hit) {
+    var counts = {};  // every hit of a part, also those past the limit
+    hits.forEach(function (hit) { counts[hit.record[0]] = (counts[hit.record[0]] || 0) + 1; });
+    hits.slice(0, LIMIT).forEach(function (hit) {
       var part = hit.record[0];
       if (part !== current) {
         current = part;
@@ -124,8 +126,7 @@
         section.className = "result-group";
         var heading = document.createElement("h2");
         heading.className = "result-part";
-        var count = hits.filter(function (h) { return h.record[0] === part; }).length;
-        heading.textContent = data.parts[part][1] + " (" + count + ")";
+        heading.textContent = data.parts[part][1] + " (" + counts[part] + ")";
         list = document.createElement("ol");
         list.className = "search-results";
         section.append(heading, list);
@@ -146,7 +147,7 @@
       return;
     }
     var hits = search(data, words);
-    render(data, hits.slice(0, LIMIT), words);
+    render(data, hits, words);
     if (!hits.length) status.textContent = "“" + query.trim() + "” için sonuç bulunamadı.";
     else {
       status.textContent = "“" + query.trim() + "” için " + hits.length + " sonuç" +

@@ -79,21 +79,26 @@
     };
   }
 
-  function citationContent(citation) {
+  /* The bibliography entries a citation may mean, from the page's store of references. */
+  function referenceEntries(citation) {
     var store = document.getElementById("references");
-    if (!store || !store.content) return null;
-    var keys = (citation.getAttribute("data-keys") || citation.getAttribute("data-key") || "")
-      .split(/\s+/).filter(Boolean);
+    if (!store || !store.content) return [];
+    return (citation.getAttribute("data-keys") || "").split(/\s+/).filter(Boolean)
+      .map(function (key) {
+        return { key: key, entry: store.content.querySelector('[data-key="' + CSS.escape(key) + '"]') };
+      })
+      .filter(function (found) { return found.entry; });
+  }
+
+  function citationContent(citation) {
     var nodes = [];
     var found = [];
-    keys.forEach(function (key) {
-      var entry = store.content.querySelector('[data-key="' + CSS.escape(key) + '"]');
-      if (!entry) return;
-      var block = copy(entry);
+    referenceEntries(citation).forEach(function (reference) {
+      var block = copy(reference.entry);
       block.className = "popup-reference";
       block.removeAttribute("data-key");
       nodes.push(block);
-      found.push(key);
+      found.push(reference.key);
     });
     if (!nodes.length) return null;
     var page = citation.getAttribute("href").split("#")[0];
@@ -260,11 +265,10 @@
 
   function init() {
     build();
-    var store = document.getElementById("references");
     document.querySelectorAll(TRIGGERS).forEach(function (el) {
       var shows = el.classList.contains("note-call")
         ? document.getElementById(decodeURIComponent(el.hash.slice(1)))
-        : store && store.content.querySelector('[data-key="' + CSS.escape(el.getAttribute("data-key") || "") + '"]');
+        : referenceEntries(el).length;
       if (shows) el.setAttribute("aria-expanded", "false");
     });
     document.addEventListener("click", onClick);
