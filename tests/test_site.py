@@ -138,19 +138,29 @@ def test_a_supplied_title_is_bracketed_wherever_it_is_shown(pages, volume) -> No
         if title.get("type") == "supplied":
             supplied[article.id] = " ".join("".join(title.itertext()).split())
     assert supplied, "the bundled volume has supplied titles"
-    shown = Counter()
+    shown = set()
     for name, page in pages.items():
         for ident, title in supplied.items():
-            namings = page.xpath(f"//title | //h1 | //a[starts-with(@href, '{ident}.html')] | //*[@title]")
-            texts = [" ".join(e.text_content().split()) for e in namings] + page.xpath("//@title")
-            for text in texts:
+            namings = [("title", e.text_content()) for e in page.xpath("//title")]
+            namings += [("heading", e.text_content()) for e in page.xpath("//h1")]
+            links = page.xpath(f"//a[starts-with(@href, '{ident}.html')]")
+            namings += [("link", e.text_content()) for e in links]
+            namings += [("tooltip", value) for value in page.xpath("//@title")]
+            for kind, text in namings:
+                text = " ".join(text.split())
                 at = text.find(title)
                 if at != -1:
-                    shown[ident] += 1
+                    shown.add((ident, name, kind))
                     assert text[at - 1:at] == "[" and text[at + len(title):at + len(title) + 1] == "]", \
                         f"{name}: {text!r}"
-    for ident in supplied:  # at least its heading, window title, contents entry and neighbours' links
-        assert shown[ident] >= 4, (ident, shown[ident])
+    order = [article.id for article in volume.articles]
+    for ident in supplied:
+        index = order.index(ident)
+        neighbours = order[max(index - 1, 0):index] + order[index + 1:index + 2]
+        expected = {(ident, f"{ident}.html", "title"), (ident, f"{ident}.html", "heading"),
+                    (ident, "index.html", "link")}
+        expected |= {(ident, f"{other}.html", "link") for other in neighbours}  # previous / next
+        assert expected <= shown, sorted(expected - shown)
 
 
 def test_editorial_notes_are_set_apart(pages) -> None:

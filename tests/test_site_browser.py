@@ -145,7 +145,7 @@ def test_editorial_note_popup_on_hover_is_the_editors(desktop) -> None:
 def test_citation_popup_shows_the_reference_and_leads_to_every_citation(desktop) -> None:
     page = desktop("a001.html")
     citation = page.locator(".body a.citation").first
-    key = citation.get_attribute("data-key")
+    key = citation.get_attribute("data-keys").split()[0]  # the work the link leads to
     citation_id = citation.get_attribute("id")
     citation.click()
     popup = page.locator("#popup")
@@ -219,15 +219,16 @@ def test_a_long_result_list_is_cut_but_each_group_counts_all_its_hits(desktop, s
         title, count = re.fullmatch(r"(.*) \((\d+)\)", heading).groups()
         part = next(i for i, (_, name) in enumerate(search_index["parts"]) if name == title)
         assert int(count) == hits[part], heading
+    # The cut falls inside a group (it does for this word in the bundled volume): that group shows
+    # fewer results than its heading counts.
     assert any(int(re.search(r"\((\d+)\)$", h).group(1)) > page.locator(
         f".result-group:nth-of-type({i + 1}) .result").count() for i, h in enumerate(headings))
 
 
-def test_search_folds_like_the_index(desktop, site: Path) -> None:
+def test_search_folds_like_the_index(desktop, search_index) -> None:
     """The browser folds a query exactly as Python folded the index, for every character in it."""
     page = desktop("search.html")
-    text = (site / "assets" / "search-index.js").read_text(encoding="utf-8")
-    records = json.loads(text.split(" = ", 1)[1].rstrip().rstrip(";"))["records"]
+    records = search_index["records"]
     characters = {c for record in records for c in record[3]} | set("İIıiÇŞĞÜÖÂÎÛçşğüöâîû’‘`–—ß")
     assert len(characters) > 100
     sample = "".join(sorted(characters))
