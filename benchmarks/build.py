@@ -1,5 +1,6 @@
-"""Build speed (issue 9): cold, unchanged and one-paragraph rebuilds, validation, the single-render and
-Paged.js comparisons, and the scale curve of a synthetic volume. Results as JSON.
+"""Build speed (issue 9): cold, unchanged and one-paragraph rebuilds (validation included; ``edition
+validate`` alone is ``validate.py``'s), the single-render and Paged.js comparisons, and the scale
+curve of a synthetic volume. Results as JSON.
 
     .venv/bin/python benchmarks/build.py [--runs N] [--scale 5,10,20,35,50] [--out FILE]
 
@@ -150,14 +151,12 @@ def build_scenarios(runs: int) -> dict:
     """Every scenario ``runs`` times; the goals take the fastest run of each (on a shared machine,
     noise only ever adds time). Each edit is made on the built volume and undone afterwards, so that
     the edits do not pile up."""
-    results: dict = {"cold": [], "unchanged": [], "edit": {}, "validate": [], "single_render": [],
-                     "pagedjs": []}
+    results: dict = {"cold": [], "unchanged": [], "edit": {}, "single_render": [], "pagedjs": []}
     for _ in range(runs):
         with tempfile.TemporaryDirectory() as folder:
             project = copy_project(Path(folder))
             results["cold"].append(edition(project, "build", "-v", "--clean"))
             results["unchanged"].append(edition(project, "build", "-v"))
-            results["validate"].append(edition(project, "validate", "--quiet"))
     with tempfile.TemporaryDirectory() as folder:
         project = copy_project(Path(folder))
         edition(project, "build", "-v", "--clean")

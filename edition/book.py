@@ -60,18 +60,6 @@ class PartSpec:
     text: ArticleModel | None = None
 
 
-@dataclass(frozen=True)
-class BookPart:
-    """A part's HTML, ready for the typesetter."""
-
-    spec: PartSpec
-    html: str
-
-    @property
-    def name(self) -> str:
-        return self.spec.name
-
-
 @dataclass
 class PageRefs:
     """Anchor ids → printed page numbers, as far as they are known.
@@ -161,11 +149,11 @@ class Book:
                 self.texts[text.id] = render_article(text, self.renderer, "print", self.volume)
         return self.texts[text.id]
 
-    def render(self, spec: PartSpec, refs: PageRefs, start_left: bool = False) -> BookPart:
+    def render(self, spec: PartSpec, refs: PageRefs, start_left: bool = False) -> str:
         """One part's HTML with its page references filled from ``refs``."""
         with self._timed():
             html = self._document(self._content(spec, refs), [], start_left)
-            return BookPart(spec, link_parts(html, refs, own_ids(html), self.unprinted))
+            return link_parts(html, refs, own_ids(html), self.unprinted)
 
     @contextmanager
     def _timed(self) -> Iterator[None]:
@@ -228,7 +216,7 @@ def link_parts(html: str, refs: PageRefs, ids: set[str] | None, unprinted: set[s
         if classes and PAGE_REF_CLASSES.intersection(classes.group(1).split()):
             tag = tag[:-1] + f' data-page="{escape(refs.at(target))}">'
         if ids is not None and target not in ids:
-            tag = tag.replace(f'href="#{target}"', f'href="{CROSS_PART_SCHEME}{target}"', 1)
+            tag = tag.replace(href.group(0), f'href="{CROSS_PART_SCHEME}{target}"', 1)
         return tag
 
     return _TAG_A.sub(link, html)

@@ -49,16 +49,16 @@ class ProjectFetcher(URLFetcher):
         return super().fetch(url, headers)
 
 
-def layout(html: str, project: Project, css: tuple[str, ...] = ()):
+def layout(html: str, project: Project, css: tuple[str, ...] = (), pdf_variant: str | None = PDF_VARIANT):
     """Lay a document out into pages (the expensive step); ``css``: stylesheets (paths from the
     project's root) applied besides those the document links, parsed once per process."""
     register_turkish(project.hyphenation)
     fetcher = ProjectFetcher(project.root)
     document = html_document(html, _base_url(project.root), fetcher)
     if not css:
-        return document.render(pdf_variant=PDF_VARIANT)
+        return document.render(pdf_variant=pdf_variant)
     stylesheets, fonts = book_stylesheets(project.root, css)
-    return document.render(stylesheets=stylesheets, font_config=fonts, pdf_variant=PDF_VARIANT)
+    return document.render(stylesheets=stylesheets, font_config=fonts, pdf_variant=pdf_variant)
 
 
 def _base_url(root: Path) -> str:
@@ -123,9 +123,7 @@ def render_folio_sheet(html: str, root: Path, pages: int, css: tuple[str, ...]) 
     laid out with the stylesheets ``css``, parsed once per process.
 
     Runs in a worker process."""
-    stylesheets, fonts = book_stylesheets(root, css)
-    document = html_document(html, _base_url(root), ProjectFetcher(root)).render(
-        stylesheets=stylesheets, font_config=fonts)
+    document = layout(html, Project(root), css, pdf_variant=None)
     if len(document.pages) != pages:
         raise RuntimeError(f"folio sheet has {len(document.pages)} pages for a book of {pages}")
     return document.write_pdf()

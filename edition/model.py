@@ -173,7 +173,7 @@ class Citation:
     id: str
     keys: list[str]  # usually one; several where the editors could not tell which work is meant
     article: str
-    label: str  # for back-references: "2" (article number) or "2, n. 14"
+    note: str  # "n. 14" where the citation stands in the author's footnote 14, else ""
 
     @property
     def key(self) -> str:
@@ -246,7 +246,7 @@ class Mention:
     id: str
     ref: str
     article: str
-    label: str
+    note: str  # "n. 14" where the name stands in the author's footnote 14, else ""
     text: str = ""  # the name as printed at this place
 
 
@@ -319,7 +319,7 @@ def collect_mentions(article: ArticleModel) -> dict[str, Mention]:
             continue
         index += 1
         found[node_key(element)] = Mention(f"m-{article.id}-{index}", ref[0][1:], article.id,
-                                           place_label(element, article), plain_text(element))
+                                           note_label(element), plain_text(element))
     return found
 
 
@@ -352,6 +352,7 @@ class VolumeModel:
     registers: dict[str, RegisterEntry] = field(default_factory=dict)
     id_pages: dict[str, str] = field(default_factory=dict)  # xml:id -> the site page that shows it
     _sorted: dict[str, list[RegisterEntry]] = field(default_factory=dict, repr=False, compare=False)
+    _citing: tuple[list, dict[str, list[Citation]]] = field(default=(None, {}), repr=False, compare=False)
 
     def register(self, kind: str) -> list[RegisterEntry]:
         """The entries of one register in Turkish order, sorted once: the templates ask often."""
@@ -361,7 +362,17 @@ class VolumeModel:
         return self._sorted[kind]
 
     def citations_of(self, key: str) -> list[Citation]:
-        return [c for a in self.articles for c in a.citations.values() if key in c.keys]
+        """The citations that may mean the work ``key``, in reading order (indexed once per list of
+        articles: ``restrict`` may replace the list)."""
+        articles, citing = self._citing
+        if articles is not self.articles:
+            citing = {}
+            for article in self.articles:
+                for citation in article.citations.values():
+                    for cited in dict.fromkeys(citation.keys):
+                        citing.setdefault(cited, []).append(citation)
+            self._citing = (self.articles, citing)
+        return list(citing.get(key, ()))
 
 
 def build_model(volume: Volume) -> VolumeModel:
@@ -445,14 +456,14 @@ def collect_citations(article: ArticleModel) -> dict[str, Citation]:
         if not keys:
             continue
         found[node_key(bibl)] = Citation(f"cite-{article.id}-{index}", keys, article.id,
-                                         place_label(bibl, article))
+                                         note_label(bibl))
     return found
 
 
-def place_label(element: etree._Element, article: ArticleModel) -> str:
-    """Where an element stands, for back-references on screen: "2" (article) or "2, n. 14" (footnote)."""
+def note_label(element: etree._Element) -> str:
+    """For back-references on screen: "n. 14" where an element stands in footnote 14, else ""."""
     note = next((a for a in element.iterancestors(f"{{{TEI_NS}}}note") if a.get("place") == "foot"), None)
-    return f"{article.number}, n. {note.get('n')}" if note is not None else str(article.number)
+    return f"n. {note.get('n')}" if note is not None else ""
 
 
 def node_key(element: etree._Element) -> str:

@@ -3,7 +3,7 @@
 Every paragraph, heading, list item and note of the introduction and the articles, every register
 entry and every bibliography entry becomes one record: the page and the id to link to, a label for
 the result list, the text as printed, and the same text folded for Turkish-aware matching
-(``language.search_fold``, one character for one, so a match found in the folded text is at the same
+(``search_fold``, one character for one, so a match found in the folded text is at the same
 place in the printed one). The index is written as a script that assigns a global: the site opens from
 disk, where a page cannot fetch a JSON file.
 """
@@ -11,13 +11,15 @@ disk, where a page cannot fetch a JSON file.
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 
 from lxml import etree
 from markupsafe import Markup
 
-from .language import search_fold
+from .language import turkish_lower
 from .load import TEI_NS
 from .model import (
     ArticleModel,
@@ -29,6 +31,31 @@ from .model import (
     xml_id,
 )
 from .render_html import REGISTER_HEADINGS, REGISTER_PAGES
+
+# After Turkish lowercasing, the search also lets dotless ı match i (a reader typing "ISTANBUL" or
+# "Isik" on a keyboard without Turkish letters) and treats apostrophe and dash variants as one.
+SEARCH_EQUIVALENTS = {"ı": "i", "’": "'", "‘": "'", "`": "'", "ʼ": "'", "´": "'", "‐": "-", "‑": "-",
+                      "–": "-", "—": "-"}
+
+
+def search_fold(text: str) -> str:
+    """The form the site's search compares: Turkish lowercase, diacritics dropped, ı = i.
+
+    One character in, one character out, so a match in the folded text is at the same place in the
+    original (the search shows the original around it). ``styles/js/search.js`` folds queries the
+    same way; the tests check the two agree on every character of the volume.
+    """
+    return "".join(_fold_char(character) for character in text)
+
+
+@cache
+def _fold_char(character: str) -> str:
+    lowered = turkish_lower(character)
+    if len(lowered) != 1 or ord(character) > 0xFFFF or ord(lowered) > 0xFFFF:
+        return character  # JavaScript counts these in two units: left alone on both sides
+    base = unicodedata.normalize("NFD", lowered)[0]
+    return SEARCH_EQUIVALENTS.get(base, base)
+
 
 GLOBAL_NAME = "EDITION_SEARCH"
 BLOCKS = {"p", "head", "item", "quote"}

@@ -118,11 +118,10 @@ class Typesetter:
     HTML changed while it waited is replaced rather than laid out for nothing.
     """
 
-    def __init__(self, book: Book, root: Path, cache: LayoutCache, refs: PageRefs,
+    def __init__(self, book: Book, cache: LayoutCache, refs: PageRefs,
                  progress: Callable[[str], None] | None,
                  on_final: Callable[[str, PartLayout, Path | bytes], None] | None = None) -> None:
         self.book = book
-        self.root = root
         self.on_final = on_final  # told of every final layout (the assembler takes it in meanwhile)
         self.cache = cache
         self.refs = refs
@@ -147,7 +146,7 @@ class Typesetter:
         texts = self._start_texts(workers)
         book, refs = self.book, self.refs
         first = {spec.name: texts[spec.name] if spec.name in texts
-                 else self._keyed(book.render(spec, refs, starts_left(spec, refs)).html)
+                 else self._keyed(book.render(spec, refs, starts_left(spec, refs)))
                  for spec in book.specs}
         self.targets = {name: page_ref_targets(html) for name, (html, _) in first.items()}
         self.schedule = Schedule(book.specs, {name: own_ids(html) for name, (html, _) in first.items()},
@@ -174,14 +173,17 @@ class Typesetter:
         return self.plan
 
     def folio_sheet(self) -> bytes:
-        """The folio sheet of the final plan (laid out alongside the last parts)."""
-        html = folio_sheet(self.plan)
-        key = self.cache.key(html)
-        if key not in self.sheets:
-            css = tuple(self.book.folio_css)
-            self.sheets[key] = render_folio_sheet(html, self.root, self.plan.total, css)
-        sheet = self.sheets[key]
+        """The folio sheet of the final plan (laid out alongside the last parts: ``run`` ends only
+        once the current plan's sheet is in)."""
+        sheet = self.sheets.get(self._folio_sheet()[1])
+        if sheet is None:
+            raise RuntimeError("the folio sheet of the final page plan was never laid out")
         return sheet if isinstance(sheet, bytes) else Path(sheet).read_bytes()
+
+    def _folio_sheet(self) -> tuple[str, str]:
+        """The current plan's folio sheet and its cache key."""
+        html = folio_sheet(self.plan)
+        return html, self.cache.key(html)
 
     def _start_texts(self, workers: Workers) -> dict[str, tuple[str, str]]:
         """Send the article texts to the workers as soon as they are rendered, before the rest of
@@ -194,7 +196,7 @@ class Typesetter:
         unchanged = []
         for article in articles:
             spec = self.book.body_spec(article)
-            html, key = texts[spec.name] = self._keyed(self.book.render(spec, self.refs).html)
+            html, key = texts[spec.name] = self._keyed(self.book.render(spec, self.refs))
             if page_ref_targets(html):
                 continue  # laid out once the pages it names are known
             cached = self.cache.get(key)
@@ -249,8 +251,7 @@ class Typesetter:
         """Once every part has a length, the folio sheet can be laid out alongside the last parts."""
         if len(self.layouts) < len(self.book.specs):
             return
-        html = folio_sheet(self.plan)
-        key = self.cache.key(html)
+        html, key = self._folio_sheet()
         if key in self.sheets or any(job.key == key for job in self.pending.values()):
             return
         cached = self.cache.get(key)
@@ -301,7 +302,7 @@ class Typesetter:
         page numbers the part prints)."""
         memo = self._memo(spec)
         if memo not in self.rendered:
-            self.rendered[memo] = self._keyed(self.book.render(spec, self.refs, memo[1]).html)
+            self.rendered[memo] = self._keyed(self.book.render(spec, self.refs, memo[1]))
         return self.rendered[memo]
 
     def _memo(self, spec: PartSpec) -> tuple:
@@ -374,7 +375,7 @@ def typeset_book(book: Book, project: Project, cache: LayoutCache, refs: PageRef
             assembler.add(name, AssembledPart(layout, pdf))
 
     seed = refs if refs is not None else PageRefs()
-    typesetter = Typesetter(book, project.root, cache, seed, progress, on_final=assemble)
+    typesetter = Typesetter(book, cache, seed, progress, on_final=assemble)
     with Workers(jobs, project.root, tuple(book.print_css), tuple(book.folio_css)) as workers:
         plan = typesetter.run(workers, background or [])
     layouts = typesetter.layouts

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from edition.book import Book, PageRefs
+from edition.load import load_volume
 from edition.pipeline import BOOK_CSS, FOLIO_CSS, BuildOptions, BuildResult, Timings, build, load
 from edition.project import Project
 from edition.render_html import Renderer
@@ -27,6 +28,12 @@ def project() -> Project:
 
 
 @pytest.fixture(scope="session")
+def volume():
+    """The bundled volume's TEI, read once (tests only read it)."""
+    return load_volume(ROOT / "tei" / "volume.xml", ROOT)
+
+
+@pytest.fixture(scope="session")
 def book(project: Project) -> Book:
     """The bundled volume's printed book (its bibliography formatted), before any layout."""
     return Book(load(project, None, Timings(), None), Renderer(project.templates), list(BOOK_CSS),
@@ -36,7 +43,7 @@ def book(project: Project) -> Book:
 @pytest.fixture(scope="session")
 def book_parts(book: Book) -> dict[str, str]:
     """Every part's HTML as the typesetter first receives it (no page numbers known yet)."""
-    return {spec.name: book.render(spec, PageRefs()).html for spec in book.specs}
+    return {spec.name: book.render(spec, PageRefs()) for spec in book.specs}
 
 
 @pytest.fixture(scope="session")

@@ -5,21 +5,15 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pytest
 from lxml import html as lxml_html
 
-from edition.load import NS, TEI_NS, XML_NS, load_volume
+from edition.load import NS, TEI_NS, XML_NS
 
-from .conftest import ARTICLES, ROOT
+from .conftest import ARTICLES
 
 RUMI_MONTHS = ("Kânunusani", "Kanunusani", "Şubat", "Mart", "Nisan", "Mayıs", "Haziran", "Temmuz",
                "Ağustos", "Eylül", "Teşrinievvel", "Teşrinisani", "Kânunuevvel", "Kanunuevvel")
 RUMI_DATE = re.compile(rf"\b\d{{1,2}}\s+(?:{'|'.join(RUMI_MONTHS)})\s+13[0-4]\d\b")
-
-
-@pytest.fixture(scope="module")
-def volume():
-    return load_volume(ROOT / "tei" / "volume.xml", ROOT)
 
 
 def test_names_are_tagged_in_every_article(volume) -> None:

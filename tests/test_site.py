@@ -12,11 +12,10 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from lxml import html as lxml_html
 
-from edition.language import search_fold
-from edition.load import NS, TEI_NS, XML_NS, load_volume
-from edition.search_index import index_script
+from edition.load import NS, TEI_NS, XML_NS
+from edition.search_index import index_script, search_fold
 
-from .conftest import ARTICLES, ROOT
+from .conftest import ARTICLES
 
 PAGES = ("index.html", *(f"{a}.html" for a in ARTICLES), "persons.html", "places.html",
          "organisations.html", "events.html", "bibliography.html", "sources.html", "search.html")
@@ -25,11 +24,6 @@ PAGES = ("index.html", *(f"{a}.html" for a in ARTICLES), "persons.html", "places
 @pytest.fixture(scope="module")
 def pages(site: Path) -> dict[str, lxml_html.HtmlElement]:
     return {path.name: lxml_html.parse(str(path)).getroot() for path in sorted(site.glob("*.html"))}
-
-
-@pytest.fixture(scope="module")
-def volume():
-    return load_volume(ROOT / "tei" / "volume.xml", ROOT)
 
 
 def ids_of(page: lxml_html.HtmlElement) -> set[str]:
@@ -140,13 +134,12 @@ def test_a_supplied_title_is_bracketed_wherever_it_is_shown(pages, volume) -> No
     assert supplied, "the bundled volume has supplied titles"
     shown = set()
     for name, page in pages.items():
+        namings = [("title", e.text_content()) for e in page.xpath("//title")]
+        namings += [("heading", e.text_content()) for e in page.xpath("//h1")]
+        namings += [("tooltip", value) for value in page.xpath("//@title")]
         for ident, title in supplied.items():
-            namings = [("title", e.text_content()) for e in page.xpath("//title")]
-            namings += [("heading", e.text_content()) for e in page.xpath("//h1")]
             links = page.xpath(f"//a[starts-with(@href, '{ident}.html')]")
-            namings += [("link", e.text_content()) for e in links]
-            namings += [("tooltip", value) for value in page.xpath("//@title")]
-            for kind, text in namings:
+            for kind, text in namings + [("link", e.text_content()) for e in links]:
                 text = " ".join(text.split())
                 at = text.find(title)
                 if at != -1:

@@ -3,7 +3,7 @@
    Records: [part, anchor, label, text, folded text, lang, label lang] (a language "" is Turkish);
    parts: [page, title].
    Matching is on folded text: Turkish lowercase (İ→i, I→ı), diacritics dropped, ı = i, apostrophe and
-   dash variants as one, one character for one, as edition/language.py's search_fold does; so
+   dash variants as one, one character for one, as edition/search_index.py's search_fold does; so
    "istanbul", "İSTANBUL" and "ISTANBUL" all find "İstanbul". */
 (function () {
   "use strict";
