@@ -13,6 +13,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import EditionError, display_path
+from .limits import configure as configure_limits
 from .project import find_project
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
@@ -42,6 +43,8 @@ def parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     common.add_argument("-v", "--verbose", action="store_true", help="show each stage and its timing")
+    common.add_argument("--limit", action="append", metavar="NAME=VALUE",
+                        help="raise one of the input limits (see the README's security section)")
     commands = main.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     build = commands.add_parser("build", parents=[common], help="typeset the PDF and the HTML site",
@@ -213,6 +216,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.ERROR if not console.verbose else logging.WARNING,
                         format="edition: %(name)s: %(message)s")
     try:
+        configure_limits(getattr(args, "limit", None))
         return args.run(args, console)
     except EditionError as exc:
         print(str(exc), file=sys.stderr)
