@@ -60,7 +60,8 @@ def configure(assignments: list[str] | None) -> Limits:
         try:
             number = int(value.strip())
         except ValueError:
-            raise EditionError(f"--limit {assignment}: the value must be a whole number", rule="usage") from None
+            raise EditionError(f"--limit {assignment}: the value must be a whole number",
+                               rule="usage") from None
         if number < 1:
             raise EditionError(f"--limit {assignment}: the value must be at least 1", rule="usage")
         changes[name] = number
