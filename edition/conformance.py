@@ -42,10 +42,10 @@ TEI_ALL = SCHEMA_DIR / "tei_all.rng"
 XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
 XSD_DATATYPES = "http://www.w3.org/2001/XMLSchema-datatypes"
 # Values jing refuses and libxml2 accepts, by XSD type: java.net.URI wants a scheme-specific part
-# after "scheme:" and a host after "//"; jing has no hour 24 and no time zone west of -12:59.
-NEGATIVE_ZONE = r"|.*-1[34]:[0-5]\d\s*"
+# after "scheme:" and something after "//"; jing has no hour 24 and no time zone west of -13:00.
+NEGATIVE_ZONE = r"|.*-(13:(0[1-9]|[1-5]\d)|14:[0-5]\d)\s*"
 JING_REFUSES = {
-    "anyURI": r"\s*([A-Za-z][A-Za-z0-9+.\-]*:(#.*)?|//([?#].*)?)\s*",
+    "anyURI": r"\s*([A-Za-z][A-Za-z0-9+.\-]*:(#.*)?|([A-Za-z][A-Za-z0-9+.\-]*:)?//)\s*",
     "dateTime": r"\s*\S*T24:.*" + NEGATIVE_ZONE,
     "time": r"\s*24:.*" + NEGATIVE_ZONE,
     **{name: NEGATIVE_ZONE[1:] for name in ("date", "gYear", "gYearMonth", "gMonth", "gMonthDay", "gDay")},
@@ -69,6 +69,11 @@ class Problem:
 
 def local(element: etree._Element) -> str:
     return etree.QName(element).localname
+
+
+def label(element: etree._Element) -> str:
+    """An element's name as its file writes it (with the prefix of a namespace other than TEI's)."""
+    return f"{element.prefix}:{local(element)}" if element.prefix else local(element)
 
 
 class Schema:
@@ -119,8 +124,31 @@ class Schema:
             etree.SubElement(begin, f"{RNG}ref", name=start)
         return etree.RelaxNG(derive_profile(grammar, set(names)))
 
+    @cached_property
+    def start_names(self) -> frozenset[str]:
+        """The elements a document may begin with (TEI and teiCorpus for tei_all)."""
+        defines = {d.get("name"): d for d in self.grammar.getroot().iterfind(f"{RNG}define")}
+        names: set[str] = set()
+        todo = [self.grammar.getroot().find(f"{RNG}start")]
+        seen: set[str] = set()
+        while todo:
+            node = todo.pop()
+            for child in (node if node is not None else ()):
+                if child.tag == f"{RNG}element" and child.get("name"):
+                    names.add(child.get("name").rpartition(":")[2])
+                elif child.tag == f"{RNG}ref" and child.get("name") not in seen:
+                    seen.add(child.get("name"))
+                    todo.append(defines.get(child.get("name")))
+                elif child.tag in (f"{RNG}choice", f"{RNG}group"):
+                    todo.append(child)
+        return frozenset(names)
+
     def problems(self, root: etree._Element) -> list[Problem]:
         """Where the document under ``root`` departs from the grammar (nothing: it is valid)."""
+        if self.reducible and self.start_names and local(root) not in self.start_names:
+            expected = " or ".join(f"<{name}>" for name in sorted(self.start_names))
+            return [Problem(root, f"<{local(root)}> may not be the root element of a document "
+                                  f"(expected: {expected})")]
         schema = self.compiled(_names(root))
         if schema.validate(etree.ElementTree(root) if root.getparent() is None else root.getroottree()):
             return []
@@ -152,6 +180,11 @@ class Schema:
         if culprit is not None and local(element) == culprit and parent is not None:
             yield from self._child(parent, [element], message, depth)  # libxml2's path is the child's
             return
+        if culprit is not None and local(element) == culprit and depth == 0:
+            expected = EXPECTED.search(message)
+            hint = f" (expected: <{expected.group(1)}>)" if expected else ""
+            yield Problem(element, f"<{culprit}> may not be the root element of a document{hint}")
+            return
         children = [c for c in element if isinstance(c.tag, str) and culprit in (None, local(c))]
         for child in children[:MAX_CHILDREN]:
             inner = list(self._alone(child, depth + 1))
@@ -180,7 +213,7 @@ class Schema:
             return
         expected = EXPECTED.search(message)
         hint = f" (expected here: <{expected.group(1)}>)" if expected else ""
-        yield Problem(child, f"<{local(child)}> is not allowed here, in <{local(parent)}>{hint}", True)
+        yield Problem(child, f"<{label(child)}> is not allowed here, in <{label(parent)}>{hint}", True)
 
     def _alone(self, element: etree._Element, depth: int) -> Iterator[Problem]:
         """Problems inside ``element`` checked on its own, as its define allows it anywhere."""

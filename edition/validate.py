@@ -192,11 +192,17 @@ def pointer_attributes() -> frozenset[str]:
 
 
 def check_pointers(ctx: Context) -> Iterator[Finding]:
+    """One finding per missing target, at its first pointer (a document may point to one missing
+    taxonomy a hundred times)."""
+    dangling: dict[tuple[str, str], list[etree._Element]] = {}
     for element, attribute, value in pointers(ctx, "#"):
         if value[1:] not in ctx.ids:
-            yield finding(element, ctx, "pointer-resolves",
-                          f"@{attribute} points to '{value}', but no element has xml:id '{value[1:]}'; "
-                          "add that id or fix the pointer")
+            dangling.setdefault((attribute, value), []).append(element)
+    for (attribute, value), where in dangling.items():
+        more = f" (and {len(where) - 1} more @{attribute} like it)" if len(where) > 1 else ""
+        yield finding(where[0], ctx, "pointer-resolves",
+                      f"@{attribute} points to '{value}', but no element has xml:id '{value[1:]}'; "
+                      f"add that id or fix the pointer{more}")
 
 
 def check_register_pointers(ctx: Context) -> Iterator[Finding]:
