@@ -175,14 +175,17 @@ def project_with(tmp_path: Path, settings: str) -> Path:
 @pytest.mark.parametrize(("settings", "expected"), [
     ("[validation]\nprofil = \"article-volume\"\n",
      "edition.toml:2:1: error: unknown key 'profil' in [validation] (keys: profile, schema, schematron)"),
-    ("[validation]\n\nprofile = 3\n", "edition.toml:3:1: error: [validation] profile must be a string, not an integer"),
+    ("[validation]\n\nprofile = 3\n",
+     "edition.toml:3:1: error: [validation] profile must be a string, not an integer"),
     ("[validaton]\n", "edition.toml:1:1: error: unknown section [validaton] (sections: [validation])"),
     ("[validation]\nprofile = \"turkish\"\n",
      "edition.toml:2:1: error: [validation] profile = 'turkish': no such profile (profiles: article-volume)"),
-    ("[validation]\nschema = \"missing.rng\"\n", "edition.toml:2:1: error: [validation] schema = 'missing.rng': no such file"),
+    ("[validation]\nschema = \"missing.rng\"\n",
+     "edition.toml:2:1: error: [validation] schema = 'missing.rng': no such file"),
     ("[validation]\nschema = \"../outside.rng\"\n", "is outside the project"),
     ("[validation\n", "edition.toml:1:"),
-], ids=["unknown-key", "wrong-type", "unknown-section", "unknown-profile", "missing-file", "outside", "syntax"])
+], ids=["unknown-key", "wrong-type", "unknown-section", "unknown-profile", "missing-file", "outside",
+        "syntax"])
 def test_settings_that_cannot_be_used_are_one_line(tmp_path: Path, settings: str, expected: str) -> None:
     root = tmp_path / "project"
     root.mkdir()
@@ -214,7 +217,8 @@ def test_a_project_names_its_own_schema_and_schematron(tmp_path: Path) -> None:
     (tmp_path / "schema" / "rules.sch").write_text(PROJECT_RULES, encoding="utf-8")
     (tmp_path / "edition.toml").write_text(
         '[validation]\nschema = "schema/project.rng"\nschematron = "schema/rules.sch"\n', encoding="utf-8")
-    tei = '<TEI xmlns="http://www.tei-c.org/ns/1.0"><text>\n<p>Fine.</p>\n<p>lower case and long enough</p>\n</text></TEI>'
+    tei = ('<TEI xmlns="http://www.tei-c.org/ns/1.0"><text>\n<p>Fine.</p>\n<p>lower case and long enough</p>'
+           "\n</text></TEI>")
     (tmp_path / "own.xml").write_text(tei, encoding="utf-8")
     (tmp_path / "tei_all.xml").write_text(PROBE_DOCUMENT.format("<p>x</p>"), encoding="utf-8")
     result = edition("validate", "own.xml", "tei_all.xml", cwd=tmp_path)
