@@ -131,6 +131,7 @@ def edition(project: Path, *args: str) -> dict:
 def copy_project(target: Path) -> Path:
     for folder in PROJECT_FOLDERS:
         shutil.copytree(ROOT / folder, target / folder)
+    shutil.copy2(ROOT / "edition.toml", target / "edition.toml")  # the volume's validation profile
     return target
 
 

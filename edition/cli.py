@@ -17,6 +17,7 @@ from .limits import configure as configure_limits
 from .project import find_project
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
+PROFILE_NAMES = ("article-volume",)  # edition.validate.PROFILES, named here to keep --help fast
 
 
 class Console:
@@ -62,9 +63,14 @@ def parser() -> argparse.ArgumentParser:
                        help="ignore what the last build left (layout cache, page numbers) and build all")
     build.set_defaults(run=run_build)
 
-    validate = commands.add_parser("validate", parents=[common], help="check TEI and edition rules",
-                                   description="Check the volume: TEI schema and the edition's rules.")
-    validate.add_argument("volume", nargs="?", type=Path, help="the volume file (default: tei/volume.xml)")
+    validate = commands.add_parser(
+        "validate", parents=[common], help="check TEI files: tei_all, integrity, the project's profile",
+        description="Check TEI P5 files as jing checks them against tei_all 4.3.0 (or the project's "
+        "schema), with the integrity rules every edition needs (warnings where tei_all is silent) and "
+        "the conventions of the profile the project's edition.toml switches on (profiles: "
+        f"{', '.join(PROFILE_NAMES)}). Without FILE: the project's volume (tei/volume.xml).")
+    validate.add_argument("files", nargs="*", type=Path, metavar="FILE",
+                          help="TEI files to check (default: the project's tei/volume.xml)")
     validate.add_argument("--format", choices=("text", "json"), default="text", help="output format")
     validate.set_defaults(run=run_validate)
 
@@ -109,7 +115,7 @@ def run_build(args: argparse.Namespace, console: Console) -> int:
     from .pipeline import BuildOptions, InvalidVolumeError, build
     from .validate import report, validate
 
-    project = find_project(args.volume)
+    project = find_project(args.volume, purpose="name the volume or TEI file to build: edition build FILE")
     volume = args.volume or project.volume
     options = BuildOptions(pdf=not args.html, html=not args.pdf, out=args.out, only=args.only,
                            incremental=not args.clean, validate=True, force=args.force)
@@ -157,10 +163,18 @@ def refuse(errors: list) -> int:
 
 
 def run_validate(args: argparse.Namespace, console: Console) -> int:
+    from .config import find_config, load_config
     from .validate import report, validate
 
-    project = find_project(args.volume)
-    findings = validate(args.volume or project.volume, project.root)
+    findings = []
+    if not args.files:
+        project = find_project(purpose="name the TEI files to check: edition validate FILE…")
+        findings = validate(project.volume, project.root)
+    for file in args.files:
+        # The project of a file is the folder of the nearest edition.toml; without one, the defaults.
+        settings = find_config(file.parent)
+        root = settings.parent if settings else find_project(file).root
+        findings += validate(file, root, config=load_config(settings))
     text = report(findings, args.format)
     if findings or not console.quiet:
         print(text)
@@ -220,7 +234,7 @@ def main(argv: list[str] | None = None) -> int:
         return args.run(args, console)
     except EditionError as exc:
         print(str(exc), file=sys.stderr)
-        return EXIT_INPUT
+        return EXIT_USAGE if exc.rule == "usage" else EXIT_INPUT
     except KeyboardInterrupt:
         print("edition: interrupted", file=sys.stderr)
         return 130

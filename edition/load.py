@@ -81,6 +81,7 @@ def read_xml(path: Path, *, limit: int = MAX_FILE_BYTES) -> etree._ElementTree:
             "xml-size",
         )
     data = path.read_bytes()
+    _refuse_non_xml(path, data)
     _check_utf8(path, data)
     _refuse_doctype(path, data)
     try:
@@ -118,6 +119,16 @@ def _refuse_doctype(path: Path, data: bytes) -> None:
         )
 
 
+def _refuse_non_xml(path: Path, data: bytes) -> None:
+    """A file that cannot be XML at all (a PDF, a word-processor file, plain text) gets one line
+    saying so, rather than a parser's complaint about its first byte."""
+    start = data.removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n")
+    if not start.startswith(b"<"):
+        shown = "an empty file" if not start else "a file that does not start with '<'"
+        raise EditionError(f"not XML ({shown}); edition reads TEI P5 XML files", Location(path, 1, 1),
+                           "xml-malformed")
+
+
 def _check_utf8(path: Path, data: bytes) -> None:
     try:
         data.decode("utf-8")
@@ -133,13 +144,18 @@ def _check_utf8(path: Path, data: bytes) -> None:
 
 def require_tei(tree: etree._ElementTree, path: Path) -> None:
     root = tree.getroot()
-    if etree.QName(root).namespace != TEI_NS:
-        raise EditionError(
-            f"root element <{root.tag}> is not in the TEI namespace; declare "
-            f'xmlns="{TEI_NS}"',
-            Location(path, root.sourceline or 0, 1),
-            "tei-namespace",
-        )
+    name = etree.QName(root)
+    where = Location(path, root.sourceline or 0, 1)
+    if name.localname == "TEI.2" and name.namespace is None:
+        raise EditionError("this is TEI P4 (root <TEI.2>, no namespace), and edition reads TEI P5; convert "
+                           "it first (the TEI Consortium's P4-to-P5 conversion, p4top5.xsl)", where, "tei-p4")
+    if name.namespace != TEI_NS and name.localname in ("TEI", "teiCorpus"):
+        raise EditionError(f'root element <{root.tag}> is not in the TEI namespace; declare xmlns="{TEI_NS}"',
+                           where, "tei-namespace")
+    if name.namespace != TEI_NS:
+        namespace = f" (namespace {name.namespace})" if name.namespace else ""
+        raise EditionError(f"root element <{name.localname}>{namespace} is not TEI: a TEI P5 file has <TEI> "
+                           f"or <teiCorpus> in the namespace {TEI_NS}", where, "tei-namespace")
 
 
 def resolve_includes(tree: etree._ElementTree, path: Path, project: Path, depth: int = 0) -> None:

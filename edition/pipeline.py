@@ -114,10 +114,11 @@ class BuildState:
 
     @cached_property
     def fingerprint(self) -> str:
-        """A hash of every input: the TEI folder, bibliography, styles, schemas, code and options."""
+        """A hash of every input: the TEI folder, bibliography, styles, schemas, settings, code and
+        options."""
         root = self.project.root
         files = tree_files(self.volume.parent, root / "bibliography", self.project.styles, root / "schema",
-                           PACKAGE_ROOT / "edition")
+                           root / "edition.toml", PACKAGE_ROOT / "edition")
         options = self.options
         salt = f"{self.volume.resolve()}|{options.pdf}|{options.html}|{options.only}|{_versions()}"
         return digest_files(files, salt)

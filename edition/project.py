@@ -60,14 +60,17 @@ class Project:
         return Path(path).resolve().is_relative_to(self.root.resolve())
 
 
-def find_project(volume: Path | None = None) -> Project:
-    """The project of a volume file (its folder's parent), else the one around the working directory."""
+def find_project(volume: Path | None = None, purpose: str = "") -> Project:
+    """The project of a volume file (its folder's parent), else the one around the working directory
+    (never the package's own: outside a project a command must be told what to work on; ``purpose``
+    says how)."""
     if volume is not None:
         volume = Path(volume).resolve()
         if not volume.is_file():
             raise EditionError(f"volume file not found: {volume}")
         return Project(volume.parent.parent)
-    for folder in (Path.cwd(), *Path.cwd().parents, PACKAGE_ROOT):
+    for folder in (Path.cwd(), *Path.cwd().parents):
         if (folder / "tei" / "volume.xml").is_file() and (folder / "styles").is_dir():
             return Project(folder)
-    raise EditionError("no edition project here: expected tei/volume.xml and styles/ in this folder or above")
+    raise EditionError("no edition project here (tei/volume.xml and styles/ in this folder or above)"
+                       + (f"; {purpose}" if purpose else ""), rule="usage")

@@ -1,9 +1,15 @@
-"""Stage: check a volume — TEI conformance (the edition profile of tei_all) and the edition's rules.
+"""Stage: check TEI documents — conformance to a schema, integrity, and a profile's conventions.
+
+Any TEI P5 document is held to what jing with tei_all 4.3.0 holds it to (``conformance.py``), and to
+the integrity rules that make sense for any edition (unique ids, local pointers that resolve,
+footnotes in the text), which are warnings where tei_all itself is silent. A project may switch on a
+named profile in ``edition.toml`` (``PROFILES``): the bundled volume's is ``article-volume``, its
+element profile of tei_all, its Schematron and its editorial conventions; and it may name its own
+RELAX NG schema and Schematron.
 
 Every rule has an id and one sentence in ``RULES``; that table is the one place rules are listed.
-Most rules are Python functions over the assembled volume; the editorial conventions are Schematron
-(``schema/edition-rules.sch``), whose assertions carry the same ids. A finding names the file, line
-and column, says what is wrong and what to do; findings are sorted and printed one per line.
+A finding names the file, line and column, says what is wrong and what to do; findings are sorted
+and printed one per line.
 """
 
 from __future__ import annotations
@@ -11,12 +17,14 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
 from lxml import etree, isoschematron
 
+from . import conformance
+from .config import CONFIG_NAME, Config, load_config
 from .errors import EditionError, display_path
 from .language import looks_english
 from .load import NS, TEI_NS, XML_NS, Volume, load_volume, safe_parser, source_path
@@ -25,6 +33,7 @@ from .project import PACKAGE_ROOT
 from .schema import RNG
 
 SCHEMA_DIR = PACKAGE_ROOT / "schema"
+# The bundled volume's pointers (the article-volume profile); any document: every anyURI attribute.
 POINTER_ATTRIBUTES = ("target", "ref", "corresp", "resp", "source")
 ISO_DATE = re.compile(r"^-?\d{4}(-\d{2}(-\d{2})?)?$|^--\d{2}(-\d{2})?$|^---\d{2}$")
 DATE_ATTRIBUTES = ("when", "notBefore", "notAfter", "from", "to")
@@ -47,14 +56,30 @@ class Finding:
         return f"{self.path}:{self.line}:{self.column}: {self.severity}: {self.message} [{self.rule}]"
 
 
+@dataclass(frozen=True)
+class Profile:
+    """A named set of conventions a project switches on (``[validation] profile``): a schema in
+    place of tei_all, a Schematron, and rules beyond the generic ones, each at its own severity."""
+
+    name: str
+    sentence: str
+    schema: Path | None = None
+    schematron: Path | None = None
+    rules: frozenset[str] = frozenset()
+
+
 @dataclass
 class Context:
-    """What rules look at: the volume, every xml:id in it, and the bibliography keys."""
+    """What rules look at: the volume, every xml:id in it, the bibliography keys, the profile and
+    the schema and Schematron in force."""
 
     volume: Volume
     ids: dict[str, etree._Element]
     bib_keys: set[str] | None
     bib_path: Path
+    profile: Profile | None = None
+    schema: Path = field(default_factory=lambda: conformance.TEI_ALL)
+    schematron: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -62,6 +87,8 @@ class Rule:
     id: str
     sentence: str
     check: Callable[[Context], Iterator[Finding]] | None = None  # None: a Schematron assertion
+    severity: str = "error"  # in a profile that switches the rule on
+    generic: str | None = None  # for every document: "error", "warning" (tei_all is silent), None: off
 
 
 def finding(element: etree._Element, ctx: Context, rule: str, message: str,
@@ -81,11 +108,6 @@ def local(element: etree._Element) -> str:
 # --- TEI conformance -------------------------------------------------------------------------------
 
 @cache
-def profile_schema() -> etree.RelaxNG:
-    return etree.RelaxNG(etree.parse(str(SCHEMA_DIR / "edition.rng"), safe_parser()))
-
-
-@cache
 def element_names(schema: str) -> frozenset[str]:
     """Every element name a schema of ``schema/`` defines: tei_all's, to tell a misspelt element from
     one the edition's profile leaves out."""
@@ -94,38 +116,33 @@ def element_names(schema: str) -> frozenset[str]:
 
 
 def check_schema(ctx: Context) -> Iterator[Finding]:
-    schema = profile_schema()
-    if schema.validate(etree.ElementTree(ctx.volume.root)):
+    schema = conformance.schema(ctx.schema)
+    problems = schema.problems(ctx.volume.root)
+    if not problems:
         return
-    specific = list(_unknown_elements(ctx))
+    specific = list(_unknown_elements(ctx, schema.element_names))
     if specific:  # libxml2 then blames the ancestors; the unknown element is the cause
         yield from specific
         return
-    errors = [(e.path or "", e.message) for e in schema.error_log]
-    deepest = [(path, message) for path, message in errors
-               if not any(other != path and other.startswith(path + "/") for other, _ in errors)]
-    for path, message in dict(deepest).items():
-        element = _element_at(ctx.volume.root, path)
-        where = element if element is not None else ctx.volume.root
-        parent = where.getparent() if where.getparent() is not None else where
-        yield finding(where, ctx, "tei-schema",
-                      f"<{local(where)}> does not conform to TEI P5 here ({message}); see what the TEI "
-                      f"Guidelines allow in <{local(parent)}>")
+    for problem in problems:
+        yield finding(problem.element, ctx, "tei-schema", problem.message)
 
 
-def _unknown_elements(ctx: Context) -> Iterator[Finding]:
-    profile = element_names("edition.rng")
+def _unknown_elements(ctx: Context, known: frozenset[str]) -> Iterator[Finding]:
     for element in elements(ctx):
         name = local(element)
-        if etree.QName(element).namespace != TEI_NS or name in profile:
+        if etree.QName(element).namespace != TEI_NS or name in known:
             continue
-        if name in element_names("tei_all.rng"):
+        if name not in element_names("tei_all.rng"):
+            yield finding(element, ctx, "tei-schema",
+                          f"<{name}> is not a TEI P5 element; check its spelling in the TEI Guidelines")
+        elif ctx.profile is not None and ctx.schema == ctx.profile.schema == ARTICLE_VOLUME.schema:
             yield finding(element, ctx, "tei-schema",
                           f"<{name}> is TEI but outside the edition's profile; if it is wanted, run "
                           "`python -m edition.schema` to regenerate schema/edition.rng")
         else:
             yield finding(element, ctx, "tei-schema",
-                          f"<{name}> is not a TEI P5 element; check its spelling in the TEI Guidelines")
+                          f"<{name}> is TEI but not in the schema in force ({display_path(ctx.schema)})")
 
 
 def _element_at(root: etree._Element, path: str | None) -> etree._Element | None:
@@ -155,43 +172,69 @@ def check_unique_ids(ctx: Context) -> Iterator[Finding]:
             seen[value] = element
 
 
-def check_pointers(ctx: Context) -> Iterator[Finding]:
+def pointers(ctx: Context, prefix: str) -> Iterator[tuple[etree._Element, str, str]]:
+    """(element, attribute, value) for every pointer starting with ``prefix``."""
+    attributes = POINTER_ATTRIBUTES if ctx.profile is ARTICLE_VOLUME else pointer_attributes()
     for element in elements(ctx):
-        for attribute in POINTER_ATTRIBUTES:
-            for value in (element.get(attribute) or "").split():
-                message = _pointer_problem(element, attribute, value, ctx)
-                if message:
-                    yield finding(element, ctx, "pointer-resolves", message)
+        for attribute, values in element.attrib.items():
+            if attribute in attributes:
+                for value in values.split():
+                    if value.startswith(prefix):
+                        yield element, etree.QName(attribute).localname, value
 
 
-def _pointer_problem(element: etree._Element, attribute: str, value: str, ctx: Context) -> str | None:
-    if value.startswith("#"):
+@cache
+def pointer_attributes() -> frozenset[str]:
+    """Every attribute tei_all types as URIs (target, ref, corresp, who, facs, wit, …)."""
+    grammar = conformance.schema(conformance.TEI_ALL).grammar
+    return frozenset(a.get("name") for a in grammar.iter(f"{RNG}attribute")
+                     if a.get("name") and any(d.get("type") == "anyURI" for d in a.iter(f"{RNG}data")))
+
+
+def check_pointers(ctx: Context) -> Iterator[Finding]:
+    """One finding per missing target, at its first pointer (a document may point to one missing
+    taxonomy a hundred times)."""
+    dangling: dict[tuple[str, str], list[etree._Element]] = {}
+    for element, attribute, value in pointers(ctx, "#"):
+        if value[1:] not in ctx.ids:
+            dangling.setdefault((attribute, value), []).append(element)
+    for (attribute, value), where in dangling.items():
+        more = f" (and {len(where) - 1} more @{attribute} like it)" if len(where) > 1 else ""
+        yield finding(where[0], ctx, "pointer-resolves",
+                      f"@{attribute} points to '{value}', but no element has xml:id '{value[1:]}'; "
+                      f"add that id or fix the pointer{more}")
+
+
+def check_register_pointers(ctx: Context) -> Iterator[Finding]:
+    for element, attribute, value in pointers(ctx, "#"):
         target = ctx.ids.get(value[1:])
-        if target is None:
-            return (f"@{attribute} points to '{value}', but no element has xml:id '{value[1:]}'; "
-                    "add that id or fix the pointer")
         wanted = REF_REGISTERS.get(local(element)) if attribute == "ref" else None
-        if wanted and local(target) != wanted:
-            return (f"<{local(element)} ref='{value}'> must point to a <{wanted}>, but '{value[1:]}' is a "
-                    f"<{local(target)}>; point it to the register entry")
-        return None
-    if value.startswith("bib:"):
-        key = value[4:]
+        if target is not None and wanted and local(target) != wanted:
+            yield finding(element, ctx, "pointer-register",
+                          f"<{local(element)} ref='{value}'> must point to a <{wanted}>, but '{value[1:]}' "
+                          f"is a <{local(target)}>; point it to the register entry")
+
+
+def check_bibliography_pointers(ctx: Context) -> Iterator[Finding]:
+    for element, attribute, value in pointers(ctx, "bib:"):
         if ctx.bib_keys is None:
-            return (f"@{attribute} '{value}' names a bibliography entry, but "
-                    f"{display_path(ctx.bib_path)} is missing")
-        if key not in ctx.bib_keys:
-            return (f"{local(element)} target '{value}' has no entry in {display_path(ctx.bib_path)}; "
-                    "add it or fix the key")
-    return None
+            yield finding(element, ctx, "pointer-bib", f"@{attribute} '{value}' names a bibliography "
+                          f"entry, but {display_path(ctx.bib_path)} is missing")
+        elif value[4:] not in ctx.bib_keys:
+            yield finding(element, ctx, "pointer-bib", f"{local(element)} target '{value}' has no entry in "
+                          f"{display_path(ctx.bib_path)}; add it or fix the key")
 
 
 def check_notes_anchored(ctx: Context) -> Iterator[Finding]:
     for note in ctx.volume.root.iter(f"{{{TEI_NS}}}note"):
         in_text = any(local(a) == "text" for a in note.iterancestors())
-        if note.get("place") == "foot" and not in_text:
+        if note.get("place") == "foot" and not in_text and not note.get("target"):
             yield finding(note, ctx, "note-anchored",
                           "a footnote outside the text has no call; move it to where the author calls it")
+
+
+def check_notes_numbered(ctx: Context) -> Iterator[Finding]:
+    for note in ctx.volume.root.iter(f"{{{TEI_NS}}}note"):
         if note.get("place") == "foot" and not note.get("n"):
             yield finding(note, ctx, "note-number",
                           "footnote without @n; give it the number the source prints")
@@ -251,20 +294,33 @@ def _looks_english(block: etree._Element) -> bool:
 
 
 @cache
-def editorial_schematron() -> isoschematron.Schematron:
-    return isoschematron.Schematron(etree.parse(str(SCHEMA_DIR / "edition-rules.sch"), safe_parser()),
-                                    store_report=True)
+def schematron_rules(path: Path) -> isoschematron.Schematron:
+    try:
+        return isoschematron.Schematron(etree.parse(str(path), safe_parser()), store_report=True)
+    except (etree.XMLSyntaxError, etree.SchematronParseError) as exc:
+        raise EditionError(f"not a Schematron file lxml can run: {exc}", rule="config") from exc
 
 
-def check_editorial_conventions(ctx: Context) -> Iterator[Finding]:
-    schematron = editorial_schematron()
+SVRL = "http://purl.oclc.org/dsdl/svrl"
+WARNING_ROLES = {"warning", "warn", "info", "information"}
+
+
+def check_schematron(ctx: Context) -> Iterator[Finding]:
+    """Each failed assertion (and each successful report) of the Schematron in force; its id is the
+    finding's rule (``schematron`` when it has none), its role ``warning`` or ``info`` a warning."""
+    if ctx.schematron is None:
+        return
+    schematron = schematron_rules(ctx.schematron)
     schematron.validate(etree.ElementTree(ctx.volume.root))
     report = schematron.validation_report
-    svrl = "http://purl.oclc.org/dsdl/svrl"
-    for failed in report.iterfind(f"{{{svrl}}}failed-assert"):
+    for failed in report.iterfind(f"{{{SVRL}}}*"):
+        if etree.QName(failed).localname not in ("failed-assert", "successful-report"):
+            continue
         element = _element_at(ctx.volume.root, _svrl_path(failed.get("location")))
-        text = " ".join("".join(failed.find(f"{{{svrl}}}text").itertext()).split())
-        yield finding(element if element is not None else ctx.volume.root, ctx, failed.get("id"), text)
+        text = " ".join("".join(failed.find(f"{{{SVRL}}}text").itertext()).split())
+        severity = "warning" if (failed.get("role") or "").lower() in WARNING_ROLES else "error"
+        yield finding(element if element is not None else ctx.volume.root, ctx,
+                      failed.get("id") or "schematron", text, severity)
 
 
 def _svrl_path(location: str | None) -> str | None:
@@ -275,24 +331,56 @@ def _svrl_path(location: str | None) -> str | None:
 
 
 RULES: tuple[Rule, ...] = (
-    Rule("tei-schema", "Every file conforms to TEI P5 (the edition profile of tei_all 4.3.0).",
-         check_schema),
-    Rule("id-unique", "Every xml:id is unique across the whole volume.", check_unique_ids),
-    Rule("pointer-resolves", "Every #id pointer (@target, @ref, @corresp, @resp, @source) resolves, to a "
-         "register entry of the right kind for names; every bib:KEY names an entry of the .bib.",
-         check_pointers),
-    Rule("note-anchored", "Every footnote stands in the text at its call.", check_notes_anchored),
-    Rule("note-number", "Every footnote carries the number the source prints (@n).", None),
-    Rule("note-glue", "No footnote number stays glued to a word in the text.", check_footnote_glue),
-    Rule("date-iso", "@when, @notBefore, @notAfter, @from and @to are ISO dates.", check_dates),
+    Rule("tei-schema", "Every file is valid against the schema in force: tei_all 4.3.0, as jing checks it, "
+         "unless a profile or the project names another.", check_schema, generic="error"),
+    Rule("id-unique", "Every xml:id is unique across the whole volume.", check_unique_ids, generic="error"),
+    Rule("pointer-resolves", "Every local pointer (#id) resolves to an element of the volume.",
+         check_pointers, generic="warning"),
+    Rule("note-anchored", "Every footnote stands in the text at its call (or points to it with @target).",
+         check_notes_anchored, generic="warning"),
+    Rule("schematron", "The assertions of the Schematron in force hold (a finding carries the "
+         "assertion's id when it has one).", check_schematron, generic="error"),
+    Rule("pointer-register", "A name's @ref points to a register entry of the right kind.",
+         check_register_pointers),
+    Rule("pointer-bib", "Every bib:KEY names an entry of the .bib.", check_bibliography_pointers),
+    Rule("note-number", "Every footnote carries the number the source prints (@n).", check_notes_numbered),
+    Rule("note-glue", "No footnote number stays glued to a word in the text.", check_footnote_glue,
+         severity="warning"),
+    Rule("date-iso", "@when, @notBefore, @notAfter, @from and @to are ISO dates (no times).", check_dates),
     Rule("lang-text", "Every article's text declares its language.", check_language),
     Rule("lang-english", "Every English passage carries xml:lang=\"en\".", None),
     Rule("editorial-resp", "Editorial text (corr, reg, expan, supplied, editorial notes, supplied titles) "
-         "names who is responsible (@resp).", check_editorial_conventions),
+         "names who is responsible (@resp).", None),
     Rule("editorial-choice", "A choice pairs the source's reading with the editors' (sic/corr, orig/reg, "
          "abbr/expan).", None),
     Rule("editorial-place", "corr, reg and expan stand only inside a choice.", None),
 )
+
+ARTICLE_VOLUME = Profile(
+    "article-volume",
+    "The bundled volume's conventions: articles edited from printed witnesses, in Turkish with English "
+    "passages marked; its element profile of tei_all (schema/edition.rng), its Schematron "
+    "(schema/edition-rules.sch), numbered footnotes, registers, bib: keys and ISO dates.",
+    schema=SCHEMA_DIR / "edition.rng", schematron=SCHEMA_DIR / "edition-rules.sch",
+    rules=frozenset(rule.id for rule in RULES))
+PROFILES: dict[str, Profile] = {profile.name: profile for profile in (ARTICLE_VOLUME,)}
+
+
+def severity(rule: Rule, profile: Profile | None) -> str | None:
+    """The severity of ``rule``'s findings under ``profile`` (None: the rule is not checked)."""
+    if profile is not None and rule.id in profile.rules:
+        return rule.severity
+    return rule.generic
+
+
+def profile_of(config: Config) -> Profile | None:
+    name = config.validation.profile
+    if name is None:
+        return None
+    if name not in PROFILES:
+        raise EditionError(f"[validation] profile = '{name}': no such profile (profiles: "
+                           f"{', '.join(PROFILES)})", config.location("validation", "profile"), "config")
+    return PROFILES[name]
 
 
 def bibliography_keys(path: Path) -> set[str] | None:
@@ -303,18 +391,38 @@ def bibliography_keys(path: Path) -> set[str] | None:
     return {entry.key for entry in load_bibliography(path).entries}
 
 
-def validate(volume_path: Path, project_root: Path, bib_path: Path | None = None) -> list[Finding]:
-    """All findings for a volume; a file that cannot be read at all is one finding."""
+def project_config(project_root: Path) -> Config:
+    """The settings of the project at ``project_root`` (its edition.toml; none: the defaults)."""
+    path = Path(project_root) / CONFIG_NAME
+    return load_config(path if path.is_file() else None)
+
+
+def validate(volume_path: Path, project_root: Path, bib_path: Path | None = None,
+             config: Config | None = None) -> list[Finding]:
+    """All findings for a volume (or any TEI file) under the project's settings; a file that cannot be
+    read at all is one finding. A project's settings that cannot be used raise ``EditionError``."""
+    config = config if config is not None else project_config(project_root)
+    profile = profile_of(config)
     bib_path = bib_path or Path(project_root) / "bibliography" / "edition.bib"
     try:
         volume = load_volume(volume_path, project_root)
-        bib_keys = bibliography_keys(bib_path)
+        bib_keys = bibliography_keys(bib_path) if profile is not None else None
     except EditionError as exc:
         return [load_finding(exc, volume_path)]
     ids = {e.get(f"{{{XML_NS}}}id"): e for e in volume.root.iter() if isinstance(e.tag, str)
            and e.get(f"{{{XML_NS}}}id")}
-    ctx = Context(volume, ids, bib_keys, bib_path)
-    return sorted(set(f for rule in RULES if rule.check for f in rule.check(ctx)))
+    ctx = Context(volume, ids, bib_keys, bib_path, profile,
+                  config.validation.schema or (profile and profile.schema) or conformance.TEI_ALL,
+                  config.validation.schematron or (profile.schematron if profile else None))
+    findings: set[Finding] = set()
+    for rule in RULES:
+        level = severity(rule, profile)
+        if rule.check is None or level is None:
+            continue
+        for found in rule.check(ctx):
+            warning = "warning" in (level, found.severity)
+            findings.add(replace(found, severity="warning" if warning else "error"))
+    return sorted(findings)
 
 
 def load_finding(exc: EditionError, fallback: Path) -> Finding:

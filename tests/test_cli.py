@@ -75,6 +75,8 @@ def test_unknown_article_is_an_input_error(tmp_path: Path) -> None:
 def test_build_refuses_an_invalid_volume_unless_forced(tmp_path: Path) -> None:
     source = ROOT / "tests" / "data" / "invalid" / "dangling-pointer.xml"
     volume = small_project(tmp_path, source.read_text(encoding="utf-8"))
+    # A dangling pointer is an error under the bundled volume's profile (for any TEI, a warning).
+    (tmp_path / "edition.toml").write_text('[validation]\nprofile = "article-volume"\n', encoding="utf-8")
     result = edition("build", str(volume), "--out", str(tmp_path / "out"), cwd=tmp_path)
     assert result.returncode == 1
     assert "[pointer-resolves]" in result.stderr
