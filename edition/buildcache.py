@@ -56,8 +56,8 @@ def read_json(path: Path) -> object:
     data = path.read_bytes()
     try:
         return json.loads(data)
-    except (ValueError, RecursionError) as exc:
-        raise DamagedEntryError(f"not JSON: {exc}") from None
+    except (ValueError, RecursionError):
+        raise DamagedEntryError("not whole JSON") from None
 
 
 def require(condition: bool, what: str) -> None:

@@ -29,6 +29,7 @@ import fcntl
 import json
 import os
 import shutil
+import signal
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
@@ -41,6 +42,7 @@ STAGING = ".staging"
 JOURNAL = ".commit.json"
 LOCK = ".lock"
 RETIRED = ".old"  # in the staging folder: the folders a commit replaced
+PAUSE = "EDITION_TEST_PAUSE"  # see pause_for_tests
 
 
 def write_bytes(path: Path, data: bytes, sync: bool = True) -> None:
@@ -95,6 +97,7 @@ class OutputSet:
         self.out = Path(out)
         self.staging = self.out / STAGING
         self.moves: dict[str, str] = {}  # final path -> staged path, both relative to ``out``
+        self.committed = False  # every output is in place (even if a signal held meanwhile is raised)
 
     def stage(self, final: Path) -> Path:
         """Where to write the output ``final`` (a path inside ``out``) until the commit."""
@@ -112,13 +115,18 @@ class OutputSet:
             raise RuntimeError(f"outputs never written: {', '.join(missing)}")
         with signals_held():
             write_bytes(self.out / JOURNAL, json.dumps({"moves": moves}).encode(), sync=False)
+            pause_for_tests("journal")
             _replay(self.out, moves)
+            pause_for_tests("moved")
             (self.out / JOURNAL).unlink()
+            self.committed = True
         self.discard()
 
     def discard(self) -> None:
-        """Remove the staging folder (what a failed build wrote; after a commit, the old outputs)."""
-        shutil.rmtree(self.staging, ignore_errors=True)
+        """Remove the staging folder (what a failed build wrote; after a commit, the old outputs),
+        unless a commit that failed half-way left its journal: the next build replays it."""
+        if not (self.out / JOURNAL).exists():
+            shutil.rmtree(self.staging, ignore_errors=True)
 
 
 def recover(out: Path) -> bool:
@@ -136,6 +144,13 @@ def recover(out: Path) -> bool:
     if (out / STAGING).exists():
         shutil.rmtree(out / STAGING)
     return replayed
+
+
+def pause_for_tests(point: str) -> None:
+    """Stop this process (SIGSTOP) at a named point of the commit when the environment variable
+    EDITION_TEST_PAUSE names it: the tests kill a build there, or interrupt it, at a known moment."""
+    if os.environ.get(PAUSE) == point:
+        os.kill(os.getpid(), signal.SIGSTOP)
 
 
 def _read_journal(journal: Path) -> list[tuple[str, str]] | None:
@@ -162,6 +177,7 @@ def _replay(out: Path, moves: list[tuple[str, str]]) -> None:
             shutil.rmtree(retired, ignore_errors=True)
             os.replace(final, retired)
         os.replace(staged, final)
+        pause_for_tests(f"moved {final_name}")
 
 
 _held_locks: set[int] = set()

@@ -353,8 +353,8 @@ def build(project: Project, options: BuildOptions, volume: Path | None = None,
             result = build_outputs(project, options, volume, progress, timings, state, outputs)
             with timings.stage("commit"):
                 outputs.commit()
-            lock.committed = True
         finally:
+            lock.committed = outputs.committed
             outputs.discard()
     return result
 
