@@ -39,6 +39,28 @@ def edition_command(*args: str) -> list[str]:
     return [sys.executable, "-m", "edition.cli", *args]
 
 
+STARTED: list[subprocess.Popen] = []  # builds started in the background, stopped after each test
+
+
+def start(command: list[str], **options) -> subprocess.Popen:
+    """A build in a session (and process group) of its own, Ctrl-C's default action restored (a shell
+    starts background jobs with SIGINT ignored, and the children would inherit that)."""
+    process = subprocess.Popen(command, start_new_session=True, text=True, stdout=subprocess.DEVNULL,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL), **options)
+    STARTED.append(process)
+    return process
+
+
+@pytest.fixture(autouse=True)
+def stop_what_the_test_started():
+    yield
+    while STARTED:
+        process = STARTED.pop()
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
 def article(marker: str) -> str:
     paragraphs = "\n".join(
         f'<p xml:id="a000-p{n}">{marker} {n}: Millî Mücadele yıllarında Ankara ile Moskova arasındaki '
@@ -123,9 +145,8 @@ class Versions:
     def start(self, out: Path, pause: str | None = None, stderr=subprocess.PIPE) -> subprocess.Popen:
         """A build of the new text into ``out``, in a session (and process group) of its own."""
         env = dict(self.env, **({PAUSE: pause} if pause else {}))
-        return subprocess.Popen(edition_command("build", "-j", "2", "--out", str(out)), cwd=self.project,
-                                env=env, stdout=subprocess.DEVNULL, stderr=stderr, text=True,
-                                start_new_session=True)
+        return start(edition_command("build", "-j", "2", "--out", str(out)), cwd=self.project, env=env,
+                     stderr=stderr)
 
 
 @pytest.fixture(scope="module")
@@ -295,9 +316,8 @@ def test_pandoc_dies_with_a_killed_build(versions: Versions, tmp_path: Path) -> 
                       f"date = {{{1900 + n % 100}}}, publisher = {{Yayınevi}}, location = {{Ankara}}, "
                       "langid = {turkish}}\n" for n in range(3000))
     (project / "bibliography" / "edition.bib").write_text(entries, encoding="utf-8")
-    build = subprocess.Popen(edition_command("build", "--html", "--force", "--out", str(tmp_path / "out")),
-                             cwd=project, env=versions.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                             text=True, start_new_session=True)
+    build = start(edition_command("build", "--html", "--force", "--out", str(tmp_path / "out")), cwd=project,
+                  env=versions.env, stderr=subprocess.PIPE)
 
     def pandoc() -> list[int]:
         return [pid for pid in process_group(build.pid) if command_name(pid) == "pandoc"]
