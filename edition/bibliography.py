@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,8 +20,10 @@ from bibtexparser.library import Library
 from lxml import html as lxml_html
 from markupsafe import Markup
 
+from . import processes
 from .collation import sort_key
 from .errors import EditionError, Location
+from .limits import current, refusal
 
 CSL_STYLE = "isnad-dipnotlu.csl"
 # BibLaTeX langid → the language tag of the entry's text on screen. Russian works are cited in Latin
@@ -97,10 +100,8 @@ def order_of(entry: bibtexparser.model.Entry) -> tuple:
 def format_entries(bib: Path, csl: Path) -> dict[str, Markup]:
     """Each entry's formatted HTML, keyed by citation key (one pandoc run for the whole file)."""
     document = '---\nnocite: "@*"\nlang: tr-TR\n---\n'
-    html = pypandoc.convert_text(
-        document, "html", format="markdown",
-        extra_args=["--citeproc", f"--bibliography={bib}", f"--csl={csl}"],
-    )
+    html = run_pandoc(["--from=markdown", "--to=html", "--citeproc", f"--bibliography={bib}", f"--csl={csl}"],
+                      document.encode("utf-8"), bib)
     formatted: dict[str, Markup] = {}
     if not html.strip():
         return formatted
@@ -111,6 +112,20 @@ def format_entries(bib: Path, csl: Path) -> dict[str, Markup]:
                 lxml_html.tostring(child, encoding="unicode") for child in div)
             formatted[ident[4:]] = Markup(" ".join(inner.split()))
     return formatted
+
+
+def run_pandoc(arguments: list[str], source: bytes, subject: Path) -> str:
+    """pandoc's output for ``arguments``, with ``source`` on its stdin. pandoc dies with this process
+    (``processes.run``) and is stopped after the limit pandoc_seconds; a failure is one line that
+    names ``subject``, the file pandoc was reading."""
+    try:
+        done = processes.run([str(pandoc_binary()), *arguments], source, current().pandoc_seconds)
+    except subprocess.TimeoutExpired:
+        raise EditionError(refusal("pandoc_seconds", "pandoc did not finish"), path=subject) from None
+    if done.returncode != 0:
+        said = " ".join(done.stderr.decode("utf-8", "replace").split())[:300]
+        raise EditionError(f"pandoc failed: {said}", path=subject)
+    return done.stdout.decode("utf-8", "replace")
 
 
 def pandoc_binary() -> Path:

@@ -1,22 +1,37 @@
 """The ``edition`` command: build, validate, import and export.
 
-Exit status: 0 success, 1 the input has problems, 2 the command line is wrong.
+Exit status: 0 success, 1 the input has problems (or a file cannot be read or written), 2 the command
+line is wrong, 3 an error in edition itself; 130 after Ctrl-C, 143 after SIGTERM. Whatever goes
+wrong is one line on stderr, never a traceback (``--verbose`` adds the traceback of an error in
+edition itself).
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
 import logging
 import os
 import sys
+import traceback
 from pathlib import Path
 
 from . import __version__
 from .errors import EditionError, display_path
 from .limits import configure as configure_limits
+from .processes import Terminated, stop_signals_interrupt
 from .project import find_project
 
-EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
+EXIT_INTERRUPTED = 128  # + the signal's number
+# What an OSError means for the file it names, in the words of this command's messages.
+FILE_ERRORS = {
+    errno.EACCES: "permission denied",
+    errno.EPERM: "permission denied",
+    errno.EISDIR: "is a folder, where a file is expected",
+    errno.ENOTDIR: "a part of this path is a file, where a folder is expected",
+    errno.ENOENT: "no such file or folder",
+}
 PROFILE_NAMES = ("article-volume",)  # edition.validate.PROFILES, named here to keep --help fast
 
 
@@ -113,8 +128,9 @@ def positive(text: str) -> int:
 
 def run_build(args: argparse.Namespace, console: Console) -> int:
     from .pipeline import BuildOptions, InvalidVolumeError, build
-    from .validate import report, validate
+    from .validate import report
 
+    check_input_file(args.volume)
     project = find_project(args.volume, purpose="name the volume or TEI file to build: edition build FILE")
     volume = args.volume or project.volume
     options = BuildOptions(pdf=not args.html, html=not args.pdf, out=args.out, only=args.only,
@@ -122,14 +138,14 @@ def run_build(args: argparse.Namespace, console: Console) -> int:
     if args.jobs:
         options.jobs = args.jobs
     try:
-        result = build(project, options, volume=volume, progress=console.progress)
+        result = build(project, options, volume=volume, progress=console.progress, on_wait=console.info)
     except InvalidVolumeError as invalid:
         return refuse(invalid.findings)
     except Exception:
         # A volume the validation rejects may break the build before the validation has run
-        # (it runs alongside the layout): its findings say why better than the traceback.
-        errors = [f for f in validate(volume, project.root) if f.severity == "error"]
-        if errors and not args.force:
+        # (it runs alongside the layout): its findings say why better than the error.
+        errors = [] if args.force else validation_errors(volume, project.root)
+        if errors:
             return refuse(errors)
         raise
     if result.up_to_date:
@@ -153,6 +169,32 @@ def run_build(args: argparse.Namespace, console: Console) -> int:
     return EXIT_OK
 
 
+def validation_errors(volume: Path, root: Path) -> list:
+    """The volume's validation errors; none when the validation itself fails (the build's own error
+    is then reported)."""
+    from .validate import validate
+
+    try:
+        return [f for f in validate(volume, root) if f.severity == "error"]
+    except Exception:
+        return []
+
+
+def check_input_file(path: Path | None) -> None:
+    """Refuse, in one line naming it, an input file that is a folder or cannot be opened."""
+    if path is None:
+        return
+    try:
+        with open(path, "rb"):
+            pass
+    except OSError as exc:
+        raise EditionError(file_error_reason(exc), path=path) from None
+
+
+def file_error_reason(exc: OSError) -> str:
+    return FILE_ERRORS.get(exc.errno) or (exc.strerror or str(exc)).lower()
+
+
 def refuse(errors: list) -> int:
     from .validate import report
 
@@ -171,6 +213,7 @@ def run_validate(args: argparse.Namespace, console: Console) -> int:
         project = find_project(purpose="name the TEI files to check: edition validate FILE…")
         findings = validate(project.volume, project.root)
     for file in args.files:
+        check_input_file(file)
         # The project of a file is the folder of the nearest edition.toml; without one, the defaults.
         settings = find_config(file.parent)
         root = settings.parent if settings else find_project(file).root
@@ -185,8 +228,7 @@ def run_import(args: argparse.Namespace, console: Console) -> int:
     from .importer import import_text
     from .output import write_text
 
-    if not args.source.is_file():
-        raise EditionError(f"source text not found: {args.source}")
+    check_input_file(args.source)
     try:
         tei, report = import_text(args.source)
     except UnicodeDecodeError as exc:
@@ -230,14 +272,49 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.ERROR if not console.verbose else logging.WARNING,
                         format="edition: %(name)s: %(message)s")
     try:
-        configure_limits(getattr(args, "limit", None))
-        return args.run(args, console)
+        with stop_signals_interrupt():
+            configure_limits(getattr(args, "limit", None))
+            return args.run(args, console)
     except EditionError as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_USAGE if exc.rule == "usage" else EXIT_INPUT
+    except Terminated as exc:
+        print(f"edition: stopped by {exc}", file=sys.stderr)
+        return EXIT_INTERRUPTED + exc.signum
     except KeyboardInterrupt:
         print("edition: interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED + 2
+    except BrokenPipeError:
+        # Whoever read our output stopped reading (``edition bib export | head``): nothing to say.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_INPUT
+    except OSError as exc:
+        return report_failure(console, os_error_line(exc), EXIT_INPUT)
+    except Exception as exc:
+        return report_failure(console, bug_line(args, exc), EXIT_BUG)
+
+
+def report_failure(console: Console, line: str, status: int) -> int:
+    """One line on stderr (after the traceback, with --verbose); the exit status."""
+    if console.verbose:
+        traceback.print_exc()
+    print(line, file=sys.stderr)
+    return status
+
+
+def os_error_line(exc: OSError) -> str:
+    """A file that cannot be read or written: ``path: error: why``."""
+    if exc.filename is None:
+        return f"edition: error: {file_error_reason(exc)}"
+    return f"{display_path(Path(os.fsdecode(exc.filename)))}: error: {file_error_reason(exc)}"
+
+
+def bug_line(args: argparse.Namespace, exc: Exception) -> str:
+    """An error the input did not cause: what failed, and that it is a bug to report."""
+    command = " ".join(filter(None, (args.command, getattr(args, "bib_command", None))))
+    what = " ".join(str(exc).split())[:300] or "(no message)"
+    return (f"edition: error: {command} failed: {type(exc).__name__}: {what} — this is a bug in edition; "
+            "please report it with the output of the same command run with --verbose")
 
 
 def run() -> None:

@@ -19,18 +19,23 @@ class Location:
 
 
 class EditionError(Exception):
-    """A problem with the input; reported as one line, exit status 1."""
+    """A problem with the input; reported as one line, exit status 1: ``path:line:col: error: …`` with
+    a ``location``, ``path: error: …`` with only a ``path``."""
 
-    def __init__(self, message: str, location: Location | None = None, rule: str = "xml-load") -> None:
+    def __init__(self, message: str, location: Location | None = None, rule: str = "xml-load",
+                 path: Path | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.location = location
         self.rule = rule
+        self.path = path
 
     def __str__(self) -> str:
-        if self.location is None:
-            return f"error: {self.message}"
-        return f"{self.location}: error: {self.message}"
+        if self.location is not None:
+            return f"{self.location}: error: {self.message}"
+        if self.path is not None:
+            return f"{display_path(self.path)}: error: {self.message}"
+        return f"error: {self.message}"
 
 
 def display_path(path: Path) -> str:

@@ -20,12 +20,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import bibtexparser
-import pypandoc
 from bibtexparser.library import Library
 from bibtexparser.model import Entry, Field
 from pylatexenc.latexencode import RULE_DICT, UnicodeToLatexConversionRule, UnicodeToLatexEncoder
 
-from .bibliography import field_value, load_bibliography
+from .bibliography import field_value, load_bibliography, run_pandoc
 
 FORMATS = ("bibtex", "biblatex", "csljson", "ris")
 EDITION_FIELDS = ("provenance", "conflict", "keywords")  # kept in CSL note / RIS N1
@@ -87,7 +86,7 @@ def to_bibtex(library: Library) -> str:
 # --- CSL-JSON -----------------------------------------------------------------------------------------
 
 def to_csljson(bib: Path, library: Library) -> str:
-    items = json.loads(pypandoc.convert_file(str(bib), "csljson", format="biblatex"))
+    items = json.loads(run_pandoc(["--from=biblatex", "--to=csljson", str(bib)], b"", bib))
     by_key = {entry.key: entry for entry in library.entries}
     for item in items:
         entry = by_key[item["id"]]

@@ -5,11 +5,16 @@ the command line can report progress and the benchmarks can read the same number
 
 Builds are incremental: a fingerprint of every input tells when there is nothing to do, and the
 typesetter lays out again only the parts of the book whose HTML changed (``buildcache.py``).
+
+A build holds the output folder's lock throughout, writes its outputs into a staging folder and puts
+them in place together at the end (``output.py``): stopped at any moment, it leaves the previous PDF
+and site, or the new ones. The processes it starts die with it (``processes.py``).
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import multiprocessing
 import os
 import shutil
@@ -23,10 +28,20 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from .buildcache import LayoutCache, Manifest, digest_files, tree_files
+from .buildcache import (
+    DamagedEntryError,
+    LayoutCache,
+    Manifest,
+    digest_files,
+    discard_damaged,
+    read_json,
+    tree_files,
+)
+from .errors import display_path
 from .load import load_volume
 from .model import VolumeModel, build_model
-from .output import staged_directory, write_bytes, write_text
+from .output import BuildLock, OutputSet, recover, staged_directory, write_bytes, write_text
+from .processes import become_child
 from .project import PACKAGE_ROOT, Project
 from .render_html import Renderer, render_site
 
@@ -41,6 +56,7 @@ SITE_FONTS = ("LinLibertine_R.otf", "LinLibertine_RI.otf", "LinLibertine_RB.otf"
               "LinLibertine_RBI.otf", "LinBiolinum_R.otf", "LinBiolinum_RB.otf")
 
 Progress = Callable[[str], None]
+log = logging.getLogger("output")  # its warnings show under --verbose
 
 
 @dataclass
@@ -102,7 +118,11 @@ class BuildState:
         self.out = Path(options.out or project.output)
         self.name = f"{options.only}.pdf" if options.only else "edition.pdf"
         self.cache = self.out / ".cache"
-        self.manifest = Manifest(self.cache / f"manifest-{Path(self.name).stem}.json")
+
+    @cached_property
+    def manifest(self) -> Manifest:
+        """The last build's manifest (read when first asked: by ``build``, once it holds the lock)."""
+        return Manifest(self.cache / f"manifest-{Path(self.name).stem}.json")
 
     @property
     def pdf_path(self) -> Path | None:
@@ -173,6 +193,8 @@ class BibliographyStage:
         self.value = None
         self.error: BaseException | None = None
         self.thread: threading.Thread | None = None
+        self.writing = threading.Lock()
+        self.abandoned = False  # the build failed: its output folder is no longer ours to write
         if project.bibliography.is_file():
             if progress:
                 progress("bibliography")
@@ -193,9 +215,16 @@ class BibliographyStage:
                 formatted_now = stored is not None and formatted is None
                 # Not kept if the files changed while pandoc read them.
                 if formatted_now and _formatted_key(project.bibliography, csl) == key:
-                    _write_formatted(stored, {r.key: str(r.html) for r in self.value.entries})
+                    with self.writing:
+                        if not self.abandoned:
+                            _write_formatted(stored, {r.key: str(r.html) for r in self.value.entries})
         except BaseException as exc:  # handed to the caller of result()
             self.error = exc
+
+    def abandon(self) -> None:
+        """The build failed: write nothing more into its output folder (which may be removed)."""
+        with self.writing:
+            self.abandoned = True
 
     def result(self):
         if self.thread is not None:
@@ -220,10 +249,17 @@ def _formatted_key(bib: Path, csl: Path) -> str | None:
 
 
 def _read_formatted(path: Path) -> dict[str, Markup] | None:
+    """pandoc's kept output; None when absent or damaged (pandoc formats again)."""
     try:
-        return {key: Markup(html) for key, html in json.loads(path.read_text(encoding="utf-8")).items()}
-    except (OSError, ValueError, AttributeError):
-        return None  # absent or damaged: pandoc formats again
+        formatted = read_json(path)
+        if not (isinstance(formatted, dict) and all(isinstance(html, str) for html in formatted.values())):
+            raise DamagedEntryError("not a table of formatted entries")
+    except OSError:
+        return None
+    except DamagedEntryError as damage:
+        discard_damaged(path, damage)
+        return None
+    return {key: Markup(html) for key, html in formatted.items()}
 
 
 def _write_formatted(path: Path, formatted: dict[str, str]) -> None:
@@ -240,8 +276,8 @@ class ValidationStage:
     def __init__(self, state: BuildState) -> None:
         context = multiprocessing.get_context("fork")
         self.receiver, sender = context.Pipe(duplex=False)
-        self.process = context.Process(target=_validate_into,
-                                       args=(sender, state.volume, state.project.root), daemon=True)
+        self.process = context.Process(target=_validate_into, daemon=True,
+                                       args=(sender, state.volume, state.project.root, os.getpid()))
         self.process.start()
         sender.close()
         self.received = False
@@ -267,10 +303,11 @@ class ValidationStage:
         self.receiver.close()
 
 
-def _validate_into(sender, volume: Path, root: Path) -> None:
+def _validate_into(sender, volume: Path, root: Path, parent: int) -> None:
     """The validation process: (findings, seconds), or the exception that stopped it."""
     from .validate import validate
 
+    become_child(parent)
     start = time.perf_counter()
     try:
         outcome = (validate(volume, root), time.perf_counter() - start)
@@ -292,20 +329,42 @@ def restrict(model: VolumeModel, only: str | None) -> VolumeModel:
 
 def build(project: Project, options: BuildOptions, volume: Path | None = None,
           progress: Progress | None = None, timings: Timings | None = None,
-          state: BuildState | None = None) -> BuildResult:
+          state: BuildState | None = None, on_wait: Progress | None = None) -> BuildResult:
     """Build the PDF and/or the HTML site of a volume into ``options.out`` (``state``: the caller's,
     whose fingerprint may already be computed).
 
     The validation and the site need not wait for the layout: they run while the layout workers
     lay the book out, validation first, so that an invalid volume stops the build before anything
     is written. Raises ``InvalidVolumeError`` for validation errors (unless forced).
+
+    Another build into the same folder is waited for (``on_wait`` is told); what an interrupted
+    build left is finished or removed first (``output.recover``).
     """
     timings = timings or Timings()
     state = state or BuildState(project, options, volume)
-    with timings.stage("fingerprint"):
-        if state.up_to_date():
-            return BuildResult(state.pdf_path, state.html_path, timings, up_to_date=True)
+    with BuildLock(state.out, on_wait) as lock:
+        if recover(state.out):
+            log.warning("the last build into %s was stopped while it put its outputs in place; "
+                        "they are all in place now", display_path(state.out))
+        with timings.stage("fingerprint"):
+            if state.up_to_date():
+                return BuildResult(state.pdf_path, state.html_path, timings, up_to_date=True)
+        outputs = OutputSet(state.out)
+        try:
+            result = build_outputs(project, options, volume, progress, timings, state, outputs)
+            with timings.stage("commit"):
+                outputs.commit()
+        finally:
+            lock.committed = outputs.committed
+            outputs.discard()
+    return result
+
+
+def build_outputs(project: Project, options: BuildOptions, volume: Path | None, progress: Progress | None,
+                  timings: Timings, state: BuildState, outputs: OutputSet) -> BuildResult:
+    """The build's stages, each output written to its staged place in ``outputs``."""
     validation = ValidationStage(state) if options.validate else None
+    bibliography: BibliographyStage | None = None
     result = BuildResult(None, None, timings)
     try:
         model = restrict(read_volume(project, volume, timings, progress), options.only)
@@ -315,18 +374,22 @@ def build(project: Project, options: BuildOptions, volume: Path | None = None,
         # anything is written (the typesetter runs these before it takes in a laid-out part).
         stages: list[Callable[[], None]] = [lambda: check(validation, state, result)]
         if options.html:
-            stages.append(lambda: site(model, renderer, project, state, result, progress))
+            stages.append(lambda: site(model, renderer, project, state, result, progress, outputs))
         refs = None
         if options.pdf:
-            refs = typeset(state, model, bibliography, renderer, result, progress, stages)
+            refs = typeset(state, model, bibliography, renderer, result, progress, stages, outputs)
         else:
             model.bibliography = bibliography.result()
             for stage in stages:
                 stage()
+    except BaseException:
+        if bibliography is not None:
+            bibliography.abandon()
+        raise
     finally:
         if validation is not None:
             validation.close()
-    state.manifest.save(state.fingerprint, refs)
+    state.manifest.save(state.fingerprint, refs, to=outputs.stage(state.manifest.path))
     return result
 
 
@@ -342,13 +405,15 @@ def check(validation: ValidationStage | None, state: BuildState, result: BuildRe
 
 
 def site(model: VolumeModel, renderer: Renderer, project: Project, state: BuildState,
-         result: BuildResult, progress: Progress | None) -> None:
+         result: BuildResult, progress: Progress | None, outputs: OutputSet) -> None:
     with result.timings.stage("html", progress):
-        result.html = write_site(model, renderer, project, state.out / "html")
+        write_site(model, renderer, project, outputs.stage(state.html_path))
+        result.html = state.html_path
 
 
 def typeset(state: BuildState, model: VolumeModel, bibliography: BibliographyStage, renderer: Renderer,
-            result: BuildResult, progress: Progress | None, stages: list[Callable[[], None]]):
+            result: BuildResult, progress: Progress | None, stages: list[Callable[[], None]],
+            outputs: OutputSet):
     """Lay the book out (reusing the cache), running our other ``stages`` meanwhile; write the PDF
     and return the page references."""
     from .book import Book
@@ -371,7 +436,7 @@ def typeset(state: BuildState, model: VolumeModel, bibliography: BibliographySta
     timings.stages["html-book"] = book.render_seconds
     overlapped = timings.stages.get("html", 0.0) + book.render_seconds
     timings.stages["pdf"] = time.perf_counter() - start - overlapped
-    write_bytes(state.pdf_path, typeset_result.pdf)
+    write_bytes(outputs.stage(state.pdf_path), typeset_result.pdf)
     cache.prune()
     result.pdf = state.pdf_path
     result.note_problems = typeset_result.problems

@@ -15,7 +15,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import BytecodeCache, Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from lxml import etree
 from markupsafe import Markup, escape
 
@@ -201,17 +201,19 @@ class ChildRenderer:
         return self._renderer.render_runs(element, ctx)
 
 
-def template_cache() -> FileSystemBytecodeCache | None:
+def template_cache() -> BytecodeCache | None:
     """Compiled templates, kept between runs in the user's cache folder as Python keeps ``.pyc``
     files (compiling them costs more than rendering the site); None where no folder can be made.
     Jinja keys them by name and path (a compiled template carries its path into tracebacks) and
-    compiles again a template whose source changed."""
+    compiles again a template whose source changed; a damaged file is compiled again too."""
+    from .buildcache import SealedBytecodeCache  # imported here: buildcache needs this module
+
     folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "edition" / "jinja"
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:
         return None
-    return FileSystemBytecodeCache(str(folder))
+    return SealedBytecodeCache(folder)
 
 
 class Renderer:

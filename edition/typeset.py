@@ -25,6 +25,7 @@ from .buildcache import LayoutCache
 from .hyphenation import register_turkish
 from .layout import book_stylesheets, folio_sheet, lay_out_part, render_folio_sheet
 from .pagination import PagePlan, PartLayout, Schedule, plan_pages, starts_left
+from .processes import become_child
 from .project import Project
 
 MAX_LAYOUTS_PER_PART = 6
@@ -57,7 +58,12 @@ class TypesetResult:
 
 class Workers:
     """Lays parts out on ``jobs`` forked processes (WeasyPrint, the stylesheets, fonts and hyphenation
-    patterns are loaded once, before the fork), or in this process when ``jobs`` is 1."""
+    patterns are loaded once, before the fork), or in this process when ``jobs`` is 1.
+
+    The workers die with this process, even when it is killed (``processes.become_child``). When the
+    typesetting stops on an exception (Ctrl-C, SIGTERM, an invalid volume) they are killed at once:
+    shutting the pool down would wait for the layouts under way and for those already handed to
+    the pool's queue, which took a loaded machine two minutes after a Ctrl-C."""
 
     def __init__(self, jobs: int, root: Path, css: tuple[str, ...], folio_css: tuple[str, ...]) -> None:
         self.jobs = max(1, jobs)
@@ -72,12 +78,16 @@ class Workers:
         book_stylesheets(self.root, self.folio_css)
         register_turkish(Project(self.root).hyphenation)
         if self.jobs > 1:
-            self.pool = ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("fork"))
+            self.pool = ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("fork"),
+                                            initializer=become_child, initargs=(os.getpid(),))
         return self
 
-    def __exit__(self, *_: object) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(cancel_futures=True)
+    def __exit__(self, failure: type[BaseException] | None, *_: object) -> None:
+        if self.pool is None:
+            return
+        if failure is not None:
+            kill_workers(self.pool)
+        self.pool.shutdown(cancel_futures=True)
 
     def submit(self, name: str, html: str, measure: bool) -> Future:
         return self._run(lay_out_part, name, html, self.root, self.css, measure)
@@ -91,6 +101,17 @@ class Workers:
         future: Future = Future()
         future.set_result(function(*args))
         return future
+
+
+def kill_workers(pool: ProcessPoolExecutor) -> None:
+    """Kill a pool's processes (the pool then finds itself broken and shuts down at once). The
+    processes are the pool's private ``_processes`` before Python 3.14's ``kill_workers``."""
+    kill = getattr(pool, "kill_workers", None)
+    if kill is not None:
+        kill()
+        return
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        process.kill()
 
 
 @dataclass(order=True)
