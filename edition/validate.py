@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -19,8 +19,9 @@ from lxml import etree, isoschematron
 
 from .errors import EditionError, display_path
 from .language import looks_english
+from .links import refused_bib_links, refused_link
 from .load import NS, TEI_NS, XML_NS, Volume, load_volume, safe_parser, source_path
-from .model import REGISTER_KINDS, inherited_lang
+from .model import REGISTER_KINDS, inherited_lang, page_name_problems
 from .project import PACKAGE_ROOT
 from .schema import RNG
 
@@ -28,6 +29,8 @@ SCHEMA_DIR = PACKAGE_ROOT / "schema"
 POINTER_ATTRIBUTES = ("target", "ref", "corresp", "resp", "source")
 ISO_DATE = re.compile(r"^-?\d{4}(-\d{2}(-\d{2})?)?$|^--\d{2}(-\d{2})?$|^---\d{2}$")
 DATE_ATTRIBUTES = ("when", "notBefore", "notAfter", "from", "to")
+# Attributes whose URLs could become a link or an image (ref, ptr, graphic, facsimile, names).
+LINK_ATTRIBUTES = ("target", "url", "facs", "ref")
 # Name element -> the register its @ref must point into (events are labels, not names).
 REF_REGISTERS = {name: kind for kind, name in REGISTER_KINDS.items() if name.endswith("Name")}
 
@@ -49,12 +52,13 @@ class Finding:
 
 @dataclass
 class Context:
-    """What rules look at: the volume, every xml:id in it, and the bibliography keys."""
+    """What rules look at: the volume, every xml:id in it, and the bibliography (keys and entries)."""
 
     volume: Volume
     ids: dict[str, etree._Element]
     bib_keys: set[str] | None
     bib_path: Path
+    bib_entries: list = field(default_factory=list)  # bibtexparser entries
 
 
 @dataclass(frozen=True)
@@ -186,6 +190,40 @@ def _pointer_problem(element: etree._Element, attribute: str, value: str, ctx: C
     return None
 
 
+def check_links(ctx: Context) -> Iterator[Finding]:
+    """URLs in the TEI and the .bib that will be printed as text instead of links."""
+    for element in elements(ctx):
+        for attribute in LINK_ATTRIBUTES:
+            for value in (element.get(attribute) or "").split():
+                if not value.startswith("bib:") and refused_link(value):
+                    yield finding(element, ctx, "link-scheme", f"@{attribute} '{value}' {LINK_REFUSED}",
+                                  "warning")
+    for entry in ctx.bib_entries:
+        for name, url in refused_bib_links({f.key: str(f.value) for f in entry.fields}):
+            line, column = _field_position(entry, name)
+            yield Finding(display_path(ctx.bib_path), line, column, "warning",
+                          f"{name} of entry '{entry.key}' ('{url}') {LINK_REFUSED}", "link-scheme")
+
+
+LINK_REFUSED = ("will be printed as text, not as a link: links are http, https, mailto, doi: or the "
+                "site's own pages; correct the URL or remove it")
+
+
+def _field_position(entry, name: str) -> tuple[int, int]:
+    """Line and column of a field in the .bib file (the entry's, if the field cannot be found)."""
+    line = (entry.start_line or 0) + 1
+    match = re.search(rf"\b{re.escape(name)}\s*=", entry.raw or "", re.IGNORECASE)
+    if match is None:
+        return line, 1
+    before = entry.raw[:match.start()]
+    return line + before.count("\n"), match.start() - (before.rfind("\n") + 1) + 1
+
+
+def check_page_names(ctx: Context) -> Iterator[Finding]:
+    for article, message in page_name_problems(ctx.volume.articles):
+        yield finding(article.root, ctx, "page-name", message)
+
+
 def check_notes_anchored(ctx: Context) -> Iterator[Finding]:
     for note in ctx.volume.root.iter(f"{{{TEI_NS}}}note"):
         in_text = any(local(a) == "text" for a in note.iterancestors())
@@ -281,6 +319,12 @@ RULES: tuple[Rule, ...] = (
     Rule("pointer-resolves", "Every #id pointer (@target, @ref, @corresp, @resp, @source) resolves, to a "
          "register entry of the right kind for names; every bib:KEY names an entry of the .bib.",
          check_pointers),
+    Rule("link-scheme", "A link target (TEI @target, @url, @facs, @ref; a .bib url, doi, \\url or \\href) is "
+         "http, https, mailto, doi: or a page of the site; any other scheme, or another host (//…), is "
+         "printed as text.", check_links),
+    Rule("page-name", "Every article's xml:id (or file name, without one) can name its page of the site: "
+         "a letter or _, then letters, digits, _, - and single dots, and no page the site already has.",
+         check_page_names),
     Rule("note-anchored", "Every footnote stands in the text at its call.", check_notes_anchored),
     Rule("note-number", "Every footnote carries the number the source prints (@n).", None),
     Rule("note-glue", "No footnote number stays glued to a word in the text.", check_footnote_glue),
@@ -295,12 +339,12 @@ RULES: tuple[Rule, ...] = (
 )
 
 
-def bibliography_keys(path: Path) -> set[str] | None:
+def bibliography_entries(path: Path) -> list | None:
     if not path.is_file():
         return None
     from .bibliography import load_bibliography
 
-    return {entry.key for entry in load_bibliography(path).entries}
+    return load_bibliography(path).entries
 
 
 def validate(volume_path: Path, project_root: Path, bib_path: Path | None = None) -> list[Finding]:
@@ -308,12 +352,13 @@ def validate(volume_path: Path, project_root: Path, bib_path: Path | None = None
     bib_path = bib_path or Path(project_root) / "bibliography" / "edition.bib"
     try:
         volume = load_volume(volume_path, project_root)
-        bib_keys = bibliography_keys(bib_path)
+        bib_entries = bibliography_entries(bib_path)
     except EditionError as exc:
         return [load_finding(exc, volume_path)]
     ids = {e.get(f"{{{XML_NS}}}id"): e for e in volume.root.iter() if isinstance(e.tag, str)
            and e.get(f"{{{XML_NS}}}id")}
-    ctx = Context(volume, ids, bib_keys, bib_path)
+    bib_keys = {entry.key for entry in bib_entries} if bib_entries is not None else None
+    ctx = Context(volume, ids, bib_keys, bib_path, bib_entries or [])
     return sorted(set(f for rule in RULES if rule.check for f in rule.check(ctx)))
 
 
