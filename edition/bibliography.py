@@ -49,7 +49,7 @@ def field_value(entry: bibtexparser.model.Entry, name: str) -> str:
 
 def refused_links(entry: bibtexparser.model.Entry) -> list[str]:
     """The URLs of an entry's fields that must print as text, not as links (``links.safe_href``)."""
-    return [url for _, url in refused_bib_links({f.key: str(f.value) for f in entry.fields})]
+    return [value for _, value in refused_bib_links({f.key: str(f.value) for f in entry.fields})]
 
 
 def keywords(entry: bibtexparser.model.Entry) -> set[str]:

@@ -100,22 +100,22 @@ def is_page_id(ident: str) -> bool:
     return len(ident) <= PAGE_ID_LENGTH and PAGE_ID.fullmatch(ident) is not None
 
 
-def bib_links(fields: Mapping[str, str]) -> Iterator[tuple[str, str]]:
-    """(field, URL) of every link an entry's fields ask for: url, doi (a bare DOI as ``doi:``), and
-    ``\\url{…}`` or ``\\href{…}{…}`` in any field."""
+def bib_links(fields: Mapping[str, str]) -> Iterator[tuple[str, str, str]]:
+    """(field, value, URL) of every link an entry's fields ask for: url, doi (a bare DOI as
+    ``doi:``), and ``\\url{…}`` or ``\\href{…}{…}`` in any field."""
     for name, value in fields.items():
         plain = re.sub(r"[{}]", "", value).strip()
         if name in _BIB_URL_FIELDS and plain:
-            yield name, plain
+            yield name, plain, plain
         elif name in _BIB_DOI_FIELDS and plain:
-            yield name, plain if scheme_of(plain) in ("http", "https", "doi") else f"doi:{plain}"
+            yield name, plain, plain if scheme_of(plain) in ("http", "https", "doi") else f"doi:{plain}"
         for match in _LATEX_LINK.finditer(value):
-            yield name, match.group(1)
+            yield name, match.group(1), match.group(1)
 
 
 def refused_bib_links(fields: Mapping[str, str]) -> list[tuple[str, str]]:
-    """(field, URL) of the links of an entry that must print as text."""
-    return [(name, url) for name, url in bib_links(fields) if safe_href(url) is None]
+    """(field, value) of the links an entry asks for that must print as text."""
+    return [(name, value) for name, value, url in bib_links(fields) if safe_href(url) is None]
 
 
 def safe_links(formatted: str, refused: Collection[str] = ()) -> Markup:

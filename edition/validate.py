@@ -199,10 +199,10 @@ def check_links(ctx: Context) -> Iterator[Finding]:
                     yield finding(element, ctx, "link-scheme", f"@{attribute} '{value}' {LINK_REFUSED}",
                                   "warning")
     for entry in ctx.bib_entries:
-        for name, url in refused_bib_links({f.key: str(f.value) for f in entry.fields}):
+        for name, value in refused_bib_links({f.key: str(f.value) for f in entry.fields}):
             line, column = _field_position(entry, name)
             yield Finding(display_path(ctx.bib_path), line, column, "warning",
-                          f"{name} of entry '{entry.key}' ('{url}') {LINK_REFUSED}", "link-scheme")
+                          f"{name} of entry '{entry.key}' ('{value}') {LINK_REFUSED}", "link-scheme")
 
 
 LINK_REFUSED = ("will be printed as text, not as a link: links are http, https, mailto, doi: or the "
