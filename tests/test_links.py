@@ -11,13 +11,16 @@ import re
 import shutil
 import subprocess
 import sys
+from io import BytesIO
 from pathlib import Path
 
 import pikepdf
 import pytest
 from lxml import html as lxml_html
 
+from edition.assemble import AssembledPart, Assembler
 from edition.links import is_page_id, refused_link, safe_href, safe_links
+from edition.pagination import PartLayout
 from edition.search_index import GLOBAL_NAME
 
 from .conftest import ROOT
@@ -296,3 +299,20 @@ def test_article_id_that_cannot_name_a_page_is_refused(tmp_path: Path, volume: s
     validated = edition("validate", volume_path, cwd=tmp_path)
     assert validated.returncode == 1
     assert f"{message} [page-name]" in validated.stdout.splitlines()
+
+
+def test_assembler_drops_uri_actions_outside_the_allow_list() -> None:
+    """The PDF's last line of defence: a URI action the HTML could not have made is not kept."""
+    part = pikepdf.new()
+    part.add_blank_page()
+    uris = ("javascript:alert(1)", "file:///etc/passwd", "https://example.org/ok", "mailto:a@example.org")
+    part.pages[0].obj.Annots = part.make_indirect(pikepdf.Array([
+        pikepdf.Dictionary(Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link, Rect=[0, 0, 10, 10],
+                           A=pikepdf.Dictionary(S=pikepdf.Name.URI, URI=pikepdf.String(uri)))
+        for uri in uris]))
+    data = BytesIO()
+    part.save(data)
+    assembler = Assembler(["part"])
+    assembler.add("part", AssembledPart(PartLayout("part", 1, [False], {}, []), data.getvalue()))
+    kept = [str(annotation.A.URI) for annotation in assembler.out.pages[0].obj.Annots if "/A" in annotation]
+    assert kept == ["https://example.org/ok", "mailto:a@example.org"]
