@@ -24,6 +24,7 @@ import pikepdf
 from pikepdf import Array, Dictionary, Name, NameTree, NumberTree, OutlineItem, Page, String
 
 from .book import CROSS_PART_SCHEME
+from .links import safe_href
 from .pagination import FOLIO_NONE, PagePlan, PartLayout
 
 ARTIFACT_START = b"/Artifact <</Type /Pagination>> BDC\n"
@@ -112,6 +113,8 @@ class Assembler:
                     annotation.Dest = String(name)
                     annotation.Contents = String(name)
                     names.add(name)
+                elif uri and safe_href(uri) is None:
+                    del annotation["/A"]  # the HTML makes no such link (links.safe_href): nor does the PDF
         return names
 
     def _merge_structure(self, source: pikepdf.Pdf, offset: int) -> tuple[pikepdf.Object | None, range]:

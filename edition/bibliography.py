@@ -24,6 +24,7 @@ from . import processes
 from .collation import sort_key
 from .errors import EditionError, Location
 from .limits import current, refusal
+from .links import refused_bib_links, safe_links
 
 CSL_STYLE = "isnad-dipnotlu.csl"
 # BibLaTeX langid → the language tag of the entry's text on screen. Russian works are cited in Latin
@@ -47,6 +48,11 @@ def load_bibliography(path: Path) -> Library:
 def field_value(entry: bibtexparser.model.Entry, name: str) -> str:
     value = entry.fields_dict.get(name)
     return re.sub(r"[{}]", "", str(value.value)) if value is not None else ""
+
+
+def refused_links(entry: bibtexparser.model.Entry) -> list[str]:
+    """The URLs of an entry's fields that must print as text, not as links (``links.safe_href``)."""
+    return [value for _, value in refused_bib_links({f.key: str(f.value) for f in entry.fields})]
 
 
 def keywords(entry: bibtexparser.model.Entry) -> set[str]:
@@ -145,7 +151,7 @@ def build_bibliography(bib: Path, csl: Path, formatted: dict[str, Markup] | None
         tags = keywords(entry)
         reference = Reference(
             key=entry.key,
-            html=formatted.get(entry.key, Markup("")),
+            html=safe_links(formatted.get(entry.key, Markup("")), refused_links(entry)),
             primary="primary" in tags,
             incomplete="incomplete" in tags,
             conflict=field_value(entry, "conflict"),

@@ -9,13 +9,16 @@ article (titles, authors, venue, note markers) so that templates never query TEI
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from lxml import etree
 
 from .collation import sort_key
-from .load import NS, TEI_NS, XML_NS, Volume
+from .errors import EditionError, Location
+from .links import PAGE_ID_RULE, is_page_id
+from .load import NS, TEI_NS, XML_NS, Article, Volume
 
 
 @dataclass(frozen=True)
@@ -252,6 +255,11 @@ class Mention:
 
 REGISTER_KINDS = {"person": "persName", "place": "placeName", "org": "orgName", "event": "label"}
 NAME_ELEMENTS = ("persName", "placeName", "orgName")
+# The reading site's pages for each register (its entries' ids are looked up here, not in id_pages).
+REGISTER_PAGES = {"person": "persons.html", "place": "places.html", "org": "organisations.html",
+                  "event": "events.html"}
+# The site's own pages; each article has one more, named after its id (``<id>.html``).
+SITE_PAGES = ("index.html", "bibliography.html", "sources.html", "search.html", *REGISTER_PAGES.values())
 
 
 TITLES = {"Paşa", "Bey", "Beyler", "Efendi", "Han", "Hazretleri", "Reis", "Kahya"}
@@ -375,7 +383,36 @@ class VolumeModel:
         return list(citing.get(key, ()))
 
 
+def page_name_problems(articles: list[Article]) -> Iterator[tuple[Article, str]]:
+    """(article, message) for every article whose id (its xml:id, else its file name) cannot name
+    its page of the site: not a plain file name (``links.is_page_id``), or a page the site has."""
+    taken = set(SITE_PAGES)
+    for article in articles:
+        own = xml_id(article.root)
+        ident = own or article.path.stem
+        if not is_page_id(ident):
+            if own:
+                yield article, (f"article xml:id '{ident}' cannot name a page of the site: it must be "
+                                f"{PAGE_ID_RULE}; change the xml:id")
+            else:
+                yield article, (f"article file name '{ident}' (the article has no xml:id) cannot name a "
+                                f"page of the site: it must be {PAGE_ID_RULE}; give the article such an "
+                                "xml:id")
+        elif f"{ident}.html" in taken:
+            yield article, (f"article id '{ident}' would name its page {ident}.html, which the site "
+                            "already has; give the article another xml:id")
+        taken.add(f"{ident}.html")
+
+
+def check_page_names(volume: Volume) -> None:
+    """Refuse a volume with an article that cannot name its page: no ``--force`` makes a file name
+    safe."""
+    for article, message in page_name_problems(volume.articles):
+        raise EditionError(message, Location(article.path, article.root.sourceline or 0, 1), "page-name")
+
+
 def build_model(volume: Volume) -> VolumeModel:
+    check_page_names(volume)
     header = volume.root.find("tei:teiHeader", NS)
     stmt = header.find("tei:fileDesc/tei:titleStmt", NS)
 

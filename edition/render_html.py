@@ -19,8 +19,11 @@ from jinja2 import BytecodeCache, Environment, FileSystemLoader, StrictUndefined
 from lxml import etree
 from markupsafe import Markup, escape
 
+from .links import safe_href
 from .load import NS, TEI_NS
 from .model import (
+    REGISTER_PAGES,
+    SITE_PAGES,
     ArticleModel,
     VolumeModel,
     behaviour_of,
@@ -34,9 +37,6 @@ from .model import (
 )
 
 INLINE_CONTAINERS = {"p", "note", "head", "label", "q", "title"}
-# The reading site's pages for each register (its entries' ids are looked up here, not in id_pages).
-REGISTER_PAGES = {"person": "persons.html", "place": "places.html", "org": "organisations.html",
-                  "event": "events.html"}
 REGISTER_HEADINGS = {"person": "Kişiler Dizini", "place": "Yerler Dizini", "org": "Kurumlar Dizini",
                      "event": "Olaylar Dizini"}
 CHOICE_PAIRS = (  # (witness reading, edited reading, kind, label for the reader)
@@ -167,6 +167,19 @@ class RenderContext:
             return f"{REGISTER_PAGES[entry.kind]}{target}"
         page = self.volume.id_pages.get(ident, "")
         return f"{page}{target}"
+
+    def link(self, target: str) -> str | None:
+        """The href of a link to ``target`` (a TEI pointer), or None where it must stay text: ``#id`` goes
+        to the page that shows the id; anything else only where ``links.safe_href`` allows it."""
+        return safe_href(self.href(target), self.site_pages)
+
+    @cached_property
+    def site_pages(self) -> frozenset[str]:
+        """The files a relative link may name: the site's pages on screen (every article's, also in a
+        build of one), none in print."""
+        if self.mode == "print" or self.volume is None:
+            return frozenset()
+        return frozenset((*SITE_PAGES, *self.volume.id_pages.values()))
 
     def own_lang(self, view: ElementView) -> str | None:
         """An element's language where it differs from the page's (the article's): for content shown

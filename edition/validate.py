@@ -27,8 +27,9 @@ from . import conformance
 from .config import CONFIG_NAME, Config, load_config
 from .errors import EditionError, display_path
 from .language import looks_english
+from .links import refused_bib_links, refused_link
 from .load import NS, TEI_NS, XML_NS, Volume, load_volume, safe_parser, source_path
-from .model import REGISTER_KINDS, inherited_lang
+from .model import REGISTER_KINDS, inherited_lang, page_name_problems
 from .project import PACKAGE_ROOT
 from .schema import RNG
 
@@ -37,6 +38,8 @@ SCHEMA_DIR = PACKAGE_ROOT / "schema"
 POINTER_ATTRIBUTES = ("target", "ref", "corresp", "resp", "source")
 ISO_DATE = re.compile(r"^-?\d{4}(-\d{2}(-\d{2})?)?$|^--\d{2}(-\d{2})?$|^---\d{2}$")
 DATE_ATTRIBUTES = ("when", "notBefore", "notAfter", "from", "to")
+# Attributes whose URLs could become a link or an image (ref, ptr, graphic, facsimile, names).
+LINK_ATTRIBUTES = ("target", "url", "facs", "ref")
 # Name element -> the register its @ref must point into (events are labels, not names).
 REF_REGISTERS = {name: kind for kind, name in REGISTER_KINDS.items() if name.endswith("Name")}
 
@@ -70,8 +73,8 @@ class Profile:
 
 @dataclass
 class Context:
-    """What rules look at: the volume, every xml:id in it, the bibliography keys, the profile and
-    the schema and Schematron in force."""
+    """What rules look at: the volume, every xml:id in it, the bibliography (keys and entries), the
+    profile and the schema and Schematron in force."""
 
     volume: Volume
     ids: dict[str, etree._Element]
@@ -80,6 +83,7 @@ class Context:
     profile: Profile | None = None
     schema: Path = field(default_factory=lambda: conformance.TEI_ALL)
     schematron: Path | None = None
+    bib_entries: list = field(default_factory=list)  # bibtexparser entries
 
 
 @dataclass(frozen=True)
@@ -225,6 +229,40 @@ def check_bibliography_pointers(ctx: Context) -> Iterator[Finding]:
                           f"{display_path(ctx.bib_path)}; add it or fix the key")
 
 
+def check_links(ctx: Context) -> Iterator[Finding]:
+    """URLs in the TEI and the .bib that will be printed as text instead of links."""
+    for element in elements(ctx):
+        for attribute in LINK_ATTRIBUTES:
+            for value in (element.get(attribute) or "").split():
+                if not value.startswith("bib:") and refused_link(value):
+                    yield finding(element, ctx, "link-scheme", f"@{attribute} '{value}' {LINK_REFUSED}",
+                                  "warning")
+    for entry in ctx.bib_entries:
+        for name, value in refused_bib_links({f.key: str(f.value) for f in entry.fields}):
+            line, column = _field_position(entry, name)
+            yield Finding(display_path(ctx.bib_path), line, column, "warning",
+                          f"{name} of entry '{entry.key}' ('{value}') {LINK_REFUSED}", "link-scheme")
+
+
+LINK_REFUSED = ("will be printed as text, not as a link: links are http, https, mailto, doi: or the "
+                "site's own pages; correct the URL or remove it")
+
+
+def _field_position(entry, name: str) -> tuple[int, int]:
+    """Line and column of a field in the .bib file (the entry's, if the field cannot be found)."""
+    line = (entry.start_line or 0) + 1
+    match = re.search(rf"\b{re.escape(name)}\s*=", entry.raw or "", re.IGNORECASE)
+    if match is None:
+        return line, 1
+    before = entry.raw[:match.start()]
+    return line + before.count("\n"), match.start() - (before.rfind("\n") + 1) + 1
+
+
+def check_page_names(ctx: Context) -> Iterator[Finding]:
+    for article, message in page_name_problems(ctx.volume.articles):
+        yield finding(article.root, ctx, "page-name", message)
+
+
 def check_notes_anchored(ctx: Context) -> Iterator[Finding]:
     for note in ctx.volume.root.iter(f"{{{TEI_NS}}}note"):
         in_text = any(local(a) == "text" for a in note.iterancestors())
@@ -336,6 +374,12 @@ RULES: tuple[Rule, ...] = (
     Rule("id-unique", "Every xml:id is unique across the whole volume.", check_unique_ids, generic="error"),
     Rule("pointer-resolves", "Every local pointer (#id) resolves to an element of the volume.",
          check_pointers, generic="warning"),
+    Rule("link-scheme", "A link target (TEI @target, @url, @facs, @ref; a .bib url, doi, \\url or \\href) is "
+         "http, https, mailto, doi: or a page of the site; any other scheme, or another host (//…), is "
+         "printed as text.", check_links, severity="warning", generic="warning"),
+    Rule("page-name", "Every article's xml:id (or file name, without one) can name its page of the site: "
+         "a letter or _, then letters, digits, _, - and single dots, and no page the site already has "
+         "(the build refuses it whatever the profile).", check_page_names, generic="warning"),
     Rule("note-anchored", "Every footnote stands in the text at its call (or points to it with @target).",
          check_notes_anchored, generic="warning"),
     Rule("schematron", "The assertions of the Schematron in force hold (a finding carries the "
@@ -383,12 +427,12 @@ def profile_of(config: Config) -> Profile | None:
     return PROFILES[name]
 
 
-def bibliography_keys(path: Path) -> set[str] | None:
+def bibliography_entries(path: Path) -> list | None:
     if not path.is_file():
         return None
     from .bibliography import load_bibliography
 
-    return {entry.key for entry in load_bibliography(path).entries}
+    return load_bibliography(path).entries
 
 
 def project_config(project_root: Path) -> Config:
@@ -406,14 +450,16 @@ def validate(volume_path: Path, project_root: Path, bib_path: Path | None = None
     bib_path = bib_path or Path(project_root) / "bibliography" / "edition.bib"
     try:
         volume = load_volume(volume_path, project_root)
-        bib_keys = bibliography_keys(bib_path) if profile is not None else None
+        bib_entries = bibliography_entries(bib_path)
     except EditionError as exc:
         return [load_finding(exc, volume_path)]
     ids = {e.get(f"{{{XML_NS}}}id"): e for e in volume.root.iter() if isinstance(e.tag, str)
            and e.get(f"{{{XML_NS}}}id")}
-    ctx = Context(volume, ids, bib_keys, bib_path, profile,
-                  config.validation.schema or (profile and profile.schema) or conformance.TEI_ALL,
-                  config.validation.schematron or (profile.schematron if profile else None))
+    bib_keys = {entry.key for entry in bib_entries} if bib_entries is not None else None
+    ctx = Context(volume, ids, bib_keys, bib_path, profile=profile,
+                  schema=config.validation.schema or (profile and profile.schema) or conformance.TEI_ALL,
+                  schematron=config.validation.schematron or (profile.schematron if profile else None),
+                  bib_entries=bib_entries or [])
     findings: set[Finding] = set()
     for rule in RULES:
         level = severity(rule, profile)
