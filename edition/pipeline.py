@@ -298,7 +298,9 @@ class ValidationStage:
     def close(self) -> None:
         """Wait for the process; stop it if the build no longer wants its result (it failed)."""
         if not self.received and self.process.is_alive():
-            self.process.terminate()
+            # SIGKILL, not SIGTERM: a child stopped before become_child() reset its handlers would
+            # still run the build's SIGTERM handler and print a traceback. It holds nothing to clean.
+            self.process.kill()
         self.process.join()
         self.receiver.close()
 

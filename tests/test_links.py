@@ -293,12 +293,15 @@ def test_article_id_that_cannot_name_a_page_is_refused(tmp_path: Path, volume: s
     assert not (tmp_path / "out").exists()
     unforced = edition("build", volume_path, "--out", "out", cwd=tmp_path)
     assert unforced.returncode == 1
-    assert f"{message} [page-name]" in unforced.stderr.splitlines()
+    # Refused by the page-name check, or earlier by the schema where the id is no xml:id at all.
+    assert unforced.stderr.strip() == message or "[tei-schema]" in unforced.stderr
     assert "Traceback" not in unforced.stderr
     assert not (tmp_path / "out").exists()
+    # Without the article-volume profile validate warns (a file name is no fault of the TEI); the build
+    # refuses whatever the profile.
     validated = edition("validate", volume_path, cwd=tmp_path)
-    assert validated.returncode == 1
-    assert f"{message} [page-name]" in validated.stdout.splitlines()
+    warning = message.replace(": error: ", ": warning: ", 1)
+    assert f"{warning} [page-name]" in validated.stdout.splitlines()
 
 
 def test_assembler_drops_uri_actions_outside_the_allow_list() -> None:
