@@ -178,7 +178,7 @@ def _versions() -> str:
 def load(project: Project, volume: Path | None, timings: Timings, progress: Progress | None) -> VolumeModel:
     """The volume's model with its bibliography."""
     model = read_volume(project, volume, timings, progress)
-    model.bibliography = BibliographyStage(project, timings, progress).result()
+    attach_bibliography(model, BibliographyStage(project, timings, progress).result())
     return model
 
 
@@ -188,6 +188,15 @@ def read_volume(project: Project, volume: Path | None, timings: Timings,
         tei = load_volume(volume or project.volume, project.root)
     with timings.stage("model", progress):
         return build_model(tei)
+
+
+def attach_bibliography(model: VolumeModel, bibliography) -> None:
+    """The formatted bibliography joins the model. Without one (a document on its own), a
+    ``bib:`` pointer has no entry to link to: its citation stays the authors' words, unlinked."""
+    model.bibliography = bibliography
+    if bibliography is None:
+        for text in filter(None, (model.introduction, *model.articles)):
+            text.citations = {}
 
 
 class BibliographyStage:
@@ -389,7 +398,7 @@ def build_outputs(project: Project, options: BuildOptions, volume: Path | None, 
         if options.pdf:
             refs = typeset(state, model, bibliography, renderer, result, progress, stages, outputs)
         else:
-            model.bibliography = bibliography.result()
+            attach_bibliography(model, bibliography.result())
             for stage in stages:
                 stage()
     except BaseException:
@@ -433,7 +442,7 @@ def typeset(state: BuildState, model: VolumeModel, bibliography: BibliographySta
         from .typeset import typeset_book  # WeasyPrint loads Pango: only when a PDF is wanted
 
     timings = result.timings
-    model.bibliography = bibliography.result()  # joined before the layout workers are forked
+    attach_bibliography(model, bibliography.result())  # joined before the layout workers are forked
     book = Book(model, renderer, list(BOOK_CSS), list(FOLIO_CSS))
     cache = state.layout_cache()
     previous = state.manifest.refs() if state.options.incremental else None
