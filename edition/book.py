@@ -123,7 +123,8 @@ class Book:
     def specs(self) -> list[PartSpec]:
         """The parts in book order (asked for once the bibliography is known: it is a part)."""
         volume = self.volume
-        specs = [PartSpec("front", "front", FRONT, True, "front", (volume.articles, volume.introduction))]
+        front = "front_single" if volume.single else "front"  # a document on its own: a title page
+        specs = [PartSpec("front", "front", FRONT, True, front, (volume.articles, volume.introduction))]
         if volume.introduction is not None:
             specs.append(PartSpec("introduction", "introduction", FRONT, True, "introduction",
                                   text=volume.introduction))

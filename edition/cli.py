@@ -63,13 +63,20 @@ def parser() -> argparse.ArgumentParser:
                         help="raise one of the input limits (see the README's security section)")
     commands = main.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    build = commands.add_parser("build", parents=[common], help="typeset the PDF and the HTML site",
-                                description="Build output/edition.pdf and output/html/ from the volume.")
-    build.add_argument("volume", nargs="?", type=Path, help="the volume file (default: tei/volume.xml)")
+    build = commands.add_parser(
+        "build", parents=[common], help="typeset the PDF and the HTML site",
+        description="Build edition.pdf and html/ from the project's volume, or from one TEI file anywhere "
+        "on disk (made with the package's templates and styles, or the project's own styles/ where it "
+        "has them). The output goes to --out DIR, else to output/ in the project's root: the folder of "
+        "the nearest edition.toml above the file, else the file's own folder.")
+    build.add_argument("volume", nargs="?", type=Path, metavar="FILE",
+                       help="the volume or TEI file to build (default: the project's tei/volume.xml)")
     kind = build.add_mutually_exclusive_group()
     kind.add_argument("--pdf", action="store_true", help="build only the PDF")
     kind.add_argument("--html", action="store_true", help="build only the HTML site")
-    build.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: output/)")
+    build.add_argument("--out", type=Path, metavar="DIR",
+                       help="output folder (default: output/ in the project's root, for a file on its own "
+                       "output/ beside it)")
     build.add_argument("--only", metavar="ARTICLE", help="build one article (its id, e.g. a003)")
     build.add_argument("--force", action="store_true", help="build even when validation finds errors")
     build.add_argument("-j", "--jobs", type=positive, metavar="N",

@@ -5,8 +5,8 @@ This is the code whose change alters a layout (with ``audit.py``, ``html_tree.py
 ``hyphenation.py`` and the ``language.py`` it uses): the layout cache is keyed by it. It runs in the
 typesetter's worker processes (``typeset.py``).
 
-WeasyPrint may fetch only files inside the project (fonts, stylesheets); anything else (network,
-files elsewhere on the machine) is refused by the fetcher and reported.
+WeasyPrint may fetch only files inside the project and the package's theme (fonts, stylesheets);
+anything else (network, files elsewhere on the machine) is refused by the fetcher and reported.
 """
 
 from __future__ import annotations
@@ -27,23 +27,26 @@ from .audit import audit_footnotes
 from .html_tree import document as html_document
 from .hyphenation import register_turkish
 from .pagination import PagePlan, PartLayout
-from .project import Project
+from .project import THEME, Project
 
 PDF_VARIANT = "pdf/ua-1"
 
 
 class ProjectFetcher(URLFetcher):
-    """A URL fetcher that serves ``file:`` URLs inside one folder and ``data:`` URLs, nothing else."""
+    """A URL fetcher that serves ``file:`` URLs inside the project or the package's theme (theme files
+    looked up as ``Project.theme_file`` does) and ``data:`` URLs, nothing else."""
 
     def __init__(self, root: Path) -> None:
         super().__init__(allowed_protocols={"file", "data"})
-        self.root = Path(root).resolve()
+        self.project = Project(Path(root).resolve())
+        self.folders = (self.project.root, THEME.resolve())
 
     def fetch(self, url: str, headers: dict | None = None):
         if url.startswith("file:"):
             path = Path(unquote(urlparse(url).path)).resolve()
-            if not path.is_relative_to(self.root):
+            if not any(path.is_relative_to(folder) for folder in self.folders):
                 raise ValueError(f"refused to fetch a file outside the project: {url}")
+            url = self.project.themed(path).as_uri()
         elif not url.startswith("data:"):
             raise ValueError(f"refused to fetch a non-local resource: {url}")
         return super().fetch(url, headers)
@@ -69,7 +72,8 @@ def book_stylesheets(root: Path, css: tuple[str, ...]) -> tuple[list[CSS], FontC
     """The book's stylesheets, parsed, with the fonts they declare loaded: parsing them and loading
     the fonts for each part anew would cost more than laying out a short part. Kept per process as
     long as the files do not change."""
-    contents = hashlib.sha256(b"".join((root / name).read_bytes() for name in css)).hexdigest()
+    project = Project(root)
+    contents = hashlib.sha256(b"".join(project.themed(root / name).read_bytes() for name in css)).hexdigest()
     return _parsed_stylesheets(root, css, contents)
 
 

@@ -362,6 +362,12 @@ class VolumeModel:
     _sorted: dict[str, list[RegisterEntry]] = field(default_factory=dict, repr=False, compare=False)
     _citing: tuple[list, dict[str, list[Citation]]] = field(default=(None, {}), repr=False, compare=False)
 
+    @property
+    def single(self) -> bool:
+        """A document on its own (a ``TEI`` file, not a volume that gathers texts): its own header
+        makes the title page."""
+        return etree.QName(self.tei.root).localname == "TEI"
+
     def register(self, kind: str) -> list[RegisterEntry]:
         """The entries of one register in Turkish order, sorted once: the templates ask often."""
         if kind not in self._sorted:
@@ -435,6 +441,8 @@ def build_model(volume: Volume) -> VolumeModel:
                   for number, article in enumerate(volume.articles, start=1)],
         tei=volume,
     )
+    if model.single and not model.title and model.articles:
+        model.title = model.articles[0].title  # a document's own title, typed "main" or not
     if volume.introduction is not None:
         model.introduction = article_model(volume.introduction.root, volume.introduction.path, 0)
     model.registers = register_entries(volume.registers)

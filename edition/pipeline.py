@@ -137,11 +137,20 @@ class BuildState:
         """A hash of every input: the TEI folder, bibliography, styles, schemas, settings, code and
         options."""
         root = self.project.root
-        files = tree_files(self.volume.parent, root / "bibliography", self.project.styles, root / "schema",
-                           root / "edition.toml", PACKAGE_ROOT / "edition")
+        files = tree_files(*self.tei_inputs(), root / "bibliography", *self.project.theme_folders,
+                           root / "schema", root / "edition.toml", PACKAGE_ROOT / "edition")
         options = self.options
         salt = f"{self.volume.resolve()}|{options.pdf}|{options.html}|{options.only}|{_versions()}"
         return digest_files(files, salt)
+
+    def tei_inputs(self) -> list[Path]:
+        """The TEI a build reads: the project's ``tei/`` folder for a volume there; for a file
+        elsewhere (a document on its own), the file and the XML files beside it (which it may
+        include), not the whole folder it happens to sit in (nor the output folder inside it)."""
+        folder = self.volume.parent
+        if folder.resolve() == self.project.tei.resolve():
+            return [folder]
+        return [self.volume, *(p for p in folder.glob("*.xml") if p.is_file() and p != self.volume)]
 
     def up_to_date(self) -> bool:
         """True when the last build had the same inputs and its outputs are still there."""
@@ -150,9 +159,10 @@ class BuildState:
                 and self.manifest.fingerprint == self.fingerprint)
 
     def layout_cache(self) -> LayoutCache:
-        styles = self.project.styles
-        stylesheets = [self.project.root / name for name in dict.fromkeys(BOOK_CSS + FOLIO_CSS)]
-        files = stylesheets + tree_files(styles / "fonts", styles / "hyphenation") + [
+        project = self.project
+        stylesheets = [project.themed(project.root / name) for name in dict.fromkeys(BOOK_CSS + FOLIO_CSS)]
+        files = stylesheets + tree_files(*(folder / kind for folder in project.theme_folders
+                                           for kind in ("fonts", "hyphenation"))) + [
             PACKAGE_ROOT / "edition" / name for name in LAYOUT_CODE]
         return LayoutCache(self.cache / "layout", digest_files(files, _versions()),
                            reuse=self.options.incremental)
@@ -168,7 +178,7 @@ def _versions() -> str:
 def load(project: Project, volume: Path | None, timings: Timings, progress: Progress | None) -> VolumeModel:
     """The volume's model with its bibliography."""
     model = read_volume(project, volume, timings, progress)
-    model.bibliography = BibliographyStage(project, timings, progress).result()
+    attach_bibliography(model, BibliographyStage(project, timings, progress).result())
     return model
 
 
@@ -178,6 +188,15 @@ def read_volume(project: Project, volume: Path | None, timings: Timings,
         tei = load_volume(volume or project.volume, project.root)
     with timings.stage("model", progress):
         return build_model(tei)
+
+
+def attach_bibliography(model: VolumeModel, bibliography) -> None:
+    """The formatted bibliography joins the model. Without one (a document on its own), a
+    ``bib:`` pointer has no entry to link to: its citation stays the authors' words, unlinked."""
+    model.bibliography = bibliography
+    if bibliography is None:
+        for text in filter(None, (model.introduction, *model.articles)):
+            text.citations = {}
 
 
 class BibliographyStage:
@@ -207,7 +226,7 @@ class BibliographyStage:
 
         try:
             with timings.stage("bibliography"):
-                csl = project.csl / CSL_STYLE
+                csl = project.theme_file(f"csl/{CSL_STYLE}")
                 key = _formatted_key(project.bibliography, csl) if cache is not None else None
                 stored = cache / f"bibliography-{key[:32]}.json" if key else None
                 formatted = _read_formatted(stored) if stored is not None and reuse else None
@@ -371,7 +390,7 @@ def build_outputs(project: Project, options: BuildOptions, volume: Path | None, 
     try:
         model = restrict(read_volume(project, volume, timings, progress), options.only)
         bibliography = BibliographyStage(project, timings, progress, state.cache, options.incremental)
-        renderer = Renderer(project.templates)
+        renderer = Renderer(project.template_folders)
         # Our stages that need not wait for the layout; the validation first: it comes before
         # anything is written (the typesetter runs these before it takes in a laid-out part).
         stages: list[Callable[[], None]] = [lambda: check(validation, state, result)]
@@ -381,7 +400,7 @@ def build_outputs(project: Project, options: BuildOptions, volume: Path | None, 
         if options.pdf:
             refs = typeset(state, model, bibliography, renderer, result, progress, stages, outputs)
         else:
-            model.bibliography = bibliography.result()
+            attach_bibliography(model, bibliography.result())
             for stage in stages:
                 stage()
     except BaseException:
@@ -425,7 +444,7 @@ def typeset(state: BuildState, model: VolumeModel, bibliography: BibliographySta
         from .typeset import typeset_book  # WeasyPrint loads Pango: only when a PDF is wanted
 
     timings = result.timings
-    model.bibliography = bibliography.result()  # joined before the layout workers are forked
+    attach_bibliography(model, bibliography.result())  # joined before the layout workers are forked
     book = Book(model, renderer, list(BOOK_CSS), list(FOLIO_CSS))
     cache = state.layout_cache()
     previous = state.manifest.refs() if state.options.incremental else None
@@ -458,11 +477,11 @@ def write_site(model: VolumeModel, renderer: Renderer, project: Project, target:
         for folder in ("css", "fonts", "js"):
             (staging / "assets" / folder).mkdir(parents=True)
         for name in SITE_CSS:
-            shutil.copy2(project.css / name, staging / "assets" / "css" / name)
+            shutil.copy2(project.theme_file(f"css/{name}"), staging / "assets" / "css" / name)
         for name in SITE_FONTS:
-            shutil.copy2(project.fonts / name, staging / "assets" / "fonts" / name)
+            shutil.copy2(project.theme_file(f"fonts/{name}"), staging / "assets" / "fonts" / name)
         for name in SITE_JS:
-            shutil.copy2(project.styles / "js" / name, staging / "assets" / "js" / name)
+            shutil.copy2(project.theme_file(f"js/{name}"), staging / "assets" / "js" / name)
         # A script, not JSON: pages opened from disk cannot fetch() a file.
         (staging / "assets" / "search-index.js").write_text(index_script(build_index(model)),
                                                             encoding="utf-8")

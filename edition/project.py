@@ -1,13 +1,22 @@
-"""Where things live: the project layout every stage reads from and writes to."""
+"""Where things live: the project layout every stage reads from and writes to, and the theme.
+
+The theme is what a build is made with besides the TEI: templates, stylesheets, scripts, fonts,
+hyphenation patterns, the CSL style. The package has one (``styles/`` of the repository today); a
+project may override any of its files, one by one, by putting a file at the same path below its own
+``styles/`` folder, as MkDocs' ``custom_dir`` does. ``Project.theme_file`` is the one place where that
+lookup is made; a file on its own, with no ``styles/`` beside it, is built with the package's theme.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import EditionError
+from .config import CONFIG_NAME
+from .errors import EditionError, Location
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+THEME = PACKAGE_ROOT / "styles"  # the package's theme: every file a build needs has a default here
 
 
 @dataclass(frozen=True)
@@ -30,27 +39,46 @@ class Project:
 
     @property
     def styles(self) -> Path:
+        """The project's own theme files (any of them may be missing: the package's are used)."""
         return self.root / "styles"
 
     @property
     def templates(self) -> Path:
+        """The project's own templates folder (see ``template_folders`` for the lookup)."""
         return self.styles / "templates"
 
     @property
-    def css(self) -> Path:
-        return self.styles / "css"
+    def template_folders(self) -> list[Path]:
+        """Where templates are looked up, in order: the project's own, then the package's."""
+        return list(dict.fromkeys(folder.resolve() for folder in (self.templates, THEME / "templates")
+                                  if folder.is_dir()))
 
     @property
-    def fonts(self) -> Path:
-        return self.styles / "fonts"
+    def theme_folders(self) -> list[Path]:
+        """The folders theme files come from: the project's ``styles/`` (if any), then the package's."""
+        return list(dict.fromkeys(folder.resolve() for folder in (self.styles, THEME) if folder.is_dir()))
+
+    def theme_file(self, name: str) -> Path:
+        """The theme file ``name`` (a path below ``styles/``, such as ``css/fonts.css``): the project's
+        own if it has one, else the package's."""
+        own = self.styles / name
+        return own if own.is_file() else THEME / name
+
+    def themed(self, path: Path) -> Path:
+        """A path below the project's ``styles/`` or the package's theme, looked up as ``theme_file``
+        does (a stylesheet's ``url(../fonts/…)`` may name a font the other folder holds); any other
+        path unchanged."""
+        path = Path(path)
+        for folder in (self.styles, THEME):
+            if path.is_relative_to(folder):
+                return self.theme_file(path.relative_to(folder).as_posix())
+        return path
 
     @property
     def hyphenation(self) -> Path:
-        return self.styles / "hyphenation"
-
-    @property
-    def csl(self) -> Path:
-        return self.styles / "csl"
+        """The folder of the hyphenation patterns in force (the project's own Turkish patterns, or the
+        package's)."""
+        return self.theme_file("hyphenation/hyph_tr_TR.dic").parent
 
     @property
     def output(self) -> Path:
@@ -60,15 +88,36 @@ class Project:
         return Path(path).resolve().is_relative_to(self.root.resolve())
 
 
+def is_project_root(folder: Path) -> bool:
+    """A folder with ``edition.toml``, or a repository's layout: ``tei/volume.xml`` beside ``styles/``."""
+    return (folder / CONFIG_NAME).is_file() or (
+        (folder / "tei" / "volume.xml").is_file() and (folder / "styles").is_dir())
+
+
+def project_root(volume: Path) -> Path:
+    """The root of the project around a TEI file: the nearest folder above it that is a project root,
+    else the file's own folder. Never the file system's root, which would let the file include any
+    file on the machine."""
+    volume = Path(volume).absolute()
+    for folder in volume.parents:
+        if folder == Path(folder.anchor):
+            break
+        if is_project_root(folder):
+            return folder
+    if volume.parent == Path(volume.anchor):
+        raise EditionError("a TEI file directly in the file system's root has no project around it; move it "
+                           "into a folder of its own", Location(volume), "project-root")
+    return volume.parent
+
+
 def find_project(volume: Path | None = None, purpose: str = "") -> Project:
-    """The project of a volume file (its folder's parent), else the one around the working directory
+    """The project of a TEI file (see ``project_root``), else the one around the working directory
     (never the package's own: outside a project a command must be told what to work on; ``purpose``
     says how)."""
     if volume is not None:
-        volume = Path(volume).resolve()
-        if not volume.is_file():
-            raise EditionError(f"volume file not found: {volume}")
-        return Project(volume.parent.parent)
+        if not Path(volume).is_file():
+            raise EditionError(f"volume file not found: {Path(volume).absolute()}")
+        return Project(project_root(volume))
     for folder in (Path.cwd(), *Path.cwd().parents):
         if (folder / "tei" / "volume.xml").is_file() and (folder / "styles").is_dir():
             return Project(folder)

@@ -232,9 +232,12 @@ def template_cache() -> BytecodeCache | None:
 class Renderer:
     """Turns TEI trees into HTML fragments and pages."""
 
-    def __init__(self, templates: Path) -> None:
+    def __init__(self, templates: Path | list[Path]) -> None:
+        """``templates``: the templates folder, or folders looked up in order (a project's own, then
+        the package's: ``Project.template_folders``)."""
+        folders = [templates] if isinstance(templates, str | Path) else templates
         self.env = Environment(
-            loader=FileSystemLoader(str(templates)),
+            loader=FileSystemLoader([str(folder) for folder in folders]),
             autoescape=select_autoescape(default=True, default_for_string=True),
             undefined=StrictUndefined,
             trim_blocks=True,
@@ -328,7 +331,8 @@ def render_site(volume: VolumeModel, renderer: Renderer) -> dict[str, str]:
     sources = {a.id: tuple(render_source(a, renderer, volume, kind) for kind in ("original", "witness"))
                for a in volume.articles}
     site = {"volume": volume, "register_pages": REGISTER_PAGES, "sources": sources,
-            "articles_by_id": {article.id: article for article in volume.articles}}
+            "articles_by_id": {article.id: article for article in volume.articles},
+            "pages": site_pages(volume)}
     pages = {"index.html": renderer.page("site/index.html.j2", introduction=introduction,
                                          references=cited_references(volume, volume.introduction),
                                          **site)}
@@ -349,6 +353,16 @@ def render_site(volume: VolumeModel, renderer: Renderer) -> dict[str, str]:
             **site,
         )
     return pages
+
+
+def site_pages(volume: VolumeModel) -> frozenset[str]:
+    """The pages the site has (the navigation links to these only): a document with no bibliography
+    or registers gets no such pages."""
+    pages = {"index.html", "search.html", *(f"{article.id}.html" for article in volume.articles)}
+    if volume.bibliography is not None:
+        pages |= {"bibliography.html", "sources.html"}
+    pages |= {name for kind, name in REGISTER_PAGES.items() if volume.register(kind)}
+    return frozenset(pages)
 
 
 def render_source(article: ArticleModel, renderer: Renderer, volume: VolumeModel, kind: str) -> Markup:
