@@ -22,9 +22,11 @@ ALLOWED_SCHEMES = frozenset({"http", "https", "mailto"})
 DOI_RESOLVER = "https://doi.org/"
 DOI = re.compile(r"10\.[0-9.]+/\S+")
 # A page's file name is the id and ".html": no path separator, no "..", no scheme (no ":").
-PAGE_ID = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z0-9_-]+)*")
+# A digit may start a page name ("5.157", an EpiDoc file): no URL scheme starts with one, and ':' and
+# '/' are never allowed, so such a name cannot be read as anything but a file of the site.
+PAGE_ID = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]*(\.[A-Za-z0-9_-]+)*")
 PAGE_ID_LENGTH = 128  # the file name stays far below the 255 bytes file systems allow
-PAGE_ID_RULE = ("a letter or '_', then letters, digits, '_', '-' and single dots, at most "
+PAGE_ID_RULE = ("a letter, digit or '_', then letters, digits, '_', '-' and single dots, at most "
                 f"{PAGE_ID_LENGTH} characters")
 
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")

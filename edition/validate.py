@@ -378,7 +378,7 @@ RULES: tuple[Rule, ...] = (
          "http, https, mailto, doi: or a page of the site; any other scheme, or another host (//…), is "
          "printed as text.", check_links, severity="warning", generic="warning"),
     Rule("page-name", "Every article's xml:id (or file name, without one) can name its page of the site: "
-         "a letter or _, then letters, digits, _, - and single dots, and no page the site already has "
+         "a letter, digit or _, then letters, digits, _, - and single dots, and no page the site already has "
          "(the build refuses it whatever the profile).", check_page_names, generic="warning"),
     Rule("note-anchored", "Every footnote stands in the text at its call (or points to it with @target).",
          check_notes_anchored, generic="warning"),
