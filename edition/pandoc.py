@@ -43,7 +43,7 @@ def run_pandoc(args: list[str], source: Path, stdin: str | None = None) -> str:
         done = subprocess.run([str(binary), *args], input=(stdin or "").encode("utf-8"), capture_output=True,
                               timeout=seconds, check=False)
     except subprocess.TimeoutExpired:
-        raise EditionError(refusal("pandoc_seconds", f"pandoc did not finish with it in {seconds} s"),
+        raise EditionError(refusal("pandoc_seconds", f"pandoc was stopped after {seconds} s"),
                            Location(source), "pandoc") from None
     except OSError as exc:
         raise EditionError(f"cannot run pandoc ({binary}) to read it: {exc.strerror or exc}",

@@ -172,7 +172,7 @@ class BibliographyStage:
         self.value = None
         self.error: BaseException | None = None
         self.thread: threading.Thread | None = None
-        if project.bibliography.is_file():
+        if project.bibliography.exists():  # not a file: refused with one line when read
             if progress:
                 progress("bibliography")
             self.thread = threading.Thread(target=self._run, args=(project, timings, cache, reuse),
