@@ -1,8 +1,10 @@
 """``edition bib check``: what a bibliography editor must look at, each with file and line.
 
-Duplicate keys, probable duplicates (same first author and year, similar title), entries cited nowhere,
-citations without an entry, and fields a citation manager needs that an entry of its type lacks (an
-entry marked ``incomplete`` is reported as a warning: its gaps are known and stated).
+Duplicate keys, probable duplicates (same first author and year, similar title; each entry reported
+once, against the first entry it resembles), entries cited nowhere, citations without an entry, and
+fields a citation manager needs that an entry of its type lacks (an entry marked ``incomplete`` is
+reported as a warning: its gaps are known and stated). The .bib is read as every command reads it
+(``bibread``): a file that cannot be read, or passes a limit, is refused with one line.
 """
 
 from __future__ import annotations
