@@ -67,9 +67,8 @@ def location_in(text: str, path: Path, offset: int) -> Location:
 
 @dataclass(frozen=True)
 class Link:
-    """An entry's ``crossref`` or ``xdata`` naming another entry, with the field's line (1-based)."""
+    """A ``crossref`` or ``xdata`` field naming another entry, with the field's line (1-based)."""
 
-    source: str
     target: str
     field: str
     line: int
@@ -86,7 +85,7 @@ def links_of(entry: Entry, strings: dict[str, str]) -> list[Link]:
             for key in concatenation(str(item.value), strings).split(","):
                 key = re.sub(r"[{}\s]", "", key)  # pandoc drops the braces too
                 if key:
-                    found.append(Link(entry.key, key, name, line))
+                    found.append(Link(key, name, line))
     return found
 
 
@@ -123,6 +122,7 @@ def check_links(library: Library, text: str, path: Path) -> None:
     links: dict[str, list[Link]] = {entry.key: [] for entry in library.entries}
     for entry in library.entries:
         links[entry.key] = [link for link in links_of(entry, strings) if link.target in links]
+    limit = current().bib_crossref_depth
     depth: dict[str, int] = {}  # links below an entry whose chains are all walked
     for start in links:
         if start in depth:
@@ -136,7 +136,7 @@ def check_links(library: Library, text: str, path: Path) -> None:
                 on_walk.discard(key)
                 pending.pop()
                 depth[key] = max((depth[ln.target] + 1 for ln in links[key]), default=0)
-                if depth[key] > current().bib_crossref_depth:
+                if depth[key] > limit:
                     raise _too_deep(key, links, depth, text, path)
             elif link.target in on_walk:
                 raise _cycle(walk[walk.index(link.target):], links, text, path)
