@@ -1,8 +1,10 @@
 """``edition bib check``: what a bibliography editor must look at, each with file and line.
 
-Duplicate keys, probable duplicates (same first author and year, similar title), entries cited nowhere,
-citations without an entry, and fields a citation manager needs that an entry of its type lacks (an
-entry marked ``incomplete`` is reported as a warning: its gaps are known and stated).
+Duplicate keys, probable duplicates (same first author and year, similar title; each entry reported
+once, against the first entry it resembles), entries cited nowhere, citations without an entry, and
+fields a citation manager needs that an entry of its type lacks (an entry marked ``incomplete`` is
+reported as a warning: its gaps are known and stated). The .bib is read as every command reads it
+(``bibread``): a file that cannot be read, or passes a limit, is refused with one line.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import bibtexparser
 from bibtexparser.model import DuplicateBlockKeyBlock
 
 from .bibliography import field_value, first_surname, keywords
+from .bibread import check_links, read_bib
 from .errors import display_path
 from .language import turkish_lower
 from .load import TEI_NS, load_volume, source_path
@@ -36,8 +39,9 @@ PRIMARY_OPTIONAL = {"author", "title", "date"}
 
 
 def check(bib: Path, volume: Path, project_root: Path) -> list[Finding]:
-    text = Path(bib).read_text(encoding="utf-8")
+    text = read_bib(bib)  # a file that cannot be read, or is over a limit, is refused with one line
     library = bibtexparser.parse_string(text)
+    check_links(library, text, Path(bib))
     path = display_path(bib)
     duplicates = _duplicate_keys(text, path)
     # A second entry with a key already used is a failed block too; where _duplicate_keys found it
@@ -87,15 +91,56 @@ def _probable_duplicates(entries: list, lines: dict[str, int], path: str) -> lis
             groups[(author, year)].append(entry)
     found = []
     for group in groups.values():
-        for i, first in enumerate(group):
-            for second in group[i + 1:]:
-                a, b = field_value(first, "title"), field_value(second, "title")
-                if not a or not b or SequenceMatcher(None, turkish_lower(a), turkish_lower(b)).ratio() > 0.8:
-                    found.append(Finding(path, lines[second.key], 1, "warning",
-                                         f"'{second.key}' may be the same work as '{first.key}' (same author "
-                                         "and year, similar or missing title); merge them if so",
-                                         "bib-probable-duplicate"))
+        titles = [turkish_lower(field_value(entry, "title")) for entry in group]
+        for later, earlier in _similar_titles(titles):
+            first, second = group[earlier], group[later]
+            found.append(Finding(path, lines[second.key], 1, "warning",
+                                 f"'{second.key}' may be the same work as '{first.key}' (same author "
+                                 "and year, similar or missing title); merge them if so",
+                                 "bib-probable-duplicate"))
     return found
+
+
+# Titles of one author and year compared with every other when they are this few; in a larger group,
+# with this many neighbours in alphabetical order of the title and of the title read backwards (the
+# sorted-neighbourhood method): every pair of 30,000 titles of one author would take hours.
+NEIGHBOURS = 8
+
+
+def _similar_titles(titles: list[str]) -> list[tuple[int, int]]:
+    """(later, earlier) for each title like an earlier one (or either missing): the earliest such."""
+    pairs = []
+    for later, candidates in sorted(_candidates(titles).items()):
+        matcher = SequenceMatcher(None, b=titles[later])
+        for earlier in sorted(candidates):
+            if _similar(titles[earlier], titles[later], matcher):
+                pairs.append((later, earlier))
+                break
+    return pairs
+
+
+def _candidates(titles: list[str]) -> dict[int, set[int]]:
+    """For each title, the earlier ones to compare it with."""
+    if len(titles) <= NEIGHBOURS + 1:
+        return {later: set(range(later)) for later in range(1, len(titles))}
+    candidates: dict[int, set[int]] = defaultdict(set)
+    for key in (lambda i: titles[i], lambda i: titles[i][::-1]):
+        order = sorted(range(len(titles)), key=key)
+        for position, index in enumerate(order):
+            for other in order[max(0, position - NEIGHBOURS):position]:
+                candidates[max(index, other)].add(min(index, other))
+    return candidates
+
+
+def _similar(a: str, b: str, matcher: SequenceMatcher) -> bool:
+    """Missing, equal, or alike by difflib's ratio over 0.8 (``matcher`` holds ``b``); the bounds
+    difflib computes first save the full comparison of most pairs."""
+    if not a or not b or a == b:
+        return True
+    if 2 * min(len(a), len(b)) / (len(a) + len(b)) <= 0.8:
+        return False
+    matcher.set_seq1(a)
+    return matcher.quick_ratio() > 0.8 and matcher.ratio() > 0.8
 
 
 def _required_fields(entries: list, lines: dict[str, int], path: str) -> list[Finding]:

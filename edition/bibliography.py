@@ -9,22 +9,19 @@ citeproc's sort would follow the wrong alphabet for Turkish.
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import bibtexparser
-import pypandoc
 from bibtexparser.library import Library
 from lxml import html as lxml_html
 from markupsafe import Markup
 
-from . import processes
+from .bibread import parse_bib, read_bib
 from .collation import sort_key
-from .errors import EditionError, Location
-from .limits import current, refusal
 from .links import refused_bib_links, safe_links
+from .pandoc import pandoc_binary as pandoc_binary  # the pipeline keys pandoc's output on it
+from .pandoc import run_pandoc
 
 CSL_STYLE = "isnad-dipnotlu.csl"
 # BibLaTeX langid → the language tag of the entry's text on screen. Russian works are cited in Latin
@@ -33,16 +30,8 @@ LANGUAGE_TAGS = {"turkish": "tr", "english": "en", "russian": "ru-Latn", "german
 
 
 def load_bibliography(path: Path) -> Library:
-    """Parse the .bib file; a syntax problem is an error with its line."""
-    path = Path(path)
-    if not path.is_file():
-        raise EditionError("bibliography not found", Location(path))
-    library = bibtexparser.parse_string(path.read_text(encoding="utf-8"))
-    if library.failed_blocks:
-        block = library.failed_blocks[0]
-        raise EditionError(f"cannot parse this BibTeX entry: {block.error}; fix the entry",
-                           Location(path, (block.start_line or 0) + 1, 1), "bib-syntax")
-    return library
+    """Read and parse the .bib file (``bibread``): any problem is an error with its line."""
+    return parse_bib(read_bib(path), Path(path))
 
 
 def field_value(entry: bibtexparser.model.Entry, name: str) -> str:
@@ -107,7 +96,7 @@ def format_entries(bib: Path, csl: Path) -> dict[str, Markup]:
     """Each entry's formatted HTML, keyed by citation key (one pandoc run for the whole file)."""
     document = '---\nnocite: "@*"\nlang: tr-TR\n---\n'
     html = run_pandoc(["--from=markdown", "--to=html", "--citeproc", f"--bibliography={bib}", f"--csl={csl}"],
-                      document.encode("utf-8"), bib)
+                      Path(bib), stdin=document)
     formatted: dict[str, Markup] = {}
     if not html.strip():
         return formatted
@@ -118,26 +107,6 @@ def format_entries(bib: Path, csl: Path) -> dict[str, Markup]:
                 lxml_html.tostring(child, encoding="unicode") for child in div)
             formatted[ident[4:]] = Markup(" ".join(inner.split()))
     return formatted
-
-
-def run_pandoc(arguments: list[str], source: bytes, subject: Path) -> str:
-    """pandoc's output for ``arguments``, with ``source`` on its stdin. pandoc dies with this process
-    (``processes.run``) and is stopped after the limit pandoc_seconds; a failure is one line that
-    names ``subject``, the file pandoc was reading."""
-    try:
-        done = processes.run([str(pandoc_binary()), *arguments], source, current().pandoc_seconds)
-    except subprocess.TimeoutExpired:
-        raise EditionError(refusal("pandoc_seconds", "pandoc did not finish"), path=subject) from None
-    if done.returncode != 0:
-        said = " ".join(done.stderr.decode("utf-8", "replace").split())[:300]
-        raise EditionError(f"pandoc failed: {said}", path=subject)
-    return done.stdout.decode("utf-8", "replace")
-
-
-def pandoc_binary() -> Path:
-    """The pandoc pypandoc runs: pypandoc-binary's own, or one on PATH at least as new."""
-    name = pypandoc.get_pandoc_path()
-    return Path(shutil.which(name) or name)
 
 
 def build_bibliography(bib: Path, csl: Path, formatted: dict[str, Markup] | None = None) -> Bibliography:

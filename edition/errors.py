@@ -15,6 +15,8 @@ class Location:
     column: int = 0
 
     def __str__(self) -> str:
+        if not self.line:  # the whole file
+            return display_path(self.path)
         return f"{display_path(self.path)}:{self.line}:{self.column}"
 
 

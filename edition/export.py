@@ -16,15 +16,20 @@ back (bibtexparser, pandoc, rispy) and compare.
 from __future__ import annotations
 
 import json
+import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 import bibtexparser
 from bibtexparser.library import Library
+from bibtexparser.middlewares import default_unparse_stack
 from bibtexparser.model import Entry, Field
 from pylatexenc.latexencode import RULE_DICT, UnicodeToLatexConversionRule, UnicodeToLatexEncoder
 
-from .bibliography import field_value, load_bibliography, run_pandoc
+from .bibliography import field_value
+from .bibread import parse_bib, read_bib
+from .pandoc import run_pandoc
 
 FORMATS = ("bibtex", "biblatex", "csljson", "ris")
 EDITION_FIELDS = ("provenance", "conflict", "keywords")  # kept in CSL note / RIS N1
@@ -38,16 +43,24 @@ RIS_TYPES = {"book": "BOOK", "article": "JOUR", "incollection": "CHAP", "inbook"
 
 
 def export(bib: Path, fmt: str) -> str:
-    library = load_bibliography(bib)
+    text = read_bib(bib)
+    library = parse_bib(text, Path(bib))
     if fmt == "biblatex":
-        return bibtexparser.write_string(library)
+        return write_bib(library)
     if fmt == "bibtex":
         return to_bibtex(library)
     if fmt == "csljson":
-        return to_csljson(bib, library)
+        return to_csljson(text, Path(bib), library)
     if fmt == "ris":
         return to_ris(library)
     raise ValueError(f"unknown format {fmt}")
+
+
+def write_bib(library: Library) -> str:
+    """bibtexparser's serialisation, changing ``library`` in place: its default copies every entry
+    first, most of the time a 10 MB file takes."""
+    in_place = default_unparse_stack(allow_inplace_modification=True)
+    return bibtexparser.write_string(library, unparse_stack=in_place)
 
 
 # --- BibTeX -------------------------------------------------------------------------------------------
@@ -56,6 +69,33 @@ def _latex_encoder() -> UnicodeToLatexEncoder:
     keep_quotes = UnicodeToLatexConversionRule(RULE_DICT, {ord('"'): '"'})  # fine inside braces
     return UnicodeToLatexEncoder(conversion_rules=[keep_quotes, "defaults"],
                                  replacement_latex_protection="braces-all", unknown_char_policy="keep")
+
+
+class LatexEscaper:
+    """pylatexenc's encoding of a field value, a character at a time where that gives the same result.
+
+    pylatexenc walks a value character by character in Python (and defines a class per call), which
+    took most of the time of a 10 MB export. Without combining marks every character is replaced on its
+    own, so each distinct character is encoded once and the runs it leaves alone are copied.
+    """
+
+    def __init__(self) -> None:
+        self.encoder = _latex_encoder()
+        text = "\t\n\r" + "".join(chr(c) for c in range(32, 127))  # (pylatexenc warns of other controls)
+        kept = "".join(c for c in text if self.encoder.unicode_to_latex(c) == c)
+        self.escaped = re.compile(f"[^{re.escape(kept)}]")
+        self.done: dict[str, str] = {}  # character → its encoding
+
+    def __call__(self, value: str) -> str:
+        if any(unicodedata.combining(c) for c in set(value) if not c.isascii()):
+            return self.encoder.unicode_to_latex(value)
+        return self.escaped.sub(self._one, value)
+
+    def _one(self, found: re.Match) -> str:
+        character = found.group()
+        if character not in self.done:
+            self.done[character] = self.encoder.unicode_to_latex(character)
+        return self.done[character]
 
 
 def to_bibtex(library: Library) -> str:
@@ -75,18 +115,20 @@ def to_bibtex(library: Library) -> str:
             url = field_value(entry, "url")
             fields.append(Field("howpublished", f"\\url{{{url}}}"))
         entries.append(Entry(kind, entry.key, fields))
-    encoder = _latex_encoder()
+    escape = LatexEscaper()
     for entry in entries:
         for item in entry.fields:
             if item.key not in NO_ESCAPE and not str(item.value).startswith("\\url{"):
-                item.value = encoder.unicode_to_latex(str(item.value))
-    return bibtexparser.write_string(Library(entries))
+                item.value = escape(str(item.value))
+    return write_bib(Library(entries))
 
 
 # --- CSL-JSON -----------------------------------------------------------------------------------------
 
-def to_csljson(bib: Path, library: Library) -> str:
-    items = json.loads(run_pandoc(["--from=biblatex", "--to=csljson", str(bib)], b"", bib))
+def to_csljson(text: str, bib: Path, library: Library) -> str:
+    """pandoc's CSL-JSON of ``text``, the .bib as read and checked (given on stdin, so that pandoc
+    reads the very text that was checked)."""
+    items = json.loads(run_pandoc(["--from=biblatex", "--to=csljson"], bib, stdin=text))
     by_key = {entry.key: entry for entry in library.entries}
     for item in items:
         entry = by_key[item["id"]]

@@ -214,7 +214,7 @@ class BibliographyStage:
         self.thread: threading.Thread | None = None
         self.writing = threading.Lock()
         self.abandoned = False  # the build failed: its output folder is no longer ours to write
-        if project.bibliography.is_file():
+        if project.bibliography.exists():  # not a file: refused with one line when read
             if progress:
                 progress("bibliography")
             self.thread = threading.Thread(target=self._run, args=(project, timings, cache, reuse),

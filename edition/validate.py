@@ -56,7 +56,8 @@ class Finding:
     rule: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.column}: {self.severity}: {self.message} [{self.rule}]"
+        where = f"{self.path}:{self.line}:{self.column}" if self.line else self.path  # 0: the whole file
+        return f"{where}: {self.severity}: {self.message} [{self.rule}]"
 
 
 @dataclass(frozen=True)
@@ -428,7 +429,7 @@ def profile_of(config: Config) -> Profile | None:
 
 
 def bibliography_entries(path: Path) -> list | None:
-    if not path.is_file():
+    if not path.exists():  # anything else there (a directory, a FIFO) is refused when read
         return None
     from .bibliography import load_bibliography
 
