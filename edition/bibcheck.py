@@ -38,7 +38,9 @@ REQUIRED = {
 PRIMARY_OPTIONAL = {"author", "title", "date"}
 
 
-def check(bib: Path, volume: Path, project_root: Path) -> list[Finding]:
+def check(bib: Path, volume: Path | None, project_root: Path | None) -> list[Finding]:
+    """Findings for the .bib; without a volume (a .bib checked outside any project) the checks that
+    compare it with the citations are left out."""
     text = read_bib(bib)  # a file that cannot be read, or is over a limit, is refused with one line
     library = bibtexparser.parse_string(text)
     check_links(library, text, Path(bib))
@@ -54,6 +56,8 @@ def check(bib: Path, volume: Path, project_root: Path) -> list[Finding]:
     findings += duplicates
     findings += _probable_duplicates(library.entries, lines, path)
     findings += _required_fields(library.entries, lines, path)
+    if volume is None or project_root is None:
+        return sorted(findings)
     cited = _citations(volume, project_root)
     keys = {e.key for e in library.entries}
     for key in sorted(keys - cited.keys()):

@@ -118,7 +118,8 @@ def parser() -> argparse.ArgumentParser:
     export.set_defaults(run=run_bib_export)
     check = bib_commands.add_parser("check", parents=[common], help="check the bibliography",
                                     description="Duplicate keys, probable duplicates, entries cited nowhere, "
-                                    "citations without an entry, fields missing for the entry type.")
+                                    "citations without an entry, fields missing for the entry type."
+                                    " Outside a project, --bib FILE is checked on its own.")
     check.add_argument("--bib", type=Path, help="the .bib file (default: bibliography/edition.bib)")
     check.add_argument("--volume", type=Path, help="the volume file (default: tei/volume.xml)")
     check.add_argument("--format", choices=("text", "json"), default="text", help="output format")
@@ -267,10 +268,21 @@ def run_bib_check(args: argparse.Namespace, console: Console) -> int:
     from .bibcheck import check
     from .validate import report
 
-    project = find_project(args.volume)
-    findings = check(args.bib or project.bibliography, args.volume or project.volume, project.root)
+    if args.bib and not args.volume and not in_a_project():
+        findings = check(args.bib, None, None)  # the .bib on its own: no citations to compare
+    else:
+        project = find_project(args.volume, purpose="name the .bib to check: edition bib check --bib FILE")
+        findings = check(args.bib or project.bibliography, args.volume or project.volume, project.root)
     print(report(findings, args.format))
     return EXIT_INPUT if any(f.severity == "error" for f in findings) else EXIT_OK
+
+
+def in_a_project() -> bool:
+    try:
+        find_project()
+    except EditionError:
+        return False
+    return True
 
 
 def main(argv: list[str] | None = None) -> int:
