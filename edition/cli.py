@@ -164,6 +164,8 @@ def run_build(args: argparse.Namespace, console: Console) -> int:
         print(report(forced), file=sys.stderr)
     for problem in result.note_problems:
         print(f"edition: warning: footnote audit: {problem}", file=sys.stderr)
+    for gap in result.font_gaps:
+        print(f"{display_path(gap.path)}: warning: {gap.message()}", file=sys.stderr)
     for target in sorted(result.unresolved_links):
         print(f"edition: warning: a link points to #{target}, which the book does not print", file=sys.stderr)
     for path in (result.pdf, result.html):

@@ -1,6 +1,11 @@
-"""Turkish hyphenation for WeasyPrint, through pyphen.
+"""Hyphenation by language for WeasyPrint, through pyphen.
 
-pyphen ships no Turkish dictionary, so the TeX hyph-utf8 patterns vendored in
+WeasyPrint hyphenates a word (``hyphens: auto``) with the pyphen dictionary that
+``pyphen.language_fallback`` finds for the ``lang`` in force at it (``lang="en-GB"`` → ``en_GB``, else
+``en``), and not at all where there is none: the renderer puts ``lang`` on every element whose
+``xml:lang`` differs from its parent's, and a document that names no language is ``und``, which no
+dictionary matches. pyphen ships LibreOffice's patterns for some forty languages (English, German,
+French, Greek, Russian …), but none for Turkish, so the TeX hyph-utf8 patterns vendored in
 ``styles/hyphenation`` are registered under ``tr``. Two Turkish traps are handled by a dictionary
 subclass that pyphen's cache hands to WeasyPrint:
 
@@ -32,8 +37,11 @@ class TurkishHyphDict(pyphen.HyphDict):
         return super().positions(turkish_lower(word))
 
 
-def register_turkish(directory: Path) -> Path:
-    """Make ``lang="tr"`` hyphenate with the vendored patterns; return the dictionary path."""
+def register_patterns(directory: Path) -> Path:
+    """Make ``lang="tr"`` hyphenate with the vendored patterns, and a bare ``lang="en"`` with the US
+    patterns (TeX's default English; pyphen picks the British ones, which break "representat-ive");
+    return the Turkish dictionary's path."""
+    pyphen.LANGUAGES["en"] = pyphen.LANGUAGES["en_US"]
     path = (Path(directory) / TURKISH_DICTIONARY).resolve()
     if not path.is_file():
         raise FileNotFoundError(f"Turkish hyphenation patterns not found: {path}")
@@ -45,7 +53,17 @@ def register_turkish(directory: Path) -> Path:
     return path
 
 
-def hyphenate(word: str, directory: Path, hyphen: str = "-") -> str:
-    """Show every break point of a Turkish word (for tests and the command line)."""
-    register_turkish(directory)
-    return pyphen.Pyphen(lang="tr", left=2, right=2).inserted(word, hyphen)
+def dictionary_for(lang: str | None, directory: Path) -> str | None:
+    """The pyphen dictionary WeasyPrint uses for ``lang`` (a key of ``pyphen.LANGUAGES``); None where
+    words in that language are not hyphenated."""
+    register_patterns(directory)
+    return pyphen.language_fallback(lang) if lang else None
+
+
+def hyphenate(word: str, directory: Path, lang: str = "tr", hyphen: str = "-") -> str:
+    """Show every break point of a word in ``lang`` (for tests and the command line); the word
+    unchanged where the language has no patterns."""
+    dictionary = dictionary_for(lang, directory)
+    if dictionary is None:
+        return word
+    return pyphen.Pyphen(lang=dictionary, left=2, right=2).inserted(word, hyphen)

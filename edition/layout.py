@@ -25,7 +25,7 @@ from weasyprint.urls import URLFetcher
 
 from .audit import audit_footnotes
 from .html_tree import document as html_document
-from .hyphenation import register_turkish
+from .hyphenation import register_patterns
 from .pagination import PagePlan, PartLayout
 from .project import THEME, Project
 
@@ -55,7 +55,7 @@ class ProjectFetcher(URLFetcher):
 def layout(html: str, project: Project, css: tuple[str, ...] = (), pdf_variant: str | None = PDF_VARIANT):
     """Lay a document out into pages (the expensive step); ``css``: stylesheets (paths from the
     project's root) applied besides those the document links, parsed once per process."""
-    register_turkish(project.hyphenation)
+    register_patterns(project.hyphenation)
     fetcher = ProjectFetcher(project.root)
     document = html_document(html, _base_url(project.root), fetcher)
     if not css:

@@ -17,6 +17,7 @@ from lxml import etree
 
 from .collation import sort_key
 from .errors import EditionError, Location
+from .language import UNDETERMINED, html_lang
 from .links import PAGE_ID_RULE, is_page_id
 from .load import NS, TEI_NS, XML_NS, Article, Volume
 
@@ -133,11 +134,12 @@ def xml_lang(element: etree._Element) -> str | None:
 
 
 def inherited_lang(element: etree._Element) -> str:
+    """The ``xml:lang`` in force at ``element``; ``und`` (undetermined) where the document never says."""
     for ancestor in (element, *element.iterancestors()):
         lang = xml_lang(ancestor)
         if lang:
             return lang
-    return "tr"
+    return UNDETERMINED
 
 
 def plain_text(element: etree._Element | None) -> str:
@@ -276,18 +278,19 @@ class RegisterEntry:
     dates: str
     note: str
     mentions: list[Mention] = field(default_factory=list)
+    lang: str = UNDETERMINED  # the register's language: its alphabetical order
 
     @property
     def order(self) -> tuple:
         """Persons by surname (the last word; the first for names ending in a title such as Paşa)."""
         if self.kind != "person":
-            return sort_key(self.name)
+            return sort_key(self.name, self.lang)
         words = [w for w in re.sub(r"\(.*?\)", "", self.name).split() if w]
         if not words:
-            return sort_key(self.name)
+            return sort_key(self.name, self.lang)
         if words[-1] in TITLES or len(words) == 1 or words[0].rstrip(".").isdigit() or words[0][-1] == ".":
-            return sort_key(self.name)
-        return sort_key(" ".join([words[-1], *words[:-1]]))
+            return sort_key(self.name, self.lang)
+        return sort_key(" ".join([words[-1], *words[:-1]]), self.lang)
 
 
 def register_entries(registers: etree._Element | None) -> dict[str, RegisterEntry]:
@@ -303,7 +306,7 @@ def register_entries(registers: etree._Element | None) -> dict[str, RegisterEntr
             note = item.find("tei:note", NS) if kind != "event" else item.find("tei:desc", NS)
             entries[xml_id(item)] = RegisterEntry(
                 id=xml_id(item), kind=kind, name=plain_text(main), variants=variants,
-                dates=life_dates(item), note=plain_text(note),
+                dates=life_dates(item), note=plain_text(note), lang=inherited_lang(item),
             )
     return entries
 
@@ -369,7 +372,7 @@ class VolumeModel:
         return etree.QName(self.tei.root).localname == "TEI"
 
     def register(self, kind: str) -> list[RegisterEntry]:
-        """The entries of one register in Turkish order, sorted once: the templates ask often."""
+        """The entries of one register in its language's order, sorted once: the templates ask often."""
         if kind not in self._sorted:
             self._sorted[kind] = sorted((e for e in self.registers.values() if e.kind == kind),
                                         key=lambda e: e.order)
@@ -462,15 +465,16 @@ def build_model(volume: Volume) -> VolumeModel:
 def article_model(tei: etree._Element, path: Path, number: int = 1) -> ArticleModel:
     stmt = tei.find("tei:teiHeader/tei:fileDesc/tei:titleStmt", NS)
     titles = stmt.findall("tei:title", NS)
-    lang = xml_lang(tei) or "tr"
+    text = tei.find("tei:text", NS)
+    lang = xml_lang(tei) or (xml_lang(text) if text is not None else None) or UNDETERMINED
     own = [t for t in titles if (xml_lang(t) or lang) == lang] or titles
     main = own[0] if own else None
-    others = [(xml_lang(t) or lang, plain_text(t)) for t in titles if t is not main]
+    others = [(html_lang(xml_lang(t) or lang), plain_text(t)) for t in titles if t is not main]
     source = tei.find("tei:teiHeader/tei:fileDesc/tei:sourceDesc", NS)
     model = ArticleModel(
         id=xml_id(tei) or path.stem,
         path=path,
-        lang=lang,
+        lang=html_lang(lang),
         title=plain_text(main),
         title_supplied=main is not None and main.get("type") == "supplied",
         titles_other=others,

@@ -53,7 +53,7 @@ LAYOUT_CODE = ("layout.py", "audit.py", "html_tree.py", "hyphenation.py", "langu
 SITE_CSS = ("fonts.css", "common.css", "screen.css")
 SITE_JS = ("site.js", "search.js")
 SITE_FONTS = ("LinLibertine_R.otf", "LinLibertine_RI.otf", "LinLibertine_RB.otf",
-              "LinLibertine_RBI.otf", "LinBiolinum_R.otf", "LinBiolinum_RB.otf")
+              "LinLibertine_RBI.otf", "LinBiolinum_R.otf", "LinBiolinum_RB.otf", "NotoSerifCJKjp-Regular.otf")
 
 Progress = Callable[[str], None]
 log = logging.getLogger("output")  # its warnings show under --verbose
@@ -106,6 +106,7 @@ class BuildResult:
     laid_out: list[str] = field(default_factory=list)  # each layout made (a measured part twice)
     unresolved_links: set[str] = field(default_factory=set)
     findings: list = field(default_factory=list)  # the validation's findings (errors only if forced)
+    font_gaps: list = field(default_factory=list)  # characters no vendored font covers (coverage.Gap)
 
 
 class BuildState:
@@ -393,7 +394,8 @@ def build_outputs(project: Project, options: BuildOptions, volume: Path | None, 
         renderer = Renderer(project.template_folders)
         # Our stages that need not wait for the layout; the validation first: it comes before
         # anything is written (the typesetter runs these before it takes in a laid-out part).
-        stages: list[Callable[[], None]] = [lambda: check(validation, state, result)]
+        stages: list[Callable[[], None]] = [lambda: check(validation, state, result),
+                                            lambda: check_fonts(model, project, result)]
         if options.html:
             stages.append(lambda: site(model, renderer, project, state, result, progress, outputs))
         refs = None
@@ -412,6 +414,13 @@ def build_outputs(project: Project, options: BuildOptions, volume: Path | None, 
             validation.close()
     state.manifest.save(state.fingerprint, refs, to=outputs.stage(state.manifest.path))
     return result
+
+
+def check_fonts(model: VolumeModel, project: Project, result: BuildResult) -> None:
+    """Find the characters of the text that no vendored font prints (reported, not boxed)."""
+    from .coverage import font_gaps
+
+    result.font_gaps = font_gaps(model, project.css / "fonts.css")
 
 
 def check(validation: ValidationStage | None, state: BuildState, result: BuildResult) -> None:

@@ -19,6 +19,7 @@ from jinja2 import BytecodeCache, Environment, FileSystemLoader, StrictUndefined
 from lxml import etree
 from markupsafe import Markup, escape
 
+from .language import html_lang
 from .links import safe_href
 from .load import NS, TEI_NS
 from .model import (
@@ -99,8 +100,8 @@ class ElementView:
 
     @property
     def context_lang(self) -> str:
-        """The language the element's text is in (its own or inherited)."""
-        return inherited_lang(self.element)
+        """The language the element's text is in (its own or inherited), as HTML names it."""
+        return html_lang(inherited_lang(self.element))
 
     @property
     def has_note_child(self) -> bool:
@@ -299,7 +300,8 @@ class Renderer:
         if lang and parent is not None and inherited_lang(parent) == lang:
             lang = None  # only where the language changes
         attributes = {etree.QName(k).localname: v for k, v in element.attrib.items()}
-        return ElementView(etree.QName(element).localname, attributes, xml_id(element), lang, element)
+        return ElementView(etree.QName(element).localname, attributes, xml_id(element),
+                           html_lang(lang) if lang else None, element)
 
     def page(self, template: str, **values: Any) -> str:
         return self.env.get_template(template).render(**values)

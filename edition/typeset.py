@@ -22,7 +22,7 @@ from .assemble import AssembledPart, Assembler
 from .audit import NoteProblem
 from .book import Book, PageRefs, PartSpec, own_ids, page_ref_targets
 from .buildcache import LayoutCache
-from .hyphenation import register_turkish
+from .hyphenation import register_patterns
 from .layout import book_stylesheets, folio_sheet, lay_out_part, render_folio_sheet
 from .pagination import PagePlan, PartLayout, Schedule, plan_pages, starts_left
 from .processes import become_child
@@ -76,7 +76,7 @@ class Workers:
         # Loaded here, inherited by the forked workers.
         book_stylesheets(self.root, self.css)
         book_stylesheets(self.root, self.folio_css)
-        register_turkish(Project(self.root).hyphenation)
+        register_patterns(Project(self.root).hyphenation)
         if self.jobs > 1:
             self.pool = ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("fork"),
                                             initializer=become_child, initargs=(os.getpid(),))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pyphen
 import pytest
 
-from edition.hyphenation import register_turkish, turkish_lower
+from edition.hyphenation import register_patterns, turkish_lower
 
 from .conftest import ROOT
 
@@ -14,7 +14,7 @@ PATTERNS = ROOT / "styles" / "hyphenation"
 
 @pytest.fixture(scope="module")
 def turkish() -> pyphen.Pyphen:
-    register_turkish(PATTERNS)
+    register_patterns(PATTERNS)
     return pyphen.Pyphen(lang="tr", left=2, right=2)
 
 
