@@ -10,6 +10,7 @@ and the file instead. Spaces, controls and format characters (soft hyphen, joine
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -40,8 +41,10 @@ class Gap:
                 f"{self.script} script, printed with a fallback font or as boxes: {shown}{more}")
 
 
-def font_faces(stylesheet: Path) -> list[tuple[Path, list[tuple[int, int]] | None]]:
-    """Each ``@font-face`` of ``stylesheet``: its font file and its unicode ranges (None: all)."""
+def font_faces(stylesheet: Path, locate: Callable[[Path], Path] = Path.resolve,
+               ) -> list[tuple[Path, list[tuple[int, int]] | None]]:
+    """Each ``@font-face`` of ``stylesheet``: its font file (found by ``locate``, the project's theme
+    lookup, as the layout's fetcher finds it) and its unicode ranges (None: all)."""
     faces = []
     rules = tinycss2.parse_stylesheet(stylesheet.read_text(encoding="utf-8"), skip_comments=True,
                                       skip_whitespace=True)
@@ -57,7 +60,7 @@ def font_faces(stylesheet: Path) -> list[tuple[Path, list[tuple[int, int]] | Non
                 urls += [token.value for token in item.value if token.type == "url"]
             elif item.lower_name == "unicode-range":
                 ranges = [(token.start, token.end) for token in item.value if token.type == "unicode-range"]
-        faces += [((stylesheet.parent / url).resolve(), ranges) for url in urls[:1]]
+        faces += [(locate((stylesheet.parent / url).resolve()), ranges) for url in urls[:1]]
     return faces
 
 
@@ -67,10 +70,13 @@ def _cmap(path: Path, _mtime: float) -> frozenset[int]:
         return frozenset(font.getBestCmap())
 
 
-def covered(stylesheet: Path) -> frozenset[int]:
-    """The code points the fonts of ``stylesheet`` print (read once per process and file)."""
+def covered(stylesheet: Path, locate: Callable[[Path], Path] = Path.resolve) -> frozenset[int]:
+    """The code points the fonts of ``stylesheet`` print (read once per process and file); a font
+    file that is missing covers nothing (the layout reports it)."""
     points: set[int] = set()
-    for path, ranges in font_faces(stylesheet):
+    for path, ranges in font_faces(stylesheet, locate):
+        if not path.is_file():
+            continue
         cmap = _cmap(path, path.stat().st_mtime)
         if ranges is None:
             points |= cmap
@@ -89,10 +95,11 @@ def uncovered(text: str, points: frozenset[int]) -> dict[str, str]:
     return {name: "".join(chars) for name, chars in by_script.items()}
 
 
-def font_gaps(model: VolumeModel, stylesheet: Path) -> list[Gap]:
+def font_gaps(model: VolumeModel, stylesheet: Path,
+              locate: Callable[[Path], Path] = Path.resolve) -> list[Gap]:
     """What the volume's texts (titles, text and notes of each article and the introduction) hold that
     the fonts of ``stylesheet`` do not cover, per file and script."""
-    points = covered(stylesheet)
+    points = covered(stylesheet, locate)
     gaps = []
     parts = ([model.introduction] if model.introduction else []) + model.articles
     for part in parts:

@@ -420,7 +420,7 @@ def check_fonts(model: VolumeModel, project: Project, result: BuildResult) -> No
     """Find the characters of the text that no vendored font prints (reported, not boxed)."""
     from .coverage import font_gaps
 
-    result.font_gaps = font_gaps(model, project.css / "fonts.css")
+    result.font_gaps = font_gaps(model, project.theme_file("css/fonts.css"), project.themed)
 
 
 def check(validation: ValidationStage | None, state: BuildState, result: BuildResult) -> None:
