@@ -19,7 +19,7 @@ from lxml import etree, isoschematron
 
 from .errors import EditionError, display_path
 from .language import looks_english
-from .load import NS, TEI_NS, XML_NS, Volume, load_volume, safe_parser, source_path
+from .load import NS, TEI_NS, XML_NS, Volume, load_volume, parse_file, source_path
 from .model import REGISTER_KINDS, inherited_lang
 from .project import PACKAGE_ROOT
 from .schema import RNG
@@ -82,14 +82,14 @@ def local(element: etree._Element) -> str:
 
 @cache
 def profile_schema() -> etree.RelaxNG:
-    return etree.RelaxNG(etree.parse(str(SCHEMA_DIR / "edition.rng"), safe_parser()))
+    return etree.RelaxNG(parse_file(SCHEMA_DIR / "edition.rng"))
 
 
 @cache
 def element_names(schema: str) -> frozenset[str]:
     """Every element name a schema of ``schema/`` defines: tei_all's, to tell a misspelt element from
     one the edition's profile leaves out."""
-    grammar = etree.parse(str(SCHEMA_DIR / schema), safe_parser())
+    grammar = parse_file(SCHEMA_DIR / schema)
     return frozenset(e.get("name") for e in grammar.iter(f"{RNG}element") if e.get("name"))
 
 
@@ -252,7 +252,7 @@ def _looks_english(block: etree._Element) -> bool:
 
 @cache
 def editorial_schematron() -> isoschematron.Schematron:
-    return isoschematron.Schematron(etree.parse(str(SCHEMA_DIR / "edition-rules.sch"), safe_parser()),
+    return isoschematron.Schematron(parse_file(SCHEMA_DIR / "edition-rules.sch"),
                                     store_report=True)
 
 
