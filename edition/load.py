@@ -332,7 +332,11 @@ def load_volume(path: Path, project: Path | None = None) -> Volume:
 
 def source_path(element: etree._Element, default: Path) -> Path:
     """The file an element was read from (XInclude leaves xml:base on included roots)."""
-    base = element.base
+    return base_path(element.base, default)
+
+
+def base_path(base: str | None, default: Path) -> Path:
+    """The file an xml:base names (``default`` when there is none)."""
     if base and base.startswith("file:"):
         return Path(unquote(urlparse(base).path))
     return Path(base) if base else default

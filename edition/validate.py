@@ -9,20 +9,22 @@ and column, says what is wrong and what to do; findings are sorted and printed o
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass
 from functools import cache
 from pathlib import Path
 
-from lxml import etree, isoschematron
+from lxml import etree
 
 from .errors import EditionError, display_path
 from .language import looks_english
-from .load import NS, TEI_NS, XML_NS, Volume, load_volume, parse_file, source_path
+from .load import NS, TEI_NS, XML_NS, Volume, base_path, load_volume, parse_file, source_path
 from .model import REGISTER_KINDS, inherited_lang
 from .project import PACKAGE_ROOT
 from .schema import RNG
+from .xmlcheck import any_element, compile_schematron, relaxng_errors, schematron_failures
 
 SCHEMA_DIR = PACKAGE_ROOT / "schema"
 POINTER_ATTRIBUTES = ("target", "ref", "corresp", "resp", "source")
@@ -46,6 +48,10 @@ class Finding:
     def __str__(self) -> str:
         return f"{self.path}:{self.line}:{self.column}: {self.severity}: {self.message} [{self.rule}]"
 
+    def key(self) -> tuple:
+        """The order of findings as a sort key (sorting by ``<`` calls a method per comparison)."""
+        return self.path, self.line, self.column, self.severity, self.message, self.rule
+
 
 @dataclass
 class Context:
@@ -66,8 +72,15 @@ class Rule:
 
 def finding(element: etree._Element, ctx: Context, rule: str, message: str,
             severity: str = "error") -> Finding:
-    path = display_path(source_path(element, ctx.volume.path))
+    path = _shown(element.base, ctx.volume.path, os.getcwd())
     return Finding(path, element.sourceline or 0, 1, severity, message, rule)
+
+
+@cache
+def _shown(base: str | None, default: Path, cwd: str) -> str:
+    """The file an xml:base names, as findings show it (once per file: resolving a path stats every
+    folder on it, and an invalid file may have a finding per element)."""
+    return display_path(base_path(base, default))
 
 
 def elements(ctx: Context) -> Iterator[etree._Element]:
@@ -75,7 +88,7 @@ def elements(ctx: Context) -> Iterator[etree._Element]:
 
 
 def local(element: etree._Element) -> str:
-    return etree.QName(element).localname
+    return element.tag.rpartition("}")[2]  # as QName(element).localname, without making a QName
 
 
 # --- TEI conformance -------------------------------------------------------------------------------
@@ -83,6 +96,12 @@ def local(element: etree._Element) -> str:
 @cache
 def profile_schema() -> etree.RelaxNG:
     return etree.RelaxNG(parse_file(SCHEMA_DIR / "edition.rng"))
+
+
+@cache
+def profile_element_schema() -> etree.RelaxNG:
+    """The profile with any of its elements as the start: one element checked on its own."""
+    return etree.RelaxNG(any_element(parse_file(SCHEMA_DIR / "edition.rng")))
 
 
 @cache
@@ -94,19 +113,14 @@ def element_names(schema: str) -> frozenset[str]:
 
 
 def check_schema(ctx: Context) -> Iterator[Finding]:
-    schema = profile_schema()
-    if schema.validate(etree.ElementTree(ctx.volume.root)):
+    errors = relaxng_errors(profile_schema(), ctx.volume.root, profile_element_schema)
+    if not errors:
         return
     specific = list(_unknown_elements(ctx))
     if specific:  # libxml2 then blames the ancestors; the unknown element is the cause
         yield from specific
         return
-    errors = [(e.path or "", e.message) for e in schema.error_log]
-    deepest = [(path, message) for path, message in errors
-               if not any(other != path and other.startswith(path + "/") for other, _ in errors)]
-    for path, message in dict(deepest).items():
-        element = _element_at(ctx.volume.root, path)
-        where = element if element is not None else ctx.volume.root
+    for where, message in errors:
         parent = where.getparent() if where.getparent() is not None else where
         yield finding(where, ctx, "tei-schema",
                       f"<{local(where)}> does not conform to TEI P5 here ({message}); see what the TEI "
@@ -126,16 +140,6 @@ def _unknown_elements(ctx: Context) -> Iterator[Finding]:
         else:
             yield finding(element, ctx, "tei-schema",
                           f"<{name}> is not a TEI P5 element; check its spelling in the TEI Guidelines")
-
-
-def _element_at(root: etree._Element, path: str | None) -> etree._Element | None:
-    if not path:
-        return None
-    try:
-        found = etree.ElementTree(root).xpath(path)
-    except etree.XPathError:
-        return None
-    return found[0] if found and isinstance(found[0], etree._Element) else None
 
 
 # --- Python rules -----------------------------------------------------------------------------------
@@ -197,21 +201,35 @@ def check_notes_anchored(ctx: Context) -> Iterator[Finding]:
                           "footnote without @n; give it the number the source prints")
 
 
-GLUE = re.compile(r"[^\W\d_]{2,}[.,;:’”\"']?\d{1,3}(?=[\s.,;:]|$)")
+# A word that starts where no letter precedes it: without the look-behind a long run of letters is
+# tried from every position inside it, each try backtracking over the rest (quadratic: a 40 kB word
+# took two minutes). The first match is the same either way.
+GLUE = re.compile(r"(?<![^\W\d_])[^\W\d_]{2,}[.,;:’”\"']?\d{1,3}(?=[\s.,;:]|$)")
+
+
+OUTSIDE_RUNNING_TEXT = frozenset({"fw", "ref", "bibl", "note", "sic", "orig", "abbr", "teiHeader", "title"})
 
 
 def _outside_running_text(element: etree._Element) -> bool:
     """Notes, witness readings and running heads may hold numbers after words (dates, citations)."""
-    skip = {"fw", "ref", "bibl", "note", "sic", "orig", "abbr", "teiHeader", "title"}
-    return any(local(e) in skip for e in (element, *element.iterancestors()))
+    return any(local(e) in OUTSIDE_RUNNING_TEXT for e in (element, *element.iterancestors()))
+
+
+def _running_text(root: etree._Element) -> Iterator[etree._Element]:
+    """``root`` and the elements below it that are running text, in document order: what is
+    outside it is skipped with its whole subtree (one walk, not every element's ancestors)."""
+    stack = [root]
+    while stack:
+        element = stack.pop()
+        if isinstance(element.tag, str) and local(element) not in OUTSIDE_RUNNING_TEXT:
+            yield element
+            stack.extend(reversed(element))
 
 
 def check_footnote_glue(ctx: Context) -> Iterator[Finding]:
     for article in ctx.volume.articles:
         text = article.root.find(f"{{{TEI_NS}}}text")
-        for element in (text.iter() if text is not None else ()):
-            if not isinstance(element.tag, str) or _outside_running_text(element):
-                continue
+        for element in (_running_text(text) if text is not None else ()):
             for chunk in (element.text, element.tail):
                 match = GLUE.search(chunk) if chunk else None
                 if match:
@@ -244,34 +262,23 @@ def check_language(ctx: Context) -> Iterator[Finding]:
                               "this passage reads as English but is not marked so; add xml:lang=\"en\"")
 
 
+# Compiled once: an XPath string given to .xpath() is compiled again for every block.
+OWN_TEXT = etree.XPath("text()|*[not(self::tei:note) and not(@xml:lang)]//text()", namespaces=NS)
+
+
 def _looks_english(block: etree._Element) -> bool:
-    own = [t for t in block.xpath("text()|*[not(self::tei:note) and not(@xml:lang)]//text()",
-                                  namespaces=NS)]
-    return looks_english(" ".join(own), min_words=8, share=0.15)
+    return looks_english(" ".join(OWN_TEXT(block)), min_words=8, share=0.15)
 
 
 @cache
-def editorial_schematron() -> isoschematron.Schematron:
-    return isoschematron.Schematron(parse_file(SCHEMA_DIR / "edition-rules.sch"),
-                                    store_report=True)
+def editorial_schematron() -> etree.XSLT:
+    return compile_schematron(parse_file(SCHEMA_DIR / "edition-rules.sch"))
 
 
 def check_editorial_conventions(ctx: Context) -> Iterator[Finding]:
-    schematron = editorial_schematron()
-    schematron.validate(etree.ElementTree(ctx.volume.root))
-    report = schematron.validation_report
-    svrl = "http://purl.oclc.org/dsdl/svrl"
-    for failed in report.iterfind(f"{{{svrl}}}failed-assert"):
-        element = _element_at(ctx.volume.root, _svrl_path(failed.get("location")))
-        text = " ".join("".join(failed.find(f"{{{svrl}}}text").itertext()).split())
-        yield finding(element if element is not None else ctx.volume.root, ctx, failed.get("id"), text)
-
-
-def _svrl_path(location: str | None) -> str | None:
-    """SVRL paths name elements as *:name[namespace-uri()=…][n]; make them plain XPath 1."""
-    if not location:
-        return None
-    return re.sub(r"\*:(\w+)\[namespace-uri\(\)='[^']*'\]", r"*[local-name()='\1']", location)
+    failures = schematron_failures(editorial_schematron(), etree.ElementTree(ctx.volume.root))
+    for line, base, rule, text in failures:
+        yield Finding(_shown(base or None, ctx.volume.path, os.getcwd()), line, 1, "error", text, rule)
 
 
 RULES: tuple[Rule, ...] = (
@@ -314,7 +321,8 @@ def validate(volume_path: Path, project_root: Path, bib_path: Path | None = None
     ids = {e.get(f"{{{XML_NS}}}id"): e for e in volume.root.iter() if isinstance(e.tag, str)
            and e.get(f"{{{XML_NS}}}id")}
     ctx = Context(volume, ids, bib_keys, bib_path)
-    return sorted(set(f for rule in RULES if rule.check for f in rule.check(ctx)))
+    findings = set(f for rule in RULES if rule.check for f in rule.check(ctx))
+    return sorted(findings, key=Finding.key)
 
 
 def load_finding(exc: EditionError, fallback: Path) -> Finding:
