@@ -16,7 +16,7 @@ from urllib.parse import unquote, urlparse
 
 from lxml import etree
 
-from .errors import EditionError, Location
+from .errors import EditionError, Location, display_path
 from .limits import MIB, current, refusal
 from .project import project_root
 
@@ -252,18 +252,18 @@ def require_tei(tree: etree._ElementTree, path: Path) -> None:
 
 @dataclass
 class _Includes:
-    """The files a volume has read so far, each with where it was included from: every file is
-    included once (which also ends cycles), and no more than ``xinclude_files`` in all."""
+    """The files a volume has read so far: every file is included once (which also ends cycles),
+    and no more than ``xinclude_files`` in all."""
 
     project: Path
-    read: dict[Path, Location]
+    read: set[Path]
 
 
 def resolve_includes(tree: etree._ElementTree, path: Path, project: Path, depth: int = 0,
                      includes: _Includes | None = None) -> None:
     """Replace each xi:include by the root of the file it names, which must lie inside ``project``
     (symbolic links resolved), within the include limits."""
-    includes = includes or _Includes(project.resolve(), {path.resolve(): Location(path)})
+    includes = includes or _Includes(project.resolve(), {path.resolve()})
     for include in tree.getroot().iter(f"{{{XI_NS}}}include"):
         where = Location(path, include.sourceline or 0, 1)
         target = _include_target(include.get("href"), path, where, depth, includes)
@@ -293,12 +293,12 @@ def _include_target(href: str | None, path: Path, where: Location, depth: int, i
         raise EditionError(refusal("xinclude_depth", f"xi:include of '{href}' nests files {depth + 1} deep"),
                            where, "xinclude-limit")
     if target in includes.read:
-        raise EditionError(f"xi:include of '{href}': that file is already read ({includes.read[target]}); "
+        raise EditionError(f"xi:include of '{href}': {display_path(target)} is already part of the volume; "
                            "include each file once", where, "xinclude")
     if len(includes.read) > current().xinclude_files:  # the volume itself is not counted
-        raise EditionError(refusal("xinclude_files", f"xi:include of '{href}' would be file "
-                                   f"{len(includes.read)} the volume includes"), where, "xinclude-limit")
-    includes.read[target] = where
+        raise EditionError(refusal("xinclude_files", f"xi:include of '{href}' makes {len(includes.read)} "
+                                   "files included in all"), where, "xinclude-limit")
+    includes.read.add(target)
     return target
 
 
