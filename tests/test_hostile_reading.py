@@ -203,8 +203,11 @@ def test_a_long_word_does_not_stall_the_glue_rule(tmp_path: Path) -> None:
 
 SYSTEM = ("/lib/", "/lib64/", "/usr/lib/", "/usr/lib64/", "/usr/share/locale/", "/usr/share/zoneinfo/",
           "/usr/share/fonts/", "/etc/fonts/", "/var/cache/fontconfig/", "/proc/", "/sys/", "/dev/")
-SYSTEM_FILES = ("/etc/ld.so.cache", "/etc/localtime", "/etc/ssl/openssl.cnf", "/etc/ld.so.preload")
-OPEN = re.compile(r'open(?:at2?)?\((?:AT_FDCWD|-?\d+<(?P<dir>[^>]*)>|-?\d+), "(?P<path>[^"]*)"')
+SYSTEM_FILES = ("/etc/ld.so.cache", "/etc/ld.so.preload", "/etc/localtime", "/etc/locale.alias",
+                "/etc/ssl/openssl.cnf")
+# openat(AT_FDCWD</cwd>, "path", …) or openat(3</folder>, "name", …): strace -y names the folders.
+OPEN = re.compile(r'open(?:at2?)?\((?:AT_FDCWD(?:<(?P<cwd>[^>]*)>)?|-?\d+<(?P<dir>[^>]*)>|-?\d+)?,? ?'
+                  r'"(?P<path>[^"]*)"')
 
 
 def opened(args: list[str], cwd: Path, scratch: Path) -> tuple[subprocess.CompletedProcess[str], set[Path]]:
@@ -220,7 +223,7 @@ def opened(args: list[str], cwd: Path, scratch: Path) -> tuple[subprocess.Comple
         match = OPEN.search(line)
         if match is None or "ENOENT" in line:
             continue
-        path = Path(match["dir"] or cwd, match["path"])
+        path = Path(match["dir"] or match["cwd"] or cwd, match["path"])
         files.add(Path(os.path.realpath(path)))
     return result, files
 
@@ -263,6 +266,8 @@ def test_nothing_outside_the_project_is_opened(tmp_path: Path) -> None:
             (root / "tei" / "link.xml").symlink_to("/etc/passwd")
         result, files = opened(["validate", "tei/volume.xml"], root, scratch)
         assert result.returncode == 1 and "Traceback" not in result.stderr, case
+        assert len(files) > 50, case  # the trace was read
+        assert (volume in files) == (case != "symbolic link"), case  # the link is refused before reading
         assert outsiders(files, root, scratch) == [], case
         assert Path("/etc/passwd") not in files and outside / "evil.dtd" not in files, case
 
@@ -277,6 +282,7 @@ def test_nothing_outside_the_project_is_opened(tmp_path: Path) -> None:
         encoding="utf-8")
     result, files = opened(["build", "--html", "--quiet"], site, scratch)
     assert result.returncode == 0, result.stderr
+    assert site / "tei" / "a.xml" in files and site / "styles" / "css" / "screen.css" in files
     assert (site / "output" / "html" / "a.html").is_file()
     assert outsiders(files, site, scratch) == []
 
