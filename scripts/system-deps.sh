@@ -2,10 +2,10 @@
 # Install the system libraries WeasyPrint loads (Pango, HarfBuzz subsetting) and poppler-utils (pdffonts,
 # pdftotext, used by the tests), and what the reading site's browser tests run: Debian's Chromium (driven
 # by Playwright), a Java runtime for the Nu HTML Checker and npm for the checkers themselves (the last
-# two only where the machine has no java or npm of its own). As root this uses apt-get; otherwise it
-# names what is missing.
+# two only where the machine has no java or npm of its own), and strace (a test lists every file a command
+# opens). As root this uses apt-get; otherwise it names what is missing.
 set -eu
-PACKAGES="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils chromium"
+PACKAGES="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils chromium strace"
 command -v java >/dev/null 2>&1 || PACKAGES="$PACKAGES default-jre-headless"
 command -v npm >/dev/null 2>&1 || PACKAGES="$PACKAGES npm"
 missing=""

@@ -250,8 +250,8 @@ HOSTILE_VOLUMES = {
 }
 
 
-@pytest.mark.skipif(shutil.which("strace") is None, reason="strace is not installed (scripts/system-deps.sh)")
 def test_nothing_outside_the_project_is_opened(tmp_path: Path) -> None:
+    assert shutil.which("strace"), "strace is missing: scripts/system-deps.sh installs it"
     scratch = tmp_path / "scratch"
     scratch.mkdir()
     outside = tmp_path / "outside"
