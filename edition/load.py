@@ -72,10 +72,10 @@ class _NoExternalResources(etree.Resolver):
         return self.resolve_string("", context)
 
 
-def safe_parser() -> etree.XMLParser:
+def safe_parser(target: object | None = None) -> etree.XMLParser:
     """The parser every XML file is read with: no entity expanded, no DTD loaded, no file or URL
     opened for the document; elements nested deeper than libxml2's default only if the ``xml_depth``
-    limit was raised above it."""
+    limit was raised above it. (``target``: parser events go to it instead of building a tree.)"""
     parser = etree.XMLParser(
         resolve_entities=False,
         load_dtd=False,
@@ -85,6 +85,7 @@ def safe_parser() -> etree.XMLParser:
         huge_tree=current().xml_depth > LIBXML2_DEPTH,
         remove_comments=False,
         collect_ids=False,  # duplicate xml:ids are the validator's to report, with both places
+        target=target,
     )
     parser.resolvers.add(_NoExternalResources())
     return parser
@@ -168,11 +169,8 @@ class _DoctypeProbe:
 
 def _declares_doctype(data: bytes) -> bool:
     """Whether the parser meets a DOCTYPE before the error it stopped at (parsed again, the same way)."""
-    parser = etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True, collect_ids=False,
-                             target=_DoctypeProbe())
-    parser.resolvers.add(_NoExternalResources())
     try:
-        etree.fromstring(data, parser)
+        etree.fromstring(data, safe_parser(target=_DoctypeProbe()))
     except _DoctypeFoundError:
         return True
     except etree.XMLSyntaxError:
