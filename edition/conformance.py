@@ -29,11 +29,12 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
+from itertools import islice
 from pathlib import Path
 
 from lxml import etree
 
-from .load import safe_parser
+from .load import parse_file
 from .project import PACKAGE_ROOT
 from .schema import RNG, derive_profile
 
@@ -56,6 +57,11 @@ JING_TOKEN = "[^\u0020\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+"
 MAX_PROBLEMS = 50  # per document: past the first ones, libxml2's reports are echoes
 MAX_DEPTH = 12  # children checked on their own, one inside another
 MAX_CHILDREN = 200  # children of one element checked on their own
+# libxml2 names an error's place by a path it counts out over the element's preceding siblings, so
+# the errors of a long list cost the square of its length: the children of an element with more
+# than LONG_LIST of them are checked one by one first, each on its own (a path of a few steps).
+LONG_LIST = 1000
+MAX_LOG = 500  # libxml2's errors read at most (they are in document order; the first ones matter)
 
 
 @dataclass(frozen=True)
@@ -81,7 +87,7 @@ class Schema:
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
-        tree = etree.parse(str(self.path), safe_parser())
+        tree = parse_file(self.path)
         self.grammar = jing_compatible(tree)
 
     @cached_property
@@ -149,12 +155,24 @@ class Schema:
             expected = " or ".join(f"<{name}>" for name in sorted(self.start_names))
             return [Problem(root, f"<{local(root)}> may not be the root element of a document "
                                   f"(expected: {expected})")]
+        in_long_lists = list(islice(self._long_list_problems(root), MAX_PROBLEMS))
+        if in_long_lists:
+            return in_long_lists
         schema = self.compiled(_names(root))
         if schema.validate(etree.ElementTree(root) if root.getparent() is None else root.getroottree()):
             return []
-        found = list(self._explain(root, schema.error_log, 0))
+        found = list(islice(self._explain(root, schema.error_log, 0), 2 * MAX_PROBLEMS))
         return _without_echoes(found)[:MAX_PROBLEMS] or [
             Problem(root, "the document is not valid against the schema")]
+
+    def _long_list_problems(self, root: etree._Element) -> Iterator[Problem]:
+        """The problems inside the children of long lists, each child checked on its own (the
+        deepest lists first: their children hold the long lists within)."""
+        lists = [element for element in root.iter("{*}*") if len(element) > LONG_LIST]
+        lists.sort(key=lambda element: sum(1 for _ in element.iterancestors()), reverse=True)
+        for parent in lists:
+            for child in parent.iterchildren("{*}*"):
+                yield from self._alone(child, 1)
 
     def _explain(self, root: etree._Element, log: etree._ListErrorLog, depth: int) -> Iterator[Problem]:
         seen: set[etree._Element] = set()
@@ -168,7 +186,9 @@ class Schema:
     def _diagnose(self, element: etree._Element, kind: str, message: str, depth: int) -> Iterator[Problem]:
         """What libxml2's error at ``element`` means: an attribute, a child, or the element itself."""
         if kind == "RELAXNG_ERR_INVALIDATTR":
-            yield Problem(element, _attribute_message(element, message))
+            duplicate = _duplicate_id(element)
+            yield Problem(element, f"xml:id '{duplicate}' is used twice in the document (an xml:id must "
+                                   "be unique)" if duplicate else _attribute_message(element, message))
             return
         if "failed to validate attributes" in message:
             yield Problem(element, self._attributes_message(element, message))
@@ -186,6 +206,13 @@ class Schema:
             yield Problem(element, f"<{culprit}> may not be the root element of a document{hint}")
             return
         children = [c for c in element if isinstance(c.tag, str) and culprit in (None, local(c))]
+        if culprit is not None and not children:
+            # libxml2 may blame an ancestor of the element it names (the grammar reduced to the
+            # document's elements fails early): the first such descendant is the one to explain.
+            named = next((d for d in element.iterdescendants("{*}*") if local(d) == culprit), None)
+            if named is not None and named.getparent() is not None:
+                yield from self._child(named.getparent(), [named], message, depth)
+                return
         for child in children[:MAX_CHILDREN]:
             inner = list(self._alone(child, depth + 1))
             if inner:
@@ -308,7 +335,7 @@ def _names(root: etree._Element) -> frozenset[str]:
 def _deepest(log: etree._ListErrorLog) -> list[tuple[str, str, str]]:
     """libxml2's errors minus the echoes: an error at an element whose descendant also failed says
     only that the descendant did."""
-    errors = [(e.path or "", e.type_name, e.message) for e in log]
+    errors = [(e.path or "", e.type_name, e.message) for e in islice(log, MAX_LOG)]
     paths = {path for path, _, _ in errors}
     kept = [(path, kind, message) for path, kind, message in errors
             if not any(other != path and other.startswith(path + "/") for other in paths)

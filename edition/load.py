@@ -1,27 +1,33 @@
 """Stage 1: read TEI files safely and assemble the volume.
 
-XML is parsed with entity expansion, DTD loading and network access off. A document type declaration
-is refused outright (TEI needs none, and it is where XXE and entity bombs live). XInclude is resolved
-here, by hand, so that an include can only reach files inside the project.
+Every XML file goes through one parser (``safe_parser``) that expands no entity, loads no DTD and
+opens no file or URL on the document's behalf; a document type declaration is then refused outright
+(TEI needs none, and it is where XXE and entity bombs live). XInclude is resolved here, by hand, so
+that an include can only reach files inside the project. The input limits (``limits.py``) bound the
+size of a file, its lines, its nesting and the includes, so that a hostile file is refused with one
+line instead of a hang.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import unquote, urlparse
 
 from lxml import etree
 
-from .errors import EditionError, Location
+from .errors import EditionError, Location, display_path
+from .limits import MIB, current, refusal
+from .project import project_root
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
 XI_NS = "http://www.w3.org/2001/XInclude"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
 NS = {"tei": TEI_NS, "xi": XI_NS}
-
-MAX_FILE_BYTES = 8 * 1024 * 1024
-MAX_INCLUDE_DEPTH = 4
+# libxml2 refuses elements nested deeper than this unless its huge-tree option is on (then 2048).
+LIBXML2_DEPTH = 256
+DOCTYPE_REFUSED = ("DOCTYPE declarations are not allowed (they can define external or exploding entities); "
+                   "remove the <!DOCTYPE …> declaration")
 
 
 @dataclass
@@ -53,70 +59,49 @@ class Volume:
         raise EditionError(f"no article '{article_id}' in the volume (articles: {known})")
 
 
-def safe_parser() -> etree.XMLParser:
-    """A parser that expands no entity, loads no DTD and touches no network."""
-    return etree.XMLParser(
+class _NoExternalResources(etree.Resolver):
+    """Answers the parser's every request for an external resource (a DTD, an external entity) with
+    an empty document, so that nothing outside the file is opened.
+
+    ``load_dtd=False`` alone does not do it: ``collect_ids=False`` makes lxml set libxml2's
+    ``XML_SKIP_IDS`` bit in the parser's ``loadsubset``, and libxml2 before 2.15 loads the external
+    subset (and external parameter entities) whenever ``loadsubset`` is non-zero: a DOCTYPE naming
+    /etc/passwd opened it."""
+
+    def resolve(self, url, pubid, context):
+        return self.resolve_string("", context)
+
+
+def safe_parser(target: object | None = None) -> etree.XMLParser:
+    """The parser every XML file is read with: no entity expanded, no DTD loaded, no file or URL
+    opened for the document; elements nested deeper than libxml2's default only if the ``xml_depth``
+    limit was raised above it. (``target``: parser events go to it instead of building a tree.)"""
+    parser = etree.XMLParser(
         resolve_entities=False,
         load_dtd=False,
         no_network=True,
         dtd_validation=False,
-        huge_tree=False,
+        attribute_defaults=False,
+        huge_tree=current().xml_depth > LIBXML2_DEPTH,
         remove_comments=False,
         collect_ids=False,  # duplicate xml:ids are the validator's to report, with both places
+        target=target,
     )
+    parser.resolvers.add(_NoExternalResources())
+    return parser
 
 
-def read_xml(path: Path, *, limit: int = MAX_FILE_BYTES) -> etree._ElementTree:
-    """Parse one XML file, refusing what is unsafe or malformed with a located message."""
+def read_xml(path: Path) -> etree._ElementTree:
+    """Parse one XML file, refusing what is unsafe, malformed or over the limits with a located message."""
     path = Path(path)
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise EditionError(f"cannot read file: {exc.strerror}", Location(path)) from exc
-    if size > limit:
-        raise EditionError(
-            f"file is {size // (1024 * 1024)} MB, over the {limit // (1024 * 1024)} MB limit for one "
-            "TEI file; split it into articles",
-            Location(path),
-            "xml-size",
-        )
-    data = path.read_bytes()
+    data = _read_limited(path)
     _refuse_non_xml(path, data)
-    _check_utf8(path, data)
-    _refuse_doctype(path, data)
-    try:
-        tree = etree.fromstring(data, safe_parser(), base_url=str(path)).getroottree()
-    except etree.XMLSyntaxError as exc:
-        line, column = exc.position if exc.position else (0, 0)
-        message = exc.msg.split(f" ({path}", 1)[0] if exc.msg else "malformed XML"
-        raise EditionError(f"malformed XML: {message}; fix the markup there",
-                           Location(path, line, column), "xml-malformed") from exc
-    if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
-        raise EditionError(
-            "DOCTYPE declarations are not allowed (they can define external or exploding entities); "
-            "remove the <!DOCTYPE …> line",
-            Location(path, 1, 1),
-            "xml-doctype",
-        )
+    text = _decode(path, data)
+    _check_lines(path, text)
+    tree = _parse(path, data)
+    _refuse_doctype(path, data, tree)
+    _check_depth(path, tree)
     return tree
-
-
-PROLOG_END = re.compile(rb"<[A-Za-z_]")
-
-
-def _refuse_doctype(path: Path, data: bytes) -> None:
-    """Refuse a DOCTYPE before parsing: entity bombs and external entities live there."""
-    end = PROLOG_END.search(data)
-    prolog = data[: end.start() if end else len(data)]
-    position = prolog.find(b"<!DOCTYPE")
-    if position != -1:
-        line = prolog.count(b"\n", 0, position) + 1
-        raise EditionError(
-            "DOCTYPE declarations are not allowed (they can define external or exploding entities); "
-            "remove the <!DOCTYPE …> declaration",
-            Location(path, line, 1),
-            "xml-doctype",
-        )
 
 
 def _refuse_non_xml(path: Path, data: bytes) -> None:
@@ -129,9 +114,130 @@ def _refuse_non_xml(path: Path, data: bytes) -> None:
                            "xml-malformed")
 
 
-def _check_utf8(path: Path, data: bytes) -> None:
+def _read_limited(path: Path) -> bytes:
+    """The file's bytes, at most ``tei_file_bytes`` of them (read, not trusted from its size)."""
+    limit = current().tei_file_bytes
     try:
-        data.decode("utf-8")
+        size = path.stat().st_size
+        with path.open("rb") as stream:
+            data = stream.read(limit + 1) if size <= limit else b""
+    except OSError as exc:
+        raise EditionError(f"cannot read file: {exc.strerror}", Location(path), "xml-read") from exc
+    if size > limit or len(data) > limit:
+        raise EditionError(refusal("tei_file_bytes", f"the file has {max(size, len(data))} bytes "
+                                   f"({_megabytes(max(size, len(data)))})") + "; split it into articles",
+                           Location(path), "xml-size")
+    return data
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / MIB:.1f}".removesuffix(".0") + " MB"
+
+
+def _check_lines(path: Path, text: str) -> None:
+    limit = current().xml_line_chars
+    if len(text) <= limit:
+        return
+    for number, line in enumerate(text.split("\n"), start=1):
+        if len(line) > limit:
+            raise EditionError(refusal("xml_line_chars", f"line {number} has {len(line)} characters")
+                               + "; break it into lines", Location(path, number, limit + 1), "xml-line")
+
+
+def parse_file(path: Path) -> etree._ElementTree:
+    """Parse one of the package's own XML files (a schema) with the safe parser. (Not with
+    ``etree.parse(filename, parser)``: lxml asks the parser's resolver for the document itself.)"""
+    return etree.fromstring(Path(path).read_bytes(), safe_parser(), base_url=str(path)).getroottree()
+
+
+def _parse(path: Path, data: bytes) -> etree._ElementTree:
+    try:
+        return etree.fromstring(data, safe_parser(), base_url=str(path)).getroottree()
+    except etree.XMLSyntaxError as exc:
+        if _declares_doctype(data):  # the parser may have failed inside it (an entity bomb)
+            raise EditionError(DOCTYPE_REFUSED, _doctype_location(path, data), "xml-doctype") from exc
+        line, column = exc.position if exc.position else (0, 0)
+        message = exc.msg.split(f" ({path}", 1)[0] if exc.msg else "malformed XML"
+        if message.startswith("Excessive depth in document:"):
+            raise EditionError(_depth_refusal(message), Location(path, line, column), "xml-depth") from exc
+        raise EditionError(f"malformed XML: {message}; fix the markup there",
+                           Location(path, line, column), "xml-malformed") from exc
+
+
+class _DoctypeFoundError(Exception):
+    pass
+
+
+class _DoctypeProbe:
+    """A parser target that stops the parse at a document type declaration, before its content."""
+
+    def doctype(self, name, pubid, system):
+        raise _DoctypeFoundError
+
+    def close(self) -> None:
+        return None
+
+
+def _declares_doctype(data: bytes) -> bool:
+    """Whether the parser meets a DOCTYPE before the error it stopped at (parsed again, the same way)."""
+    try:
+        etree.fromstring(data, safe_parser(target=_DoctypeProbe()))
+    except _DoctypeFoundError:
+        return True
+    except etree.XMLSyntaxError:
+        return False
+    return False
+
+
+def _refuse_doctype(path: Path, data: bytes, tree: etree._ElementTree) -> None:
+    """Refuse a document type declaration, as the parser saw it (wherever it stands in the prolog)."""
+    docinfo = tree.docinfo
+    if docinfo.doctype or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
+        raise EditionError(DOCTYPE_REFUSED, _doctype_location(path, data, tree.getroot().sourceline),
+                           "xml-doctype")
+
+
+def _doctype_location(path: Path, data: bytes, root_line: int | None = None) -> Location:
+    """Where the DOCTYPE the parser found stands: the last one written before the root element's
+    line ends (the text is searched only to name the line)."""
+    end = len(data)
+    if root_line:
+        end = -1
+        for _ in range(root_line):
+            end = data.find(b"\n", end + 1)
+            if end == -1:
+                end = len(data)
+                break
+    position = data.rfind(b"<!DOCTYPE", 0, end)
+    return Location(path, data.count(b"\n", 0, position) + 1 if position != -1 else 1, 1)
+
+
+def _check_depth(path: Path, tree: etree._ElementTree) -> None:
+    """Refuse elements nested deeper than ``xml_depth`` (libxml2 has refused what is deeper than its
+    own limit already, so the walk is needed only when the limit is another)."""
+    limit = current().xml_depth
+    if limit == LIBXML2_DEPTH:
+        return
+    depth = 0
+    for event, element in etree.iterwalk(tree.getroot(), events=("start", "end")):
+        depth += 1 if event == "start" else -1
+        if depth > limit:
+            raise EditionError(_depth_refusal(), Location(path, element.sourceline or 0, 1), "xml-depth")
+
+
+def _depth_refusal(parser_message: str = "") -> str:
+    """The refusal of deep nesting; libxml2's message names its own ceiling (2048 with its huge-tree
+    option), which the limit cannot pass."""
+    limit = current().xml_depth
+    ceiling = int("".join(c for c in parser_message.split(":", 1)[-1].split(",")[0] if c.isdigit()) or limit)
+    if ceiling < limit:
+        return f"elements nested more than {ceiling} deep, the most the XML parser reads; flatten the markup"
+    return refusal("xml_depth", f"elements nested more than {limit} deep") + "; flatten the markup"
+
+
+def _decode(path: Path, data: bytes) -> str:
+    try:
+        return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
@@ -158,37 +264,66 @@ def require_tei(tree: etree._ElementTree, path: Path) -> None:
                            f"or <teiCorpus> in the namespace {TEI_NS}", where, "tei-namespace")
 
 
-def resolve_includes(tree: etree._ElementTree, path: Path, project: Path, depth: int = 0) -> None:
-    """Replace each xi:include by the root of the file it names, which must lie inside ``project``."""
+@dataclass
+class _Includes:
+    """The files a volume has read so far: every file is included once (which also ends cycles),
+    and no more than ``xinclude_files`` in all."""
+
+    project: Path
+    read: set[Path]
+
+
+def resolve_includes(tree: etree._ElementTree, path: Path, project: Path, depth: int = 0,
+                     includes: _Includes | None = None) -> None:
+    """Replace each xi:include by the root of the file it names, which must lie inside ``project``
+    (symbolic links resolved), within the include limits."""
+    includes = includes or _Includes(project.resolve(), {path.resolve()})
     for include in tree.getroot().iter(f"{{{XI_NS}}}include"):
-        href = include.get("href")
         where = Location(path, include.sourceline or 0, 1)
-        if not href:
-            raise EditionError("xi:include without @href; name the file to include", where, "xinclude")
-        if "://" in href and not href.startswith("file:"):
-            raise EditionError(f"xi:include of '{href}' reaches outside the project; include only files "
-                               "inside it", where, "xinclude-outside")
-        target = (path.parent / href.removeprefix("file:")).resolve()
-        if not target.is_relative_to(project.resolve()):
-            raise EditionError(f"xi:include of '{href}' reaches outside the project ({project}); include "
-                               "only files inside it", where, "xinclude-outside")
-        if not target.is_file():
-            raise EditionError(f"xi:include of '{href}': no such file", where, "xinclude")
-        if depth >= MAX_INCLUDE_DEPTH:
-            raise EditionError("xi:include nested too deeply", where, "xinclude")
+        target = _include_target(include.get("href"), path, where, depth, includes)
         included = read_xml(target)
         require_tei(included, target)
-        resolve_includes(included, target, project, depth + 1)
+        resolve_includes(included, target, project, depth + 1, includes)
         root = included.getroot()
         root.set(f"{{{XML_NS}}}base", target.as_uri())
         root.tail = include.tail
         include.getparent().replace(include, root)
 
 
+def _include_target(href: str | None, path: Path, where: Location, depth: int, includes: _Includes) -> Path:
+    """The file an xi:include names, once checked against the project and the limits."""
+    if not href:
+        raise EditionError("xi:include without @href; name the file to include", where, "xinclude")
+    if urlparse(href).scheme not in ("", "file"):
+        raise EditionError(f"xi:include of '{href}' reaches outside the project; include only files "
+                           "inside it", where, "xinclude-outside")
+    target = (path.parent / href.removeprefix("file:")).resolve()
+    if not target.is_relative_to(includes.project):
+        raise EditionError(f"xi:include of '{href}' reaches outside the project ({includes.project}); "
+                           "include only files inside it", where, "xinclude-outside")
+    if not target.is_file():
+        raise EditionError(f"xi:include of '{href}': no such file", where, "xinclude")
+    if depth + 1 > current().xinclude_depth:
+        raise EditionError(refusal("xinclude_depth", f"xi:include of '{href}' nests files {depth + 1} deep"),
+                           where, "xinclude-limit")
+    if target in includes.read:
+        raise EditionError(f"xi:include of '{href}': {display_path(target)} is already part of the volume; "
+                           "include each file once", where, "xinclude")
+    if len(includes.read) > current().xinclude_files:  # the volume itself is not counted
+        raise EditionError(refusal("xinclude_files", f"xi:include of '{href}' makes {len(includes.read)} "
+                                   "files included in all"), where, "xinclude-limit")
+    includes.read.add(target)
+    return target
+
+
 def load_volume(path: Path, project: Path | None = None) -> Volume:
-    """Read the volume driver file and every article it includes."""
+    """Read the volume driver file and every article it includes (``project``: the project's root,
+    by default the one around the volume)."""
+    project = Path(project) if project is not None else project_root(path)
     path = Path(path).resolve()
-    project = (project or path.parent.parent).resolve()
+    if not path.is_relative_to(project.resolve()):
+        raise EditionError(f"the volume is a symbolic link to {path}, outside the project ({project}); copy "
+                           "the file into the project", Location(path), "link-outside")
     tree = read_xml(path)
     require_tei(tree, path)
     resolve_includes(tree, path, project)
@@ -211,10 +346,12 @@ def load_volume(path: Path, project: Path | None = None) -> Volume:
 
 def source_path(element: etree._Element, default: Path) -> Path:
     """The file an element was read from (XInclude leaves xml:base on included roots)."""
-    base = element.base
-    if base and base.startswith("file:"):
-        from urllib.parse import unquote, urlparse
+    return base_path(element.base, default)
 
+
+def base_path(base: str | None, default: Path) -> Path:
+    """The file an xml:base names (``default`` when there is none)."""
+    if base and base.startswith("file:"):
         return Path(unquote(urlparse(base).path))
     return Path(base) if base else default
 

@@ -9,6 +9,8 @@ lookup is made; a file on its own, with no ``styles/`` beside it, is built with 
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -87,6 +89,29 @@ class Project:
     def contains(self, path: Path) -> bool:
         return Path(path).resolve().is_relative_to(self.root.resolve())
 
+    def refuse_links_outside(self) -> None:
+        """Refuse a symbolic link below the project's input folders that leads outside the project:
+        the build reads every file there (its fingerprint hashes them all)."""
+        root = self.root.resolve()
+        for folder in (self.tei, self.root / "bibliography", self.styles, self.root / "schema"):
+            for link in _links_below(folder):
+                target = link.resolve()
+                if not target.is_relative_to(root):
+                    raise EditionError(f"symbolic link to {target}, outside the project ({self.root}); "
+                                       "copy the file into the project instead", Location(link),
+                                       "link-outside")
+
+
+def _links_below(folder: Path) -> Iterator[Path]:
+    """Every symbolic link below ``folder`` (links to folders are not entered)."""
+    if folder.is_symlink():
+        yield folder
+        return
+    for parent, dirs, files in os.walk(folder):
+        for name in (*dirs, *files):
+            if os.path.islink(os.path.join(parent, name)):
+                yield Path(parent, name)
+
 
 def is_project_root(folder: Path) -> bool:
     """A folder with ``edition.toml``, or a repository's layout: ``tei/volume.xml`` beside ``styles/``."""
@@ -113,13 +138,17 @@ def project_root(volume: Path) -> Path:
 def find_project(volume: Path | None = None, purpose: str = "") -> Project:
     """The project of a TEI file (see ``project_root``), else the one around the working directory
     (never the package's own: outside a project a command must be told what to work on; ``purpose``
-    says how)."""
+    says how). Symbolic links leading out of it are refused."""
     if volume is not None:
         if not Path(volume).is_file():
             raise EditionError(f"volume file not found: {Path(volume).absolute()}")
-        return Project(project_root(volume))
+        project = Project(project_root(volume))
+        project.refuse_links_outside()
+        return project
     for folder in (Path.cwd(), *Path.cwd().parents):
         if (folder / "tei" / "volume.xml").is_file() and (folder / "styles").is_dir():
-            return Project(folder)
+            project = Project(folder)
+            project.refuse_links_outside()
+            return project
     raise EditionError("no edition project here (tei/volume.xml and styles/ in this folder or above)"
                        + (f"; {purpose}" if purpose else ""), rule="usage")

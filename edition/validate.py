@@ -15,23 +15,25 @@ and printed one per line.
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
-from lxml import etree, isoschematron
+from lxml import etree
 
 from . import conformance
 from .config import CONFIG_NAME, Config, load_config
 from .errors import EditionError, display_path
 from .language import looks_english
 from .links import refused_bib_links, refused_link
-from .load import NS, TEI_NS, XML_NS, Volume, load_volume, safe_parser, source_path
+from .load import NS, TEI_NS, XML_NS, Volume, base_path, load_volume, parse_file, source_path
 from .model import REGISTER_KINDS, inherited_lang, page_name_problems
 from .project import PACKAGE_ROOT
 from .schema import RNG
+from .xmlcheck import compile_schematron, schematron_failures
 
 SCHEMA_DIR = PACKAGE_ROOT / "schema"
 # The bundled volume's pointers (the article-volume profile); any document: every anyURI attribute.
@@ -59,6 +61,10 @@ class Finding:
         where = f"{self.path}:{self.line}:{self.column}" if self.line else self.path  # 0: the whole file
         return f"{where}: {self.severity}: {self.message} [{self.rule}]"
 
+    def key(self) -> tuple:
+        """The order of findings as a sort key (sorting by ``<`` calls a method per comparison)."""
+        return self.path, self.line, self.column, self.severity, self.message, self.rule
+
 
 @dataclass(frozen=True)
 class Profile:
@@ -70,6 +76,10 @@ class Profile:
     schema: Path | None = None
     schematron: Path | None = None
     rules: frozenset[str] = frozenset()
+
+    def key(self) -> tuple:
+        """The order of findings as a sort key (sorting by ``<`` calls a method per comparison)."""
+        return self.path, self.line, self.column, self.severity, self.message, self.rule
 
 
 @dataclass
@@ -98,16 +108,35 @@ class Rule:
 
 def finding(element: etree._Element, ctx: Context, rule: str, message: str,
             severity: str = "error") -> Finding:
-    path = display_path(source_path(element, ctx.volume.path))
+    path = _shown(element.base, ctx.volume.path, os.getcwd())
     return Finding(path, element.sourceline or 0, 1, severity, message, rule)
+
+
+@cache
+def _shown(base: str | None, default: Path, cwd: str) -> str:
+    """The file an xml:base names, as findings show it (once per file: resolving a path stats every
+    folder on it, and an invalid file may have a finding per element)."""
+    return display_path(base_path(base, default))
 
 
 def elements(ctx: Context) -> Iterator[etree._Element]:
     return (e for e in ctx.volume.root.iter() if isinstance(e.tag, str))
 
 
+def carrying(root: etree._Element, *attributes: str) -> list[etree._Element]:
+    """The elements that carry any of these attributes, in document order (libxml2 picks them out:
+    a Python loop over every element is what a big file makes slow)."""
+    return _carrying(attributes)(root)
+
+
+@cache
+def _carrying(attributes: tuple[str, ...]) -> etree.XPath:
+    test = " or ".join(f"@{name}" for name in attributes)
+    return etree.XPath(f"descendant-or-self::*[{test}]")
+
+
 def local(element: etree._Element) -> str:
-    return etree.QName(element).localname
+    return element.tag.rpartition("}")[2]  # as QName(element).localname, without making a QName
 
 
 # --- TEI conformance -------------------------------------------------------------------------------
@@ -116,7 +145,7 @@ def local(element: etree._Element) -> str:
 def element_names(schema: str) -> frozenset[str]:
     """Every element name a schema of ``schema/`` defines: tei_all's, to tell a misspelt element from
     one the edition's profile leaves out."""
-    grammar = etree.parse(str(SCHEMA_DIR / schema), safe_parser())
+    grammar = parse_file(SCHEMA_DIR / schema)
     return frozenset(e.get("name") for e in grammar.iter(f"{RNG}element") if e.get("name"))
 
 
@@ -150,21 +179,11 @@ def _unknown_elements(ctx: Context, known: frozenset[str]) -> Iterator[Finding]:
                           f"<{name}> is TEI but not in the schema in force ({display_path(ctx.schema)})")
 
 
-def _element_at(root: etree._Element, path: str | None) -> etree._Element | None:
-    if not path:
-        return None
-    try:
-        found = etree.ElementTree(root).xpath(path)
-    except etree.XPathError:
-        return None
-    return found[0] if found and isinstance(found[0], etree._Element) else None
-
-
 # --- Python rules -----------------------------------------------------------------------------------
 
 def check_unique_ids(ctx: Context) -> Iterator[Finding]:
     seen: dict[str, etree._Element] = {}
-    for element in elements(ctx):
+    for element in carrying(ctx.volume.root, "xml:id"):
         value = element.get(f"{{{XML_NS}}}id")
         if value is None:
             continue
@@ -279,21 +298,35 @@ def check_notes_numbered(ctx: Context) -> Iterator[Finding]:
                           "footnote without @n; give it the number the source prints")
 
 
-GLUE = re.compile(r"[^\W\d_]{2,}[.,;:’”\"']?\d{1,3}(?=[\s.,;:]|$)")
+# A word that starts where no letter precedes it: without the look-behind a long run of letters is
+# tried from every position inside it, each try backtracking over the rest (quadratic: a 40 kB word
+# took two minutes). The first match is the same either way.
+GLUE = re.compile(r"(?<![^\W\d_])[^\W\d_]{2,}[.,;:’”\"']?\d{1,3}(?=[\s.,;:]|$)")
+
+
+OUTSIDE_RUNNING_TEXT = frozenset({"fw", "ref", "bibl", "note", "sic", "orig", "abbr", "teiHeader", "title"})
 
 
 def _outside_running_text(element: etree._Element) -> bool:
     """Notes, witness readings and running heads may hold numbers after words (dates, citations)."""
-    skip = {"fw", "ref", "bibl", "note", "sic", "orig", "abbr", "teiHeader", "title"}
-    return any(local(e) in skip for e in (element, *element.iterancestors()))
+    return any(local(e) in OUTSIDE_RUNNING_TEXT for e in (element, *element.iterancestors()))
+
+
+def _running_text(root: etree._Element) -> Iterator[etree._Element]:
+    """``root`` and the elements below it that are running text, in document order: what is
+    outside it is skipped with its whole subtree (one walk, not every element's ancestors)."""
+    stack = [root]
+    while stack:
+        element = stack.pop()
+        if isinstance(element.tag, str) and local(element) not in OUTSIDE_RUNNING_TEXT:
+            yield element
+            stack.extend(reversed(element))
 
 
 def check_footnote_glue(ctx: Context) -> Iterator[Finding]:
     for article in ctx.volume.articles:
         text = article.root.find(f"{{{TEI_NS}}}text")
-        for element in (text.iter() if text is not None else ()):
-            if not isinstance(element.tag, str) or _outside_running_text(element):
-                continue
+        for element in (_running_text(text) if text is not None else ()):
             for chunk in (element.text, element.tail):
                 match = GLUE.search(chunk) if chunk else None
                 if match:
@@ -303,7 +336,7 @@ def check_footnote_glue(ctx: Context) -> Iterator[Finding]:
 
 
 def check_dates(ctx: Context) -> Iterator[Finding]:
-    for element in elements(ctx):
+    for element in carrying(ctx.volume.root, *DATE_ATTRIBUTES):
         for attribute in DATE_ATTRIBUTES:
             value = element.get(attribute)
             if value is None or local(element) in {"citedRange", "biblScope"}:
@@ -326,47 +359,37 @@ def check_language(ctx: Context) -> Iterator[Finding]:
                               "this passage reads as English but is not marked so; add xml:lang=\"en\"")
 
 
+# Compiled once: an XPath string given to .xpath() is compiled again for every block.
+OWN_TEXT = etree.XPath("text()|*[not(self::tei:note) and not(@xml:lang)]//text()", namespaces=NS)
+
+
 def _looks_english(block: etree._Element) -> bool:
-    own = [t for t in block.xpath("text()|*[not(self::tei:note) and not(@xml:lang)]//text()",
-                                  namespaces=NS)]
-    return looks_english(" ".join(own), min_words=8, share=0.15)
+    return looks_english(" ".join(OWN_TEXT(block)), min_words=8, share=0.15)
 
 
 @cache
-def schematron_rules(path: Path) -> isoschematron.Schematron:
+def schematron_rules(path: Path) -> etree.XSLT:
     try:
-        return isoschematron.Schematron(etree.parse(str(path), safe_parser()), store_report=True)
-    except (etree.XMLSyntaxError, etree.SchematronParseError) as exc:
+        return compile_schematron(parse_file(path))
+    except (etree.XMLSyntaxError, etree.SchematronParseError, etree.XSLTParseError) as exc:
         raise EditionError(f"not a Schematron file lxml can run: {exc}", rule="config") from exc
 
 
-SVRL = "http://purl.oclc.org/dsdl/svrl"
 WARNING_ROLES = {"warning", "warn", "info", "information"}
 
 
 def check_schematron(ctx: Context) -> Iterator[Finding]:
-    """Each failed assertion (and each successful report) of the Schematron in force; its id is the
-    finding's rule (``schematron`` when it has none), its role ``warning`` or ``info`` a warning."""
+    """Each failed assertion (and each successful report) of the Schematron in force, located by line
+    and file in one pass (``xmlcheck.compile_schematron``); its id is the finding's rule
+    (``schematron`` when it has none), its role ``warning`` or ``info`` a warning."""
     if ctx.schematron is None:
         return
-    schematron = schematron_rules(ctx.schematron)
-    schematron.validate(etree.ElementTree(ctx.volume.root))
-    report = schematron.validation_report
-    for failed in report.iterfind(f"{{{SVRL}}}*"):
-        if etree.QName(failed).localname not in ("failed-assert", "successful-report"):
-            continue
-        element = _element_at(ctx.volume.root, _svrl_path(failed.get("location")))
-        text = " ".join("".join(failed.find(f"{{{SVRL}}}text").itertext()).split())
-        severity = "warning" if (failed.get("role") or "").lower() in WARNING_ROLES else "error"
-        yield finding(element if element is not None else ctx.volume.root, ctx,
-                      failed.get("id") or "schematron", text, severity)
-
-
-def _svrl_path(location: str | None) -> str | None:
-    """SVRL paths name elements as *:name[namespace-uri()=…][n]; make them plain XPath 1."""
-    if not location:
-        return None
-    return re.sub(r"\*:(\w+)\[namespace-uri\(\)='[^']*'\]", r"*[local-name()='\1']", location)
+    failures = schematron_failures(schematron_rules(ctx.schematron), etree.ElementTree(ctx.volume.root))
+    cwd = os.getcwd()
+    for line, base, rule, text, role in failures:
+        severity = "warning" if role in WARNING_ROLES else "error"
+        yield Finding(_shown(base or None, ctx.volume.path, cwd), line, 1, severity, text,
+                      rule or "schematron")
 
 
 RULES: tuple[Rule, ...] = (
@@ -454,8 +477,7 @@ def validate(volume_path: Path, project_root: Path, bib_path: Path | None = None
         bib_entries = bibliography_entries(bib_path)
     except EditionError as exc:
         return [load_finding(exc, volume_path)]
-    ids = {e.get(f"{{{XML_NS}}}id"): e for e in volume.root.iter() if isinstance(e.tag, str)
-           and e.get(f"{{{XML_NS}}}id")}
+    ids = {e.get(f"{{{XML_NS}}}id"): e for e in carrying(volume.root, "xml:id") if e.get(f"{{{XML_NS}}}id")}
     bib_keys = {entry.key for entry in bib_entries} if bib_entries is not None else None
     ctx = Context(volume, ids, bib_keys, bib_path, profile=profile,
                   schema=config.validation.schema or (profile and profile.schema) or conformance.TEI_ALL,
@@ -469,7 +491,7 @@ def validate(volume_path: Path, project_root: Path, bib_path: Path | None = None
         for found in rule.check(ctx):
             warning = "warning" in (level, found.severity)
             findings.add(replace(found, severity="warning" if warning else "error"))
-    return sorted(findings)
+    return sorted(findings, key=Finding.key)
 
 
 def load_finding(exc: EditionError, fallback: Path) -> Finding:
