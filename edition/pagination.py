@@ -4,8 +4,9 @@ Parts are laid out separately (see ``book.py``); their lengths decide everything
 opens on a recto after an odd number of pages gets a blank verso before it. The front matter is
 numbered in roman figures (the half-title, title page and imprint are counted but carry no number);
 the main matter restarts at 1 with the first article. An article's opening page (and that of each
-division of a long document cut into parts) carries its folio at the foot, other pages at the outer corner of the head, blank pages none. ``Schedule`` tells which
-parts must be placed before a part's printed page numbers are final.
+division of a long document cut into parts) carries its folio at the foot, other pages at the outer
+corner of the head, blank pages none. ``Schedule`` tells which parts must be placed before a part's
+printed page numbers are final.
 """
 
 from __future__ import annotations
