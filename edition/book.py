@@ -5,6 +5,14 @@ introduction, every article's text, every article's editorial notes, the bibliog
 The typesetter lays each part out as a document of its own, so parts can be laid out in parallel and a
 part whose HTML has not changed need not be laid out again.
 
+A document on its own that is long (a novel, a play, a monograph: one ``<text>``) is cut too, at the
+top-level divisions of its body (``body/div``: chapters, acts), so that its layout too runs on every
+core: its first part prints the document's head, front and first divisions; each following part a run
+of divisions (the back goes with the last). Every top-level division opens on a recto, in one part or
+at the start of the next, so that where the parts are cut changes no page: the split book prints
+exactly the pages of one render of the whole. The divisions are rendered in one pass over the
+document (one ``RenderContext``), so notes, generated ids and numbering run on across the parts.
+
 Parts refer to each other in two ways, both settled here so that the templates need not know about
 parts:
 
@@ -20,18 +28,24 @@ import re
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from html import escape
 
 from markupsafe import Markup
 
-from .model import ArticleModel, VolumeModel
-from .render_html import RenderedArticle, Renderer, render_article
+from .load import NS, TEI_NS
+from .model import ArticleModel, VolumeModel, plain_text, title_notes
+from .render_html import RenderContext, RenderedArticle, Renderer, render_article
 
 CROSS_PART_SCHEME = "x-edition:"
 PLACEHOLDER_PAGE = "000"  # three figures: as wide as any page number of a volume under 1,000 pages
 FRONT, MAIN = "front", "main"
+# A document on its own is cut at its top-level divisions when its text is at least this long (some
+# 15 pages: shorter, the parts' own costs outweigh the cores gained), into parts of at least
+# PART_MIN_CHARS (some 6 pages) of consecutive divisions each.
+SPLIT_MIN_CHARS = 60_000
+PART_MIN_CHARS = 15_000
 
 _TAG_A = re.compile(r"<a\s[^>]*>")
 _HREF = re.compile(r'\bhref="#([^"]+)"')
@@ -58,6 +72,18 @@ class PartSpec:
     macro: str
     args: tuple = ()
     text: ArticleModel | None = None
+    divisions: tuple[int, int] | None = None  # of a text cut into parts: its top-level divisions [from, to)
+    openings: tuple[str, ...] = ()  # ids of the divisions it prints: each opens a page as an article does
+
+
+@dataclass(frozen=True)
+class Division:
+    """A top-level division of a long document (with the body's content around it) as printed."""
+
+    id: str  # the wrapper's id: the page the division opens on is found by it
+    heading: str  # its running head (the division's head, else its @n, else empty)
+    html: Markup
+    size: int  # characters of text: what its layout will cost
 
 
 @dataclass
@@ -113,6 +139,7 @@ class Book:
         self.print_css = print_css
         self.folio_css = folio_css
         self.texts: dict[str, RenderedArticle] = {}  # article id -> its print HTML, rendered once
+        self._divisions: dict[str, list[Division]] = {}  # document id -> its top-level divisions
         self.render_seconds = 0.0  # time spent rendering HTML (reported as a stage of its own)
         self._timing = False
         # Register entries the book does not print (only persons and places have an index): names
@@ -130,6 +157,7 @@ class Book:
                                   text=volume.introduction))
         for article in volume.articles:
             specs.append(self.body_spec(article))
+            specs.extend(self.division_specs(article))
             if self.rendered(article).notes:
                 specs.append(PartSpec(f"{article.id}-notes", "notes", MAIN, False, "article_notes",
                                       text=article))
@@ -141,14 +169,67 @@ class Book:
         return specs
 
     def body_spec(self, article: ArticleModel) -> PartSpec:
-        """The part of an article's text."""
-        return PartSpec(article.id, "article", MAIN, True, "article_body", text=article)
+        """The part of an article's text (of a text cut into parts: its first)."""
+        groups = self.part_groups(article)
+        if not groups:
+            return PartSpec(article.id, "article", MAIN, True, "article_body", text=article)
+        return PartSpec(article.id, "article", MAIN, True, "article_body", text=article,
+                        divisions=groups[0], openings=self._openings(article, groups[0]))
+
+    def division_specs(self, article: ArticleModel) -> list[PartSpec]:
+        """The parts after the first of a text cut at its divisions (none for a text in one part)."""
+        return [PartSpec(f"{article.id}-part-{number}", "division", MAIN, True, "article_division",
+                         text=article, divisions=group, openings=self._openings(article, group))
+                for number, group in enumerate(self.part_groups(article)[1:], start=2)]
+
+    def _openings(self, article: ArticleModel, group: tuple[int, int]) -> tuple[str, ...]:
+        return tuple(division.id for division in self.divisions(article)[slice(*group)])
+
+    def part_groups(self, article: ArticleModel) -> list[tuple[int, int]]:
+        """The runs of divisions [from, to) that make the parts of a text cut at its divisions; empty
+        for a text printed as one part (an article of a volume, a short document)."""
+        divisions = self.divisions(article)
+        if len(divisions) < 2 or sum(d.size for d in divisions) < SPLIT_MIN_CHARS:
+            return []
+        groups: list[tuple[int, int]] = []
+        start = size = 0
+        for index, division in enumerate(divisions):
+            size += division.size
+            if size >= PART_MIN_CHARS:
+                groups.append((start, index + 1))
+                start, size = index + 1, 0
+        if start < len(divisions):  # a short run at the end joins the last part
+            groups[-1:] = [(groups[-1][0] if groups else start, len(divisions))]
+        return groups
+
+    def divisions(self, article: ArticleModel) -> list[Division]:
+        """A document's top-level divisions as printed (none for an article of a volume)."""
+        self.rendered(article)
+        return self._divisions.get(article.id, [])
 
     def rendered(self, text: ArticleModel) -> RenderedArticle:
         if text.id not in self.texts:
             with self._timed():
-                self.texts[text.id] = render_article(text, self.renderer, "print", self.volume)
+                if self.volume.single and text is not self.volume.introduction:
+                    self.texts[text.id], self._divisions[text.id] = render_divisions(
+                        text, self.renderer, self.volume)
+                else:
+                    self.texts[text.id] = render_article(text, self.renderer, "print", self.volume)
         return self.texts[text.id]
+
+    def part_text(self, spec: PartSpec) -> RenderedArticle:
+        """What a part prints of its text: all of it, or (cut at its divisions) the head and front
+        with the first part, a run of divisions, the back with the last part."""
+        rendered = self.rendered(spec.text)
+        if spec.divisions is None:
+            return rendered
+        start, stop = spec.divisions
+        divisions = self.divisions(spec.text)
+        macros = self.renderer.env.get_template("book/parts.html.j2").module
+        body = Markup(macros.divisions(self.volume, spec.text, divisions[start:stop]))
+        return replace(rendered, body=body, front=rendered.front if start == 0 else Markup(""),
+                       back=rendered.back if stop == len(divisions) else Markup(""),
+                       title_notes=rendered.title_notes if start == 0 else Markup(""))
 
     def render(self, spec: PartSpec, refs: PageRefs, start_left: bool = False) -> str:
         """One part's HTML with its page references filled from ``refs``."""
@@ -177,13 +258,75 @@ class Book:
 
     def _content(self, spec: PartSpec, refs: PageRefs) -> Markup:
         macros = self.renderer.env.get_template("book/parts.html.j2").module
-        text = (spec.text, self.rendered(spec.text)) if spec.text is not None else ()
+        text = (spec.text, self.part_text(spec)) if spec.text is not None else ()
         back = (refs,) if spec.kind == "back" else ()
         return Markup(getattr(macros, spec.macro)(self.volume, *text, *spec.args, *back))
 
     def _document(self, content: Markup, css: list[str], start_left: bool) -> str:
         return self.renderer.page("book/part.html.j2", volume=self.volume, css=css, content=content,
                                   start_left=start_left)
+
+
+def render_divisions(article: ArticleModel, renderer: Renderer,
+                     volume: VolumeModel) -> tuple[RenderedArticle, list[Division]]:
+    """A document's print HTML as ``render_article`` makes it, and its body cut at the top-level
+    divisions: rendered in one pass (one context, in document order), so the divisions joined are
+    the body, and what the context numbers runs on across them.
+
+    Content between two divisions (a page break, a milestone) goes with the division it precedes;
+    after the last, with the last.
+    """
+    ctx = RenderContext(mode="print", article=article, volume=volume)
+    notes = Markup("").join(renderer.render(note, ctx) for note in title_notes(article.text))
+    front = renderer.render_children(article.front, ctx) if article.front is not None else Markup("")
+    runs = _body_runs(article.body)
+    rendered_runs = [Markup("").join(Markup.escape(text) if element is None else renderer.render(element, ctx)
+                                     for element, text in run) for run in runs]
+    body = Markup("").join(rendered_runs)
+    back = renderer.render_children(article.back, ctx) if article.back is not None else Markup("")
+    rendered = RenderedArticle(notes, front, body, back, ctx.notes)
+    taken = set(volume.id_pages)
+    divisions = []
+    for number, (run, html) in enumerate(zip(runs, rendered_runs, strict=True), start=1):
+        division = next((element for element, _ in run if _is_division(element)), None)
+        ident = f"{article.id}-division-{number}"
+        while ident in taken:
+            ident += "-"
+        divisions.append(Division(ident, _division_heading(division), html, _size(run)))
+    return rendered, divisions if any(_is_division(e) for run in runs for e, _ in run) else []
+
+
+def _is_division(element) -> bool:
+    return element is not None and element.tag == f"{{{TEI_NS}}}div"
+
+
+def _body_runs(body) -> list[list[tuple]]:
+    """The body's content as runs, one per top-level division: (element, None) or (None, text)."""
+    if body is None:
+        return []
+    runs: list[list[tuple]] = [[(None, body.text or "")]]
+    has_division = False  # the current run holds a division: what follows starts the next run
+    for child in body:
+        if has_division and (_is_division(child) or isinstance(child.tag, str)):
+            runs.append([])
+            has_division = False
+        runs[-1].append((child, None))
+        runs[-1].append((None, child.tail or ""))
+        has_division = has_division or _is_division(child)
+    if len(runs) > 1 and not any(_is_division(e) for e, _ in runs[-1]):
+        runs[-2].extend(runs.pop())  # content after the last division
+    return runs
+
+
+def _division_heading(division) -> str:
+    if division is None:
+        return ""
+    head = division.find("tei:head", NS)
+    return plain_text(head) if head is not None else division.get("n", "")
+
+
+def _size(run: list[tuple]) -> int:
+    return sum(len(text) if element is None else len("".join(element.itertext())) for element, text in run)
 
 
 def own_ids(html: str) -> set[str]:
