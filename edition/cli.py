@@ -32,6 +32,8 @@ FILE_ERRORS = {
     errno.ENOTDIR: "a part of this path is a file, where a folder is expected",
     errno.ENOENT: "no such file or folder",
 }
+# Rules of the loader (load.py, project.py): a finding of one of these means the volume was not read.
+UNREADABLE_RULES = ("xml-", "xinclude", "tei-namespace", "tei-p4", "link-outside", "project-root")
 PROFILE_NAMES = ("article-volume",)  # edition.validate.PROFILES, named here to keep --help fast
 
 
@@ -141,6 +143,7 @@ def run_build(args: argparse.Namespace, console: Console) -> int:
     check_input_file(args.volume)
     project = find_project(args.volume, purpose="name the volume or TEI file to build: edition build FILE")
     volume = args.volume or project.volume
+    check_input_file(volume)
     options = BuildOptions(pdf=not args.html, html=not args.pdf, out=args.out, only=args.only,
                            incremental=not args.clean, validate=True, force=args.force)
     if args.jobs:
@@ -208,6 +211,11 @@ def file_error_reason(exc: OSError) -> str:
 def refuse(errors: list) -> int:
     from .validate import report
 
+    if len(errors) == 1 and errors[0].rule.startswith(UNREADABLE_RULES):
+        # The volume could not be read at all: one line, as for any file that cannot be read (no
+        # summary, and no --force hint, which could not help).
+        print(errors[0], file=sys.stderr)
+        return EXIT_INPUT
     print(report(errors), file=sys.stderr)
     print("edition: not building a volume with validation errors (use --force to build anyway)",
           file=sys.stderr)
@@ -221,6 +229,7 @@ def run_validate(args: argparse.Namespace, console: Console) -> int:
     findings = []
     if not args.files:
         project = find_project(purpose="name the TEI files to check: edition validate FILE…")
+        check_input_file(project.volume)
         findings = validate(project.volume, project.root)
     for file in args.files:
         check_input_file(file)
