@@ -39,7 +39,8 @@ from .model import (
 )
 
 INLINE_CONTAINERS = {"p", "note", "head", "label", "q", "title"}
-REGISTER_HEADINGS = {"person": "Index of Persons", "place": "Index of Places",  # msgids: see register_headings
+# The registers' headings as msgids (register_headings gives them in the interface language).
+REGISTER_HEADINGS = {"person": "Index of Persons", "place": "Index of Places",
                      "org": "Index of Organisations", "event": "Index of Events"}
 CHOICE_PAIRS = (  # (witness reading, edited reading, kind, label for the reader: a msgid)
     ("sic", "corr", "correction", "In the source"),

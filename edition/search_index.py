@@ -19,6 +19,7 @@ from functools import cache
 from lxml import etree
 from markupsafe import Markup
 
+from .i18n import active_language, gettext
 from .language import turkish_lower
 from .load import TEI_NS
 from .model import (
@@ -30,7 +31,6 @@ from .model import (
     plain_text,
     xml_id,
 )
-from .i18n import active_language, gettext
 from .render_html import REGISTER_PAGES, register_headings
 
 # After Turkish lowercasing, the search also lets dotless ı match i (a reader typing "ISTANBUL" or
@@ -77,8 +77,9 @@ class Record:
         """``[part, anchor, label, text, folded text, lang, label lang]`` (languages "" for the search
         page's own, the interface language, to keep the index small)."""
         page = active_language()
+        label_lang = "" if self.label_lang in ("", page) else self.label_lang
         return [self.part, self.anchor, self.label, self.text, search_fold(self.text),
-                "" if self.lang == page else self.lang, "" if self.label_lang in ("", page) else self.label_lang]
+                "" if self.lang == page else self.lang, label_lang]
 
 
 def build_index(volume: VolumeModel) -> dict:
