@@ -101,7 +101,8 @@ def build_in(language: str | None, folder: Path) -> tuple[dict[str, str], str]:
     edition.toml): every site file's text, and the PDF's text."""
     shutil.copy(ENGLISH_DOCUMENT, folder)
     if language:
-        (folder / "edition.toml").write_text(f'[project]\ninterface_language = "{language}"\n', encoding="utf-8")
+        settings = f'[project]\ninterface_language = "{language}"\n'
+        (folder / "edition.toml").write_text(settings, encoding="utf-8")
     done = run("build", ENGLISH_DOCUMENT.name, "--out", "out", cwd=folder)
     assert done.returncode == 0, done.stderr
     site = {path.relative_to(folder / "out" / "html").as_posix(): path.read_text(encoding="utf-8")
