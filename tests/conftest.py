@@ -113,6 +113,7 @@ def incremental(tmp_path_factory: pytest.TempPathFactory) -> IncrementalBuild:
     root = tmp_path_factory.mktemp("incremental")
     for folder in PROJECT_FOLDERS:
         shutil.copytree(ROOT / folder, root / folder)
+    shutil.copy(ROOT / "edition.toml", root)  # its settings too: the interface in Turkish, its profile
     project = Project(root)
     options = BuildOptions(html=False)
     cold = build(project, options)
