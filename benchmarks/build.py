@@ -41,7 +41,7 @@ import json, sys, time
 from pathlib import Path
 from edition.book import Book
 from edition.buildcache import Manifest
-from edition.pipeline import BOOK_CSS, FOLIO_CSS, Timings, load
+from edition.pipeline import BOOK_CSS, FOLIO_CSS, Timings, interface_language, load
 from edition.project import Project
 from edition.render_html import Renderer
 from edition.layout import PDF_VARIANT, layout
@@ -49,7 +49,7 @@ from edition.layout import PDF_VARIANT, layout
 project = Project(Path(sys.argv[1]))
 refs = Manifest(Path(sys.argv[2])).refs()
 model = load(project, None, Timings(), None)
-book = Book(model, Renderer(project.templates), list(BOOK_CSS), list(FOLIO_CSS))
+book = Book(model, Renderer(project.templates, interface_language(project)), list(BOOK_CSS), list(FOLIO_CSS))
 html = book.whole(refs, list(BOOK_CSS))
 Path(sys.argv[3]).write_text(html, encoding="utf-8")
 start = time.perf_counter()

@@ -10,6 +10,9 @@ must stay inside it (the project).
     profile = "article-volume"          # a named set of conventions on top of TEI
     schema = "schema/my-odd.rng"        # a RELAX NG schema used instead of tei_all
     schematron = "schema/my-rules.sch"  # ISO Schematron checked as well
+
+    [project]
+    interface_language = "tr"           # the language of headings, labels and phrases (default "en")
 """
 
 from __future__ import annotations
@@ -42,6 +45,9 @@ KEYS: tuple[Key, ...] = (
         "A RELAX NG schema (or an ODD compiled to RELAX NG) that documents must be valid against, "
         "instead of tei_all."),
     Key("validation", "schematron", Path, "An ISO Schematron file whose assertions documents must meet."),
+    Key("project", "interface_language", str,
+        "The language of the book's and the site's headings, labels and phrases: a code with a message "
+        "catalogue in edition/locale/ (en, tr); default en."),
 )
 
 
@@ -55,11 +61,19 @@ class Validation:
 
 
 @dataclass(frozen=True)
+class ProjectSettings:
+    """``[project]``: what the project says about itself."""
+
+    interface_language: str = "en"
+
+
+@dataclass(frozen=True)
 class Config:
     """The settings in force, and where each came from (the file and the line of each key)."""
 
     path: Path | None = None  # the edition.toml read; None: every default
     validation: Validation = field(default_factory=Validation)
+    project: ProjectSettings = field(default_factory=ProjectSettings)
     lines: dict[tuple[str, str], int] = field(default_factory=dict, compare=False)
 
     @property
@@ -74,7 +88,7 @@ class Config:
         return Location(self.path, self.lines.get((section, name), 0), 1)
 
 
-SECTIONS: dict[str, type] = {"validation": Validation}
+SECTIONS: dict[str, type] = {"validation": Validation, "project": ProjectSettings}
 
 
 def find_config(start: Path) -> Path | None:
@@ -120,7 +134,18 @@ def load_config(path: Path | None) -> Config:
                 raise EditionError(f"unknown key '{name}' in [{section}] (keys: {names})", where, "config")
             values[name] = _value(key, value, path.parent, where)
         config = replace(config, **{section: replace(getattr(config, section), **values)})
+    _check_interface_language(config)
     return config
+
+
+def _check_interface_language(config: Config) -> None:
+    from .i18n import available_languages  # imported here: Babel is needed only by a project that has a file
+
+    language = config.project.interface_language
+    if language not in available_languages():
+        where = config.location("project", "interface_language")
+        raise EditionError(f"[project] interface_language = '{language}': no message catalogue for it "
+                           f"(there are: {', '.join(available_languages())})", where, "config")
 
 
 def _value(key: Key, value: Any, root: Path, where: Location) -> Any:

@@ -391,7 +391,7 @@ def build_outputs(project: Project, options: BuildOptions, volume: Path | None, 
     try:
         model = restrict(read_volume(project, volume, timings, progress), options.only)
         bibliography = BibliographyStage(project, timings, progress, state.cache, options.incremental)
-        renderer = Renderer(project.template_folders)
+        renderer = Renderer(project.template_folders, interface_language(project))
         # Our stages that need not wait for the layout; the validation first: it comes before
         # anything is written (the typesetter runs these before it takes in a laid-out part).
         stages: list[Callable[[], None]] = [lambda: check(validation, state, result),
@@ -414,6 +414,13 @@ def build_outputs(project: Project, options: BuildOptions, volume: Path | None, 
             validation.close()
     state.manifest.save(state.fingerprint, refs, to=outputs.stage(state.manifest.path))
     return result
+
+
+def interface_language(project: Project) -> str:
+    """The language of the book's and the site's own words: edition.toml's [project] interface_language."""
+    from .validate import project_config  # imported here: the project's settings are read only when building
+
+    return project_config(project.root).project.interface_language
 
 
 def check_fonts(model: VolumeModel, project: Project, result: BuildResult) -> None:

@@ -19,6 +19,7 @@ from jinja2 import BytecodeCache, Environment, FileSystemLoader, StrictUndefined
 from lxml import etree
 from markupsafe import Markup, escape
 
+from . import i18n
 from .language import html_lang
 from .links import safe_href
 from .load import NS, TEI_NS
@@ -38,13 +39,33 @@ from .model import (
 )
 
 INLINE_CONTAINERS = {"p", "note", "head", "label", "q", "title"}
-REGISTER_HEADINGS = {"person": "Kişiler Dizini", "place": "Yerler Dizini", "org": "Kurumlar Dizini",
-                     "event": "Olaylar Dizini"}
-CHOICE_PAIRS = (  # (witness reading, edited reading, kind, label for the reader)
-    ("sic", "corr", "correction", "Kaynakta"),
-    ("orig", "reg", "regularisation", "Kaynakta"),
-    ("abbr", "expan", "expansion", "Kısaltma"),
+# The registers' headings as msgids (register_headings gives them in the interface language).
+REGISTER_HEADINGS = {"person": "Index of Persons", "place": "Index of Places",
+                     "org": "Index of Organisations", "event": "Index of Events"}
+CHOICE_PAIRS = (  # (witness reading, edited reading, kind, label for the reader: a msgid)
+    ("sic", "corr", "correction", "In the source"),
+    ("orig", "reg", "regularisation", "In the source"),
+    ("abbr", "expan", "expansion", "Abbreviation"),
 )
+# The strings site.js and search.js show, handed to them in each page (see Renderer.script_strings).
+SCRIPT_STRINGS = {
+    "close": "Close",
+    "openInNotes": "Open among the notes",
+    "openInEditorialNotes": "Open among the editors' notes",
+    "source": "Source",
+    "sourceUncertain": "Source (the editors could not tell which work)",
+    "seeInBibliography": "See in the bibliography: the entry and every place it is cited",
+    "noResults": "No results for “{query}”.",
+    "results": "{count} results for “{query}”",
+    "oneResult": "1 result for “{query}”",
+    "firstShown": " (the first {limit} shown)",
+    "indexMissing": "The search index could not be loaded (assets/search-index.js).",
+}
+
+
+def register_headings() -> dict[str, str]:
+    """The registers' headings in the interface language (the book's indexes and the site's)."""
+    return {kind: i18n.gettext(heading) for kind, heading in REGISTER_HEADINGS.items()}
 
 
 @dataclass
@@ -135,7 +156,7 @@ class ElementView:
         children = {etree.QName(c).localname: c for c in self.element if isinstance(c.tag, str)}
         for original, edited, kind, label in CHOICE_PAIRS:
             if original in children and edited in children:
-                return ChoicePair(kind, label, children[original], children[edited])
+                return ChoicePair(kind, i18n.gettext(label), children[original], children[edited])
         return None
 
 
@@ -233,9 +254,9 @@ def template_cache() -> BytecodeCache | None:
 class Renderer:
     """Turns TEI trees into HTML fragments and pages."""
 
-    def __init__(self, templates: Path | list[Path]) -> None:
+    def __init__(self, templates: Path | list[Path], language: str = i18n.DEFAULT_LANGUAGE) -> None:
         """``templates``: the templates folder, or folders looked up in order (a project's own, then
-        the package's: ``Project.template_folders``)."""
+        the package's: ``Project.template_folders``); ``language``: the interface language."""
         folders = [templates] if isinstance(templates, str | Path) else templates
         self.env = Environment(
             loader=FileSystemLoader([str(folder) for folder in folders]),
@@ -243,10 +264,14 @@ class Renderer:
             undefined=StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
-            extensions=["jinja2.ext.do"],
+            extensions=["jinja2.ext.do", "jinja2.ext.i18n"],
             bytecode_cache=template_cache(),
         )
-        self.env.globals["REGISTER_HEADINGS"] = REGISTER_HEADINGS  # the book's indexes and the site's
+        i18n.activate(language)
+        self.env.install_gettext_translations(i18n.translations(language), newstyle=True)
+        self.env.globals.update(interface_language=language, REGISTER_HEADINGS=register_headings(),
+                                script_strings={k: i18n.gettext(v) for k, v in SCRIPT_STRINGS.items()})
+        self.env.filters.update(number=i18n.format_number, date=i18n.format_day)
         self._families: dict[str, Any] = {}
 
     def family(self, name: str) -> Any:

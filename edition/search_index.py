@@ -19,6 +19,7 @@ from functools import cache
 from lxml import etree
 from markupsafe import Markup
 
+from .i18n import active_language, gettext
 from .language import turkish_lower
 from .load import TEI_NS
 from .model import (
@@ -30,7 +31,7 @@ from .model import (
     plain_text,
     xml_id,
 )
-from .render_html import REGISTER_HEADINGS, REGISTER_PAGES
+from .render_html import REGISTER_PAGES, register_headings
 
 # After Turkish lowercasing, the search also lets dotless ı match i (a reader typing "ISTANBUL" or
 # "Isik" on a keyboard without Turkish letters) and treats apostrophe and dash variants as one.
@@ -70,13 +71,15 @@ class Record:
     label: str
     text: str
     lang: str = "tr"
-    label_lang: str = "tr"  # a section heading's language; the edition's own labels are Turkish
+    label_lang: str = ""  # a section heading's language; "": the interface's (the edition's own labels)
 
     def row(self) -> list:
-        """``[part, anchor, label, text, folded text, lang, label lang]`` (languages "" for Turkish,
-        the common case, to keep the index small)."""
+        """``[part, anchor, label, text, folded text, lang, label lang]`` (languages "" for the search
+        page's own, the interface language, to keep the index small)."""
+        page = active_language()
+        label_lang = "" if self.label_lang in ("", page) else self.label_lang
         return [self.part, self.anchor, self.label, self.text, search_fold(self.text),
-                "" if self.lang == "tr" else self.lang, "" if self.label_lang == "tr" else self.label_lang]
+                "" if self.lang == page else self.lang, label_lang]
 
 
 def build_index(volume: VolumeModel) -> dict:
@@ -93,13 +96,14 @@ def build_index(volume: VolumeModel) -> dict:
     for article in volume.articles:
         title = article.display_title
         number = part(f"{article.id}.html", f"{article.number}. {title}")
-        records.append(Record(number, article.id, "Başlık", title, article.lang))
+        records.append(Record(number, article.id, gettext("Title"), title, article.lang))
         records += article_records(article, number)
+    headings = register_headings()
     for kind, page in REGISTER_PAGES.items():
         if volume.register(kind):
-            records += register_records(volume, kind, part(page, REGISTER_HEADINGS[kind]))
+            records += register_records(volume, kind, part(page, headings[kind]))
     if volume.bibliography is not None:
-        records += bibliography_records(volume, part("bibliography.html", "Kaynakça"))
+        records += bibliography_records(volume, part("bibliography.html", gettext("Bibliography")))
     return {"parts": parts, "records": [r.row() for r in records if r.text]}
 
 
@@ -113,7 +117,7 @@ def register_records(volume: VolumeModel, kind: str, part: int) -> list[Record]:
 def bibliography_records(volume: VolumeModel, part: int) -> list[Record]:
     """One record per bibliography entry, as formatted, in the work's language."""
     bibliography = volume.bibliography
-    return [Record(part, f"bib-{ref.key}", "Künye", Markup(ref.html).striptags(), ref.lang)
+    return [Record(part, f"bib-{ref.key}", gettext("Reference"), Markup(ref.html).striptags(), ref.lang)
             for ref in bibliography.entries]
 
 
@@ -162,12 +166,13 @@ def section_label(element: etree._Element) -> tuple[str, str]:
         if div.get("type") == "abstract":
             lang = inherited_lang(div)
             return ("Özet", "tr") if lang == "tr" else ("Abstract", "en")
-    return "", "tr"
+    return "", ""
 
 
 def note_label(article: ArticleModel, note: etree._Element) -> str:
     marker = article.note_markers.get(node_key(note), "")
-    return f"Editör notu {marker}" if note.get("type") == "editorial" else f"Dipnot {marker}"
+    label = gettext("Editor's note") if note.get("type") == "editorial" else gettext("Footnote")
+    return f"{label} {marker}"
 
 
 def index_script(index: dict) -> str:

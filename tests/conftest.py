@@ -13,7 +13,16 @@ import pytest
 
 from edition.book import Book, PageRefs
 from edition.load import load_volume
-from edition.pipeline import BOOK_CSS, FOLIO_CSS, BuildOptions, BuildResult, Timings, build, load
+from edition.pipeline import (
+    BOOK_CSS,
+    FOLIO_CSS,
+    BuildOptions,
+    BuildResult,
+    Timings,
+    build,
+    interface_language,
+    load,
+)
 from edition.project import Project
 from edition.render_html import Renderer
 from edition.search_index import GLOBAL_NAME
@@ -36,8 +45,8 @@ def volume():
 @pytest.fixture(scope="session")
 def book(project: Project) -> Book:
     """The bundled volume's printed book (its bibliography formatted), before any layout."""
-    return Book(load(project, None, Timings(), None), Renderer(project.templates), list(BOOK_CSS),
-                list(FOLIO_CSS))
+    renderer = Renderer(project.templates, interface_language(project))
+    return Book(load(project, None, Timings(), None), renderer, list(BOOK_CSS), list(FOLIO_CSS))
 
 
 @pytest.fixture(scope="session")
@@ -104,6 +113,7 @@ def incremental(tmp_path_factory: pytest.TempPathFactory) -> IncrementalBuild:
     root = tmp_path_factory.mktemp("incremental")
     for folder in PROJECT_FOLDERS:
         shutil.copytree(ROOT / folder, root / folder)
+    shutil.copy(ROOT / "edition.toml", root)  # its settings too: the interface in Turkish, its profile
     project = Project(root)
     options = BuildOptions(html=False)
     cold = build(project, options)

@@ -137,6 +137,24 @@
     });
   }
 
+  /* A phrase of the interface from the page's catalogue strings (see site.js), its {names} filled in;
+     numbers are written as the page's language writes them. */
+  function say(key, values) {
+    var block = document.getElementById("interface-strings");
+    var strings = {};
+    try {
+      strings = block ? JSON.parse(block.textContent) : {};
+    } catch (error) {
+      strings = {};
+    }
+    var lang = document.documentElement.lang || undefined;
+    return (strings[key] || key).replace(/\{(\w+)\}/g, function (whole, name) {
+      var value = values[name];
+      if (value === undefined) return whole;
+      return typeof value === "number" ? value.toLocaleString(lang) : value;
+    });
+  }
+
   function show(data, query) {
     var container = document.getElementById("search-results");
     var status = document.getElementById("search-status");
@@ -148,10 +166,11 @@
     }
     var hits = search(data, words);
     render(data, hits, words);
-    if (!hits.length) status.textContent = "“" + query.trim() + "” için sonuç bulunamadı.";
+    var q = query.trim();
+    if (!hits.length) status.textContent = say("noResults", { query: q });
     else {
-      status.textContent = "“" + query.trim() + "” için " + hits.length + " sonuç" +
-        (hits.length > LIMIT ? " (ilk " + LIMIT + " tanesi gösteriliyor)" : "") + ".";
+      status.textContent = say(hits.length === 1 ? "oneResult" : "results", { query: q, count: hits.length }) +
+        (hits.length > LIMIT ? say("firstShown", { limit: LIMIT }) : "") + ".";
     }
   }
 
@@ -171,7 +190,7 @@
     var input = document.getElementById("q");
     var status = document.getElementById("search-status");
     if (!data) {
-      status.textContent = "Arama dizini yüklenemedi (assets/search-index.js).";
+      status.textContent = say("indexMissing", {});
       return;
     }
     var timer = 0;

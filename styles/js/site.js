@@ -1,5 +1,5 @@
 /* The reading site's popups. A note call or a citation shows its note or its formatted reference in
-   place, on hover, on keyboard focus or on a tap; Escape or "Kapat" closes it and gives the focus back.
+   place, on hover, on keyboard focus or on a tap; Escape or "Close" closes it and gives the focus back.
    Calls and citations stay plain links (to the note, to the bibliography), so everything works
    without this script. The popup is a non-modal dialog placed right after its trigger in the document,
    so Tab goes from the call into the popup's links and on through the text. */
@@ -17,6 +17,22 @@
   var quietFocus = false; // focus given back by us must not reopen the popup
   var showTimer = 0;
   var hideTimer = 0;
+  var STRINGS = interfaceStrings();
+
+  /* The interface's words, in the project's language: the page carries them from the message
+     catalogue (a JSON block the template writes); a missing one shows its key. */
+  function interfaceStrings() {
+    var block = document.getElementById("interface-strings");
+    try {
+      return block ? JSON.parse(block.textContent) : {};
+    } catch (error) {
+      return {};
+    }
+  }
+
+  function t(key) {
+    return STRINGS[key] || key;
+  }
 
   function build() {
     popup = document.createElement("div");
@@ -35,7 +51,7 @@
     closeButton = document.createElement("button");
     closeButton.type = "button";
     closeButton.className = "popup-close";
-    closeButton.textContent = "Kapat";
+    closeButton.textContent = t("close");
     closeButton.addEventListener("click", function () { close(true); });
     popup.append(title, body, links, closeButton);
     document.body.append(popup);
@@ -75,7 +91,7 @@
       lang: note.getAttribute("lang") || "",
       kind: editorial ? "editorial" : "footnote",
       nodes: [copy(text)],
-      links: [link("#" + id, editorial ? "Editör notları arasında aç" : "Notlar arasında aç")]
+      links: [link("#" + id, t(editorial ? "openInEditorialNotes" : "openInNotes"))]
     };
   }
 
@@ -103,12 +119,12 @@
     if (!nodes.length) return null;
     var page = citation.getAttribute("href").split("#")[0];
     return {
-      title: found.length > 1 ? "Kaynak (editörler hangi eser olduğunu belirleyemedi)" : "Kaynak",
+      title: t(found.length > 1 ? "sourceUncertain" : "source"),
       lang: "",
       kind: "reference",
       nodes: nodes,
       links: found.map(function (key, i) {
-        var label = "Kaynakçada gör: künye ve anıldığı bütün yerler";
+        var label = t("seeInBibliography");
         return link(page + "#bib-" + key, found.length > 1 ? label + " (" + (i + 1) + ")" : label);
       })
     };

@@ -1,0 +1,157 @@
+"""The interface language: every heading, label and phrase of the book, the site and the search page
+comes from the message catalogues (edition/locale), in the language edition.toml names."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+from edition import i18n
+from edition.render_html import CHOICE_PAIRS, REGISTER_HEADINGS, SCRIPT_STRINGS
+
+from .conftest import ROOT
+
+EDITION = Path(sys.executable).parent / "edition"
+THEME = ROOT / "styles" / "templates"
+ENGLISH_DOCUMENT = ROOT / "tests" / "data" / "tei" / "tei-publisher" / "graves6.xml"
+HOSTILE = ROOT / "tests" / "data" / "hostile"
+# Each hostile edition.toml and the one line `edition build` must refuse it with (after "edition.toml:").
+REFUSALS = {
+    "i18n-unknown-language.toml": "3:1: error: [project] interface_language = 'xx': no message catalogue "
+                                  "for it (there are: en, tr)",
+}
+
+
+def catalogue(language: str):
+    with i18n.catalogue_path(language).open("rb") as source:
+        return read_po(source, locale=language)
+
+
+def messages(language: str) -> dict[str, str]:
+    return {m.id: m.string for m in catalogue(language) if m.id}
+
+
+def used_msgids() -> set[str]:
+    """Every msgid the templates outside tei/ and the Python code ask for."""
+    found: set[str] = set()
+    method_map = [("tei/**", "ignore"), ("**.j2", "jinja2")]
+    options = {"**.j2": {"extensions": "jinja2.ext.do,jinja2.ext.i18n", "trim_blocks": "True",
+                         "lstrip_blocks": "True"}}
+    for _, _, message, _, _ in extract_from_dir(THEME, method_map, options_map=options):
+        found.add(message if isinstance(message, str) else message[0])
+    for _, _, message, _, _ in extract_from_dir(ROOT / "edition", [("**.py", "python")],
+                                                keywords={"gettext": None, "ngettext": (1, 2)}):
+        found.add(message if isinstance(message, str) else message[0])
+    found |= {*REGISTER_HEADINGS.values(), *SCRIPT_STRINGS.values(), *(pair[3] for pair in CHOICE_PAIRS)}
+    return found
+
+
+def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(EDITION), *args], cwd=cwd, capture_output=True, text=True, timeout=600)
+
+
+def test_the_catalogues_are_complete() -> None:
+    """Turkish and English translate the same msgids, every one of them, none fuzzy."""
+    assert i18n.available_languages() == ["en", "tr"]
+    english, turkish = messages("en"), messages("tr")
+    assert english.keys() == turkish.keys()
+    for language in ("en", "tr"):
+        untranslated = [m.id for m in catalogue(language) if m.id and (not m.string or m.fuzzy)]
+        assert untranslated == [], language
+
+
+def test_every_string_the_interface_uses_is_in_the_catalogues() -> None:
+    used = used_msgids()
+    assert {"Contents", "Bibliography", "Index of Persons", "Close", "Footnote"} <= used
+    assert sorted(used - messages("en").keys()) == []
+    assert sorted(messages("en").keys() - used) == []  # no msgid left over either
+
+
+def test_python_strings_follow_the_active_language() -> None:
+    try:
+        i18n.activate("tr")
+        assert i18n.gettext("Index of Persons") == "Kişiler Dizini"
+        assert i18n.format_number(1234.5) == "1.234,5"
+        i18n.activate("en")
+        assert i18n.gettext("Index of Persons") == "Index of Persons"
+        assert i18n.format_number(1234.5) == "1,234.5"
+    finally:
+        i18n.activate(i18n.DEFAULT_LANGUAGE)
+
+
+@pytest.mark.parametrize("name", sorted(REFUSALS))
+def test_an_interface_language_without_a_catalogue_is_refused(name: str, tmp_path: Path) -> None:
+    shutil.copy(ENGLISH_DOCUMENT, tmp_path)
+    shutil.copy(HOSTILE / name, tmp_path / "edition.toml")
+    done = run("build", ENGLISH_DOCUMENT.name, "--out", "out", cwd=tmp_path)
+    assert done.returncode == 1
+    assert done.stderr.splitlines() == [f"edition.toml:{REFUSALS[name]}"]
+    assert not (tmp_path / "out").exists()
+
+
+def build_in(language: str | None, folder: Path) -> tuple[dict[str, str], str]:
+    """The English document built from ``folder`` with ``language`` as the interface language (None: no
+    edition.toml): every site file's text, and the PDF's text."""
+    shutil.copy(ENGLISH_DOCUMENT, folder)
+    if language:
+        settings = f'[project]\ninterface_language = "{language}"\n'
+        (folder / "edition.toml").write_text(settings, encoding="utf-8")
+    done = run("build", ENGLISH_DOCUMENT.name, "--out", "out", cwd=folder)
+    assert done.returncode == 0, done.stderr
+    site = {path.relative_to(folder / "out" / "html").as_posix(): path.read_text(encoding="utf-8")
+            for path in (folder / "out" / "html").rglob("*") if path.suffix in {".html", ".js"}}
+    pdf = subprocess.run(["pdftotext", str(folder / "out" / "edition.pdf"), "-"], capture_output=True,
+                         text=True, check=True).stdout
+    return site, pdf
+
+
+def turkish_left_over() -> list[str]:
+    """The Turkish catalogue's own phrases (those unlike their English), less the ones the tei/
+    templates still hold (they move to the catalogue next): none may show in an English build."""
+    tei_source = "\n".join(p.read_text(encoding="utf-8") for p in (THEME / "tei").glob("*.j2"))
+    phrases = []
+    for msgid, msgstr in messages("tr").items():
+        for piece in re.split(r"%\(\w+\)s|\{\w+\}|<[^>]*>|\n\s*", msgstr):
+            piece = piece.strip(" :.()")
+            if len(piece) > 2 and piece not in msgid and piece not in tei_source:
+                phrases.append(piece)
+    return phrases
+
+
+def found_phrases(text: str, phrases: list[str]) -> list[str]:
+    return [p for p in phrases if re.search(rf"(?<!\w){re.escape(p)}(?!\w)", text)]
+
+
+@pytest.mark.parametrize("language", ["en", None])
+def test_an_english_project_speaks_english(language: str | None, tmp_path: Path) -> None:
+    """English by edition.toml, and by default without one: the site's and the PDF's interface strings
+    are English, and none of the Turkish catalogue's is left outside what tei/ templates print."""
+    site, pdf = build_in(language, tmp_path)
+    assert '<html lang="en">' in site["index.html"]
+    assert '<h2 id="contents-title">Contents</h2>' in site["index.html"]
+    assert "Search the Volume" in site["search.html"] and "Skip to the content" in site["graves6.html"]
+    assert "Article 1" in site["graves6.html"] and '"close": "Close"' in site["graves6.html"]
+    assert "Author not named in the source" in pdf
+    phrases = turkish_left_over()
+    assert {"İçindekiler", "Kapat", "Ciltte Arama"} <= set(phrases)
+    for name, text in site.items():
+        if name.endswith(".html") or name == "assets/search-index.js":
+            assert found_phrases(text, phrases) == [], name
+    assert found_phrases(pdf, phrases) == []
+
+
+def test_a_turkish_project_speaks_turkish(tmp_path: Path) -> None:
+    site, pdf = build_in("tr", tmp_path)
+    assert '<html lang="tr">' in site["index.html"]
+    assert '<h2 id="contents-title">İçindekiler</h2>' in site["index.html"]
+    assert "Ciltte Arama" in site["search.html"] and "İçeriğe geç" in site["graves6.html"]
+    assert "1. makale" in site["graves6.html"] and "Kapat" in site["graves6.html"]
+    assert "Yazar kaynakta belirtilmemiş" in pdf
+    assert "Contents" not in site["index.html"] and "Author not named" not in pdf
