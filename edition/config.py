@@ -10,6 +10,11 @@ must stay inside it (the project).
     profile = "article-volume"          # a named set of conventions on top of TEI
     schema = "schema/my-odd.rng"        # a RELAX NG schema used instead of tei_all
     schematron = "schema/my-rules.sch"  # ISO Schematron checked as well
+
+    [[processing.rule]]                 # a row of the processing model, tried before the package's
+    element = "l"                       # (edition/processing/rules.py says what a row may hold)
+    predicate = "@rend='indent'"
+    behaviour = "verse.line"
 """
 
 from __future__ import annotations
@@ -31,7 +36,7 @@ class Key:
 
     section: str
     name: str
-    kind: type  # str, or Path: a file named relative to edition.toml, inside the project
+    kind: type  # str; Path: a file named relative to edition.toml, inside the project; list: tables
     sentence: str
 
 
@@ -42,6 +47,9 @@ KEYS: tuple[Key, ...] = (
         "A RELAX NG schema (or an ODD compiled to RELAX NG) that documents must be valid against, "
         "instead of tei_all."),
     Key("validation", "schematron", Path, "An ISO Schematron file whose assertions documents must meet."),
+    Key("processing", "rule", list,
+        "Rows of the processing model ([[processing.rule]]: element, predicate, behaviour, block, output, "
+        "params), tried before the package's own (edition/processing/default.toml)."),
 )
 
 
@@ -55,12 +63,22 @@ class Validation:
 
 
 @dataclass(frozen=True)
+class Processing:
+    """``[[processing.rule]]``: the project's rows of the processing model, as written (checked and
+    compiled by ``edition.processing.rules``, which names the row of a faulty one)."""
+
+    rule: tuple[dict[str, Any], ...] = ()
+
+
+@dataclass(frozen=True)
 class Config:
     """The settings in force, and where each came from (the file and the line of each key)."""
 
     path: Path | None = None  # the edition.toml read; None: every default
     validation: Validation = field(default_factory=Validation)
+    processing: Processing = field(default_factory=Processing)
     lines: dict[tuple[str, str], int] = field(default_factory=dict, compare=False)
+    arrays: dict[str, list[int]] = field(default_factory=dict, compare=False)  # [[name]] -> lines
 
     @property
     def root(self) -> Path | None:
@@ -74,7 +92,7 @@ class Config:
         return Location(self.path, self.lines.get((section, name), 0), 1)
 
 
-SECTIONS: dict[str, type] = {"validation": Validation}
+SECTIONS: dict[str, type] = {"validation": Validation, "processing": Processing}
 
 
 def find_config(start: Path) -> Path | None:
@@ -101,7 +119,9 @@ def load_config(path: Path | None) -> Config:
     except tomllib.TOMLDecodeError as exc:
         raise _syntax_error(path, exc) from exc
     lines = _key_lines(text)
-    config = Config(path=path, lines=lines)
+    arrays = {f"{key.section}.{key.name}": table_array_lines(text, f"{key.section}.{key.name}")
+              for key in KEYS if key.kind is list}
+    config = Config(path=path, lines=lines, arrays=arrays)
     known = {(k.section, k.name): k for k in KEYS}
     for section, table in data.items():
         if section not in SECTIONS:
@@ -124,6 +144,11 @@ def load_config(path: Path | None) -> Config:
 
 
 def _value(key: Key, value: Any, root: Path, where: Location) -> Any:
+    if key.kind is list:
+        if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+            raise EditionError(f"[{key.section}] {key.name} must be tables ([[{key.section}.{key.name}]]), "
+                               f"not {_toml_type(value)}", where, "config")
+        return tuple(value)
     if not isinstance(value, str):
         raise EditionError(f"[{key.section}] {key.name} must be a string, not {_toml_type(value)}", where,
                            "config")
@@ -144,6 +169,7 @@ def _toml_type(value: Any) -> str:
 
 
 SECTION_LINE = re.compile(r"^\s*\[\s*([A-Za-z0-9_.-]+)\s*\]")
+ARRAY_LINE = re.compile(r"^\s*\[\[\s*([A-Za-z0-9_.-]+)\s*\]\]")
 KEY_LINE = re.compile(r"^\s*([A-Za-z0-9_-]+)\s*=")
 
 
@@ -153,12 +179,23 @@ def _key_lines(text: str) -> dict[tuple[str, str], int]:
     lines: dict[tuple[str, str], int] = {}
     section = ""
     for number, line in enumerate(text.splitlines(), 1):
-        if match := SECTION_LINE.match(line):
+        if match := ARRAY_LINE.match(line):  # [[processing.rule]]: a key "rule" of [processing]
+            table, _, name = match.group(1).rpartition(".")
+            lines.setdefault((table, ""), number)
+            lines.setdefault((table, name), number)
+            section = match.group(1)
+        elif match := SECTION_LINE.match(line):
             section = match.group(1)
             lines.setdefault((section, ""), number)
         elif match := KEY_LINE.match(line):
             lines.setdefault((section, match.group(1)), number)
     return lines
+
+
+def table_array_lines(text: str, name: str) -> list[int]:
+    """The line of each ``[[name]]`` table in ``text``, in order (the n-th table of the array)."""
+    return [number for number, line in enumerate(text.splitlines(), 1)
+            if (match := ARRAY_LINE.match(line)) and match.group(1) == name]
 
 
 TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")

@@ -1,10 +1,11 @@
 """Stage 3: render the document model to HTML through Jinja templates.
 
-Each TEI element is rendered by the macro its processing-model row names, in the template of its
-family (``styles/templates/tei/<family>.html.j2``). Autoescape is on: TEI text reaches HTML only through
-``escape``. The same macros serve the printed book (``mode="print"``) and the reading site
-(``mode="screen"``); where the two differ (notes, editorial choices, citation data, page breaks in
-lists, paragraph anchors) the macro branches on the mode.
+Each TEI element is rendered by the macro its processing-model row names (``edition/processing``),
+in the template of its family (``styles/templates/tei/<family>.html.j2``). Autoescape is on: TEI
+text reaches HTML only through ``escape``. The same macros serve the printed book
+(``mode="print"``) and the reading site (``mode="screen"``); where the two differ (notes, editorial
+choices, citation data, page breaks in lists, paragraph anchors) the macro branches on the mode, or
+the table has a row for one output.
 """
 
 from __future__ import annotations
@@ -15,10 +16,18 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from jinja2 import BytecodeCache, Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import (
+    BytecodeCache,
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    TemplateNotFound,
+    select_autoescape,
+)
 from lxml import etree
 from markupsafe import Markup, escape
 
+from .errors import EditionError
 from .links import safe_href
 from .load import NS, TEI_NS
 from .model import (
@@ -26,7 +35,6 @@ from .model import (
     SITE_PAGES,
     ArticleModel,
     VolumeModel,
-    behaviour_of,
     inherited_lang,
     is_supplied_title,
     node_key,
@@ -35,8 +43,10 @@ from .model import (
     xml_id,
     xml_lang,
 )
+from .processing import Behaviour, ProcessingModel, default_model
 
-INLINE_CONTAINERS = {"p", "note", "head", "label", "q", "title"}
+DOCUMENT = f"{{{TEI_NS}}}TEI"  # a document's root: the texts rendered are below it
+
 REGISTER_HEADINGS = {"person": "Kişiler Dizini", "place": "Yerler Dizini", "org": "Kurumlar Dizini",
                      "event": "Olaylar Dizini"}
 CHOICE_PAIRS = (  # (witness reading, edited reading, kind, label for the reader)
@@ -61,6 +71,19 @@ class ChoicePair:
 
 
 @dataclass
+class ApparatusEntry:
+    """An ``app``: its lemma (None without one) and its readings, in their groups' order."""
+
+    lemma: etree._Element | None
+    readings: list[etree._Element]
+
+    @staticmethod
+    def witnesses(reading: etree._Element) -> str:
+        """The sigla of a reading's witnesses (``wit="#A #B"`` → "A B")."""
+        return " ".join(sigil.removeprefix("#") for sigil in reading.get("wit", "").split())
+
+
+@dataclass
 class ElementView:
     """An element as templates see it: name, attributes, id, language and its place in the tree."""
 
@@ -69,6 +92,14 @@ class ElementView:
     id: str | None
     lang: str | None
     element: etree._Element
+    behaviour: Behaviour = field(default_factory=lambda: Behaviour("inline", "span"))
+    model: ProcessingModel = field(default_factory=default_model, repr=False)
+    mode: str | None = None
+
+    @property
+    def params(self) -> Any:
+        """The parameters of the element's processing-model row."""
+        return self.behaviour.params
 
     def get(self, name: str, default: str = "") -> str:
         return self.attributes.get(name, default)
@@ -84,8 +115,24 @@ class ElementView:
 
     @property
     def inline_context(self) -> bool:
-        """True inside a paragraph or note, where HTML allows no block element."""
-        return any(etree.QName(a).localname in INLINE_CONTAINERS for a in self.element.iterancestors())
+        """True inside an element whose HTML holds only phrasing content (a paragraph, a heading, a
+        note, anything inline), where HTML allows no block element: the processing model says which."""
+        for ancestor in self.element.iterancestors():
+            if ancestor.tag == DOCUMENT:
+                return False  # above it nothing is rendered
+            if self.model.behaviour(ancestor, self.mode).phrasing:
+                return True
+        return False
+
+    @property
+    def line_number(self) -> str:
+        """The number a verse line shows: its @n where the row's ``every`` divides it (1: every
+        number, also one that is not a whole number), else ""."""
+        number = self.get("n").strip()
+        every = int(self.params.get("every", 1) or 1)
+        if not number or every == 1:
+            return number
+        return number if number.isdigit() and int(number) % every == 0 else ""
 
     @property
     def ends_punctuated(self) -> bool:
@@ -128,6 +175,18 @@ class ElementView:
     @property
     def supplied_title(self) -> bool:
         return is_supplied_title(self.element)
+
+    @property
+    def apparatus_entry(self) -> ApparatusEntry:
+        lemma = self.element.find("tei:lem", NS)
+        readings = self.element.xpath("tei:rdg | tei:rdgGrp//tei:rdg", namespaces=NS)
+        return ApparatusEntry(lemma, readings)
+
+    @property
+    def is_label_cell(self) -> bool:
+        """A header cell: ``role="label"`` on the cell or its row."""
+        parent = self.element.getparent()
+        return self.get("role") == "label" or (parent is not None and parent.get("role") == "label")
 
     @property
     def choice_pair(self) -> ChoicePair | None:
@@ -232,7 +291,8 @@ def template_cache() -> BytecodeCache | None:
 class Renderer:
     """Turns TEI trees into HTML fragments and pages."""
 
-    def __init__(self, templates: Path) -> None:
+    def __init__(self, templates: Path, model: ProcessingModel | None = None) -> None:
+        self.model = model or default_model()
         self.env = Environment(
             loader=FileSystemLoader(str(templates)),
             autoescape=select_autoescape(default=True, default_for_string=True),
@@ -254,16 +314,50 @@ class Renderer:
         """Render an element and its content through its behaviour's macro."""
         if element is None or not isinstance(element.tag, str):
             return Markup("")
-        behaviour = behaviour_of(element)
-        macro = getattr(self.family(behaviour.family), behaviour.macro)
-        return Markup(macro(self.view(element), ctx, self.children))
+        rule = self.model.rule_for(element, ctx.mode)
+        behaviour = rule.behaviour if rule is not None else self.model.behaviour(element, ctx.mode)
+        macro = self.macro(behaviour, rule.origin if rule is not None else "")
+        return Markup(macro(self.view(element, behaviour, ctx.mode), ctx, self.children))
+
+    def macro(self, behaviour: Behaviour, origin: str) -> Any:
+        """The macro a behaviour names; a row naming one the templates lack is refused."""
+        try:
+            return getattr(self.family(behaviour.family), behaviour.macro)
+        except (AttributeError, TemplateNotFound):
+            raise EditionError(f"{origin}: the behaviour {behaviour.family}.{behaviour.macro} does not "
+                               f"exist (no macro '{behaviour.macro}' in tei/{behaviour.family}.html.j2)",
+                               rule="processing") from None
 
     def render_children(self, element: etree._Element, ctx: RenderContext) -> Markup:
+        """The content of ``element``: its text, each child through its behaviour, the tails.
+
+        Where the source puts nothing between two words of a tokenised text (``w``), a space goes
+        between them unless ``@join`` joins them; a line break inside a word (``lb break="no"``,
+        a row with ``params.joins``) takes the source's line-end spaces around it away."""
         parts = [escape(element.text or "")]
+        previous: etree._Element | None = None
         for child in element:
+            if self._space_between(previous, child, ctx.mode):
+                parts.append(Markup(" "))
+            tail = child.tail or ""
+            if isinstance(child.tag, str) and self.model.behaviour(child, ctx.mode).params.get("joins"):
+                parts[-1] = parts[-1].rstrip()  # the text before it (parts end with a text)
+                tail = tail.lstrip()
             parts.append(self.render(child, ctx))
-            parts.append(escape(child.tail or ""))
+            parts.append(escape(tail))
+            previous = child if isinstance(child.tag, str) and not tail else None
         return Markup("").join(parts)
+
+    def _space_between(self, previous: etree._Element | None, following: etree._Element,
+                       mode: str) -> bool:
+        """True for two words of a tokenised text with nothing between them in the source."""
+        if previous is None or not isinstance(following.tag, str):
+            return False
+        if (self.model.behaviour(previous, mode).params.get("token") != "word"
+                or self.model.behaviour(following, mode).params.get("token") != "word"):
+            return False
+        return (previous.get("join") not in ("right", "both")
+                and following.get("join") not in ("left", "both"))
 
     def render_runs(self, element: etree._Element, ctx: RenderContext) -> list[tuple[bool, Markup]]:
         """The content as runs split at the notes hanging in it: ``(is_note, html)``.
@@ -289,14 +383,15 @@ class Renderer:
         """The callable the templates render an element's children with (one per renderer)."""
         return ChildRenderer(self)
 
-    @staticmethod
-    def view(element: etree._Element) -> ElementView:
+    def view(self, element: etree._Element, behaviour: Behaviour | None = None,
+             mode: str | None = None) -> ElementView:
         lang = xml_lang(element)
         parent = element.getparent()
         if lang and parent is not None and inherited_lang(parent) == lang:
             lang = None  # only where the language changes
         attributes = {etree.QName(k).localname: v for k, v in element.attrib.items()}
-        return ElementView(etree.QName(element).localname, attributes, xml_id(element), lang, element)
+        return ElementView(etree.QName(element).localname, attributes, xml_id(element), lang, element,
+                           behaviour or self.model.behaviour(element, mode), self.model, mode)
 
     def page(self, template: str, **values: Any) -> str:
         return self.env.get_template(template).render(**values)
@@ -316,9 +411,19 @@ def render_article(article: ArticleModel, renderer: Renderer, mode: str,
     ctx = RenderContext(mode=mode, article=article, volume=volume, heading_offset=heading_offset)
     notes = Markup("").join(renderer.render(note, ctx) for note in title_notes(article.text))
     front = renderer.render_children(article.front, ctx) if article.front is not None else Markup("")
-    body = renderer.render_children(article.body, ctx) if article.body is not None else Markup("")
+    body = render_body(article, renderer, ctx)
     back = renderer.render_children(article.back, ctx) if article.back is not None else Markup("")
     return RenderedArticle(notes, front, body, back, ctx.notes)
+
+
+def render_body(article: ArticleModel, renderer: Renderer, ctx: RenderContext) -> Markup:
+    """The text's body: the content of ``body``, or whatever stands between ``front`` and ``back``
+    (a ``group`` of texts: the letters of a collection)."""
+    if article.body is not None:
+        return renderer.render_children(article.body, ctx)
+    parts = [renderer.render(child, ctx) for child in article.text
+             if isinstance(child.tag, str) and child not in (article.front, article.back)]
+    return Markup("").join(parts)
 
 
 def render_site(volume: VolumeModel, renderer: Renderer) -> dict[str, str]:

@@ -14,6 +14,7 @@ import pytest
 from edition.book import Book, PageRefs
 from edition.load import load_volume
 from edition.pipeline import BOOK_CSS, FOLIO_CSS, BuildOptions, BuildResult, Timings, build, load
+from edition.processing.rules import project_model
 from edition.project import Project
 from edition.render_html import Renderer
 from edition.search_index import GLOBAL_NAME
@@ -36,8 +37,8 @@ def volume():
 @pytest.fixture(scope="session")
 def book(project: Project) -> Book:
     """The bundled volume's printed book (its bibliography formatted), before any layout."""
-    return Book(load(project, None, Timings(), None), Renderer(project.templates), list(BOOK_CSS),
-                list(FOLIO_CSS))
+    renderer = Renderer(project.templates, project_model(project.root))
+    return Book(load(project, None, Timings(), None), renderer, list(BOOK_CSS), list(FOLIO_CSS))
 
 
 @pytest.fixture(scope="session")
