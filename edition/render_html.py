@@ -11,6 +11,7 @@ the table has a row for one output.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -45,6 +46,7 @@ from .model import (
 )
 from .processing import Behaviour, ProcessingModel, default_model
 
+LAST_NUMBER = re.compile(r"(\d+)\D*$")
 DOCUMENT = f"{{{TEI_NS}}}TEI"  # a document's root: the texts rendered are below it
 
 REGISTER_HEADINGS = {"person": "Kişiler Dizini", "place": "Yerler Dizini", "org": "Kurumlar Dizini",
@@ -76,6 +78,7 @@ class ApparatusEntry:
 
     lemma: etree._Element | None
     readings: list[etree._Element]
+    remarks: list[etree._Element]  # anything else in it (a note, witness details): in the note too
 
     @staticmethod
     def witnesses(reading: etree._Element) -> str:
@@ -126,13 +129,14 @@ class ElementView:
 
     @property
     def line_number(self) -> str:
-        """The number a verse line shows: its @n where the row's ``every`` divides it (1: every
-        number, also one that is not a whole number), else ""."""
+        """The number a verse line shows: its @n where the row's ``every`` divides the number it ends
+        with ("1.1.5", act, scene and line, shows at every 5th line), else "" (1: every @n)."""
         number = self.get("n").strip()
         every = int(self.params.get("every", 1) or 1)
+        last = LAST_NUMBER.search(number)
         if not number or every == 1:
             return number
-        return number if number.isdigit() and int(number) % every == 0 else ""
+        return number if last is not None and int(last.group(1)) % every == 0 else ""
 
     @property
     def ends_punctuated(self) -> bool:
@@ -180,7 +184,9 @@ class ElementView:
     def apparatus_entry(self) -> ApparatusEntry:
         lemma = self.element.find("tei:lem", NS)
         readings = self.element.xpath("tei:rdg | tei:rdgGrp//tei:rdg", namespaces=NS)
-        return ApparatusEntry(lemma, readings)
+        remarks = self.element.xpath("*[not(self::tei:lem or self::tei:rdg or self::tei:rdgGrp)]"
+                                     " | tei:rdgGrp/*[not(self::tei:rdg)]", namespaces=NS)
+        return ApparatusEntry(lemma, readings, remarks)
 
     @property
     def is_label_cell(self) -> bool:
@@ -304,6 +310,7 @@ class Renderer:
         )
         self.env.globals["REGISTER_HEADINGS"] = REGISTER_HEADINGS  # the book's indexes and the site's
         self._families: dict[str, Any] = {}
+        self.check_macros()
 
     def family(self, name: str) -> Any:
         if name not in self._families:
@@ -314,26 +321,29 @@ class Renderer:
         """Render an element and its content through its behaviour's macro."""
         if element is None or not isinstance(element.tag, str):
             return Markup("")
-        rule = self.model.rule_for(element, ctx.mode)
-        behaviour = rule.behaviour if rule is not None else self.model.behaviour(element, ctx.mode)
-        macro = self.macro(behaviour, rule.origin if rule is not None else "")
+        behaviour = self.model.behaviour(element, ctx.mode)
+        macro = getattr(self.family(behaviour.family), behaviour.macro)
         return Markup(macro(self.view(element, behaviour, ctx.mode), ctx, self.children))
 
-    def macro(self, behaviour: Behaviour, origin: str) -> Any:
-        """The macro a behaviour names; a row naming one the templates lack is refused."""
-        try:
-            return getattr(self.family(behaviour.family), behaviour.macro)
-        except (AttributeError, TemplateNotFound):
-            raise EditionError(f"{origin}: the behaviour {behaviour.family}.{behaviour.macro} does not "
-                               f"exist (no macro '{behaviour.macro}' in tei/{behaviour.family}.html.j2)",
-                               rule="processing") from None
+    def check_macros(self) -> None:
+        """Refuse a row whose behaviour names a macro the templates lack, with the row's place."""
+        for rule in self.model.rules:
+            behaviour = rule.behaviour
+            try:
+                getattr(self.family(behaviour.family), behaviour.macro)
+            except (AttributeError, TemplateNotFound):
+                name = f"{behaviour.family}.{behaviour.macro}"
+                raise EditionError(f"{rule.origin}: the behaviour {name} does not exist (no macro "
+                                   f"'{behaviour.macro}' in tei/{behaviour.family}.html.j2)",
+                                   rule.location, "processing") from None
 
     def render_children(self, element: etree._Element, ctx: RenderContext) -> Markup:
         """The content of ``element``: its text, each child through its behaviour, the tails.
 
-        Where the source puts nothing between two words of a tokenised text (``w``), a space goes
-        between them unless ``@join`` joins them; a line break inside a word (``lb break="no"``,
-        a row with ``params.joins``) takes the source's line-end spaces around it away."""
+        Where the source puts nothing between a word or punctuation mark of a tokenised text
+        (``w``, ``pc``) and the word after it, a space goes between them unless ``@join`` joins
+        them; a line break inside a word (``lb break="no"``, a row with ``params.joins``) takes the
+        source's line-end spaces around it away."""
         parts = [escape(element.text or "")]
         previous: etree._Element | None = None
         for child in element:
@@ -350,10 +360,10 @@ class Renderer:
 
     def _space_between(self, previous: etree._Element | None, following: etree._Element,
                        mode: str) -> bool:
-        """True for two words of a tokenised text with nothing between them in the source."""
+        """True for a token and a word after it with nothing between them in the source."""
         if previous is None or not isinstance(following.tag, str):
             return False
-        if (self.model.behaviour(previous, mode).params.get("token") != "word"
+        if (self.model.behaviour(previous, mode).params.get("token") not in ("word", "punctuation")
                 or self.model.behaviour(following, mode).params.get("token") != "word"):
             return False
         return (previous.get("join") not in ("right", "both")

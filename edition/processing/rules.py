@@ -164,6 +164,7 @@ class Rule:
     predicate: Predicate | None = None
     output: str | None = None
     origin: str = ""
+    location: Location | None = None
 
     def matches(self, element: etree._Element, mode: str | None) -> bool:
         if self.output is not None and mode is not None and self.output != mode:
@@ -261,7 +262,7 @@ def rule_from(row: dict[str, Any], where: str, location: Location) -> Rule:
     block = row.get("block", False)
     return Rule(element, Behaviour(named.group(1), named.group(2), block, MappingProxyType(dict(params)),
                                    row.get("phrasing", not block)),
-                predicate, output, where)
+                predicate, output, where, location)
 
 
 @cache
