@@ -182,7 +182,18 @@ def test_apparatus_prints_the_lemma_with_its_readings_in_a_note(tmp_path: Path, 
 
 # Every element TEI Simple Print gives a model (TEIC/TEI-Simple, odd/teisimple.odd, its <model>
 # rows), but those of the header (teiHeader, fileDesc, encodingDesc, profileDesc, revisionDesc) and TEI.
-TEI_SIMPLE_MODELLED = ["ab", "abbr", "actor", "add", "address", "addrLine", "addSpan", "am", "anchor", "argument", "author", "back", "bibl", "body", "byline", "c", "castGroup", "castItem", "castList", "cb", "cell", "choice", "cit", "closer", "corr", "date", "dateline", "del", "desc", "div", "docAuthor", "docDate", "docEdition", "docImprint", "docTitle", "epigraph", "ex", "expan", "figDesc", "figure", "floatingText", "foreign", "formula", "front", "fw", "g", "gap", "graphic", "group", "handShift", "head", "hi", "imprimatur", "item", "l", "label", "lb", "lg", "list", "listBibl", "measure", "milestone", "name", "note", "num", "opener", "orig", "p", "pb", "pc", "postscript", "publisher", "pubPlace", "q", "quote", "ref", "reg", "rhyme", "role", "roleDesc", "row", "rs", "s", "salute", "seg", "sic", "signed", "sp", "space", "speaker", "spGrp", "stage", "subst", "supplied", "table", "text", "time", "title", "titlePage", "titlePart", "trailer", "unclear", "w"]
+TEI_SIMPLE_MODELLED = [
+    "ab", "abbr", "actor", "add", "address", "addrLine", "addSpan", "am", "anchor", "argument", "author",
+    "back", "bibl", "body", "byline", "c", "castGroup", "castItem", "castList", "cb", "cell", "choice",
+    "cit", "closer", "corr", "date", "dateline", "del", "desc", "div", "docAuthor", "docDate", "docEdition",
+    "docImprint", "docTitle", "epigraph", "ex", "expan", "figDesc", "figure", "floatingText", "foreign",
+    "formula", "front", "fw", "g", "gap", "graphic", "group", "handShift", "head", "hi", "imprimatur",
+    "item", "l", "label", "lb", "lg", "list", "listBibl", "measure", "milestone", "name", "note", "num",
+    "opener", "orig", "p", "pb", "pc", "postscript", "publisher", "pubPlace", "q", "quote", "ref", "reg",
+    "rhyme", "role", "roleDesc", "row", "rs", "s", "salute", "seg", "sic", "signed", "sp", "space",
+    "speaker", "spGrp", "stage", "subst", "supplied", "table", "text", "time", "title", "titlePage",
+    "titlePart", "trailer", "unclear", "w"
+]
 # And those the issue names besides.
 ISSUE_NAMED = ["persName", "placeName", "damage", "ptr", "ruby", "biblStruct", "app", "lem", "rdg"]
 
