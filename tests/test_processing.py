@@ -263,7 +263,8 @@ def test_a_missing_macro_is_refused_with_the_row(tmp_path: Path) -> None:
 
 # ---- Through `edition build`: a project made of real documents ------------------------------------
 
-BUILT = ("tei-publisher/kipling.xml", "tei-publisher/graves6.xml", "ceteicean/meros.xml")
+BUILT = ("tei-publisher/kipling.xml", "tei-publisher/graves6.xml", "ceteicean/meros.xml",
+         "tei-publisher/testsimple.xml")
 
 
 def make_project(root: Path, documents: tuple[str, ...], settings: str = "") -> Path:
