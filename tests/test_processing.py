@@ -252,6 +252,10 @@ def row_line(path: Path, message: str) -> int:
     return lines[number - 1]
 
 
+def test_every_default_row_names_a_macro_of_the_package_templates(renderer: Renderer) -> None:
+    renderer.check_macros(every=True)
+
+
 def test_a_missing_macro_is_refused_with_the_row(tmp_path: Path) -> None:
     settings = tmp_path / "edition.toml"
     settings.write_text('[[processing.rule]]\nelement = "l"\nbehaviour = "verse.nothing"\n', encoding="utf-8")
