@@ -44,12 +44,14 @@ from edition.buildcache import Manifest
 from edition.pipeline import BOOK_CSS, FOLIO_CSS, Timings, interface_language, load
 from edition.project import Project
 from edition.render_html import Renderer
+from edition.processing.rules import project_model
 from edition.layout import PDF_VARIANT, layout
 
 project = Project(Path(sys.argv[1]))
 refs = Manifest(Path(sys.argv[2])).refs()
 model = load(project, None, Timings(), None)
-book = Book(model, Renderer(project.templates, interface_language(project)), list(BOOK_CSS), list(FOLIO_CSS))
+renderer = Renderer(project.templates, project_model(project.root), interface_language(project))
+book = Book(model, renderer, list(BOOK_CSS), list(FOLIO_CSS))
 html = book.whole(refs, list(BOOK_CSS))
 Path(sys.argv[3]).write_text(html, encoding="utf-8")
 start = time.perf_counter()

@@ -169,6 +169,9 @@ def run_build(args: argparse.Namespace, console: Console) -> int:
         print(f"edition: warning: footnote audit: {problem}", file=sys.stderr)
     for gap in result.font_gaps:
         print(f"{display_path(gap.path)}: warning: {gap.message()}", file=sys.stderr)
+    for name, count in sorted(result.unruled.items()):
+        print(f"edition: warning: <{name}> has no row in the processing model: its content is printed as "
+              f"plain text ({count} {'time' if count == 1 else 'times'})", file=sys.stderr)
     for target in sorted(result.unresolved_links):
         print(f"edition: warning: a link points to #{target}, which the book does not print", file=sys.stderr)
     for path in (result.pdf, result.html):

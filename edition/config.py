@@ -13,6 +13,10 @@ must stay inside it (the project).
 
     [project]
     interface_language = "tr"           # the language of headings, labels and phrases (default "en")
+    [[processing.rule]]                 # a row of the processing model, tried before the package's
+    element = "l"                       # (edition/processing/rules.py says what a row may hold)
+    predicate = "@rend='indent'"
+    behaviour = "verse.line"
 """
 
 from __future__ import annotations
@@ -34,7 +38,7 @@ class Key:
 
     section: str
     name: str
-    kind: type  # str, or Path: a file named relative to edition.toml, inside the project
+    kind: type  # str; Path: a file named relative to edition.toml, inside the project; list: tables
     sentence: str
 
 
@@ -48,6 +52,9 @@ KEYS: tuple[Key, ...] = (
     Key("project", "interface_language", str,
         "The language of the book's and the site's headings, labels and phrases: a code with a message "
         "catalogue in edition/locale/ (en, tr); default en."),
+    Key("processing", "rule", list,
+        "Rows of the processing model ([[processing.rule]]: element, predicate, behaviour, block, output, "
+        "params), tried before the package's own (edition/processing/default.toml)."),
 )
 
 
@@ -68,13 +75,23 @@ class ProjectSettings:
 
 
 @dataclass(frozen=True)
+class Processing:
+    """``[[processing.rule]]``: the project's rows of the processing model, as written (checked and
+    compiled by ``edition.processing.rules``, which names the row of a faulty one)."""
+
+    rule: tuple[dict[str, Any], ...] = ()
+
+
+@dataclass(frozen=True)
 class Config:
     """The settings in force, and where each came from (the file and the line of each key)."""
 
     path: Path | None = None  # the edition.toml read; None: every default
     validation: Validation = field(default_factory=Validation)
     project: ProjectSettings = field(default_factory=ProjectSettings)
+    processing: Processing = field(default_factory=Processing)
     lines: dict[tuple[str, str], int] = field(default_factory=dict, compare=False)
+    arrays: dict[str, list[int]] = field(default_factory=dict, compare=False)  # [[name]] -> lines
 
     @property
     def root(self) -> Path | None:
@@ -88,7 +105,7 @@ class Config:
         return Location(self.path, self.lines.get((section, name), 0), 1)
 
 
-SECTIONS: dict[str, type] = {"validation": Validation, "project": ProjectSettings}
+SECTIONS: dict[str, type] = {"validation": Validation, "project": ProjectSettings, "processing": Processing}
 
 
 def find_config(start: Path) -> Path | None:
@@ -115,7 +132,9 @@ def load_config(path: Path | None) -> Config:
     except tomllib.TOMLDecodeError as exc:
         raise _syntax_error(path, exc) from exc
     lines = _key_lines(text)
-    config = Config(path=path, lines=lines)
+    arrays = {f"{key.section}.{key.name}": table_array_lines(text, f"{key.section}.{key.name}")
+              for key in KEYS if key.kind is list}
+    config = Config(path=path, lines=lines, arrays=arrays)
     known = {(k.section, k.name): k for k in KEYS}
     for section, table in data.items():
         if section not in SECTIONS:
@@ -149,6 +168,11 @@ def _check_interface_language(config: Config) -> None:
 
 
 def _value(key: Key, value: Any, root: Path, where: Location) -> Any:
+    if key.kind is list:
+        if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+            raise EditionError(f"[{key.section}] {key.name} must be tables ([[{key.section}.{key.name}]]), "
+                               f"not {_toml_type(value)}", where, "config")
+        return tuple(value)
     if not isinstance(value, str):
         raise EditionError(f"[{key.section}] {key.name} must be a string, not {_toml_type(value)}", where,
                            "config")
@@ -169,6 +193,7 @@ def _toml_type(value: Any) -> str:
 
 
 SECTION_LINE = re.compile(r"^\s*\[\s*([A-Za-z0-9_.-]+)\s*\]")
+ARRAY_LINE = re.compile(r"^\s*\[\[\s*([A-Za-z0-9_.-]+)\s*\]\]")
 KEY_LINE = re.compile(r"^\s*([A-Za-z0-9_-]+)\s*=")
 
 
@@ -178,12 +203,23 @@ def _key_lines(text: str) -> dict[tuple[str, str], int]:
     lines: dict[tuple[str, str], int] = {}
     section = ""
     for number, line in enumerate(text.splitlines(), 1):
-        if match := SECTION_LINE.match(line):
+        if match := ARRAY_LINE.match(line):  # [[processing.rule]]: a key "rule" of [processing]
+            table, _, name = match.group(1).rpartition(".")
+            lines.setdefault((table, ""), number)
+            lines.setdefault((table, name), number)
+            section = match.group(1)
+        elif match := SECTION_LINE.match(line):
             section = match.group(1)
             lines.setdefault((section, ""), number)
         elif match := KEY_LINE.match(line):
             lines.setdefault((section, match.group(1)), number)
     return lines
+
+
+def table_array_lines(text: str, name: str) -> list[int]:
+    """The line of each ``[[name]]`` table in ``text``, in order (the n-th table of the array)."""
+    return [number for number, line in enumerate(text.splitlines(), 1)
+            if (match := ARRAY_LINE.match(line)) and match.group(1) == name]
 
 
 TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")

@@ -37,6 +37,8 @@ class Limits:
     """Entries one crossref chain may pass through (a cycle is refused at any length)."""
     pandoc_seconds: int = 300
     """One run of pandoc (formatting the bibliography, reading a manuscript)."""
+    processing_predicate_chars: int = 500
+    """One predicate of a processing-model row (it is evaluated on every element it names)."""
 
 
 _current = Limits()

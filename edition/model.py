@@ -1,9 +1,8 @@
-"""Stage 2: the document model and the processing model.
+"""Stage 2: the document model.
 
-The processing model is one table from TEI element (with an optional attribute condition) to a
-rendering behaviour: the template family and the macro that renders it, as TEI Publisher's ODD
-processing model does. The document model gathers what the templates need about the volume and each
-article (titles, authors, venue, note markers) so that templates never query TEI themselves.
+The document model gathers what the templates need about the volume and each article (titles,
+authors, venue, note markers) so that templates never query TEI themselves. Which macro renders each
+element is the processing model's to say (``edition/processing``).
 """
 
 from __future__ import annotations
@@ -20,93 +19,6 @@ from .errors import EditionError, Location
 from .language import UNDETERMINED, html_lang
 from .links import PAGE_ID_RULE, is_page_id
 from .load import NS, TEI_NS, XML_NS, Article, Volume
-
-
-@dataclass(frozen=True)
-class Behaviour:
-    """How one kind of TEI element renders: a macro in a template family."""
-
-    family: str  # template file styles/templates/tei/<family>.html.j2
-    macro: str
-    block: bool = False
-
-
-@dataclass(frozen=True)
-class Rule:
-    """A row of the processing model: element name, optional attribute condition, behaviour."""
-
-    element: str
-    behaviour: Behaviour
-    attribute: str | None = None
-    value: str | None = None
-
-    def matches(self, element: etree._Element) -> bool:
-        if etree.QName(element).localname != self.element:
-            return False
-        if self.attribute is None:
-            return True
-        return element.get(self.attribute) == self.value
-
-
-def B(family: str, macro: str, block: bool = False) -> Behaviour:  # noqa: N802 - reads as a table
-    return Behaviour(family, macro, block)
-
-
-# The processing model. Rows with a condition come before the plain row for the same element.
-PROCESSING_MODEL: tuple[Rule, ...] = (
-    Rule("div", B("structure", "abstract", True), "type", "abstract"),
-    Rule("div", B("structure", "keywords", True), "type", "keywords"),
-    Rule("div", B("structure", "title_block", True), "type", "title"),
-    Rule("div", B("structure", "section", True)),
-    Rule("head", B("structure", "heading", True)),
-    Rule("p", B("structure", "paragraph", True)),
-    Rule("quote", B("structure", "quotation", True)),
-    Rule("list", B("structure", "list", True)),
-    Rule("item", B("structure", "item", True)),
-    Rule("label", B("structure", "label")),
-    Rule("note", B("notes", "editorial_note"), "type", "editorial"),
-    Rule("note", B("notes", "footnote"), "place", "foot"),
-    Rule("note", B("notes", "footnote")),
-    Rule("choice", B("critical", "choice")),
-    Rule("supplied", B("critical", "supplied")),
-    Rule("sic", B("critical", "plain")),
-    Rule("corr", B("critical", "plain")),
-    Rule("orig", B("critical", "plain")),
-    Rule("reg", B("critical", "plain")),
-    Rule("abbr", B("critical", "plain")),
-    Rule("expan", B("critical", "plain")),
-    Rule("pb", B("milestones", "page_break")),
-    Rule("fw", B("milestones", "omit")),
-    Rule("lb", B("milestones", "line_break")),
-    Rule("hi", B("inline", "highlight")),
-    Rule("title", B("inline", "title")),
-    Rule("foreign", B("inline", "foreign")),
-    Rule("q", B("inline", "inline_quote")),
-    Rule("ref", B("inline", "link")),
-    Rule("persName", B("inline", "name")),
-    Rule("placeName", B("inline", "name")),
-    Rule("orgName", B("inline", "name")),
-    Rule("bibl", B("inline", "citation")),
-    Rule("ptr", B("inline", "pointer")),
-    Rule("citedRange", B("inline", "span")),
-    Rule("date", B("inline", "span")),
-    Rule("num", B("inline", "span")),
-)
-FALLBACK = B("inline", "span")
-
-
-def behaviour_of(element: etree._Element) -> Behaviour:
-    """The behaviour of the first matching row; unknown elements render as a plain span."""
-    for rule in _RULES_BY_ELEMENT.get(etree.QName(element).localname, ()):
-        if rule.matches(element):
-            return rule.behaviour
-    return FALLBACK
-
-
-# The model's rows by element name, in table order (the renderer asks once per element).
-_RULES_BY_ELEMENT: dict[str, tuple[Rule, ...]] = {
-    name: tuple(rule for rule in PROCESSING_MODEL if rule.element == name)
-    for name in dict.fromkeys(rule.element for rule in PROCESSING_MODEL)}
 
 
 def is_supplied_title(div: etree._Element) -> bool:
@@ -392,6 +304,11 @@ class VolumeModel:
         return list(citing.get(key, ()))
 
 
+def model_parts(volume: VolumeModel) -> list[ArticleModel]:
+    """The texts the book and the site render: the introduction, then the articles."""
+    return ([volume.introduction] if volume.introduction else []) + volume.articles
+
+
 def page_name_problems(articles: list[Article]) -> Iterator[tuple[Article, str]]:
     """(article, message) for every article whose id (its xml:id, else its file name) cannot name
     its page of the site: not a plain file name (``links.is_page_id``), or a page the site has."""
@@ -521,15 +438,17 @@ def node_key(element: etree._Element) -> str:
 
 
 def note_markers(text: etree._Element) -> dict[str, str]:
-    """Markers of the notes: the source's own numbers, and a letter series for editorial notes."""
+    """Markers of the notes: the source's own numbers (a note without ``@n`` gets its place among
+    the text's notes and apparatus entries), and a letter series for editorial notes."""
     markers: dict[str, str] = {}
-    editorial = 0
-    for note in text.iter(f"{{{TEI_NS}}}note"):
-        if note.get("type") == "editorial":
+    editorial = counted = 0
+    for note in text.iter(f"{{{TEI_NS}}}note", f"{{{TEI_NS}}}app"):
+        if note.get("type") == "editorial" and etree.QName(note).localname == "note":
             markers[node_key(note)] = alphabetic(editorial)
             editorial += 1
         else:
-            markers[node_key(note)] = note.get("n", "")
+            counted += 1
+            markers[node_key(note)] = note.get("n", "").strip() or str(counted)
     return markers
 
 

@@ -20,6 +20,7 @@ import os
 import shutil
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
@@ -39,9 +40,10 @@ from .buildcache import (
 )
 from .errors import display_path
 from .load import load_volume
-from .model import VolumeModel, build_model
+from .model import VolumeModel, build_model, model_parts
 from .output import BuildLock, OutputSet, recover, staged_directory, write_bytes, write_text
 from .processes import become_child
+from .processing.rules import project_model
 from .project import PACKAGE_ROOT, Project
 from .render_html import Renderer, render_site
 
@@ -107,6 +109,7 @@ class BuildResult:
     unresolved_links: set[str] = field(default_factory=set)
     findings: list = field(default_factory=list)  # the validation's findings (errors only if forced)
     font_gaps: list = field(default_factory=list)  # characters no vendored font covers (coverage.Gap)
+    unruled: Counter = field(default_factory=Counter)  # elements without a processing-model row
 
 
 class BuildState:
@@ -391,7 +394,9 @@ def build_outputs(project: Project, options: BuildOptions, volume: Path | None, 
     try:
         model = restrict(read_volume(project, volume, timings, progress), options.only)
         bibliography = BibliographyStage(project, timings, progress, state.cache, options.incremental)
-        renderer = Renderer(project.template_folders, interface_language(project))
+        renderer = Renderer(project.template_folders, project_model(project.root),
+                            interface_language(project))
+        result.unruled = renderer.model.unruled(part.text for part in model_parts(model))
         # Our stages that need not wait for the layout; the validation first: it comes before
         # anything is written (the typesetter runs these before it takes in a laid-out part).
         stages: list[Callable[[], None]] = [lambda: check(validation, state, result),

@@ -1,25 +1,35 @@
 """Stage 3: render the document model to HTML through Jinja templates.
 
-Each TEI element is rendered by the macro its processing-model row names, in the template of its
-family (``styles/templates/tei/<family>.html.j2``). Autoescape is on: TEI text reaches HTML only through
-``escape``. The same macros serve the printed book (``mode="print"``) and the reading site
-(``mode="screen"``); where the two differ (notes, editorial choices, citation data, page breaks in
-lists, paragraph anchors) the macro branches on the mode.
+Each TEI element is rendered by the macro its processing-model row names (``edition/processing``),
+in the template of its family (``styles/templates/tei/<family>.html.j2``). Autoescape is on: TEI
+text reaches HTML only through ``escape``. The same macros serve the printed book
+(``mode="print"``) and the reading site (``mode="screen"``); where the two differ (notes, editorial
+choices, citation data, page breaks in lists, paragraph anchors) the macro branches on the mode, or
+the table has a row for one output.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from jinja2 import BytecodeCache, Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import (
+    BytecodeCache,
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    TemplateNotFound,
+    select_autoescape,
+)
 from lxml import etree
 from markupsafe import Markup, escape
 
 from . import i18n
+from .errors import EditionError
 from .language import html_lang
 from .links import safe_href
 from .load import NS, TEI_NS
@@ -28,7 +38,6 @@ from .model import (
     SITE_PAGES,
     ArticleModel,
     VolumeModel,
-    behaviour_of,
     inherited_lang,
     is_supplied_title,
     node_key,
@@ -37,8 +46,19 @@ from .model import (
     xml_id,
     xml_lang,
 )
+from .processing import Behaviour, ProcessingModel, default_model
 
-INLINE_CONTAINERS = {"p", "note", "head", "label", "q", "title"}
+LAST_NUMBER = re.compile(r"(\d+)\D*$")
+BLANKS_BEFORE_NEWLINE = re.compile(r"[ \t]+\n")
+
+
+def source_text(text: str | None) -> Markup:
+    """A text node of the source as HTML: escaped, blanks before a line end dropped and tabs made
+    spaces (HTML collapses them anyway; WeasyPrint 70 fails an assertion on " \n" between two lines
+    at a footnote in a heading)."""
+    return escape(BLANKS_BEFORE_NEWLINE.sub("\n", text or "").replace("\t", " "))
+DOCUMENT = f"{{{TEI_NS}}}TEI"  # a document's root: the texts rendered are below it
+
 # The registers' headings as msgids (register_headings gives them in the interface language).
 REGISTER_HEADINGS = {"person": "Index of Persons", "place": "Index of Places",
                      "org": "Index of Organisations", "event": "Index of Events"}
@@ -83,6 +103,20 @@ class ChoicePair:
 
 
 @dataclass
+class ApparatusEntry:
+    """An ``app``: its lemma (None without one) and its readings, in their groups' order."""
+
+    lemma: etree._Element | None
+    readings: list[etree._Element]
+    remarks: list[etree._Element]  # anything else in it (a note, witness details): in the note too
+
+    @staticmethod
+    def witnesses(reading: etree._Element) -> str:
+        """The sigla of a reading's witnesses (``wit="#A #B"`` → "A B")."""
+        return " ".join(sigil.removeprefix("#") for sigil in reading.get("wit", "").split())
+
+
+@dataclass
 class ElementView:
     """An element as templates see it: name, attributes, id, language and its place in the tree."""
 
@@ -91,6 +125,14 @@ class ElementView:
     id: str | None
     lang: str | None
     element: etree._Element
+    behaviour: Behaviour = field(default_factory=lambda: Behaviour("inline", "span"))
+    model: ProcessingModel = field(default_factory=default_model, repr=False)
+    mode: str | None = None
+
+    @property
+    def params(self) -> Any:
+        """The parameters of the element's processing-model row."""
+        return self.behaviour.params
 
     def get(self, name: str, default: str = "") -> str:
         return self.attributes.get(name, default)
@@ -106,8 +148,25 @@ class ElementView:
 
     @property
     def inline_context(self) -> bool:
-        """True inside a paragraph or note, where HTML allows no block element."""
-        return any(etree.QName(a).localname in INLINE_CONTAINERS for a in self.element.iterancestors())
+        """True inside an element whose HTML holds only phrasing content (a paragraph, a heading, a
+        note, anything inline), where HTML allows no block element: the processing model says which."""
+        for ancestor in self.element.iterancestors():
+            if ancestor.tag == DOCUMENT:
+                return False  # above it nothing is rendered
+            if self.model.behaviour(ancestor, self.mode).phrasing:
+                return True
+        return False
+
+    @property
+    def line_number(self) -> str:
+        """The number a verse line shows: its @n where the row's ``every`` divides the number it ends
+        with ("1.1.5", act, scene and line, shows at every 5th line), else "" (1: every @n)."""
+        number = self.get("n").strip()
+        every = int(self.params.get("every", 1) or 1)
+        last = LAST_NUMBER.search(number)
+        if not number or every == 1:
+            return number
+        return number if last is not None and int(last.group(1)) % every == 0 else ""
 
     @property
     def ends_punctuated(self) -> bool:
@@ -150,6 +209,20 @@ class ElementView:
     @property
     def supplied_title(self) -> bool:
         return is_supplied_title(self.element)
+
+    @property
+    def apparatus_entry(self) -> ApparatusEntry:
+        lemma = self.element.find("tei:lem", NS)
+        readings = self.element.xpath("tei:rdg | tei:rdgGrp//tei:rdg", namespaces=NS)
+        remarks = self.element.xpath("*[not(self::tei:lem or self::tei:rdg or self::tei:rdgGrp)]"
+                                     " | tei:rdgGrp/*[not(self::tei:rdg)]", namespaces=NS)
+        return ApparatusEntry(lemma, readings, remarks)
+
+    @property
+    def is_label_cell(self) -> bool:
+        """A header cell: ``role="label"`` on the cell or its row."""
+        parent = self.element.getparent()
+        return self.get("role") == "label" or (parent is not None and parent.get("role") == "label")
 
     @property
     def choice_pair(self) -> ChoicePair | None:
@@ -254,9 +327,12 @@ def template_cache() -> BytecodeCache | None:
 class Renderer:
     """Turns TEI trees into HTML fragments and pages."""
 
-    def __init__(self, templates: Path | list[Path], language: str = i18n.DEFAULT_LANGUAGE) -> None:
+    def __init__(self, templates: Path | list[Path], model: ProcessingModel | None = None,
+                 language: str = i18n.DEFAULT_LANGUAGE) -> None:
         """``templates``: the templates folder, or folders looked up in order (a project's own, then
-        the package's: ``Project.template_folders``); ``language``: the interface language."""
+        the package's: ``Project.template_folders``); ``model``: the processing model (the package's
+        by default); ``language``: the interface language."""
+        self.model = model or default_model()
         folders = [templates] if isinstance(templates, str | Path) else templates
         self.env = Environment(
             loader=FileSystemLoader([str(folder) for folder in folders]),
@@ -273,6 +349,7 @@ class Renderer:
                                 script_strings={k: i18n.gettext(v) for k, v in SCRIPT_STRINGS.items()})
         self.env.filters.update(number=i18n.format_number, date=i18n.format_day)
         self._families: dict[str, Any] = {}
+        self.check_macros()
 
     def family(self, name: str) -> Any:
         if name not in self._families:
@@ -283,16 +360,58 @@ class Renderer:
         """Render an element and its content through its behaviour's macro."""
         if element is None or not isinstance(element.tag, str):
             return Markup("")
-        behaviour = behaviour_of(element)
+        behaviour = self.model.behaviour(element, ctx.mode)
         macro = getattr(self.family(behaviour.family), behaviour.macro)
-        return Markup(macro(self.view(element), ctx, self.children))
+        return Markup(macro(self.view(element, behaviour, ctx.mode), ctx, self.children))
+
+    def check_macros(self, every: bool = False) -> None:
+        """Refuse a row whose behaviour names a macro the templates lack, with the row's place: a
+        project's rows (``every``: the package's too, which a test does; checking them at every
+        start would compile every template family for a site that needs a few)."""
+        package = {id(rule) for rule in default_model().rules} if not every else set()
+        for rule in self.model.rules:
+            if id(rule) in package:
+                continue
+            behaviour = rule.behaviour
+            try:
+                getattr(self.family(behaviour.family), behaviour.macro)
+            except (AttributeError, TemplateNotFound):
+                name = f"{behaviour.family}.{behaviour.macro}"
+                raise EditionError(f"{rule.origin}: the behaviour {name} does not exist (no macro "
+                                   f"'{behaviour.macro}' in tei/{behaviour.family}.html.j2)",
+                                   rule.location, "processing") from None
 
     def render_children(self, element: etree._Element, ctx: RenderContext) -> Markup:
-        parts = [escape(element.text or "")]
+        """The content of ``element``: its text, each child through its behaviour, the tails.
+
+        Where the source puts nothing between a word or punctuation mark of a tokenised text
+        (``w``, ``pc``) and the word after it, a space goes between them unless ``@join`` joins
+        them; a line break inside a word (``lb break="no"``, a row with ``params.joins``) takes the
+        source's line-end spaces around it away."""
+        parts = [source_text(element.text)]
+        previous: etree._Element | None = None
         for child in element:
+            if self._space_between(previous, child, ctx.mode):
+                parts.append(Markup(" "))
+            tail = child.tail or ""
+            if isinstance(child.tag, str) and self.model.behaviour(child, ctx.mode).params.get("joins"):
+                parts[-1] = parts[-1].rstrip()  # the text before it (parts end with a text)
+                tail = tail.lstrip()
             parts.append(self.render(child, ctx))
-            parts.append(escape(child.tail or ""))
+            parts.append(source_text(tail))
+            previous = child if isinstance(child.tag, str) and not tail else None
         return Markup("").join(parts)
+
+    def _space_between(self, previous: etree._Element | None, following: etree._Element,
+                       mode: str) -> bool:
+        """True for a token and a word after it with nothing between them in the source."""
+        if previous is None or not isinstance(following.tag, str):
+            return False
+        if (self.model.behaviour(previous, mode).params.get("token") not in ("word", "punctuation")
+                or self.model.behaviour(following, mode).params.get("token") != "word"):
+            return False
+        return (previous.get("join") not in ("right", "both")
+                and following.get("join") not in ("left", "both"))
 
     def render_runs(self, element: etree._Element, ctx: RenderContext) -> list[tuple[bool, Markup]]:
         """The content as runs split at the notes hanging in it: ``(is_note, html)``.
@@ -301,7 +420,7 @@ class Renderer:
         citation with a note in it becomes a link on each side of the call (on screen and in print).
         """
         runs: list[tuple[bool, Markup]] = []
-        current = [escape(element.text or "")]
+        current = [source_text(element.text)]
         for child in element:
             if isinstance(child.tag, str) and etree.QName(child).localname == "note":
                 runs.append((False, Markup("").join(current)))
@@ -309,7 +428,7 @@ class Renderer:
                 current = []
             else:
                 current.append(self.render(child, ctx))
-            current.append(escape(child.tail or ""))
+            current.append(source_text(child.tail))
         runs.append((False, Markup("").join(current)))
         return [(is_note, html) for is_note, html in runs if is_note or html]
 
@@ -318,15 +437,16 @@ class Renderer:
         """The callable the templates render an element's children with (one per renderer)."""
         return ChildRenderer(self)
 
-    @staticmethod
-    def view(element: etree._Element) -> ElementView:
+    def view(self, element: etree._Element, behaviour: Behaviour | None = None,
+             mode: str | None = None) -> ElementView:
         lang = xml_lang(element)
         parent = element.getparent()
         if lang and parent is not None and inherited_lang(parent) == lang:
             lang = None  # only where the language changes
         attributes = {etree.QName(k).localname: v for k, v in element.attrib.items()}
         return ElementView(etree.QName(element).localname, attributes, xml_id(element),
-                           html_lang(lang) if lang else None, element)
+                           html_lang(lang) if lang else None, element,
+                           behaviour or self.model.behaviour(element, mode), self.model, mode)
 
     def page(self, template: str, **values: Any) -> str:
         return self.env.get_template(template).render(**values)
@@ -346,9 +466,19 @@ def render_article(article: ArticleModel, renderer: Renderer, mode: str,
     ctx = RenderContext(mode=mode, article=article, volume=volume, heading_offset=heading_offset)
     notes = Markup("").join(renderer.render(note, ctx) for note in title_notes(article.text))
     front = renderer.render_children(article.front, ctx) if article.front is not None else Markup("")
-    body = renderer.render_children(article.body, ctx) if article.body is not None else Markup("")
+    body = render_body(article, renderer, ctx)
     back = renderer.render_children(article.back, ctx) if article.back is not None else Markup("")
     return RenderedArticle(notes, front, body, back, ctx.notes)
+
+
+def render_body(article: ArticleModel, renderer: Renderer, ctx: RenderContext) -> Markup:
+    """The text's body: the content of ``body``, or whatever stands between ``front`` and ``back``
+    (a ``group`` of texts: the letters of a collection)."""
+    if article.body is not None:
+        return renderer.render_children(article.body, ctx)
+    parts = [renderer.render(child, ctx) for child in article.text
+             if isinstance(child.tag, str) and child not in (article.front, article.back)]
+    return Markup("").join(parts)
 
 
 def render_site(volume: VolumeModel, renderer: Renderer) -> dict[str, str]:

@@ -23,6 +23,7 @@ from edition.pipeline import (
     interface_language,
     load,
 )
+from edition.processing.rules import project_model
 from edition.project import Project
 from edition.render_html import Renderer
 from edition.search_index import GLOBAL_NAME
@@ -45,7 +46,7 @@ def volume():
 @pytest.fixture(scope="session")
 def book(project: Project) -> Book:
     """The bundled volume's printed book (its bibliography formatted), before any layout."""
-    renderer = Renderer(project.templates, interface_language(project))
+    renderer = Renderer(project.templates, project_model(project.root), interface_language(project))
     return Book(load(project, None, Timings(), None), renderer, list(BOOK_CSS), list(FOLIO_CSS))
 
 

@@ -108,6 +108,7 @@ def test_html_footnotes_link_both_ways(built: Path) -> None:
 def test_html_escapes_text(project, tmp_path: Path) -> None:
     from edition.load import load_volume
     from edition.model import build_model
+    from edition.processing.rules import project_model
     from edition.render_html import Renderer, render_site
 
     volume = tmp_path / "tei" / "volume.xml"
@@ -123,7 +124,7 @@ def test_html_escapes_text(project, tmp_path: Path) -> None:
         "</fileDesc></teiHeader><text xml:lang='tr'><body><p>&lt;img src=x onerror=alert(1)&gt; a&amp;b</p>"
         "</body></text></TEI>", encoding="utf-8")
     model = build_model(load_volume(volume, tmp_path))
-    pages = render_site(model, Renderer(project.templates))
+    pages = render_site(model, Renderer(project.templates, project_model(project.root)))
     assert "<img" not in pages["a.html"] and "&lt;img src=x" in pages["a.html"]
     assert "<script>" not in pages["index.html"]
 

@@ -177,8 +177,8 @@ def project_with(tmp_path: Path, settings: str) -> Path:
      "edition.toml:2:1: error: unknown key 'profil' in [validation] (keys: profile, schema, schematron)"),
     ("[validation]\n\nprofile = 3\n",
      "edition.toml:3:1: error: [validation] profile must be a string, not an integer"),
-    ("[validaton]\n",
-     "edition.toml:1:1: error: unknown section [validaton] (sections: [validation], [project])"),
+    ("[validaton]\n", "edition.toml:1:1: error: unknown section [validaton] (sections: [validation], "
+                     "[project], [processing])"),
     ("[validation]\nprofile = \"turkish\"\n",
      "edition.toml:2:1: error: [validation] profile = 'turkish': no such profile (profiles: article-volume)"),
     ("[validation]\nschema = \"missing.rng\"\n",

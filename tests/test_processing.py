@@ -1,0 +1,355 @@
+"""The processing model (edition/processing): real TEI from four public projects rendered without
+losing a word, on screen and in print; verse, drama, notes, tokens and grouped texts as the source
+has them; a warning for elements without a row; a project's rows; predicates refused with one line."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from lxml import etree
+from lxml import html as lxml_html
+
+from edition.config import load_config
+from edition.errors import EditionError
+from edition.load import TEI_NS, read_xml
+from edition.model import article_model
+from edition.processing import default_model, processing_model
+from edition.render_html import Renderer, render_article
+
+ROOT = Path(__file__).resolve().parent.parent
+REAL = ROOT / "tests" / "data" / "tei"
+HOSTILE = ROOT / "tests" / "data" / "hostile"
+DOCUMENTS = sorted(REAL.glob("*/*.xml"))
+WORD = re.compile(r"\w+")
+# HTML elements that end a line: their text must not run into the next element's in the comparison.
+HTML_BLOCKS = {"div", "p", "li", "ul", "ol", "tr", "td", "th", "table", "caption", "figure", "figcaption",
+               "blockquote", "section", "h1", "h2", "h3", "h4", "h5", "h6", "br", "dd", "dt"}
+T = f"{{{TEI_NS}}}"
+
+
+@pytest.fixture(scope="module")
+def renderer() -> Renderer:
+    return Renderer(ROOT / "styles" / "templates")
+
+
+def text_of(document: Path) -> etree._Element:
+    return read_xml(document).getroot().find(f"{T}text")
+
+
+def rendered(document: Path, renderer: Renderer, mode: str) -> tuple[str, list[dict]]:
+    """The HTML a text renders to (front, body, back) and the notes gathered from it."""
+    root = read_xml(document).getroot()
+    result = render_article(article_model(root, document), renderer, mode)
+    return "".join(map(str, (result.title_notes, result.front, result.body, result.back))), result.notes
+
+
+def html_text(html: str) -> str:
+    """The text of an HTML fragment, each block on a line of its own (as a browser shows it)."""
+    fragment = lxml_html.fragment_fromstring(html, create_parent="div")
+    for element in fragment.iter():
+        if isinstance(element.tag, str) and (element.tag in HTML_BLOCKS
+                                             or "block" in (element.get("class") or "").split()):
+            element.text = "\n" + (element.text or "")
+            element.tail = "\n" + (element.tail or "")
+    return fragment.text_content()
+
+
+def coverage(text: etree._Element, output: str) -> tuple[float, list[str]]:
+    """The share of the words of ``text`` that ``output`` holds, and the words it lacks.
+
+    A word inside a text node must be a word of the output (counted: twice in the source, twice in
+    the output); a word at the edge of a node, which may run on into the next element (a drop
+    capital, a superscript, a note call), must be in the output's letters with spaces taken out."""
+    words = Counter(WORD.findall(output.lower()))
+    letters = "".join(WORD.findall(output.lower()))
+    missing: list[str] = []
+    total = 0
+    for node in text.xpath(".//text()"):
+        for match in WORD.finditer(node):
+            word = match.group().lower()
+            total += 1
+            if match.start() == 0 or match.end() == len(node):
+                found = word in letters
+            else:
+                found = words[word] > 0
+                words[word] -= found
+            if not found:
+                missing.append(word)
+    return 1 - len(missing) / max(total, 1), missing
+
+
+def screen_and_print_text(document: Path, renderer: Renderer, mode: str) -> str:
+    html, notes = rendered(document, renderer, mode)
+    parts = [html_text(html)]
+    for note in notes:  # the notes part of the book, the note list of the page
+        parts.append(html_text(str(note["html"])))
+        parts.append(note.get("original", ""))
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize("mode", ["screen", "print"])
+@pytest.mark.parametrize("document", DOCUMENTS, ids=lambda p: p.name)
+def test_every_word_of_the_text_is_rendered(document: Path, mode: str, renderer: Renderer) -> None:
+    share, missing = coverage(text_of(document), screen_and_print_text(document, renderer, mode))
+    assert share >= 0.995, f"{share:.4%}; missing {Counter(missing).most_common(10)}"
+
+
+def test_verse_lines_are_lines_of_their_own(renderer: Renderer) -> None:
+    document = REAL / "tei-publisher" / "kipling.xml"
+    html, _ = rendered(document, renderer, "screen")
+    tree = lxml_html.fragment_fromstring(html, create_parent="div")
+    lines = tree.xpath("//div[contains(concat(' ', @class, ' '), ' l ')]")
+    assert len(lines) == len(text_of(document).findall(f".//{T}l")) > 30
+    assert tree.xpath("//div[contains(concat(' ', @class, ' '), ' lg ')]")
+    assert lines[0].text_content().strip() == "If you can keep your head when all about you"
+
+
+def test_drama_speakers_are_marked_and_lines_numbered(renderer: Renderer) -> None:
+    document = REAL / "dracor" / "macbeth.xml"
+    html, _ = rendered(document, renderer, "print")
+    tree = lxml_html.fragment_fromstring(html, create_parent="div")
+    speakers = tree.xpath("//div[contains(concat(' ', @class, ' '), ' speaker ')]")
+    assert len(speakers) == len(text_of(document).findall(f".//{T}speaker")) == 649
+    assert speakers[0].getparent().get("class") == "sp block"
+    numbers = [n.text for n in tree.xpath("//span[@class='line-number']")]
+    assert numbers[:3] == ["1.1.5", "1.2.5", "1.2.10"]  # every fifth line of a scene shows its number
+    assert tree.xpath("//div[contains(concat(' ', @class, ' '), ' stage ')]")
+
+
+def test_notes_without_n_are_numbered(renderer: Renderer) -> None:
+    document = REAL / "tei-publisher" / "27003.xml"
+    assert all(note.get("n") is None for note in text_of(document).iter(f"{T}note"))
+    screen, notes = rendered(document, renderer, "screen")
+    calls = re.findall(r'class="note-call footnote"[^>]*>([^<]*)</a>', screen)
+    assert calls == [str(n) for n in range(1, 7)]
+    assert [note["marker"] for note in notes] == [str(n) for n in range(1, 7)]
+    assert all(f'href="#{note["id"]}"' in screen for note in notes)
+    printed, _ = rendered(document, renderer, "print")
+    assert re.findall(r'class="footnote" data-n="(\d+)"', printed)[:3] == ["1", "2", "3"]
+
+
+def note_owner(document: Path) -> str:
+    root = read_xml(document).getroot()
+    return root.get("{http://www.w3.org/XML/1998/namespace}id") or document.stem
+
+
+def synthetic(tmp_path: Path, body: str, name: str = "doc") -> Path:
+    """A small TEI document around ``body`` (the content of <text>)."""
+    path = tmp_path / f"{name}.xml"
+    path.write_text(f'<TEI xmlns="{TEI_NS}"><teiHeader><fileDesc><titleStmt><title>t</title></titleStmt>'
+                    "<publicationStmt><p/></publicationStmt><sourceDesc><p/></sourceDesc></fileDesc>"
+                    f"</teiHeader><text>{body}</text></TEI>", encoding="utf-8")
+    return path
+
+
+def test_texts_of_a_group_are_all_rendered(tmp_path: Path, renderer: Renderer) -> None:
+    """A letter edition: text/group/text, no body of its own (it printed 30 of 532 words before)."""
+    letter = ("<text><front><docTitle><titlePart>Letter {n}</titlePart></docTitle></front><body>"
+              "<opener><dateline>Day {n}</dateline><salute>Dear friend,</salute></opener><p>Words of "
+              "letter {n}.</p><closer><salute>Yours,</salute><signed>Writer {n}</signed></closer></body>"
+              "</text>")
+    document = synthetic(tmp_path, "<group>" + "".join(letter.format(n=n) for n in range(1, 4)) + "</group>")
+    for mode in ("screen", "print"):
+        share, missing = coverage(text_of(document), screen_and_print_text(document, renderer, mode))
+        assert share == 1.0, missing
+
+
+def test_word_tokens_keep_their_spaces(tmp_path: Path, renderer: Renderer) -> None:
+    document = synthetic(tmp_path, '<body><ab><w>ἐν</w><w>Ἐφέσῳ</w><pc>,</pc><w join="right">ἀ</w><w>βγ</w>'
+                                   '<lb/><w>δε</w><lb break="no"/>\n  <w>ζη</w> <w>θι</w></ab></body>')
+    html, _ = rendered(document, renderer, "screen")
+    text = " ".join(html_text(html).split())
+    assert text == "ἐν Ἐφέσῳ, ἀβγ δεζη θι"
+
+
+def test_apparatus_prints_the_lemma_with_its_readings_in_a_note(tmp_path: Path, renderer: Renderer) -> None:
+    document = synthetic(tmp_path, '<body><p>For brave <app><lem wit="#F1">butchery</lem><rdg wit="#Q1 #Q2">'
+                                   'bûchers</rdg><rdg wit="#D"/><note>The Folio reads so.</note></app> '
+                                   "well.</p></body>")
+    html, notes = rendered(document, renderer, "screen")
+    assert " ".join(html_text(html).split()) == "For brave butchery1 well."
+    assert " ".join(html_text(str(notes[0]["html"])).split()) == (
+        "butchery F1] bûchers Q1 Q2; om. D The Folio reads so.")
+    printed, _ = rendered(document, renderer, "print")
+    assert re.search(r'butchery</span><span id="app-doc-1" class="footnote app-note" data-n="1"><span '
+                     r'class="lem">butchery</span>', printed)
+
+
+# Every element TEI Simple Print gives a model (TEIC/TEI-Simple, odd/teisimple.odd, its <model>
+# rows), but those of the header (teiHeader, fileDesc, encodingDesc, profileDesc, revisionDesc) and TEI.
+TEI_SIMPLE_MODELLED = [
+    "ab", "abbr", "actor", "add", "address", "addrLine", "addSpan", "am", "anchor", "argument", "author",
+    "back", "bibl", "body", "byline", "c", "castGroup", "castItem", "castList", "cb", "cell", "choice",
+    "cit", "closer", "corr", "date", "dateline", "del", "desc", "div", "docAuthor", "docDate", "docEdition",
+    "docImprint", "docTitle", "epigraph", "ex", "expan", "figDesc", "figure", "floatingText", "foreign",
+    "formula", "front", "fw", "g", "gap", "graphic", "group", "handShift", "head", "hi", "imprimatur",
+    "item", "l", "label", "lb", "lg", "list", "listBibl", "measure", "milestone", "name", "note", "num",
+    "opener", "orig", "p", "pb", "pc", "postscript", "publisher", "pubPlace", "q", "quote", "ref", "reg",
+    "rhyme", "role", "roleDesc", "row", "rs", "s", "salute", "seg", "sic", "signed", "sp", "space",
+    "speaker", "spGrp", "stage", "subst", "supplied", "table", "text", "time", "title", "titlePage",
+    "titlePart", "trailer", "unclear", "w"
+]
+# And those the issue names besides.
+ISSUE_NAMED = ["persName", "placeName", "damage", "ptr", "ruby", "biblStruct", "app", "lem", "rdg"]
+
+
+def test_every_element_tei_simple_models_has_a_row() -> None:
+    rows = {rule.element for rule in default_model().rules}
+    assert set(TEI_SIMPLE_MODELLED + ISSUE_NAMED) - rows == set()
+
+
+def test_a_project_row_overrides_a_default_row(tmp_path: Path) -> None:
+    settings = tmp_path / "edition.toml"
+    settings.write_text('[[processing.rule]]\nelement = "l"\nbehaviour = "inline.span"\n', encoding="utf-8")
+    renderer = Renderer(ROOT / "styles" / "templates", processing_model(load_config(settings)))
+    html, _ = rendered(REAL / "tei-publisher" / "kipling.xml", renderer, "screen")
+    assert 'class="l block"' not in html and '<span class="l">' in html
+
+
+HOSTILE_ROWS = [  # (file, the one line it must produce)
+    ("processing-descendant.toml", "processing rule 1 (element 'l'): invalid predicate \"//sp\": '//' "
+     "(the descendant axis) is not allowed"),
+    ("processing-function.toml", "processing rule 2 (element 'note'): invalid predicate "
+     "\"document('file:///etc/passwd')\": the function 'document' is not allowed (functions: contains, "
+     "count, false, local-name, node, normalize-space, not, starts-with, string-length, text, true)"),
+    ("processing-axis.toml", "processing rule 1 (element 'p'): invalid predicate \"following::p\": the axis "
+     "'following' is not allowed (axes: ancestor, ancestor-or-self, attribute, child, following-sibling, "
+     "parent, preceding-sibling, self)"),
+    ("processing-syntax.toml", "processing rule 1 (element 'hi'): invalid predicate \"@rend='x\": "
+     "unexpected ''x'"),
+    ("processing-variable.toml", "processing rule 1 (element 'hi'): invalid predicate \"@rend=$x\": "
+     "variables is not allowed"),
+    ("processing-prefix.toml", "processing rule 1 (element 'hi'): invalid predicate \"parent::ex:w\": the "
+     "prefix 'ex' is unknown (tei:, xml:)"),
+    ("processing-behaviour.toml", "processing rule 1 (element 'hi'): behaviour 'span' must be family.macro "
+     "(a macro of styles/templates/tei/<family>.html.j2)"),
+    ("processing-key.toml", "processing rule 1: unknown key 'predicat' (keys: element, predicate, "
+     "behaviour, block, phrasing, output, params)"),
+    ("processing-long.toml", "processing rule 1 (element 'hi'): the predicate has 600 characters, over the "
+     "limit processing_predicate_chars=500 (raise it with --limit processing_predicate_chars=N)"),
+]
+
+
+@pytest.mark.parametrize(("name", "message"), HOSTILE_ROWS)
+def test_invalid_rows_are_refused_with_one_line_naming_the_row(name: str, message: str) -> None:
+    path = HOSTILE / name
+    with pytest.raises(EditionError) as refused:
+        processing_model(load_config(path))
+    assert refused.value.message == message
+    assert refused.value.location.line == row_line(path, message)
+
+
+def row_line(path: Path, message: str) -> int:
+    """The line of the row a message names (``processing rule N``)."""
+    number = int(re.match(r"processing rule (\d+)", message).group(1))
+    lines = [i for i, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+             if text.startswith("[[processing.rule]]")]
+    return lines[number - 1]
+
+
+def test_every_default_row_names_a_macro_of_the_package_templates(renderer: Renderer) -> None:
+    renderer.check_macros(every=True)
+
+
+def test_a_missing_macro_is_refused_with_the_row(tmp_path: Path) -> None:
+    settings = tmp_path / "edition.toml"
+    settings.write_text('[[processing.rule]]\nelement = "l"\nbehaviour = "verse.nothing"\n', encoding="utf-8")
+    with pytest.raises(EditionError) as refused:
+        Renderer(ROOT / "styles" / "templates", processing_model(load_config(settings)))
+    assert str(refused.value) == (f"{settings}:1:1: error: processing rule 1 (element 'l'): the behaviour "
+                                  "verse.nothing does not exist (no macro 'nothing' in tei/verse.html.j2)")
+
+
+# ---- Through `edition build`: a project made of real documents ------------------------------------
+
+BUILT = ("tei-publisher/kipling.xml", "tei-publisher/graves6.xml", "ceteicean/meros.xml",
+         "tei-publisher/testsimple.xml")
+
+
+def make_project(root: Path, documents: tuple[str, ...], settings: str = "") -> Path:
+    """A project folder holding ``documents`` as the articles of a volume, the package's styles, and
+    ``settings`` as its edition.toml (no profile: any TEI)."""
+    (root / "tei").mkdir(parents=True)
+    shutil.copytree(ROOT / "styles", root / "styles")
+    includes = ""
+    for name in documents:
+        shutil.copy(REAL / name, root / "tei" / Path(name).name)
+        includes += f'<xi:include href="{Path(name).name}"/>'
+    (root / "tei" / "volume.xml").write_text(
+        f'<teiCorpus xmlns="{TEI_NS}" xmlns:xi="http://www.w3.org/2001/XInclude"><teiHeader><fileDesc>'
+        "<titleStmt><title type='main'>Real documents</title></titleStmt><publicationStmt><publisher>"
+        "tests</publisher><date>2026</date></publicationStmt><sourceDesc><p>tests/data/tei</p></sourceDesc>"
+        f"</fileDesc></teiHeader>{includes}</teiCorpus>", encoding="utf-8")
+    (root / "edition.toml").write_text(settings, encoding="utf-8")
+    return root
+
+
+def run_edition(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([str(ROOT / ".venv" / "bin" / "edition"), *args], cwd=cwd, capture_output=True,
+                          text=True, timeout=600)
+
+
+@pytest.fixture(scope="module")
+def real_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess]:
+    root = make_project(tmp_path_factory.mktemp("real"), BUILT)
+    return root, run_edition("build", "-j", "2", cwd=root)
+
+
+def test_build_of_real_documents_reports_elements_without_a_row(real_build) -> None:
+    _, done = real_build
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    warnings = [line for line in done.stderr.splitlines() if "no row in the processing model" in line]
+    assert warnings == [  # meros.xml's list of persons and places in its back matter, once each
+        "edition: warning: <listPerson> has no row in the processing model: its content is printed as plain "
+        "text (1 time)",
+        "edition: warning: <listPlace> has no row in the processing model: its content is printed as plain "
+        "text (1 time)",
+        "edition: warning: <occupation> has no row in the processing model: its content is printed as plain "
+        "text (6 times)",
+        "edition: warning: <person> has no row in the processing model: its content is printed as plain "
+        "text (12 times)",
+        "edition: warning: <place> has no row in the processing model: its content is printed as plain "
+        "text (27 times)",
+    ]
+
+
+@pytest.mark.parametrize("name", BUILT)
+def test_build_of_real_documents_prints_every_word(real_build, name: str) -> None:
+    root, done = real_build
+    assert done.returncode == 0, done.stderr
+    pdf = subprocess.run(["pdftotext", "-enc", "UTF-8", str(root / "output" / "edition.pdf"), "-"],
+                         check=True, capture_output=True, text=True).stdout
+    pdf = re.sub(r"(\w)[-\u2010\u00ad]\n(\w)", r"\1\2", pdf)  # words hyphenated at the end of a line
+    pdf = re.sub(r"(?<=[\u3000-\u9fff])\n(?=[\u3000-\u9fff])", "", pdf)  # Japanese wraps anywhere
+    document = REAL / name
+    share, missing = coverage(text_of(document), pdf)
+    assert share >= 0.995, f"PDF: {share:.4%}; missing {Counter(missing).most_common(10)}"
+    page = (root / "output" / "html" / f"{note_owner(document)}.html").read_text(encoding="utf-8")
+    share, missing = coverage(text_of(document), html_text(page))
+    assert share >= 0.995, f"site: {share:.4%}; missing {Counter(missing).most_common(10)}"
+
+
+def test_a_project_row_overrides_a_default_row_in_a_build(tmp_path: Path) -> None:
+    root = make_project(tmp_path, ("tei-publisher/kipling.xml",),
+                        '[[processing.rule]]\nelement = "l"\noutput = "screen"\nbehaviour = "inline.span"\n')
+    done = run_edition("build", "--html", cwd=root)
+    assert done.returncode == 0, done.stderr
+    page = (root / "output" / "html" / "kipling.html").read_text(encoding="utf-8")
+    assert '<span class="l"> If you can keep your head' in page and 'class="l block"' not in page
+
+
+def test_build_refuses_an_invalid_predicate_with_one_line(tmp_path: Path) -> None:
+    root = make_project(tmp_path, ("tei-publisher/kipling.xml",),
+                        (HOSTILE / "processing-descendant.toml").read_text(encoding="utf-8"))
+    done = run_edition("build", "--html", cwd=root)
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines() == [
+        f"edition.toml:{row_line(HOSTILE / 'processing-descendant.toml', HOSTILE_ROWS[0][1])}:1: error: "
+        + HOSTILE_ROWS[0][1]]
+    assert not (root / "output" / "html").exists()
