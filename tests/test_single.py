@@ -24,10 +24,7 @@ JING = dict(line.split("\t")[:2] for line in (REAL / "jing.tsv").read_text(encod
             if line and not line.startswith("#"))
 THRESHOLD = 0.995
 # Documents that fall short today, with the cause; strict: once one passes, its marker must go.
-SHORT = {
-    "tei-publisher/testsimple.xml": "WeasyPrint stops on an AssertionError in split_text_box (\"Got ' \\n' "
-                                    "between two lines\") laying it out: the build fails (exit 3)",
-}
+SHORT: dict[str, str] = {}
 
 
 def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:

@@ -22,6 +22,7 @@ CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f"
 # and digits.
 MARKS = "\u0300-\u036f\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"  # combining marks: part of a word
 WORD = re.compile(rf"[{CJK}]|(?:(?![{CJK}])[^\W_]|[{MARKS}])+")
+NOTE_CALL = re.compile(r"([^\W\d_]{2,})\d{1,3}")  # a word, then the number of the note it calls
 LINE_END_HYPHENS = ("\u2010", "\u00ad")  # the hyphens WeasyPrint's hyphenation ends a line with
 
 
@@ -67,7 +68,14 @@ def pdf_words(pdf: Path) -> Counter[str]:
     line's end made whole again (``hyphenated_words``)."""
     text = subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", str(pdf), "-"], capture_output=True,
                           text=True, check=True, timeout=120).stdout
-    return words(text) + Counter(hyphenated_words(text))
+    found = words(text)
+    return found + Counter(hyphenated_words(text)) + Counter(called_words(found))
+
+
+def called_words(found: Counter[str]) -> list[str]:
+    """Each word a numbered note call follows ("elements2": pdftotext sets the superscript call on
+    the word), without its call; a word too many does not raise the share."""
+    return [match.group(1) for word in found if (match := NOTE_CALL.fullmatch(word))]
 
 
 def hyphenated_words(text: str) -> list[str]:
