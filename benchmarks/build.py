@@ -50,7 +50,7 @@ from edition.layout import PDF_VARIANT, layout
 project = Project(Path(sys.argv[1]))
 refs = Manifest(Path(sys.argv[2])).refs()
 model = load(project, None, Timings(), None)
-renderer = Renderer(project.templates, project_model(project.root), interface_language(project))
+renderer = Renderer(project.template_folders, project_model(project.root), interface_language(project))
 book = Book(model, renderer, list(BOOK_CSS), list(FOLIO_CSS))
 html = book.whole(refs, list(BOOK_CSS))
 Path(sys.argv[3]).write_text(html, encoding="utf-8")

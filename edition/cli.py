@@ -12,6 +12,7 @@ import argparse
 import errno
 import logging
 import os
+import stat
 import sys
 import traceback
 from pathlib import Path
@@ -201,6 +202,9 @@ def check_input_file(path: Path | None) -> None:
     if path is None:
         return
     try:
+        if not stat.S_ISDIR(os.stat(path).st_mode) and not stat.S_ISREG(os.stat(path).st_mode):
+            # A FIFO or a device: opening it could wait for ever.
+            raise EditionError("not a regular file (a pipe or a device); name a TEI file", path=path)
         with open(path, "rb"):
             pass
     except OSError as exc:
@@ -226,7 +230,7 @@ def refuse(errors: list) -> int:
 
 
 def run_validate(args: argparse.Namespace, console: Console) -> int:
-    from .config import find_config, load_config
+    from .config import CONFIG_NAME, load_config
     from .validate import report, validate
 
     findings = []
@@ -236,10 +240,11 @@ def run_validate(args: argparse.Namespace, console: Console) -> int:
         findings = validate(project.volume, project.root)
     for file in args.files:
         check_input_file(file)
-        # The project of a file is the folder of the nearest edition.toml; without one, the defaults.
-        settings = find_config(file.parent)
-        root = settings.parent if settings else find_project(file).root
-        findings += validate(file, root, config=load_config(settings))
+        # The project of a file: the nearest edition.toml or repository layout, else its own folder
+        # (never /), as for build; its edition.toml, if it has one, gives the settings.
+        project = find_project(file)
+        settings = project.root / CONFIG_NAME
+        findings += validate(file, project.root, config=load_config(settings if settings.is_file() else None))
     text = report(findings, args.format)
     if findings or not console.quiet:
         print(text)

@@ -112,6 +112,8 @@ def find_config(start: Path) -> Path | None:
     """The nearest edition.toml in ``start`` (a folder) or the folders above it."""
     start = Path(start).resolve()
     for folder in (start, *start.parents):
+        if folder == Path(folder.anchor):
+            break  # never the file system's root: it would make / a project
         candidate = folder / CONFIG_NAME
         if candidate.is_file():
             return candidate

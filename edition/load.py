@@ -10,6 +10,7 @@ line instead of a hang.
 
 from __future__ import annotations
 
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -118,7 +119,11 @@ def _read_limited(path: Path) -> bytes:
     """The file's bytes, at most ``tei_file_bytes`` of them (read, not trusted from its size)."""
     limit = current().tei_file_bytes
     try:
-        size = path.stat().st_size
+        status = path.stat()
+        if not stat.S_ISREG(status.st_mode):  # a FIFO or a device could keep the read waiting for ever
+            raise EditionError("not a regular file (a folder, a pipe or a device); name a TEI file",
+                               Location(path), "xml-read")
+        size = status.st_size
         with path.open("rb") as stream:
             data = stream.read(limit + 1) if size <= limit else b""
     except OSError as exc:

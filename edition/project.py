@@ -146,7 +146,9 @@ def find_project(volume: Path | None = None, purpose: str = "") -> Project:
         project.refuse_links_outside()
         return project
     for folder in (Path.cwd(), *Path.cwd().parents):
-        if (folder / "tei" / "volume.xml").is_file() and (folder / "styles").is_dir():
+        if folder == Path(folder.anchor):
+            break  # never the file system's root
+        if is_project_root(folder) and (folder / "tei" / "volume.xml").is_file():
             project = Project(folder)
             project.refuse_links_outside()
             return project

@@ -77,10 +77,6 @@ class Profile:
     schematron: Path | None = None
     rules: frozenset[str] = frozenset()
 
-    def key(self) -> tuple:
-        """The order of findings as a sort key (sorting by ``<`` calls a method per comparison)."""
-        return self.path, self.line, self.column, self.severity, self.message, self.rule
-
 
 @dataclass
 class Context:

@@ -46,7 +46,7 @@ def volume():
 @pytest.fixture(scope="session")
 def book(project: Project) -> Book:
     """The bundled volume's printed book (its bibliography formatted), before any layout."""
-    renderer = Renderer(project.templates, project_model(project.root), interface_language(project))
+    renderer = Renderer(project.template_folders, project_model(project.root), interface_language(project))
     return Book(load(project, None, Timings(), None), renderer, list(BOOK_CSS), list(FOLIO_CSS))
 
 

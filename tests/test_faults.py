@@ -437,6 +437,18 @@ def test_an_input_that_is_not_a_readable_file_is_one_line(versions: Versions, ar
     assert (done.returncode, done.stderr) == (1, line + "\n")
 
 
+@pytest.mark.parametrize("command", ["validate", "build"])
+def test_a_pipe_named_as_the_tei_file_is_refused_not_waited_on(tmp_path: Path, command: str) -> None:
+    """Opening a FIFO blocks until someone writes to it: it is refused before it is opened."""
+    fifo = tmp_path / "pipe.xml"
+    os.mkfifo(fifo)
+    done = subprocess.run([sys.executable, "-m", "edition.cli", command, "pipe.xml"], cwd=tmp_path,
+                          capture_output=True,
+                          text=True, timeout=60)
+    assert (done.returncode, done.stderr) == (
+        1, "pipe.xml: error: not a regular file (a pipe or a device); name a TEI file\n")
+
+
 def without_root_privileges() -> tuple[str, ...]:
     """A command prefix under which file permissions hold: as root, dropping the capabilities that
     let root read any file (setpriv, util-linux)."""
