@@ -20,7 +20,6 @@ from markupsafe import Markup
 from .bibread import parse_bib, read_bib
 from .collation import sort_key
 from .links import refused_bib_links, safe_links
-from .pandoc import pandoc_binary as pandoc_binary  # the pipeline keys pandoc's output on it
 from .pandoc import run_pandoc
 
 CSL_STYLE = "isnad-dipnotlu.csl"

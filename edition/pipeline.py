@@ -261,7 +261,7 @@ def _formatted_key(bib: Path, csl: Path) -> str | None:
     """What pandoc's output for the bibliography depends on: the .bib file, the CSL style, the code
     that runs pandoc and keeps its output, and the pandoc binary (a large file: known by its size and
     time). None when pandoc cannot be found (the bibliography stage then reports it)."""
-    from .bibliography import pandoc_binary
+    from .pandoc import pandoc_binary
 
     try:
         pandoc = pandoc_binary().stat()

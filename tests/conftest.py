@@ -6,6 +6,7 @@ import json
 import re
 import shutil
 import subprocess
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -138,3 +139,32 @@ def add_to_paragraph(root: Path, article: str, paragraph: str, text: str) -> Non
 def pdf_pages(pdf: Path) -> int:
     info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True).stdout
     return int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
+
+
+# --- the browser tests' Chromium (Debian's; Playwright's own browser download is not used) ---------
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--disable-dev-shm-usage"]  # containers often give /dev/shm too little room
+
+
+def require(condition: bool, message: str) -> None:
+    """Fail (not skip): CI must prove the site works in a browser."""
+    if not condition:
+        pytest.fail(message, pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator:
+    """One Chromium for the whole session (Playwright's own browser download is not used)."""
+    require(CHROMIUM.is_file(), f"{CHROMIUM} is missing: `make` installs Debian's chromium "
+                                "(scripts/system-deps.sh)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.fail("playwright is missing: `make` installs it with the test extra", pytrace=False)
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

@@ -6,14 +6,12 @@ test aborts too."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from lxml import html as lxml_html
 
 from .test_links import build_hostile
-from .test_site_browser import CHROMIUM, CHROMIUM_ARGS, require
 
 POPUP_LINKS = "#popup:not([hidden]) a"
 
@@ -21,19 +19,6 @@ POPUP_LINKS = "#popup:not([hidden]) a"
 @pytest.fixture(scope="module")
 def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_hostile(tmp_path_factory.mktemp("hostile-links-browser"), "--html") / "html"
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator:
-    require(CHROMIUM.is_file(), f"{CHROMIUM} is missing: `make` installs Debian's chromium")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.fail("playwright is missing: `make` installs it with the test extra", pytrace=False)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 class Watch:
@@ -90,8 +75,8 @@ def click_everything(watch: Watch, url: str) -> None:
     page.close()
 
 
-def test_clicking_every_link_runs_no_script_and_stays_on_disk(chromium, hostile_site: Path) -> None:
-    watch = Watch(chromium)
+def test_clicking_every_link_runs_no_script_and_stays_on_disk(browser, hostile_site: Path) -> None:
+    watch = Watch(browser)
     pages = sorted(hostile_site.glob("*.html"))
     assert len(pages) >= 8
     for page in pages:

@@ -18,37 +18,12 @@ import pytest
 
 from edition.search_index import search_fold
 
-from .conftest import ARTICLES, ROOT
+from .conftest import ARTICLES, ROOT, require
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--disable-dev-shm-usage"]  # containers often give /dev/shm too little room
 VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 PHONE = {"width": 375, "height": 740}
 DESKTOP = {"width": 1280, "height": 900}
-
-
-def require(condition: bool, message: str) -> None:
-    """Fail (not skip): CI must prove the site works in a browser."""
-    if not condition:
-        pytest.fail(message, pytrace=False)
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator:
-    """One Chromium for the whole session (Playwright's own browser download is not used)."""
-    require(CHROMIUM.is_file(), f"{CHROMIUM} is missing: `make` installs Debian's chromium "
-                                "(scripts/system-deps.sh)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.fail("playwright is missing: `make` installs it with the test extra", pytrace=False)
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def open_page(browser, site: Path, name: str, viewport: dict = DESKTOP, **options):
