@@ -31,7 +31,7 @@ from report import write_report  # benchmarks/ is the script's folder, first on 
 from synthetic import make_volume
 
 ROOT = Path(__file__).resolve().parent.parent
-PROJECT_FOLDERS = ("tei", "bibliography", "styles", "schema")
+PROJECT_FOLDERS = ("tei", "bibliography", "styles")
 STAGE_LINE = re.compile(r"^\s+(\S+)\s+([\d.]+) s$")
 PART_LINE = re.compile(r"laid out (\S+) \(\d+ pages, ([\d.]+) s\)")  # the final layouts, not measurements
 OWN_STAGES = ("fingerprint", "load", "model", "bibliography", "validate", "html", "html-book")
@@ -39,13 +39,13 @@ OWN_STAGES = ("fingerprint", "load", "model", "bibliography", "validate", "html"
 SINGLE_RENDER = r"""
 import json, sys, time
 from pathlib import Path
-from edition.book import Book
+from edition.print.book import Book
 from edition.buildcache import Manifest
 from edition.pipeline import BOOK_CSS, FOLIO_CSS, Timings, interface_language, load
 from edition.project import Project
-from edition.render_html import Renderer
+from edition.render.html import Renderer
 from edition.processing.rules import project_model
-from edition.layout import PDF_VARIANT, layout
+from edition.print.layout import PDF_VARIANT, layout
 
 project = Project(Path(sys.argv[1]))
 refs = Manifest(Path(sys.argv[2])).refs()

@@ -29,12 +29,12 @@ NOVEL = ROOT / "benchmarks" / "data" / "ENG18860_Hardy.xml"
 SINGLE_RENDER = r"""
 import json, sys, time
 from pathlib import Path
-from edition.book import Book
+from edition.print.book import Book
 from edition.buildcache import Manifest
 from edition.pipeline import BOOK_CSS, FOLIO_CSS, Timings, load
 from edition.project import find_project
-from edition.render_html import Renderer
-from edition.layout import PDF_VARIANT, layout
+from edition.render.html import Renderer
+from edition.print.layout import PDF_VARIANT, layout
 
 source = Path(sys.argv[1])
 project = find_project(source)

@@ -29,7 +29,7 @@ def main() -> int:
     subprocess.run([sys.executable, "-m", "edition.cli", "validate", "--quiet"], cwd=ROOT, check=True)
     cold_process = time.perf_counter() - start
 
-    from edition.validate import validate
+    from edition.check.validate import validate
 
     warm = []
     for _ in range(args.runs):

@@ -29,10 +29,10 @@ from pathlib import Path
 from jinja2 import FileSystemBytecodeCache
 from jinja2.bccache import Bucket
 
-from .book import PageRefs
-from .errors import display_path
-from .output import write_bytes, write_text
-from .pagination import PartLayout
+from edition.errors import display_path
+from edition.output import write_bytes, write_text
+from edition.print.book import PageRefs
+from edition.print.pagination import PartLayout
 
 CACHE_FORMAT = "2"  # bump when PartLayout or the cache layout changes
 log = logging.getLogger("cache")  # its warnings show under --verbose

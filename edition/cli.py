@@ -17,11 +17,11 @@ import sys
 import traceback
 from pathlib import Path
 
-from . import __version__
-from .errors import EditionError, display_path
-from .limits import configure as configure_limits
-from .processes import Terminated, stop_signals_interrupt
-from .project import find_project
+from edition import __version__
+from edition.errors import EditionError, display_path
+from edition.limits import configure as configure_limits
+from edition.processes import Terminated, stop_signals_interrupt
+from edition.project import find_project
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
 EXIT_INTERRUPTED = 128  # + the signal's number
@@ -35,7 +35,7 @@ FILE_ERRORS = {
 }
 # Rules of the loader (load.py, project.py): a finding of one of these means the volume was not read.
 UNREADABLE_RULES = ("xml-", "xinclude", "tei-namespace", "tei-p4", "link-outside", "project-root")
-PROFILE_NAMES = ("article-volume",)  # edition.validate.PROFILES, named here to keep --help fast
+PROFILE_NAMES = ("article-volume",)  # edition.check.validate.PROFILES, named here to keep --help fast
 
 
 class Console:
@@ -113,7 +113,7 @@ def parser() -> argparse.ArgumentParser:
     bib_commands = bib.add_subparsers(dest="bib_command", required=True, metavar="COMMAND")
     export = bib_commands.add_parser("export", parents=[common], help="export the bibliography",
                                      description="Export bibliography/edition.bib for citation managers.")
-    from .export import FORMATS
+    from edition.bib.export import FORMATS
 
     export.add_argument("--format", choices=FORMATS, default="bibtex", help="output format")
     export.add_argument("-o", "--output", type=Path, metavar="FILE", help="write here (default: stdout)")
@@ -138,8 +138,8 @@ def positive(text: str) -> int:
 
 
 def run_build(args: argparse.Namespace, console: Console) -> int:
-    from .pipeline import BuildOptions, InvalidVolumeError, build
-    from .validate import report
+    from edition.check.validate import report
+    from edition.pipeline import BuildOptions, InvalidVolumeError, build
 
     check_input_file(args.volume)
     project = find_project(args.volume, purpose="name the volume or TEI file to build: edition build FILE")
@@ -189,7 +189,7 @@ def run_build(args: argparse.Namespace, console: Console) -> int:
 def validation_errors(volume: Path, root: Path) -> list:
     """The volume's validation errors; none when the validation itself fails (the build's own error
     is then reported)."""
-    from .validate import validate
+    from edition.check.validate import validate
 
     try:
         return [f for f in validate(volume, root) if f.severity == "error"]
@@ -216,7 +216,7 @@ def file_error_reason(exc: OSError) -> str:
 
 
 def refuse(errors: list) -> int:
-    from .validate import report
+    from edition.check.validate import report
 
     if len(errors) == 1 and errors[0].rule.startswith(UNREADABLE_RULES):
         # The volume could not be read at all: one line, as for any file that cannot be read (no
@@ -230,8 +230,8 @@ def refuse(errors: list) -> int:
 
 
 def run_validate(args: argparse.Namespace, console: Console) -> int:
-    from .config import CONFIG_NAME, load_config
-    from .validate import report, validate
+    from edition.check.validate import report, validate
+    from edition.config import CONFIG_NAME, load_config
 
     findings = []
     if not args.files:
@@ -252,8 +252,8 @@ def run_validate(args: argparse.Namespace, console: Console) -> int:
 
 
 def run_import(args: argparse.Namespace, console: Console) -> int:
-    from .importer import import_text
-    from .output import write_text
+    from edition.importers.pdftext import import_text
+    from edition.output import write_text
 
     check_input_file(args.source)
     try:
@@ -270,8 +270,8 @@ def run_import(args: argparse.Namespace, console: Console) -> int:
 
 
 def run_bib_export(args: argparse.Namespace, console: Console) -> int:
-    from .export import export
-    from .output import write_text
+    from edition.bib.export import export
+    from edition.output import write_text
 
     bib = args.bib or find_project().bibliography
     text = export(bib, args.format)
@@ -284,8 +284,8 @@ def run_bib_export(args: argparse.Namespace, console: Console) -> int:
 
 
 def run_bib_check(args: argparse.Namespace, console: Console) -> int:
-    from .bibcheck import check
-    from .validate import report
+    from edition.bib.check import check
+    from edition.check.validate import report
 
     if args.bib and not args.volume and not in_a_project():
         findings = check(args.bib, None, None)  # the .bib on its own: no citations to compare

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from .errors import EditionError, Location
+from edition.errors import EditionError, Location
 
 CONFIG_NAME = "edition.toml"
 
@@ -160,7 +160,9 @@ def load_config(path: Path | None) -> Config:
 
 
 def _check_interface_language(config: Config) -> None:
-    from .i18n import available_languages  # imported here: Babel is needed only by a project that has a file
+    from edition.i18n import (
+        available_languages,  # imported here: Babel is needed only by a project that has a file
+    )
 
     language = config.project.interface_language
     if language not in available_languages():

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
 
-from .errors import EditionError
+from edition.errors import EditionError
 
 MIB = 1024 * 1024
 

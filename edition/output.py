@@ -35,8 +35,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
-from .errors import display_path
-from .processes import signals_held
+from edition.errors import display_path
+from edition.processes import signals_held
 
 STAGING = ".staging"
 JOURNAL = ".commit.json"

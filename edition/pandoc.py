@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pypandoc
 
-from . import processes
-from .errors import EditionError, Location
-from .limits import current, refusal
+from edition import processes
+from edition.errors import EditionError, Location
+from edition.limits import current, refusal
 
 # pandoc's parse errors: 'Error at "FILE" (line L, column C):' (no file for stdin), or with
 # --citeproc 'Error reading bibliography file FILE:' and '(line L, column C):'; then the reason.

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from .buildcache import (
+from edition.buildcache import (
     DamagedEntryError,
     LayoutCache,
     Manifest,
@@ -38,20 +38,21 @@ from .buildcache import (
     read_json,
     tree_files,
 )
-from .errors import display_path
-from .load import load_volume
-from .model import VolumeModel, build_model, model_parts
-from .output import BuildLock, OutputSet, recover, staged_directory, write_bytes, write_text
-from .processes import become_child
-from .processing.rules import project_model
-from .project import PACKAGE_ROOT, Project
-from .render_html import Renderer, render_site
+from edition.errors import display_path
+from edition.output import BuildLock, OutputSet, recover, staged_directory, write_bytes, write_text
+from edition.processes import become_child
+from edition.processing.rules import project_model
+from edition.project import PACKAGE, Project
+from edition.render.html import Renderer, render_site
+from edition.tei.load import load_volume
+from edition.tei.model import VolumeModel, build_model, model_parts
 
 BOOK_CSS = ("styles/css/fonts.css", "styles/css/page.css", "styles/css/common.css", "styles/css/print.css")
 FOLIO_CSS = ("styles/css/fonts.css", "styles/css/page.css", "styles/css/folios.css")
 BIBLIOGRAPHY_CACHE = "1"  # bump when what is kept of pandoc's output changes
 # The code whose change alters a part's layout (the rest changes the HTML, which is hashed itself).
-LAYOUT_CODE = ("layout.py", "audit.py", "html_tree.py", "hyphenation.py", "language.py")
+LAYOUT_CODE = ("print/layout.py", "print/audit.py", "print/html_tree.py", "print/hyphenation.py",
+               "i18n/language.py")
 SITE_CSS = ("fonts.css", "common.css", "screen.css")
 SITE_JS = ("site.js", "search.js")
 SITE_FONTS = ("LinLibertine_R.otf", "LinLibertine_RI.otf", "LinLibertine_RB.otf",
@@ -142,7 +143,7 @@ class BuildState:
         options."""
         root = self.project.root
         files = tree_files(*self.tei_inputs(), root / "bibliography", *self.project.theme_folders,
-                           root / "schema", root / "edition.toml", PACKAGE_ROOT / "edition")
+                           root / "schema", root / "edition.toml", PACKAGE)
         options = self.options
         salt = f"{self.volume.resolve()}|{options.pdf}|{options.html}|{options.only}|{_versions()}"
         return digest_files(files, salt)
@@ -167,7 +168,7 @@ class BuildState:
         stylesheets = [project.themed(project.root / name) for name in dict.fromkeys(BOOK_CSS + FOLIO_CSS)]
         files = stylesheets + tree_files(*(folder / kind for folder in project.theme_folders
                                            for kind in ("fonts", "hyphenation"))) + [
-            PACKAGE_ROOT / "edition" / name for name in LAYOUT_CODE]
+            PACKAGE / name for name in LAYOUT_CODE]
         return LayoutCache(self.cache / "layout", digest_files(files, _versions()),
                            reuse=self.options.incremental)
 
@@ -226,7 +227,7 @@ class BibliographyStage:
             self.thread.start()
 
     def _run(self, project: Project, timings: Timings, cache: Path | None, reuse: bool) -> None:
-        from .bibliography import CSL_STYLE, build_bibliography
+        from edition.bib.bibliography import CSL_STYLE, build_bibliography
 
         try:
             with timings.stage("bibliography"):
@@ -261,14 +262,14 @@ def _formatted_key(bib: Path, csl: Path) -> str | None:
     """What pandoc's output for the bibliography depends on: the .bib file, the CSL style, the code
     that runs pandoc and keeps its output, and the pandoc binary (a large file: known by its size and
     time). None when pandoc cannot be found (the bibliography stage then reports it)."""
-    from .pandoc import pandoc_binary
+    from edition.pandoc import pandoc_binary
 
     try:
         pandoc = pandoc_binary().stat()
     except OSError:
         return None
     salt = f"{BIBLIOGRAPHY_CACHE}|{pandoc.st_size}|{pandoc.st_mtime_ns}"
-    return digest_files([bib, csl, PACKAGE_ROOT / "edition" / "bibliography.py"], salt)
+    return digest_files([bib, csl, PACKAGE / "bib" / "bibliography.py"], salt)
 
 
 def _read_formatted(path: Path) -> dict[str, Markup] | None:
@@ -330,7 +331,7 @@ class ValidationStage:
 
 def _validate_into(sender, volume: Path, root: Path, parent: int) -> None:
     """The validation process: (findings, seconds), or the exception that stopped it."""
-    from .validate import validate
+    from edition.check.validate import validate
 
     become_child(parent)
     start = time.perf_counter()
@@ -423,14 +424,16 @@ def build_outputs(project: Project, options: BuildOptions, volume: Path | None, 
 
 def interface_language(project: Project) -> str:
     """The language of the book's and the site's own words: edition.toml's [project] interface_language."""
-    from .validate import project_config  # imported here: the project's settings are read only when building
+    from edition.check.validate import (
+        project_config,  # imported here: the project's settings are read only when building
+    )
 
     return project_config(project.root).project.interface_language
 
 
 def check_fonts(model: VolumeModel, project: Project, result: BuildResult) -> None:
     """Find the characters of the text that no vendored font prints (reported, not boxed)."""
-    from .coverage import font_gaps
+    from edition.print.coverage import font_gaps
 
     result.font_gaps = font_gaps(model, project.theme_file("css/fonts.css"), project.themed)
 
@@ -458,11 +461,11 @@ def typeset(state: BuildState, model: VolumeModel, bibliography: BibliographySta
             outputs: OutputSet):
     """Lay the book out (reusing the cache), running our other ``stages`` meanwhile; write the PDF
     and return the page references."""
-    from .book import Book
-    from .native import fast_library_lookup
+    from edition.print.book import Book
+    from edition.print.native import fast_library_lookup
 
     with fast_library_lookup():
-        from .typeset import typeset_book  # WeasyPrint loads Pango: only when a PDF is wanted
+        from edition.print.typeset import typeset_book  # WeasyPrint loads Pango: only when a PDF is wanted
 
     timings = result.timings
     attach_bibliography(model, bibliography.result())  # joined before the layout workers are forked
@@ -489,7 +492,7 @@ def typeset(state: BuildState, model: VolumeModel, bibliography: BibliographySta
 
 def write_site(model: VolumeModel, renderer: Renderer, project: Project, target: Path) -> Path:
     """Render the reading site and swap it into ``target`` in one move."""
-    from .search_index import build_index, index_script  # the search is the site's stage alone
+    from edition.render.search import build_index, index_script  # the search is the site's stage alone
 
     pages = render_site(model, renderer)
     with staged_directory(target) as staging:

@@ -1,7 +1,7 @@
 """Where things live: the project layout every stage reads from and writes to, and the theme.
 
 The theme is what a build is made with besides the TEI: templates, stylesheets, scripts, fonts,
-hyphenation patterns, the CSL style. The package has one (``styles/`` of the repository today); a
+hyphenation patterns, the CSL style. The package has one (``edition/theme/``, package data); a
 project may override any of its files, one by one, by putting a file at the same path below its own
 ``styles/`` folder, as MkDocs' ``custom_dir`` does. ``Project.theme_file`` is the one place where that
 lookup is made; a file on its own, with no ``styles/`` beside it, is built with the package's theme.
@@ -14,11 +14,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .config import CONFIG_NAME
-from .errors import EditionError, Location
+from edition.config import CONFIG_NAME
+from edition.errors import EditionError, Location
 
-PACKAGE_ROOT = Path(__file__).resolve().parent.parent
-THEME = PACKAGE_ROOT / "styles"  # the package's theme: every file a build needs has a default here
+PACKAGE = Path(__file__).resolve().parent  # the installed package (edition/)
+THEME = PACKAGE / "theme"  # the package's theme: every file a build needs has a default here
+SCHEMAS = THEME / "schemas"  # tei_all and the profiles' schemas
 
 
 @dataclass(frozen=True)

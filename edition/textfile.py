@@ -11,8 +11,8 @@ from __future__ import annotations
 import stat
 from pathlib import Path
 
-from .errors import EditionError, Location
-from .limits import current, refusal
+from edition.errors import EditionError, Location
+from edition.limits import current, refusal
 
 UTF8_BOM = b"\xef\xbb\xbf"
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")

@@ -12,8 +12,6 @@ from pathlib import Path
 
 import pytest
 
-from edition.book import Book, PageRefs
-from edition.load import load_volume
 from edition.pipeline import (
     BOOK_CSS,
     FOLIO_CSS,
@@ -24,10 +22,12 @@ from edition.pipeline import (
     interface_language,
     load,
 )
+from edition.print.book import Book, PageRefs
 from edition.processing.rules import project_model
 from edition.project import Project
-from edition.render_html import Renderer
-from edition.search_index import GLOBAL_NAME
+from edition.render.html import Renderer
+from edition.render.search import GLOBAL_NAME
+from edition.tei.load import load_volume
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLES = ("a000", "a001", "a002", "a003", "a004")
@@ -90,7 +90,7 @@ def pdf_text(built: Path) -> str:
                           check=True, capture_output=True, text=True).stdout
 
 
-PROJECT_FOLDERS = ("tei", "bibliography", "styles", "schema")
+PROJECT_FOLDERS = ("tei", "bibliography", "styles")
 EDITED_ARTICLE = "a003"
 SMALL_EDIT_ARTICLE = "a002"
 # Enough text to add a page: the articles after the edited one move, their layouts must not be redone.

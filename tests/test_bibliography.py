@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 from lxml import html as lxml_html
 
-from edition.bibcheck import check
-from edition.bibliography import CSL_STYLE, build_bibliography, field_value, load_bibliography
-from edition.collation import sort_key
-from edition.load import NS, TEI_NS, load_volume
+from edition.bib.bibliography import CSL_STYLE, build_bibliography, field_value, load_bibliography
+from edition.bib.check import check
+from edition.i18n.collation import sort_key
 from edition.pipeline import BibliographyStage, Timings
-from edition.project import Project
+from edition.project import THEME, Project
+from edition.tei.load import NS, TEI_NS, load_volume
 
 from .conftest import ROOT
 
@@ -66,7 +66,7 @@ def test_turkish_alphabetical_order() -> None:
 
 
 def test_printed_bibliography_is_complete_and_in_turkish_order(library) -> None:
-    bibliography = build_bibliography(BIB, ROOT / "styles" / "csl" / CSL_STYLE)
+    bibliography = build_bibliography(BIB, THEME / "csl" / CSL_STYLE)
     assert bibliography.keys == {e.key for e in library.entries}
     assert all(ref.html for ref in bibliography.primary + bibliography.studies)
     assert all(ref.primary for ref in bibliography.primary)
@@ -128,8 +128,8 @@ def formatted_by_stage(root: Path, cache: Path, reuse: bool = True) -> dict[str,
 
 
 def test_pandocs_output_is_kept_until_the_bib_file_changes(tmp_path: Path) -> None:
-    for folder in ("bibliography", "styles/csl"):
-        shutil.copytree(ROOT / folder, tmp_path / "project" / folder)
+    shutil.copytree(ROOT / "bibliography", tmp_path / "project" / "bibliography")
+    shutil.copytree(THEME / "csl", tmp_path / "project" / "styles" / "csl")  # the project's own copy
     root, cache = tmp_path / "project", tmp_path / "cache"
     first = formatted_by_stage(root, cache)
     [stored] = cache.glob("bibliography-*.json")

@@ -11,8 +11,9 @@ from lxml import html as lxml_html
 from pikepdf import NameTree, NumberTree, Pdf
 from pypdf import PdfReader
 
-from edition.fidelity import authorial_text
-from edition.load import NS, load_article
+from edition.check.fidelity import authorial_text
+from edition.project import THEME
+from edition.tei.load import NS, load_article
 
 from .conftest import ARTICLES, ROOT
 
@@ -106,10 +107,10 @@ def test_html_footnotes_link_both_ways(built: Path) -> None:
 
 
 def test_html_escapes_text(project, tmp_path: Path) -> None:
-    from edition.load import load_volume
-    from edition.model import build_model
     from edition.processing.rules import project_model
-    from edition.render_html import Renderer, render_site
+    from edition.render.html import Renderer, render_site
+    from edition.tei.load import load_volume
+    from edition.tei.model import build_model
 
     volume = tmp_path / "tei" / "volume.xml"
     volume.parent.mkdir()
@@ -124,7 +125,7 @@ def test_html_escapes_text(project, tmp_path: Path) -> None:
         "</fileDesc></teiHeader><text xml:lang='tr'><body><p>&lt;img src=x onerror=alert(1)&gt; a&amp;b</p>"
         "</body></text></TEI>", encoding="utf-8")
     model = build_model(load_volume(volume, tmp_path))
-    pages = render_site(model, Renderer(project.templates, project_model(project.root)))
+    pages = render_site(model, Renderer(project.template_folders, project_model(project.root)))
     assert "<img" not in pages["a.html"] and "&lt;img src=x" in pages["a.html"]
     assert "<script>" not in pages["index.html"]
 
@@ -134,11 +135,11 @@ def test_compiled_templates_name_their_own_files(project, tmp_path: Path, monkey
     name its own files, so a template error points to the file that was rendered."""
     import shutil
 
-    from edition.render_html import Renderer
+    from edition.render.html import Renderer
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     for copy in ("one", "two"):
-        templates = shutil.copytree(project.templates, tmp_path / copy)
+        templates = shutil.copytree(THEME / "templates", tmp_path / copy)
         for _ in range(2):  # compiled, then read from the cache
             template = Renderer(templates).env.get_template("book/part.html.j2")
             assert template.root_render_func.__code__.co_filename == str(templates / "book" / "part.html.j2")

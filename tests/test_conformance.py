@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from edition.conformance import TEI_ALL, schema
-from edition.load import parse_file, safe_parser
+from edition.check.conformance import TEI_ALL, schema
+from edition.tei.load import parse_file, safe_parser
 
 from .conftest import ROOT
 

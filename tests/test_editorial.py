@@ -7,7 +7,7 @@ from pathlib import Path
 
 from lxml import html as lxml_html
 
-from edition.load import NS, TEI_NS, XML_NS
+from edition.tei.load import NS, TEI_NS, XML_NS
 
 from .conftest import ARTICLES
 

@@ -14,8 +14,8 @@ import pytest
 import rispy
 from bibtexparser.middlewares import LatexDecodingMiddleware
 
-from edition.bibliography import field_value, load_bibliography
-from edition.export import EDITION_FIELDS, export, names
+from edition.bib.bibliography import field_value, load_bibliography
+from edition.bib.export import EDITION_FIELDS, export, names
 
 from .conftest import ROOT
 

@@ -76,8 +76,7 @@ def article(marker: str) -> str:
 
 def make_project(root: Path, marker: str) -> Path:
     """A project of one short article (the bundled volume's header, styles and schemas)."""
-    for folder in ("styles", "schema"):
-        shutil.copytree(ROOT / folder, root / folder)
+    shutil.copytree(ROOT / "styles", root / "styles")
     (root / "tei").mkdir()
     (root / "bibliography").mkdir()
     header = re.search(r"(?s)^.*?</teiHeader>", (ROOT / "tei" / "volume.xml").read_text(encoding="utf-8"))

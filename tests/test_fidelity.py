@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from edition.fidelity import compare
-from edition.load import NS, TEI_NS, load_article
-from edition.validate import GLUE, _outside_running_text
+from edition.check.fidelity import compare
+from edition.check.validate import GLUE, _outside_running_text
+from edition.tei.load import NS, TEI_NS, load_article
 
 from .conftest import ARTICLES, ROOT
 

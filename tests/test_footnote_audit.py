@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from edition.audit import audit_footnotes
-from edition.layout import layout
+from edition.print.audit import audit_footnotes
+from edition.print.layout import layout
 
 
 def test_real_volume_notes_are_all_at_the_foot_of_their_pages(build_result) -> None:

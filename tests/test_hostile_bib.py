@@ -21,9 +21,9 @@ import bibtexparser
 import pytest
 from pylatexenc.latexencode import UnicodeToLatexEncoder
 
-from edition.bibcheck import check
+from edition.bib.check import check
+from edition.bib.export import LatexEscaper, _latex_encoder
 from edition.cli import main
-from edition.export import LatexEscaper, _latex_encoder
 from edition.textfile import probable_encoding
 
 from .conftest import ROOT

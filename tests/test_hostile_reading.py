@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from edition.conformance import MAX_PROBLEMS
+from edition.check.conformance import MAX_PROBLEMS
 from edition.errors import EditionError
-from edition.project import PACKAGE_ROOT, project_root
+from edition.project import PACKAGE, THEME, project_root
 
 from .conftest import ROOT
 
@@ -236,7 +236,7 @@ def opened(args: list[str], cwd: Path, scratch: Path) -> tuple[subprocess.Comple
 def outsiders(files: set[Path], project: Path, scratch: Path) -> list[Path]:
     """The files that are neither the project's nor the package's, Python's or the system's (nor the
     command's own cache and temporary files, which the test puts in ``scratch``)."""
-    allowed = [project, PACKAGE_ROOT, scratch / "cache", scratch / "tmp",
+    allowed = [project, PACKAGE, scratch / "cache", scratch / "tmp",
                *(Path(os.path.realpath(p)) for p in {sys.prefix, sys.base_prefix, sys.exec_prefix})]
     return sorted(f for f in files
                   if not any(f.is_relative_to(root) for root in allowed)
@@ -278,7 +278,7 @@ def test_nothing_outside_the_project_is_opened(tmp_path: Path) -> None:
         assert Path("/etc/passwd") not in files and outside / "evil.dtd" not in files, case
 
     site = tmp_path / "site"
-    shutil.copytree(ROOT / "styles", site / "styles")
+    shutil.copytree(THEME, site / "styles")
     corpus_file(site / "tei" / "volume.xml", ["a.xml"])
     (site / "tei" / "volume.xml").write_text(
         (site / "tei" / "volume.xml").read_text(encoding="utf-8").replace(
@@ -293,7 +293,7 @@ def test_nothing_outside_the_project_is_opened(tmp_path: Path) -> None:
     assert outsiders(files, site, scratch) == []
 
     hostile = tmp_path / "project0"
-    shutil.copytree(ROOT / "styles", hostile / "styles", dirs_exist_ok=True)
+    shutil.copytree(THEME, hostile / "styles", dirs_exist_ok=True)
     result, files = opened(["build", "--html"], hostile, scratch)
     assert result.returncode == 1 and "[xml-doctype]" in result.stderr and "Traceback" not in result.stderr
     assert outsiders(files, hostile, scratch) == [] and Path("/etc/passwd") not in files

@@ -9,10 +9,10 @@ import pytest
 import tinyhtml5
 from weasyprint import HTML
 
-from edition.html_tree import ParsedHTML, document, parse_part
-from edition.layout import ProjectFetcher, _base_url, book_stylesheets, folio_sheet, with_rules
-from edition.pagination import FOLIO_NONE
 from edition.pipeline import BOOK_CSS
+from edition.print.html_tree import ParsedHTML, document, parse_part
+from edition.print.layout import ProjectFetcher, _base_url, book_stylesheets, folio_sheet, with_rules
+from edition.print.pagination import FOLIO_NONE
 
 
 def differences(html5: ElementTree.Element, ours: ElementTree.Element, path: str = "") -> list[str]:

@@ -5,11 +5,10 @@ from __future__ import annotations
 import pyphen
 import pytest
 
-from edition.hyphenation import register_patterns, turkish_lower
+from edition.print.hyphenation import register_patterns, turkish_lower
+from edition.project import THEME
 
-from .conftest import ROOT
-
-PATTERNS = ROOT / "styles" / "hyphenation"
+PATTERNS = THEME / "hyphenation"
 
 
 @pytest.fixture(scope="module")

@@ -14,12 +14,13 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
 from edition import i18n
-from edition.render_html import CHOICE_PAIRS, REGISTER_HEADINGS, SCRIPT_STRINGS
+from edition.project import THEME
+from edition.render.html import CHOICE_PAIRS, REGISTER_HEADINGS, SCRIPT_STRINGS
 
 from .conftest import ROOT
 
 EDITION = Path(sys.executable).parent / "edition"
-THEME = ROOT / "styles" / "templates"
+TEMPLATES = THEME / "templates"
 ENGLISH_DOCUMENT = ROOT / "tests" / "data" / "tei" / "tei-publisher" / "graves6.xml"
 HOSTILE = ROOT / "tests" / "data" / "hostile"
 # Each hostile edition.toml and the one line `edition build` must refuse it with (after "edition.toml:").
@@ -44,7 +45,7 @@ def used_msgids() -> set[str]:
     method_map = [("tei/**", "ignore"), ("**.j2", "jinja2")]
     options = {"**.j2": {"extensions": "jinja2.ext.do,jinja2.ext.i18n", "trim_blocks": "True",
                          "lstrip_blocks": "True"}}
-    for _, _, message, _, _ in extract_from_dir(THEME, method_map, options_map=options):
+    for _, _, message, _, _ in extract_from_dir(TEMPLATES, method_map, options_map=options):
         found.add(message if isinstance(message, str) else message[0])
     for _, _, message, _, _ in extract_from_dir(ROOT / "edition", [("**.py", "python")],
                                                 keywords={"gettext": None, "ngettext": (1, 2)}):
@@ -115,7 +116,7 @@ def build_in(language: str | None, folder: Path) -> tuple[dict[str, str], str]:
 def turkish_left_over() -> list[str]:
     """The Turkish catalogue's own phrases (those unlike their English), less the ones the tei/
     templates still hold (they move to the catalogue next): none may show in an English build."""
-    tei_source = "\n".join(p.read_text(encoding="utf-8") for p in (THEME / "tei").glob("*.j2"))
+    tei_source = "\n".join(p.read_text(encoding="utf-8") for p in (TEMPLATES / "tei").glob("*.j2"))
     phrases = []
     for msgid, msgstr in messages("tr").items():
         for piece in re.split(r"%\(\w+\)s|\{\w+\}|<[^>]*>|\n\s*", msgstr):

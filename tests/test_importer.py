@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from edition.importer import import_text
-from edition.load import NS
+from edition.importers.pdftext import import_text
+from edition.project import SCHEMAS
+from edition.tei.load import NS
 
 from .conftest import ROOT
 
@@ -19,7 +20,7 @@ SOURCES = sorted((ROOT / "tei" / "sources").glob("*.txt"))
 
 @pytest.fixture(scope="module")
 def tei_all() -> etree.RelaxNG:
-    return etree.RelaxNG(etree.parse(str(ROOT / "schema" / "tei_all.rng")))
+    return etree.RelaxNG(etree.parse(str(SCHEMAS / "tei_all.rng")))
 
 
 @pytest.mark.parametrize("source", SOURCES, ids=[s.name[:3] for s in SOURCES])

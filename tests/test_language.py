@@ -16,15 +16,15 @@ from pathlib import Path
 
 import pytest
 
-from edition.collation import sort_key, turkish_key
-from edition.hyphenation import dictionary_for, hyphenate
-from edition.language import html_lang, lower, quotation_marks, upper
-from edition.layout import layout
-from edition.project import Project
+from edition.i18n.collation import sort_key, turkish_key
+from edition.i18n.language import html_lang, lower, quotation_marks, upper
+from edition.print.hyphenation import dictionary_for, hyphenate
+from edition.print.layout import layout
+from edition.project import THEME, Project
 
 from .conftest import PROJECT_FOLDERS, ROOT
 
-PATTERNS = ROOT / "styles" / "hyphenation"
+PATTERNS = THEME / "hyphenation"
 TEI = ROOT / "tests" / "data" / "tei"
 HOSTILE = ROOT / "tests" / "data" / "hostile"
 EDITION = Path(sys.executable).with_name("edition")
@@ -78,7 +78,7 @@ def test_collation_by_language() -> None:
 
 
 def test_registers_keep_their_turkish_order(volume) -> None:
-    from edition.model import register_entries
+    from edition.tei.model import register_entries
     entries = list(register_entries(volume.registers).values())
     assert entries and all(e.lang == "tr" for e in entries)
     persons = [e for e in entries if e.kind == "person"]

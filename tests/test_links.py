@@ -18,10 +18,11 @@ import pikepdf
 import pytest
 from lxml import html as lxml_html
 
-from edition.assemble import AssembledPart, Assembler
-from edition.links import is_page_id, refused_link, safe_href, safe_links
-from edition.pagination import PartLayout
-from edition.search_index import GLOBAL_NAME
+from edition.print.assemble import AssembledPart, Assembler
+from edition.print.pagination import PartLayout
+from edition.project import THEME
+from edition.render.links import is_page_id, refused_link, safe_href, safe_links
+from edition.render.search import GLOBAL_NAME
 
 from .conftest import ROOT
 
@@ -44,7 +45,7 @@ def hostile_project(root: Path, files: tuple[str, ...] = ("links-volume.xml>volu
     under another name) and links.bib as its .bib."""
     (root / "tei").mkdir(parents=True)
     (root / "bibliography").mkdir()
-    shutil.copytree(ROOT / "styles", root / "styles")
+    shutil.copytree(THEME, root / "styles")
     for name in files:
         source, _, target = name.partition(">")
         shutil.copy(HOSTILE / source, root / "tei" / (target or source))

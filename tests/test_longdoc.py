@@ -15,14 +15,14 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from edition import book as book_module
-from edition.audit import audit_footnotes
-from edition.book import Book, render_divisions
 from edition.buildcache import Manifest
-from edition.layout import NOTE_IDS, layout
 from edition.pipeline import BOOK_CSS, FOLIO_CSS, BuildOptions, Timings, build, load
+from edition.print import book as book_module
+from edition.print.audit import audit_footnotes
+from edition.print.book import Book, render_divisions
+from edition.print.layout import NOTE_IDS, layout
 from edition.project import find_project
-from edition.render_html import Renderer, render_article
+from edition.render.html import Renderer, render_article
 
 from .conftest import ROOT
 

@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from edition.native import find_in, linker_cache
+from edition.print.native import find_in, linker_cache
 
 # Names WeasyPrint tries (weasyprint/text/ffi.py), the ones that fail included, and two of the C library.
 NAMES = ("libgobject-2.0-0", "gobject-2.0-0", "gobject-2.0", "pango-1.0", "harfbuzz", "harfbuzz-subset",
@@ -31,7 +31,7 @@ import json, sys, ctypes.util
 calls = []
 standard = ctypes.util.find_library
 ctypes.util.find_library = lambda name: calls.append(name) or standard(name)
-from edition.native import fast_library_lookup
+from edition.print.native import fast_library_lookup
 with fast_library_lookup() if sys.argv[1] == "fast" else open(__file__):
     from weasyprint.text import ffi
 print(json.dumps({"standard_calls": len(calls), "loaded": [

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from edition.load import load_volume
-from edition.model import build_model, plain_text
+from edition.tei.load import load_volume
+from edition.tei.model import build_model, plain_text
 
 from .conftest import ROOT
 

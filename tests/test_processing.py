@@ -16,10 +16,11 @@ from lxml import html as lxml_html
 
 from edition.config import load_config
 from edition.errors import EditionError
-from edition.load import TEI_NS, read_xml
-from edition.model import article_model
 from edition.processing import default_model, processing_model
-from edition.render_html import Renderer, render_article
+from edition.project import THEME
+from edition.render.html import Renderer, render_article
+from edition.tei.load import TEI_NS, read_xml
+from edition.tei.model import article_model
 
 ROOT = Path(__file__).resolve().parent.parent
 REAL = ROOT / "tests" / "data" / "tei"
@@ -34,7 +35,7 @@ T = f"{{{TEI_NS}}}"
 
 @pytest.fixture(scope="module")
 def renderer() -> Renderer:
-    return Renderer(ROOT / "styles" / "templates")
+    return Renderer(THEME / "templates")
 
 
 def text_of(document: Path) -> etree._Element:
@@ -206,7 +207,7 @@ def test_every_element_tei_simple_models_has_a_row() -> None:
 def test_a_project_row_overrides_a_default_row(tmp_path: Path) -> None:
     settings = tmp_path / "edition.toml"
     settings.write_text('[[processing.rule]]\nelement = "l"\nbehaviour = "inline.span"\n', encoding="utf-8")
-    renderer = Renderer(ROOT / "styles" / "templates", processing_model(load_config(settings)))
+    renderer = Renderer(THEME / "templates", processing_model(load_config(settings)))
     html, _ = rendered(REAL / "tei-publisher" / "kipling.xml", renderer, "screen")
     assert 'class="l block"' not in html and '<span class="l">' in html
 
@@ -260,7 +261,7 @@ def test_a_missing_macro_is_refused_with_the_row(tmp_path: Path) -> None:
     settings = tmp_path / "edition.toml"
     settings.write_text('[[processing.rule]]\nelement = "l"\nbehaviour = "verse.nothing"\n', encoding="utf-8")
     with pytest.raises(EditionError) as refused:
-        Renderer(ROOT / "styles" / "templates", processing_model(load_config(settings)))
+        Renderer(THEME / "templates", processing_model(load_config(settings)))
     assert str(refused.value) == (f"{settings}:1:1: error: processing rule 1 (element 'l'): the behaviour "
                                   "verse.nothing does not exist (no macro 'nothing' in tei/verse.html.j2)")
 
@@ -275,7 +276,7 @@ def make_project(root: Path, documents: tuple[str, ...], settings: str = "") -> 
     """A project folder holding ``documents`` as the articles of a volume, the package's styles, and
     ``settings`` as its edition.toml (no profile: any TEI)."""
     (root / "tei").mkdir(parents=True)
-    shutil.copytree(ROOT / "styles", root / "styles")
+    shutil.copytree(THEME, root / "styles")
     includes = ""
     for name in documents:
         shutil.copy(REAL / name, root / "tei" / Path(name).name)

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from pikepdf import NameTree, NumberTree, Pdf
 
-from edition import typeset
-from edition.book import Book, own_ids, page_ref_targets
-from edition.pagination import Schedule
 from edition.pipeline import BuildOptions, build
+from edition.print import typeset
+from edition.print.book import Book, own_ids, page_ref_targets
+from edition.print.pagination import Schedule
 
 from .conftest import ARTICLES, IncrementalBuild
 

@@ -15,6 +15,8 @@ import pytest
 from lxml import html as lxml_html
 from pypdf import PdfReader
 
+from edition.project import THEME
+
 from .conftest import ROOT
 from .wordshare import pdf_words, share, site_words, tei_words
 
@@ -151,7 +153,7 @@ def test_a_project_overrides_the_theme_file_by_file(tmp_path: Path) -> None:
     package), its site stylesheet and one site template."""
     shutil.copy(REAL / "tei-publisher" / "kipling.xml", tmp_path)
     styles = tmp_path / "styles"
-    page_css = (ROOT / "styles" / "css" / "page.css").read_text(encoding="utf-8")
+    page_css = (THEME / "css" / "page.css").read_text(encoding="utf-8")
     assert "size: 160mm 240mm;" in page_css
     (styles / "css").mkdir(parents=True)
     (styles / "css" / "page.css").write_text(page_css.replace("size: 160mm 240mm;", "size: A5 landscape;"),
@@ -165,7 +167,7 @@ def test_a_project_overrides_the_theme_file_by_file(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     site = tmp_path / "output" / "html"
     assert (site / "assets" / "css" / "screen.css").read_text(encoding="utf-8") == "/* the project's own */\n"
-    package_fonts_css = (ROOT / "styles" / "css" / "fonts.css").read_bytes()
+    package_fonts_css = (THEME / "css" / "fonts.css").read_bytes()
     assert (site / "assets" / "css" / "fonts.css").read_bytes() == package_fonts_css
     assert "our own search page" in (site / "search.html").read_text(encoding="utf-8")
     assert "our own" not in (site / "kipling.html").read_text(encoding="utf-8")  # the package's template

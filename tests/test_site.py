@@ -12,8 +12,8 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from lxml import html as lxml_html
 
-from edition.load import NS, TEI_NS, XML_NS
-from edition.search_index import index_script, search_fold
+from edition.render.search import index_script, search_fold
+from edition.tei.load import NS, TEI_NS, XML_NS
 
 from .conftest import ARTICLES
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from edition.search_index import search_fold
+from edition.render.search import search_fold
 
 from .conftest import ARTICLES, ROOT, require
 

@@ -13,9 +13,10 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from edition.load import load_volume
-from edition.schema import RNG, derive_profile
-from edition.validate import RULES, validate
+from edition.check.schema import RNG, derive_profile
+from edition.check.validate import RULES, validate
+from edition.project import SCHEMAS
+from edition.tei.load import load_volume
 
 from .conftest import ROOT
 
@@ -131,8 +132,8 @@ def test_profile_only_forbids_what_tei_all_allows() -> None:
     """Each define of the profile is tei_all's own, except that an element left out matches nothing
     (its content notAllowed) and choices lose their branches that refer to what matches nothing: its
     language is tei_all's with those elements notAllowed."""
-    tei_all = etree.parse(str(ROOT / "schema" / "tei_all.rng"))
-    profile = etree.parse(str(ROOT / "schema" / "edition.rng"))
+    tei_all = etree.parse(str(SCHEMAS / "tei_all.rng"))
+    profile = etree.parse(str(SCHEMAS / "edition.rng"))
     originals = {d.get("name"): _cleaned(d) for d in tei_all.getroot().iterfind(f"{RNG}define")}
     assert derive_profile(tei_all, set()).getroot().find(f"{RNG}start") is not None
     defines = {d.get("name"): d for d in profile.getroot().iterfind(f"{RNG}define")}
@@ -166,6 +167,6 @@ def test_profile_only_forbids_what_tei_all_allows() -> None:
 
 
 def test_corpus_is_valid_against_full_tei_all() -> None:
-    schema = etree.RelaxNG(etree.parse(str(ROOT / "schema" / "tei_all.rng")))
+    schema = etree.RelaxNG(etree.parse(str(SCHEMAS / "tei_all.rng")))
     volume = load_volume(ROOT / "tei" / "volume.xml", ROOT)
     assert schema.validate(etree.ElementTree(volume.root)), schema.error_log

@@ -1,5 +1,5 @@
 """The processing model: which behaviour renders each TEI element (``rules.py``, ``default.toml``)."""
 
-from .rules import Behaviour, ProcessingModel, Rule, default_model, processing_model
+from edition.processing.rules import Behaviour, ProcessingModel, Rule, default_model, processing_model
 
 __all__ = ["Behaviour", "ProcessingModel", "Rule", "default_model", "processing_model"]

@@ -2,7 +2,7 @@
 
 As in TEI Publisher's and TEI Simple's processing model (``teisimple.odd``), each row names an
 element, an optional predicate on it, and a behaviour: a macro in a template family
-(``styles/templates/tei/<family>.html.j2``), whether it makes a block, optional parameters the macro
+(``edition/theme/templates/tei/<family>.html.j2``), whether it makes a block, optional parameters the macro
 reads, and optionally the one output (``print`` or ``screen``) it is for. The first matching row
 wins. The package's rows are ``default.toml`` beside this module, read once; a project adds or
 overrides rows with ``[[processing.rule]]`` tables in its ``edition.toml``, tried before the
@@ -31,10 +31,10 @@ from typing import Any
 
 from lxml import etree
 
-from ..config import CONFIG_NAME, Config, load_config, table_array_lines
-from ..errors import EditionError, Location
-from ..limits import current, refusal
-from ..load import TEI_NS
+from edition.config import CONFIG_NAME, Config, load_config, table_array_lines
+from edition.errors import EditionError, Location
+from edition.limits import current, refusal
+from edition.tei.load import TEI_NS
 
 DEFAULT_TABLE = Path(__file__).with_name("default.toml")
 OUTPUTS = ("print", "screen")
@@ -250,7 +250,7 @@ def rule_from(row: dict[str, Any], where: str, location: Location) -> Rule:
     named = BEHAVIOUR_NAME.fullmatch(behaviour)
     if named is None:
         raise _row_error(where, location, f"behaviour '{behaviour}' must be family.macro "
-                         "(a macro of styles/templates/tei/<family>.html.j2)")
+                         "(a macro of edition/theme/templates/tei/<family>.html.j2)")
     output = row.get("output")
     if output is not None and output not in OUTPUTS:
         raise _row_error(where, location, f"output '{output}' must be one of {', '.join(OUTPUTS)}")

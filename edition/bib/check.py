@@ -17,12 +17,12 @@ from pathlib import Path
 import bibtexparser
 from bibtexparser.model import DuplicateBlockKeyBlock
 
-from .bibliography import field_value, first_surname, keywords
-from .bibread import check_links, read_bib
-from .errors import display_path
-from .language import turkish_lower
-from .load import TEI_NS, load_volume, source_path
-from .validate import Finding
+from edition.bib.bibliography import field_value, first_surname, keywords
+from edition.bib.read import check_links, read_bib
+from edition.check.validate import Finding
+from edition.errors import display_path
+from edition.i18n.language import turkish_lower
+from edition.tei.load import TEI_NS, load_volume, source_path
 
 REQUIRED = {
     "article": ("author", "title", "journaltitle", "date"),

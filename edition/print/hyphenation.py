@@ -6,7 +6,7 @@ WeasyPrint hyphenates a word (``hyphens: auto``) with the pyphen dictionary that
 ``xml:lang`` differs from its parent's, and a document that names no language is ``und``, which no
 dictionary matches. pyphen ships LibreOffice's patterns for some forty languages (English, German,
 French, Greek, Russian …), but none for Turkish, so the TeX hyph-utf8 patterns vendored in
-``styles/hyphenation`` are registered under ``tr``. Two Turkish traps are handled by a dictionary
+``edition/theme/hyphenation`` are registered under ``tr``. Two Turkish traps are handled by a dictionary
 subclass that pyphen's cache hands to WeasyPrint:
 
 - ``str.lower`` turns ``İ`` into two code points (``i̇``), which would shift every break position after
@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pyphen
 
-from .language import turkish_lower
+from edition.i18n.language import turkish_lower
 
 APOSTROPHES = "’'"
 TURKISH_DICTIONARY = "hyph_tr_TR.dic"

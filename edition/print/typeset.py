@@ -18,15 +18,15 @@ from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .assemble import AssembledPart, Assembler
-from .audit import NoteProblem
-from .book import Book, PageRefs, PartSpec, own_ids, page_ref_targets
-from .buildcache import LayoutCache
-from .hyphenation import register_patterns
-from .layout import book_stylesheets, folio_sheet, lay_out_part, render_folio_sheet
-from .pagination import PagePlan, PartLayout, Schedule, plan_pages, starts_left
-from .processes import become_child
-from .project import Project
+from edition.buildcache import LayoutCache
+from edition.print.assemble import AssembledPart, Assembler
+from edition.print.audit import NoteProblem
+from edition.print.book import Book, PageRefs, PartSpec, own_ids, page_ref_targets
+from edition.print.hyphenation import register_patterns
+from edition.print.layout import book_stylesheets, folio_sheet, lay_out_part, render_folio_sheet
+from edition.print.pagination import PagePlan, PartLayout, Schedule, plan_pages, starts_left
+from edition.processes import become_child
+from edition.project import Project
 
 MAX_LAYOUTS_PER_PART = 6
 # The assembler keeps every part's PDF open (qpdf copies lazily), some 5 MB a part. Parts are joined

@@ -19,10 +19,11 @@ from functools import cache
 from lxml import etree
 from markupsafe import Markup
 
-from .i18n import active_language, gettext
-from .language import turkish_lower
-from .load import TEI_NS
-from .model import (
+from edition.i18n import active_language, gettext
+from edition.i18n.language import turkish_lower
+from edition.render.html import REGISTER_PAGES, register_headings
+from edition.tei.load import TEI_NS
+from edition.tei.model import (
     ArticleModel,
     VolumeModel,
     inherited_lang,
@@ -31,7 +32,6 @@ from .model import (
     plain_text,
     xml_id,
 )
-from .render_html import REGISTER_PAGES, register_headings
 
 # After Turkish lowercasing, the search also lets dotless ı match i (a reader typing "ISTANBUL" or
 # "Isik" on a keyboard without Turkish letters) and treats apostrophe and dash variants as one.
@@ -43,7 +43,7 @@ def search_fold(text: str) -> str:
     """The form the site's search compares: Turkish lowercase, diacritics dropped, ı = i.
 
     One character in, one character out, so a match in the folded text is at the same place in the
-    original (the search shows the original around it). ``styles/js/search.js`` folds queries the
+    original (the search shows the original around it). ``edition/theme/js/search.js`` folds queries the
     same way; the tests check the two agree on every character of the volume.
     """
     return "".join(_fold_char(character) for character in text)

@@ -14,11 +14,11 @@ from pathlib import Path
 
 from lxml import etree
 
-from .collation import sort_key
-from .errors import EditionError, Location
-from .language import UNDETERMINED, html_lang
-from .links import PAGE_ID_RULE, is_page_id
-from .load import NS, TEI_NS, XML_NS, Article, Volume
+from edition.errors import EditionError, Location
+from edition.i18n.collation import sort_key
+from edition.i18n.language import UNDETERMINED, html_lang
+from edition.render.links import PAGE_ID_RULE, is_page_id
+from edition.tei.load import NS, TEI_NS, XML_NS, Article, Volume
 
 
 def is_supplied_title(div: etree._Element) -> bool:

@@ -24,18 +24,18 @@ from pathlib import Path
 
 from lxml import etree
 
-from . import conformance
-from .config import CONFIG_NAME, Config, load_config
-from .errors import EditionError, display_path
-from .language import looks_english
-from .links import refused_bib_links, refused_link
-from .load import NS, TEI_NS, XML_NS, Volume, base_path, load_volume, parse_file, source_path
-from .model import REGISTER_KINDS, inherited_lang, page_name_problems
-from .project import PACKAGE_ROOT
-from .schema import RNG
-from .xmlcheck import compile_schematron, schematron_failures
+from edition.check import conformance
+from edition.check.schema import RNG
+from edition.check.xmlcheck import compile_schematron, schematron_failures
+from edition.config import CONFIG_NAME, Config, load_config
+from edition.errors import EditionError, display_path
+from edition.i18n.language import looks_english
+from edition.project import SCHEMAS
+from edition.render.links import refused_bib_links, refused_link
+from edition.tei.load import NS, TEI_NS, XML_NS, Volume, base_path, load_volume, parse_file, source_path
+from edition.tei.model import REGISTER_KINDS, inherited_lang, page_name_problems
 
-SCHEMA_DIR = PACKAGE_ROOT / "schema"
+SCHEMA_DIR = SCHEMAS
 # The bundled volume's pointers (the article-volume profile); any document: every anyURI attribute.
 POINTER_ATTRIBUTES = ("target", "ref", "corresp", "resp", "source")
 ISO_DATE = re.compile(r"^-?\d{4}(-\d{2}(-\d{2})?)?$|^--\d{2}(-\d{2})?$|^---\d{2}$")
@@ -139,8 +139,8 @@ def local(element: etree._Element) -> str:
 
 @cache
 def element_names(schema: str) -> frozenset[str]:
-    """Every element name a schema of ``schema/`` defines: tei_all's, to tell a misspelt element from
-    one the edition's profile leaves out."""
+    """Every element name a schema of the theme's ``schemas/`` defines: tei_all's, to tell a misspelt
+    element from one the edition's profile leaves out."""
     grammar = parse_file(SCHEMA_DIR / schema)
     return frozenset(e.get("name") for e in grammar.iter(f"{RNG}element") if e.get("name"))
 
@@ -169,7 +169,7 @@ def _unknown_elements(ctx: Context, known: frozenset[str]) -> Iterator[Finding]:
         elif ctx.profile is not None and ctx.schema == ctx.profile.schema == ARTICLE_VOLUME.schema:
             yield finding(element, ctx, "tei-schema",
                           f"<{name}> is TEI but outside the edition's profile; if it is wanted, run "
-                          "`python -m edition.schema` to regenerate schema/edition.rng")
+                          "`python -m edition.check.schema` to regenerate edition/theme/schemas/edition.rng")
         else:
             yield finding(element, ctx, "tei-schema",
                           f"<{name}> is TEI but not in the schema in force ({display_path(ctx.schema)})")
@@ -423,8 +423,8 @@ RULES: tuple[Rule, ...] = (
 ARTICLE_VOLUME = Profile(
     "article-volume",
     "The bundled volume's conventions: articles edited from printed witnesses, in Turkish with English "
-    "passages marked; its element profile of tei_all (schema/edition.rng), its Schematron "
-    "(schema/edition-rules.sch), numbered footnotes, registers, bib: keys and ISO dates.",
+    "passages marked; its element profile of tei_all (edition/theme/schemas/edition.rng), its Schematron "
+    "(edition/theme/schemas/edition-rules.sch), numbered footnotes, registers, bib: keys and ISO dates.",
     schema=SCHEMA_DIR / "edition.rng", schematron=SCHEMA_DIR / "edition-rules.sch",
     rules=frozenset(rule.id for rule in RULES))
 PROFILES: dict[str, Profile] = {profile.name: profile for profile in (ARTICLE_VOLUME,)}
@@ -450,7 +450,7 @@ def profile_of(config: Config) -> Profile | None:
 def bibliography_entries(path: Path) -> list | None:
     if not path.exists():  # anything else there (a directory, a FIFO) is refused when read
         return None
-    from .bibliography import load_bibliography
+    from edition.bib.bibliography import load_bibliography
 
     return load_bibliography(path).entries
 

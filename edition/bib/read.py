@@ -16,9 +16,9 @@ import bibtexparser
 from bibtexparser.library import Library
 from bibtexparser.model import Entry
 
-from .errors import EditionError, Location
-from .limits import current, refusal
-from .textfile import read_text
+from edition.errors import EditionError, Location
+from edition.limits import current, refusal
+from edition.textfile import read_text
 
 # bibtexparser's splitter does not count braces after a backslash; neither do we.
 BRACE = re.compile(r"(?<!\\)[{}]")

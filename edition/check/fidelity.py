@@ -16,7 +16,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from .load import NS, TEI_NS, load_article
+from edition.tei.load import NS, TEI_NS, load_article
 
 EDITORIAL_TAGS = {f"{{{TEI_NS}}}{name}" for name in ("corr", "reg", "expan", "supplied", "teiHeader")}
 WORD = re.compile(r"[^\W\d_]+|\d+")
@@ -118,7 +118,7 @@ def witness_of(root: etree._Element, tei_path: Path) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m edition.fidelity tei/a000.xml …``: print the comparison for each file."""
+    """``python -m edition.check.fidelity tei/a000.xml …``: print the comparison for each file."""
     status = 0
     for name in argv if argv is not None else sys.argv[1:]:
         result = compare(Path(name))

@@ -1,6 +1,6 @@
 """Which characters of the text no vendored font covers: reported as warnings, not printed as boxes.
 
-The fonts are those ``styles/css/fonts.css`` declares (each ``@font-face`` with its ``unicode-range``,
+The fonts are those ``css/fonts.css`` of the theme declares (each ``@font-face`` with its ``unicode-range``,
 as WeasyPrint and browsers use it): Linux Libertine and Biolinum for Latin, Greek (polytonic too) and
 Cyrillic, Noto Serif CJK for Chinese, Japanese and Korean. A character none of them has would be
 drawn from whatever fonts the machine has, or as a box; the build names the script, the characters
@@ -19,7 +19,7 @@ import tinycss2
 from fontTools.ttLib import TTFont
 from fontTools.unicodedata import script, script_name
 
-from .model import VolumeModel
+from edition.tei.model import VolumeModel
 
 NO_GLYPH_NEEDED = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp"})
 SHOWN = 12  # characters named in a warning; the rest are counted

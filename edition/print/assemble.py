@@ -23,9 +23,9 @@ from pathlib import Path
 import pikepdf
 from pikepdf import Array, Dictionary, Name, NameTree, NumberTree, OutlineItem, Page, String
 
-from .book import CROSS_PART_SCHEME
-from .links import safe_href
-from .pagination import FOLIO_NONE, PagePlan, PartLayout
+from edition.print.book import CROSS_PART_SCHEME
+from edition.print.pagination import FOLIO_NONE, PagePlan, PartLayout
+from edition.render.links import safe_href
 
 ARTIFACT_START = b"/Artifact <</Type /Pagination>> BDC\n"
 ARTIFACT_END = b"\nEMC\n"

@@ -1,7 +1,7 @@
 """Stage 3: render the document model to HTML through Jinja templates.
 
 Each TEI element is rendered by the macro its processing-model row names (``edition/processing``),
-in the template of its family (``styles/templates/tei/<family>.html.j2``). Autoescape is on: TEI
+in the template of its family (``edition/theme/templates/tei/<family>.html.j2``). Autoescape is on: TEI
 text reaches HTML only through ``escape``. The same macros serve the printed book
 (``mode="print"``) and the reading site (``mode="screen"``); where the two differ (notes, editorial
 choices, citation data, page breaks in lists, paragraph anchors) the macro branches on the mode, or
@@ -28,12 +28,13 @@ from jinja2 import (
 from lxml import etree
 from markupsafe import Markup, escape
 
-from . import i18n
-from .errors import EditionError
-from .language import html_lang
-from .links import safe_href
-from .load import NS, TEI_NS
-from .model import (
+from edition import i18n
+from edition.errors import EditionError
+from edition.i18n.language import html_lang
+from edition.processing import Behaviour, ProcessingModel, default_model
+from edition.render.links import safe_href
+from edition.tei.load import NS, TEI_NS
+from edition.tei.model import (
     REGISTER_PAGES,
     SITE_PAGES,
     ArticleModel,
@@ -46,7 +47,6 @@ from .model import (
     xml_id,
     xml_lang,
 )
-from .processing import Behaviour, ProcessingModel, default_model
 
 LAST_NUMBER = re.compile(r"(\d+)\D*$")
 BLANKS_BEFORE_NEWLINE = re.compile(r"[ \t]+\n")
@@ -314,7 +314,7 @@ def template_cache() -> BytecodeCache | None:
     files (compiling them costs more than rendering the site); None where no folder can be made.
     Jinja keys them by name and path (a compiled template carries its path into tracebacks) and
     compiles again a template whose source changed; a damaged file is compiled again too."""
-    from .buildcache import SealedBytecodeCache  # imported here: buildcache needs this module
+    from edition.buildcache import SealedBytecodeCache  # imported here: buildcache needs this module
 
     folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "edition" / "jinja"
     try:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .book import FRONT, MAIN, PageRefs, PartSpec
+from edition.print.book import FRONT, MAIN, PageRefs, PartSpec
 
 FOLIO_NONE, FOLIO_LEFT, FOLIO_RIGHT, FOLIO_FOOT = "none", "left", "right", "foot"
 FIRST_NUMBERED_ANCHOR = "toc"  # front-matter pages before the table of contents carry no folio

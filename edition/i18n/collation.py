@@ -19,7 +19,7 @@ from functools import cache
 
 import icu
 
-from .language import html_lang, primary, turkish_lower
+from edition.i18n.language import html_lang, primary, turkish_lower
 
 ALPHABET = "abcçdefgğhıijklmnoöpqrsştuüvwxyz"
 RANK = {letter: index for index, letter in enumerate(ALPHABET)}

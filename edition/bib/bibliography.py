@@ -17,10 +17,10 @@ from bibtexparser.library import Library
 from lxml import html as lxml_html
 from markupsafe import Markup
 
-from .bibread import parse_bib, read_bib
-from .collation import sort_key
-from .links import refused_bib_links, safe_links
-from .pandoc import run_pandoc
+from edition.bib.read import parse_bib, read_bib
+from edition.i18n.collation import sort_key
+from edition.pandoc import run_pandoc
+from edition.render.links import refused_bib_links, safe_links
 
 CSL_STYLE = "isnad-dipnotlu.csl"
 # BibLaTeX langid → the language tag of the entry's text on screen. Russian works are cited in Latin

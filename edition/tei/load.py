@@ -17,9 +17,9 @@ from urllib.parse import unquote, urlparse
 
 from lxml import etree
 
-from .errors import EditionError, Location, display_path
-from .limits import MIB, current, refusal
-from .project import project_root
+from edition.errors import EditionError, Location, display_path
+from edition.limits import MIB, current, refusal
+from edition.project import project_root
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
 XI_NS = "http://www.w3.org/2001/XInclude"

@@ -1,6 +1,7 @@
 """TEI conformance: is a document valid against a RELAX NG schema, with the verdict jing gives?
 
-The schema is tei_all 4.3.0 (``schema/tei_all.rng``) unless a profile or the project names another.
+The schema is tei_all 4.3.0 (the theme's ``schemas/tei_all.rng``) unless a profile or the project
+names another.
 libxml2 (lxml) validates, not jing: it needs no Java, it reads the very tree the rest of the build
 reads (so lines are the file's), and it is handed nothing but that tree (jing's Xerces would open
 DTDs and XIncludes itself). Two things make it fit for the job:
@@ -8,7 +9,7 @@ DTDs and XIncludes itself). Two things make it fit for the job:
 - Speed. libxml2 takes 10-15 s to compile all of tei_all. A document's validity does not change when
   the definitions of elements it does not contain are replaced by ``notAllowed`` (no derivation of
   the document can use them), so each document is checked against the grammar reduced to its own
-  elements (``edition.schema.derive_profile``), which compiles in milliseconds.
+  elements (``edition.check.schema.derive_profile``), which compiles in milliseconds.
 - Agreement. On real documents libxml2 and jing (20220510, OpenJDK 17) agree; they part on a few
   datatype edge cases (``tests/data/tei/probes.tsv`` holds each with jing's verdict). Where jing is
   the stricter, the grammar handed to libxml2 excludes what jing refuses (``JING_REFUSES``); where
@@ -34,11 +35,11 @@ from pathlib import Path
 
 from lxml import etree
 
-from .load import parse_file
-from .project import PACKAGE_ROOT
-from .schema import RNG, derive_profile
+from edition.check.schema import RNG, derive_profile
+from edition.project import SCHEMAS
+from edition.tei.load import parse_file
 
-SCHEMA_DIR = PACKAGE_ROOT / "schema"
+SCHEMA_DIR = SCHEMAS
 TEI_ALL = SCHEMA_DIR / "tei_all.rng"
 XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
 XSD_DATATYPES = "http://www.w3.org/2001/XMLSchema-datatypes"

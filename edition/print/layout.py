@@ -23,11 +23,11 @@ from weasyprint import CSS
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
-from .audit import audit_footnotes
-from .html_tree import document as html_document
-from .hyphenation import register_patterns
-from .pagination import PagePlan, PartLayout
-from .project import THEME, Project
+from edition.print.audit import audit_footnotes
+from edition.print.html_tree import document as html_document
+from edition.print.hyphenation import register_patterns
+from edition.print.pagination import PagePlan, PartLayout
+from edition.project import THEME, Project
 
 PDF_VARIANT = "pdf/ua-1"
 

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from .fidelity import Fidelity, authorial_text, dehyphenate, measure, words
-from .language import looks_english
-from .load import NS, safe_parser
+from edition.check.fidelity import Fidelity, authorial_text, dehyphenate, measure, words
+from edition.i18n.language import looks_english
+from edition.tei.load import NS, safe_parser
 
 SENTENCE_END = re.compile(r"[.!?:…”\")]\s*$")
 FOOTNOTE_LINE = re.compile(r"^\s*(\d{1,3}|\*)\s+(\S.*)$")

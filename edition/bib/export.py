@@ -27,9 +27,9 @@ from bibtexparser.middlewares import default_unparse_stack
 from bibtexparser.model import Entry, Field
 from pylatexenc.latexencode import RULE_DICT, UnicodeToLatexConversionRule, UnicodeToLatexEncoder
 
-from .bibliography import field_value
-from .bibread import parse_bib, read_bib
-from .pandoc import run_pandoc
+from edition.bib.bibliography import field_value
+from edition.bib.read import parse_bib, read_bib
+from edition.pandoc import run_pandoc
 
 FORMATS = ("bibtex", "biblatex", "csljson", "ris")
 EDITION_FIELDS = ("provenance", "conflict", "keywords")  # kept in CSL note / RIS N1

@@ -34,9 +34,9 @@ from html import escape
 
 from markupsafe import Markup
 
-from .load import NS, TEI_NS
-from .model import ArticleModel, VolumeModel, plain_text, title_notes
-from .render_html import RenderContext, RenderedArticle, Renderer, render_article
+from edition.render.html import RenderContext, RenderedArticle, Renderer, render_article
+from edition.tei.load import NS, TEI_NS
+from edition.tei.model import ArticleModel, VolumeModel, plain_text, title_notes
 
 CROSS_PART_SCHEME = "x-edition:"
 PLACEHOLDER_PAGE = "000"  # three figures: as wide as any page number of a volume under 1,000 pages
