@@ -482,8 +482,9 @@ def test_a_tei_file_that_cannot_be_read_is_one_line(versions: Versions, tmp_path
 def test_an_error_the_input_did_not_cause_is_one_line_and_a_traceback_with_verbose(
         versions: Versions, tmp_path: Path) -> None:
     project = Path(shutil.copytree(versions.project, tmp_path / "project"))
-    shutil.copy(HOSTILE / "faults-template-error.html.j2", project / "styles" / "templates" / "site" /
-                "search.html.j2")
+    override = project / "styles" / "templates" / "site" / "search.html.j2"  # the project's own template
+    override.parent.mkdir(parents=True)
+    shutil.copy(HOSTILE / "faults-template-error.html.j2", override)
     line = ("edition: error: build failed: ZeroDivisionError: integer division or modulo by zero — this is "
             "a bug in edition; please report it with the output of the same command run with --verbose")
     done = versions.run("build", "--html", cwd=project)

@@ -228,7 +228,7 @@ HOSTILE_ROWS = [  # (file, the one line it must produce)
     ("processing-prefix.toml", "processing rule 1 (element 'hi'): invalid predicate \"parent::ex:w\": the "
      "prefix 'ex' is unknown (tei:, xml:)"),
     ("processing-behaviour.toml", "processing rule 1 (element 'hi'): behaviour 'span' must be family.macro "
-     "(a macro of styles/templates/tei/<family>.html.j2)"),
+     "(a macro of edition/theme/templates/tei/<family>.html.j2)"),
     ("processing-key.toml", "processing rule 1: unknown key 'predicat' (keys: element, predicate, "
      "behaviour, block, phrasing, output, params)"),
     ("processing-long.toml", "processing rule 1 (element 'hi'): the predicate has 600 characters, over the "
