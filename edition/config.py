@@ -38,24 +38,116 @@ class Key:
 
     section: str
     name: str
-    kind: type  # str; Path: a file named relative to edition.toml, inside the project; list: tables
+    kind: Any  # str, int, Path (a file inside the project), Folder, list[str], list[Path], Tables
+    default: str  # the default as the README states it
     sentence: str
 
 
+class Folder(Path):
+    """A key's kind: a folder named relative to edition.toml, inside the project (it may not exist yet)."""
+
+
+class Tables(list):
+    """A key's kind: an array of tables (``[[section.name]]``)."""
+
+
 KEYS: tuple[Key, ...] = (
-    Key("validation", "profile", str,
-        "A named profile of conventions checked on top of TEI (`edition validate --help` lists them)."),
-    Key("validation", "schema", Path,
-        "A RELAX NG schema (or an ODD compiled to RELAX NG) that documents must be valid against, "
-        "instead of tei_all."),
-    Key("validation", "schematron", Path, "An ISO Schematron file whose assertions documents must meet."),
-    Key("project", "interface_language", str,
+    Key("project", "title", str, "the TEI header's main title",
+        "The edition's title, on the title page, the running heads and every page of the site."),
+    Key("project", "subtitle", str, "the TEI header's subtitle", "The subtitle, under the title."),
+    Key("project", "editors", list[str], "the TEI header's editors",
+        "The editors' names, as they are to be printed, on the title page and the site's front page."),
+    Key("project", "publisher", str, "the TEI header's publisher", "The publisher, on the title page."),
+    Key("project", "place", str, "the TEI header's pubPlace", "The place of publication."),
+    Key("project", "year", int, "the TEI header's publication date", "The year of publication."),
+    Key("project", "licence", str, "the TEI header's licence",
+        "The licence the edition is published under, on the imprint page and the site."),
+    Key("project", "text_language", str, "the volume's xml:lang, else en",
+        "The language of the texts (a BCP 47 code): hyphenation, sorting and the search's folding."),
+    Key("project", "interface_language", str, "en",
         "The language of the book's and the site's headings, labels and phrases: a code with a message "
-        "catalogue in edition/locale/ (en, tr); default en."),
-    Key("processing", "rule", list,
+        "catalogue in edition/i18n/locale/ (en, tr)."),
+    Key("files", "volume", Path, "tei/volume.xml", "The TEI file built and validated by default."),
+    Key("files", "bibliography", list[Path], "every .bib in bibliography/",
+        "The BibTeX or BibLaTeX files the texts cite (`bib:` keys), merged into one bibliography."),
+    Key("files", "registers", Path, "none",
+        "A TEI file of registers (listPerson, listPlace, listOrg, …) the texts' @ref point into. Without "
+        "one (and none included in the volume) there are no register pages, indexes or links to them."),
+    Key("files", "output", Folder, "output", "Where `edition build` writes the PDF and the site."),
+    Key("bibliography", "style", str, "chicago-fullnote-bibliography",
+        "The CSL style: the name of one shipped in edition/theme/csl/ (without .csl), or a path to a "
+        ".csl file in the project."),
+    Key("print", "page_size", str, "A5",
+        "The page size: a CSS page size (A5, A4, B5, letter, or two lengths such as \"156mm 234mm\")."),
+    Key("print", "body_fonts", list[str], "[\"Libertine\", \"Noto Serif CJK\"]",
+        "The font families of the text, in order of preference (the theme's css/fonts.css declares them)."),
+    Key("print", "heading_fonts", list[str], "[\"Biolinum\", \"Noto Serif CJK\"]",
+        "The font families of headings and the editors' remarks."),
+    Key("indexes", "print", list[str], "[\"person\", \"place\", \"org\"]",
+        "Which registers are printed as indexes with page numbers, by kind (person, place, org, …)."),
+    Key("indexes", "honorifics", list[str], "[]",
+        "Titles that follow a name and are not sorted on (\"Paşa\", \"Bey\"): \"Enver Paşa\" sorts "
+        "under Enver."),
+    Key("validation", "profile", str, "none",
+        "A named profile of conventions checked on top of TEI (`edition validate --help` lists them)."),
+    Key("validation", "schema", Path, "tei_all",
+        "A RELAX NG schema (or an ODD compiled to RELAX NG) that documents must be valid against, "
+        "instead of tei_all (`edition schema` writes the profile's into the project)."),
+    Key("validation", "schematron", Path, "none",
+        "An ISO Schematron file whose assertions documents must meet."),
+    Key("processing", "rule", Tables, "none",
         "Rows of the processing model ([[processing.rule]]: element, predicate, behaviour, block, output, "
         "params), tried before the package's own (edition/processing/default.toml)."),
 )
+
+
+@dataclass(frozen=True)
+class ProjectSettings:
+    """``[project]``: what the project says about itself (None: the TEI header says it)."""
+
+    title: str | None = None
+    subtitle: str | None = None
+    editors: tuple[str, ...] | None = None
+    publisher: str | None = None
+    place: str | None = None
+    year: int | None = None
+    licence: str | None = None
+    text_language: str | None = None
+    interface_language: str = "en"
+
+
+@dataclass(frozen=True)
+class Files:
+    """``[files]``: where the project's inputs and outputs are (None: the default place)."""
+
+    volume: Path | None = None
+    bibliography: tuple[Path, ...] | None = None
+    registers: Path | None = None
+    output: Path | None = None
+
+
+@dataclass(frozen=True)
+class BibliographySettings:
+    """``[bibliography]``: how citations and the bibliography are formatted."""
+
+    style: str = "chicago-fullnote-bibliography"
+
+
+@dataclass(frozen=True)
+class PrintSettings:
+    """``[print]``: the printed book's page and faces."""
+
+    page_size: str = "A5"
+    body_fonts: tuple[str, ...] = ("Libertine", "Noto Serif CJK")
+    heading_fonts: tuple[str, ...] = ("Biolinum", "Noto Serif CJK")
+
+
+@dataclass(frozen=True)
+class Indexes:
+    """``[indexes]``: which registers print as indexes, and how names sort."""
+
+    print: tuple[str, ...] = ("person", "place", "org")
+    honorifics: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -65,13 +157,6 @@ class Validation:
     profile: str | None = None
     schema: Path | None = None
     schematron: Path | None = None
-
-
-@dataclass(frozen=True)
-class ProjectSettings:
-    """``[project]``: what the project says about itself."""
-
-    interface_language: str = "en"
 
 
 @dataclass(frozen=True)
@@ -87,8 +172,12 @@ class Config:
     """The settings in force, and where each came from (the file and the line of each key)."""
 
     path: Path | None = None  # the edition.toml read; None: every default
-    validation: Validation = field(default_factory=Validation)
     project: ProjectSettings = field(default_factory=ProjectSettings)
+    files: Files = field(default_factory=Files)
+    bibliography: BibliographySettings = field(default_factory=BibliographySettings)
+    print: PrintSettings = field(default_factory=PrintSettings)
+    indexes: Indexes = field(default_factory=Indexes)
+    validation: Validation = field(default_factory=Validation)
     processing: Processing = field(default_factory=Processing)
     lines: dict[tuple[str, str], int] = field(default_factory=dict, compare=False)
     arrays: dict[str, list[int]] = field(default_factory=dict, compare=False)  # [[name]] -> lines
@@ -105,7 +194,9 @@ class Config:
         return Location(self.path, self.lines.get((section, name), 0), 1)
 
 
-SECTIONS: dict[str, type] = {"validation": Validation, "project": ProjectSettings, "processing": Processing}
+SECTIONS: dict[str, type] = {"project": ProjectSettings, "files": Files, "bibliography": BibliographySettings,
+                             "print": PrintSettings, "indexes": Indexes, "validation": Validation,
+                             "processing": Processing}
 
 
 def find_config(start: Path) -> Path | None:
@@ -135,7 +226,7 @@ def load_config(path: Path | None) -> Config:
         raise _syntax_error(path, exc) from exc
     lines = _key_lines(text)
     arrays = {f"{key.section}.{key.name}": table_array_lines(text, f"{key.section}.{key.name}")
-              for key in KEYS if key.kind is list}
+              for key in KEYS if key.kind is Tables}
     config = Config(path=path, lines=lines, arrays=arrays)
     known = {(k.section, k.name): k for k in KEYS}
     for section, table in data.items():
@@ -172,27 +263,44 @@ def _check_interface_language(config: Config) -> None:
 
 
 def _value(key: Key, value: Any, root: Path, where: Location) -> Any:
-    if key.kind is list:
+    label = f"[{key.section}] {key.name}"
+    if key.kind is Tables:
         if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
-            raise EditionError(f"[{key.section}] {key.name} must be tables ([[{key.section}.{key.name}]]), "
+            raise EditionError(f"{label} must be tables ([[{key.section}.{key.name}]]), "
                                f"not {_toml_type(value)}", where, "config")
         return tuple(value)
-    if not isinstance(value, str):
-        raise EditionError(f"[{key.section}] {key.name} must be a string, not {_toml_type(value)}", where,
-                           "config")
-    if key.kind is not Path:
+    if key.kind in (list[str], list[Path]):
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            raise EditionError(f"{label} must be an array of strings, not {_toml_type(value)}", where,
+                               "config")
+        if key.kind == list[Path]:
+            return tuple(_project_path(key, item, root, where, must_exist=True) for item in value)
+        return tuple(value)
+    if key.kind is int:
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise EditionError(f"{label} must be an integer, not {_toml_type(value)}", where, "config")
         return value
+    if not isinstance(value, str):
+        raise EditionError(f"{label} must be a string, not {_toml_type(value)}", where, "config")
+    if key.kind is str:
+        return value
+    return _project_path(key, value, root, where, must_exist=key.kind is Path)
+
+
+def _project_path(key: Key, value: str, root: Path, where: Location, must_exist: bool) -> Path:
+    """A path named in the file: relative to its folder, and inside it."""
     target = (root / value).resolve()
     if not target.is_relative_to(root):
         raise EditionError(f"[{key.section}] {key.name} = '{value}' is outside the project ({root}); "
                            "keep the file inside it", where, "config")
-    if not target.is_file():
+    if must_exist and not target.is_file():
         raise EditionError(f"[{key.section}] {key.name} = '{value}': no such file", where, "config")
     return target
 
 
 def _toml_type(value: Any) -> str:
-    names = {bool: "a boolean", int: "an integer", float: "a number", list: "an array", dict: "a table"}
+    names = {bool: "a boolean", int: "an integer", float: "a number", str: "a string", list: "an array",
+             dict: "a table"}
     return next((name for kind, name in names.items() if isinstance(value, kind)), type(value).__name__)
 
 

@@ -12,9 +12,10 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
-from edition.config import CONFIG_NAME
+from edition.config import CONFIG_NAME, Config, load_config
 from edition.errors import EditionError, Location
 
 PACKAGE = Path(__file__).resolve().parent  # the installed package (edition/)
@@ -24,21 +25,42 @@ SCHEMAS = THEME / "schemas"  # tei_all and the profiles' schemas
 
 @dataclass(frozen=True)
 class Project:
-    """A project folder: ``tei/``, ``bibliography/``, ``styles/`` and ``output/`` below ``root``."""
+    """A project folder and its settings (``edition.toml`` at ``root``, if any): where its volume,
+    bibliographies, registers, theme overrides (``styles/``) and output are."""
 
     root: Path
 
+    @cached_property
+    def config(self) -> Config:
+        """The project's settings: its edition.toml, else every default."""
+        path = self.root / CONFIG_NAME
+        return load_config(path if path.is_file() else None)
+
     @property
     def tei(self) -> Path:
-        return self.root / "tei"
+        return self.volume.parent
 
     @property
     def volume(self) -> Path:
-        return self.tei / "volume.xml"
+        return self.config.files.volume or self.root / "tei" / "volume.xml"
+
+    @property
+    def bibliographies(self) -> list[Path]:
+        """The .bib files the texts cite: those edition.toml names, else every .bib in bibliography/."""
+        if self.config.files.bibliography is not None:
+            return list(self.config.files.bibliography)
+        return sorted((self.root / "bibliography").glob("*.bib"))
 
     @property
     def bibliography(self) -> Path:
-        return self.root / "bibliography" / "edition.bib"
+        """The first (usually the only) bibliography: the default of ``bib export`` and ``bib check``."""
+        found = self.bibliographies
+        return found[0] if found else self.root / "bibliography" / "edition.bib"
+
+    @property
+    def registers(self) -> Path | None:
+        """A TEI file of registers named in edition.toml (registers may also be included in the volume)."""
+        return self.config.files.registers
 
     @property
     def styles(self) -> Path:
@@ -85,7 +107,7 @@ class Project:
 
     @property
     def output(self) -> Path:
-        return self.root / "output"
+        return self.config.files.output or self.root / "output"
 
     def contains(self, path: Path) -> bool:
         return Path(path).resolve().is_relative_to(self.root.resolve())
@@ -149,9 +171,10 @@ def find_project(volume: Path | None = None, purpose: str = "") -> Project:
     for folder in (Path.cwd(), *Path.cwd().parents):
         if folder == Path(folder.anchor):
             break  # never the file system's root
-        if is_project_root(folder) and (folder / "tei" / "volume.xml").is_file():
+        if is_project_root(folder) and Project(folder).volume.is_file():
             project = Project(folder)
             project.refuse_links_outside()
             return project
-    raise EditionError("no edition project here (tei/volume.xml and styles/ in this folder or above)"
+    raise EditionError("no edition project here (edition.toml, or tei/volume.xml and styles/, in this folder "
+                       "or above; `edition new DIR` starts one)"
                        + (f"; {purpose}" if purpose else ""), rule="usage")
