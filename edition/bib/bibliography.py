@@ -9,6 +9,7 @@ citeproc's sort would follow the wrong alphabet for Turkish.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from bibtexparser.library import Library
 from lxml import html as lxml_html
 from markupsafe import Markup
 
-from edition.bib.read import parse_bib, read_bib
+from edition.bib.read import parse_bib, read_bib, read_bibliographies
 from edition.i18n.collation import sort_key
 from edition.pandoc import run_pandoc
 from edition.render.links import refused_bib_links, safe_links
@@ -91,11 +92,12 @@ def order_of(entry: bibtexparser.model.Entry) -> tuple:
             sort_key(title), entry.key)
 
 
-def format_entries(bib: Path, csl: Path) -> dict[str, Markup]:
-    """Each entry's formatted HTML, keyed by citation key (one pandoc run for the whole file)."""
+def format_entries(bibs: Sequence[Path], csl: Path) -> dict[str, Markup]:
+    """Each entry's formatted HTML, keyed by citation key (one pandoc run for all the files)."""
     document = '---\nnocite: "@*"\nlang: tr-TR\n---\n'
-    html = run_pandoc(["--from=markdown", "--to=html", "--citeproc", f"--bibliography={bib}", f"--csl={csl}"],
-                      Path(bib), stdin=document)
+    files = [f"--bibliography={bib}" for bib in bibs]
+    html = run_pandoc(["--from=markdown", "--to=html", "--citeproc", *files, f"--csl={csl}"],
+                      Path(bibs[0]), stdin=document)
     formatted: dict[str, Markup] = {}
     if not html.strip():
         return formatted
@@ -108,12 +110,14 @@ def format_entries(bib: Path, csl: Path) -> dict[str, Markup]:
     return formatted
 
 
-def build_bibliography(bib: Path, csl: Path, formatted: dict[str, Markup] | None = None) -> Bibliography:
-    """The bibliography of ``bib`` formatted with ``csl`` (``formatted``: pandoc's output for these
-    very files, kept from an earlier build)."""
-    library = load_bibliography(bib)
+def build_bibliography(bib: Path | Sequence[Path], csl: Path,
+                       formatted: dict[str, Markup] | None = None) -> Bibliography:
+    """The bibliography of ``bib`` (one .bib file or several, merged) formatted with ``csl``
+    (``formatted``: pandoc's output for these very files, kept from an earlier build)."""
+    merged = read_bibliographies(bib)
+    library = merged.library
     if formatted is None:
-        formatted = format_entries(bib, csl)
+        formatted = format_entries(merged.paths, csl)
     primary, studies = [], []
     for entry in library.entries:
         tags = keywords(entry)

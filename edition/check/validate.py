@@ -24,13 +24,14 @@ from pathlib import Path
 
 from lxml import etree
 
+from edition.bib.read import as_paths
 from edition.check import conformance
 from edition.check.schema import RNG
 from edition.check.xmlcheck import compile_schematron, schematron_failures
 from edition.config import CONFIG_NAME, Config, load_config
 from edition.errors import EditionError, display_path
 from edition.i18n.language import looks_english
-from edition.project import SCHEMAS
+from edition.project import SCHEMAS, project_bibliographies
 from edition.render.links import refused_bib_links, refused_link
 from edition.tei.load import NS, TEI_NS, XML_NS, Volume, base_path, load_volume, parse_file, source_path
 from edition.tei.model import REGISTER_KINDS, inherited_lang, page_name_problems
@@ -86,11 +87,16 @@ class Context:
     volume: Volume
     ids: dict[str, etree._Element]
     bib_keys: set[str] | None
-    bib_path: Path
+    bib_paths: list[Path]
     profile: Profile | None = None
     schema: Path = field(default_factory=lambda: conformance.TEI_ALL)
     schematron: Path | None = None
     bib_entries: list = field(default_factory=list)  # bibtexparser entries
+    bib_sources: dict[str, Path] = field(default_factory=dict)  # entry key -> its .bib file
+
+    @property
+    def bib_label(self) -> str:
+        return ", ".join(display_path(path) for path in self.bib_paths)
 
 
 @dataclass(frozen=True)
@@ -239,10 +245,11 @@ def check_bibliography_pointers(ctx: Context) -> Iterator[Finding]:
     for element, attribute, value in pointers(ctx, "bib:"):
         if ctx.bib_keys is None:
             yield finding(element, ctx, "pointer-bib", f"@{attribute} '{value}' names a bibliography "
-                          f"entry, but {display_path(ctx.bib_path)} is missing")
+                          "entry, but the project has no .bib file (edition.toml's [files] bibliography, "
+                          "else bibliography/*.bib)")
         elif value[4:] not in ctx.bib_keys:
             yield finding(element, ctx, "pointer-bib", f"{local(element)} target '{value}' has no entry in "
-                          f"{display_path(ctx.bib_path)}; add it or fix the key")
+                          f"{ctx.bib_label}; add it or fix the key")
 
 
 def check_links(ctx: Context) -> Iterator[Finding]:
@@ -256,7 +263,7 @@ def check_links(ctx: Context) -> Iterator[Finding]:
     for entry in ctx.bib_entries:
         for name, value in refused_bib_links({f.key: str(f.value) for f in entry.fields}):
             line, column = _field_position(entry, name)
-            yield Finding(display_path(ctx.bib_path), line, column, "warning",
+            yield Finding(display_path(ctx.bib_sources[entry.key]), line, column, "warning",
                           f"{name} of entry '{entry.key}' ('{value}') {LINK_REFUSED}", "link-scheme")
 
 
@@ -447,12 +454,14 @@ def profile_of(config: Config) -> Profile | None:
     return PROFILES[name]
 
 
-def bibliography_entries(path: Path) -> list | None:
-    if not path.exists():  # anything else there (a directory, a FIFO) is refused when read
+def bibliographies(paths: list[Path]):
+    """The project's .bib files read as one (``Bibliographies``), None without any."""
+    paths = [path for path in paths if path.exists()]  # anything else (a folder, a FIFO) is refused when read
+    if not paths:
         return None
-    from edition.bib.bibliography import load_bibliography
+    from edition.bib.read import read_bibliographies
 
-    return load_bibliography(path).entries
+    return read_bibliographies(paths)
 
 
 def project_config(project_root: Path) -> Config:
@@ -461,24 +470,26 @@ def project_config(project_root: Path) -> Config:
     return load_config(path if path.is_file() else None)
 
 
-def validate(volume_path: Path, project_root: Path, bib_path: Path | None = None,
+def validate(volume_path: Path, project_root: Path, bib_path: Path | list[Path] | None = None,
              config: Config | None = None) -> list[Finding]:
     """All findings for a volume (or any TEI file) under the project's settings; a file that cannot be
-    read at all is one finding. A project's settings that cannot be used raise ``EditionError``."""
+    read at all is one finding. A project's settings that cannot be used raise ``EditionError``.
+    ``bib_path``: the .bib file or files (default: the project's, as edition.toml names them)."""
     config = config if config is not None else project_config(project_root)
     profile = profile_of(config)
-    bib_path = bib_path or Path(project_root) / "bibliography" / "edition.bib"
+    bib_paths = (as_paths(bib_path) if bib_path is not None
+                 else project_bibliographies(Path(project_root), config))
     try:
         volume = load_volume(volume_path, project_root)
-        bib_entries = bibliography_entries(bib_path)
+        bibs = bibliographies(bib_paths)
     except EditionError as exc:
         return [load_finding(exc, volume_path)]
     ids = {e.get(f"{{{XML_NS}}}id"): e for e in carrying(volume.root, "xml:id") if e.get(f"{{{XML_NS}}}id")}
-    bib_keys = {entry.key for entry in bib_entries} if bib_entries is not None else None
-    ctx = Context(volume, ids, bib_keys, bib_path, profile=profile,
+    bib_keys = {entry.key for entry in bibs.library.entries} if bibs is not None else None
+    ctx = Context(volume, ids, bib_keys, bib_paths, profile=profile,
                   schema=config.validation.schema or (profile and profile.schema) or conformance.TEI_ALL,
                   schematron=config.validation.schematron or (profile.schematron if profile else None),
-                  bib_entries=bib_entries or [])
+                  bib_entries=bibs.library.entries if bibs else [], bib_sources=bibs.sources if bibs else {})
     findings: set[Finding] = set()
     for rule in RULES:
         level = severity(rule, profile)
