@@ -231,11 +231,11 @@ class BibliographyStage:
 
     def _run(self, project: Project, bibs: list[Path], timings: Timings, cache: Path | None,
              reuse: bool) -> None:
-        from edition.bib.bibliography import CSL_STYLE, build_bibliography
+        from edition.bib.bibliography import build_bibliography
 
         try:
             with timings.stage("bibliography"):
-                csl = project.theme_file(f"csl/{CSL_STYLE}")
+                csl = project.csl
                 key = _formatted_key(bibs, csl) if cache is not None else None
                 stored = cache / f"bibliography-{key[:32]}.json" if key else None
                 formatted = _read_formatted(stored) if stored is not None and reuse else None

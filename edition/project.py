@@ -104,6 +104,15 @@ class Project:
         return path
 
     @property
+    def csl(self) -> Path:
+        """The CSL style edition.toml names: a .csl file of the project, or a shipped style by name
+        (the project's styles/csl/ first, as any theme file)."""
+        style = self.config.bibliography.style
+        if style.endswith(".csl"):
+            return (self.root / style).resolve()
+        return self.theme_file(f"csl/{style}.csl")
+
+    @property
     def hyphenation(self) -> Path:
         """The folder of the hyphenation patterns in force (the project's own Turkish patterns, or the
         package's)."""

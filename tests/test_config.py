@@ -136,3 +136,45 @@ def test_the_fingerprint_follows_the_files_edition_toml_names(tmp_path: Path) ->
     assert second != first
     (root / "edition.toml").write_text(SETTINGS + '\n[print]\npage_size = "A4"\n', encoding="utf-8")
     assert fingerprint() != second
+
+
+# --- [bibliography] --------------------------------------------------------------------------------
+
+def formatted(root: Path) -> str:
+    """The project's bibliography as its edition.toml's style formats it (pandoc's citeproc)."""
+    from edition.bib.bibliography import build_bibliography
+
+    project = Project(root)
+    return " ".join(str(reference.html) for reference in build_bibliography(project.bibliographies,
+                                                                            project.csl).entries)
+
+
+def test_the_style_is_a_shipped_one_by_name_or_the_projects_own_file(tmp_path: Path) -> None:
+    default = letters_project(tmp_path / "default")
+    assert Project(default).csl.name == "chicago-fullnote-bibliography.csl"
+    notes = formatted(default)
+    author_date = letters_project(tmp_path / "author-date",
+                                  SETTINGS + '[bibliography]\nstyle = "chicago-author-date"\n')
+    dated = formatted(author_date)
+    # Author-date puts the year after the name; the full-note style puts it with the imprint.
+    assert "Tansu, S. Nafiz. 1969. <em>" in dated and "Tansu, S. Nafiz. 1969" not in notes
+    own = letters_project(tmp_path / "own", SETTINGS + '[bibliography]\nstyle = "csl/house.csl"\n')
+    (own / "csl").mkdir()
+    (own / "csl" / "house.csl").write_bytes(Project(author_date).csl.read_bytes())
+    assert Project(own).csl == own / "csl" / "house.csl"
+    assert formatted(own) == dated
+
+
+def test_an_unknown_style_is_one_error_naming_the_key_and_the_shipped_styles(tmp_path: Path) -> None:
+    root = letters_project(tmp_path, SETTINGS + '\n[bibliography]\nstyle = "apa"\n')
+    done = edition("build", cwd=root)
+    assert done.returncode == 1
+    assert done.stderr.splitlines() == [
+        "edition.toml:7:1: error: [bibliography] style = 'apa': no such CSL style (shipped: "
+        "chicago-author-date, chicago-fullnote-bibliography, isnad-dipnotlu; or the path of a .csl file in "
+        "the project)"]
+    assert not (root / "public").exists()
+    (root / "edition.toml").write_text(SETTINGS + '[bibliography]\nstyle = "house.csl"\n', encoding="utf-8")
+    done = edition("build", cwd=root)
+    assert done.stderr.splitlines() == [
+        "edition.toml:6:1: error: [bibliography] style = 'house.csl': no such file"]

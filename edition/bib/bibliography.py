@@ -1,9 +1,9 @@
 """Stage: the unified bibliography — read the .bib, format it with CSL through pandoc's citeproc,
 order it in Turkish, and split primary sources from studies.
 
-pandoc formats each entry with the vendored CSL style; the order is ours (Turkish collation on the
-first author's surname, or the title for works without an author, then year and title), because
-citeproc's sort would follow the wrong alphabet for Turkish.
+pandoc formats each entry with the CSL style edition.toml names (``Project.csl``); the order is
+ours (Turkish collation on the first author's surname, or the title for works without an author, then
+year and title), because citeproc's sort would follow the wrong alphabet for Turkish.
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ from edition.i18n.collation import sort_key
 from edition.pandoc import run_pandoc
 from edition.render.links import refused_bib_links, safe_links
 
-CSL_STYLE = "isnad-dipnotlu.csl"
 # BibLaTeX langid → the language tag of the entry's text on screen. Russian works are cited in Latin
 # transliteration, hence ru-Latn.
 LANGUAGE_TAGS = {"turkish": "tr", "english": "en", "russian": "ru-Latn", "german": "de", "french": "fr"}
