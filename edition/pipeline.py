@@ -44,7 +44,7 @@ from edition.processes import become_child
 from edition.processing.rules import project_model
 from edition.project import PACKAGE, Project
 from edition.render.html import Renderer, render_site
-from edition.tei.load import load_volume
+from edition.tei.load import default_language, load_volume
 from edition.tei.model import VolumeModel, build_model, model_parts
 
 BOOK_CSS = ("styles/css/fonts.css", "styles/css/page.css", "styles/css/common.css", "styles/css/print.css")
@@ -185,7 +185,7 @@ def _versions() -> str:
 def load(project: Project, volume: Path | None, timings: Timings, progress: Progress | None) -> VolumeModel:
     """The volume's model with its bibliography."""
     model = read_volume(project, volume, timings, progress)
-    attach_bibliography(model, BibliographyStage(project, timings, progress).result())
+    attach_bibliography(model, BibliographyStage(project, timings, progress, lang=model.lang).result())
     return model
 
 
@@ -193,8 +193,9 @@ def read_volume(project: Project, volume: Path | None, timings: Timings,
                 progress: Progress | None) -> VolumeModel:
     with timings.stage("load", progress):
         tei = load_volume(volume or project.volume, project.root)
+        default_language(tei, project.config.project.text_language)
     with timings.stage("model", progress):
-        return build_model(tei)
+        return build_model(tei, project.config.project)
 
 
 def attach_bibliography(model: VolumeModel, bibliography) -> None:
@@ -215,7 +216,7 @@ class BibliographyStage:
     build, the cache is written but not read)."""
 
     def __init__(self, project: Project, timings: Timings, progress: Progress | None,
-                 cache: Path | None = None, reuse: bool = True) -> None:
+                 cache: Path | None = None, reuse: bool = True, lang: str = "en") -> None:
         self.value = None
         self.error: BaseException | None = None
         self.thread: threading.Thread | None = None
@@ -225,24 +226,24 @@ class BibliographyStage:
         if bibs:
             if progress:
                 progress("bibliography")
-            self.thread = threading.Thread(target=self._run, args=(project, bibs, timings, cache, reuse),
-                                           daemon=True)
+            self.thread = threading.Thread(target=self._run, args=(project, bibs, lang, timings, cache,
+                                                                   reuse), daemon=True)
             self.thread.start()
 
-    def _run(self, project: Project, bibs: list[Path], timings: Timings, cache: Path | None,
+    def _run(self, project: Project, bibs: list[Path], lang: str, timings: Timings, cache: Path | None,
              reuse: bool) -> None:
         from edition.bib.bibliography import build_bibliography
 
         try:
             with timings.stage("bibliography"):
                 csl = project.csl
-                key = _formatted_key(bibs, csl) if cache is not None else None
+                key = _formatted_key(bibs, csl, lang) if cache is not None else None
                 stored = cache / f"bibliography-{key[:32]}.json" if key else None
                 formatted = _read_formatted(stored) if stored is not None and reuse else None
-                self.value = build_bibliography(bibs, csl, formatted)
+                self.value = build_bibliography(bibs, csl, formatted, lang)
                 formatted_now = stored is not None and formatted is None
                 # Not kept if the files changed while pandoc read them.
-                if formatted_now and _formatted_key(bibs, csl) == key:
+                if formatted_now and _formatted_key(bibs, csl, lang) == key:
                     with self.writing:
                         if not self.abandoned:
                             _write_formatted(stored, {r.key: str(r.html) for r in self.value.entries})
@@ -262,7 +263,7 @@ class BibliographyStage:
         return self.value
 
 
-def _formatted_key(bibs: list[Path], csl: Path) -> str | None:
+def _formatted_key(bibs: list[Path], csl: Path, lang: str) -> str | None:
     """What pandoc's output for the bibliography depends on: the .bib files, the CSL style, the code
     that runs pandoc and keeps its output, and the pandoc binary (a large file: known by its size and
     time). None when pandoc cannot be found (the bibliography stage then reports it)."""
@@ -272,7 +273,7 @@ def _formatted_key(bibs: list[Path], csl: Path) -> str | None:
         pandoc = pandoc_binary().stat()
     except OSError:
         return None
-    salt = f"{BIBLIOGRAPHY_CACHE}|{pandoc.st_size}|{pandoc.st_mtime_ns}"
+    salt = f"{BIBLIOGRAPHY_CACHE}|{lang}|{pandoc.st_size}|{pandoc.st_mtime_ns}"
     return digest_files([*bibs, csl, PACKAGE / "bib" / "bibliography.py"], salt)
 
 
@@ -398,7 +399,8 @@ def build_outputs(project: Project, options: BuildOptions, volume: Path | None, 
     result = BuildResult(None, None, timings)
     try:
         model = restrict(read_volume(project, volume, timings, progress), options.only)
-        bibliography = BibliographyStage(project, timings, progress, state.cache, options.incremental)
+        bibliography = BibliographyStage(project, timings, progress, state.cache, options.incremental,
+                                         model.lang)
         renderer = Renderer(project.template_folders, project_model(project.root),
                             interface_language(project))
         result.unruled = renderer.model.unruled(part.text for part in model_parts(model))

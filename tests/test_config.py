@@ -178,3 +178,72 @@ def test_an_unknown_style_is_one_error_naming_the_key_and_the_shipped_styles(tmp
     done = edition("build", cwd=root)
     assert done.stderr.splitlines() == [
         "edition.toml:6:1: error: [bibliography] style = 'house.csl': no such file"]
+
+
+# --- [project] -------------------------------------------------------------------------------------
+
+PROJECT = """[project]
+title = "Letters from the Front"
+subtitle = "A Test Volume"
+editors = ["A. Editor", "B. Editor"]
+publisher = "Test House"
+place = "Ankara"
+year = 1999
+licence = "CC BY 4.0"
+"""
+
+
+def book_parts(root: Path) -> dict[str, str]:
+    """The printed book's parts as HTML, before the layout (the running heads are attributes there)."""
+    from edition.pipeline import BOOK_CSS, FOLIO_CSS, Timings, interface_language, load
+    from edition.print.book import Book, PageRefs
+    from edition.processing.rules import project_model
+    from edition.render.html import Renderer
+
+    project = Project(root)
+    renderer = Renderer(project.template_folders, project_model(project.root), interface_language(project))
+    book = Book(load(project, None, Timings(), None), renderer, list(BOOK_CSS), list(FOLIO_CSS))
+    return {spec.name: book.render(spec, PageRefs()) for spec in book.specs}
+
+
+def built_text(root: Path) -> tuple[str, str]:
+    """The built site's front page and the PDF's text."""
+    done = edition("build", cwd=root)
+    assert done.returncode == 0, done.stderr
+    index = (root / "public" / "html" / "index.html").read_text(encoding="utf-8")
+    pdf = subprocess.run(["pdftotext", str(root / "public" / "edition.pdf"), "-"], capture_output=True,
+                         text=True, check=True).stdout
+    return index, pdf
+
+
+def test_the_projects_title_and_imprint_override_the_header(tmp_path: Path) -> None:
+    index, pdf = built_text(letters_project(tmp_path / "set", SETTINGS + PROJECT))
+    assert "<h1>Letters from the Front</h1>" in index
+    assert "<title>Letters from the Front: A Test Volume</title>" in index
+    assert '<p class="volume-editors">A. Editor, B. Editor</p>' in index
+    assert "Ankara: Test House · 1999" in index and "<p>CC BY 4.0</p>" in index
+    assert "<h1>A Test Letter" not in index  # the header's title gives way (the contents list the text's)
+    assert "Letters from the Front" in pdf.split("\f")[0]  # the title page
+    assert "A. Editor, B. Editor" in pdf and "Ankara: Test House · 1999" in pdf
+    assert 'data-running-left="Letters from the Front"' in "".join(book_parts(tmp_path / "set").values())
+    index, pdf = built_text(letters_project(tmp_path / "header"))
+    assert "<h1>A Test Letter</h1>" in index and "Test Press · 2001" in index  # no keys: the header's
+    assert "Test Press · 2001" in pdf and "Ankara" not in pdf
+
+
+def test_the_text_language_is_what_the_texts_inherit_where_the_tei_is_silent(tmp_path: Path) -> None:
+    from edition.pipeline import Timings, load
+
+    silent = LETTER.replace(' xml:lang="en"', "")
+    root = letters_project(tmp_path / "tr", SETTINGS + '[project]\ntext_language = "tr"\n', silent)
+    model = load(Project(root), None, Timings(), None)
+    assert (model.lang, model.articles[0].lang) == ("tr", "tr")
+    from edition.i18n.collation import sort_key
+
+    first = next(r for r in model.bibliography.entries if r.key == "oran2001")
+    assert first.order[0] == sort_key("Oran", "tr") != sort_key("Oran", "en")  # sorted as Turkish
+    assert {r.lang for r in model.bibliography.entries} == {"tr"}
+    english = letters_project(tmp_path / "en", SETTINGS, silent)
+    assert load(Project(english), None, Timings(), None).articles[0].lang == "und"
+    given = letters_project(tmp_path / "given", SETTINGS + '[project]\ntext_language = "tr"\n')
+    assert load(Project(given), None, Timings(), None).articles[0].lang == "en"  # the TEI's own wins

@@ -25,6 +25,8 @@ from edition.render.links import refused_bib_links, safe_links
 
 # BibLaTeX langid → the language tag of the entry's text on screen. Russian works are cited in Latin
 # transliteration, hence ru-Latn.
+# The texts' language -> the CSL locale pandoc formats with (a bare "tr" is Turkish in Turkey already).
+CSL_LOCALES = {"tr": "tr-TR", "en": "en-US"}
 LANGUAGE_TAGS = {"turkish": "tr", "english": "en", "russian": "ru-Latn", "german": "de", "french": "fr"}
 
 
@@ -83,17 +85,18 @@ def first_surname(entry: bibtexparser.model.Entry) -> str:
     return first.split(",")[0].strip() if "," in first else (first.split()[-1] if first else "")
 
 
-def order_of(entry: bibtexparser.model.Entry) -> tuple:
-    """Turkish order on first author's surname (or editor, or title), then year, then title."""
+def order_of(entry: bibtexparser.model.Entry, lang: str = "tr") -> tuple:
+    """The order of ``lang`` on first author's surname (or editor, or title), then year, then title."""
     surname = first_surname(entry)
     title = field_value(entry, "title")
-    return (sort_key(surname or title), field_value(entry, "date") or field_value(entry, "year"),
-            sort_key(title), entry.key)
+    return (sort_key(surname or title, lang), field_value(entry, "date") or field_value(entry, "year"),
+            sort_key(title, lang), entry.key)
 
 
-def format_entries(bibs: Sequence[Path], csl: Path) -> dict[str, Markup]:
-    """Each entry's formatted HTML, keyed by citation key (one pandoc run for all the files)."""
-    document = '---\nnocite: "@*"\nlang: tr-TR\n---\n'
+def format_entries(bibs: Sequence[Path], csl: Path, lang: str = "tr") -> dict[str, Markup]:
+    """Each entry's formatted HTML, keyed by citation key (one pandoc run for all the files), with the
+    CSL terms ("edited by", "vol.") of ``lang``."""
+    document = f'---\nnocite: "@*"\nlang: {CSL_LOCALES.get(lang, lang)}\n---\n'
     files = [f"--bibliography={bib}" for bib in bibs]
     html = run_pandoc(["--from=markdown", "--to=html", "--citeproc", *files, f"--csl={csl}"],
                       Path(bibs[0]), stdin=document)
@@ -109,14 +112,15 @@ def format_entries(bibs: Sequence[Path], csl: Path) -> dict[str, Markup]:
     return formatted
 
 
-def build_bibliography(bib: Path | Sequence[Path], csl: Path,
-                       formatted: dict[str, Markup] | None = None) -> Bibliography:
-    """The bibliography of ``bib`` (one .bib file or several, merged) formatted with ``csl``
-    (``formatted``: pandoc's output for these very files, kept from an earlier build)."""
+def build_bibliography(bib: Path | Sequence[Path], csl: Path, formatted: dict[str, Markup] | None = None,
+                       lang: str = "tr") -> Bibliography:
+    """The bibliography of ``bib`` (one .bib file or several, merged) formatted with ``csl`` in the
+    texts' language ``lang`` (``formatted``: pandoc's output for these very files, kept from an
+    earlier build)."""
     merged = read_bibliographies(bib)
     library = merged.library
     if formatted is None:
-        formatted = format_entries(merged.paths, csl)
+        formatted = format_entries(merged.paths, csl, lang)
     primary, studies = [], []
     for entry in library.entries:
         tags = keywords(entry)
@@ -127,8 +131,8 @@ def build_bibliography(bib: Path | Sequence[Path], csl: Path,
             incomplete="incomplete" in tags,
             conflict=field_value(entry, "conflict"),
             provenance=field_value(entry, "provenance"),
-            order=order_of(entry),
-            lang=LANGUAGE_TAGS.get(field_value(entry, "langid"), "tr"),
+            order=order_of(entry, lang),
+            lang=LANGUAGE_TAGS.get(field_value(entry, "langid"), lang),
         )
         (primary if reference.primary else studies).append(reference)
     return Bibliography(sorted(primary, key=lambda r: r.order), sorted(studies, key=lambda r: r.order))

@@ -349,6 +349,13 @@ def load_volume(path: Path, project: Path | None = None) -> Volume:
     )
 
 
+def default_language(volume: Volume, lang: str | None) -> None:
+    """edition.toml's text_language, where the volume's root does not say its language: what the
+    texts inherit where the TEI is silent (an xml:lang the TEI gives always wins)."""
+    if lang and volume.root.get(f"{{{XML_NS}}}lang") is None:
+        volume.root.set(f"{{{XML_NS}}}lang", lang)
+
+
 def source_path(element: etree._Element, default: Path) -> Path:
     """The file an element was read from (XInclude leaves xml:base on included roots)."""
     return base_path(element.base, default)

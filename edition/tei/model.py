@@ -14,6 +14,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from edition.config import ProjectSettings
 from edition.errors import EditionError, Location
 from edition.i18n.collation import sort_key
 from edition.i18n.language import UNDETERMINED, html_lang
@@ -270,12 +271,29 @@ class VolumeModel:
     licence: str
     articles: list[ArticleModel]
     tei: Volume
+    editors: list[str] = field(default_factory=list)
+    place: str = ""  # of publication
+    title_set: bool = False  # edition.toml gives the title: a document on its own shows it, not its own
+    lang: str = "en"  # the texts' language (edition.toml's text_language, else the volume's xml:lang)
     bibliography: object | None = None  # bibliography.Bibliography, when the volume has one
     introduction: ArticleModel | None = None
     registers: dict[str, RegisterEntry] = field(default_factory=dict)
     id_pages: dict[str, str] = field(default_factory=dict)  # xml:id -> the site page that shows it
     _sorted: dict[str, list[RegisterEntry]] = field(default_factory=dict, repr=False, compare=False)
     _citing: tuple[list, dict[str, list[Citation]]] = field(default=(None, {}), repr=False, compare=False)
+
+    @property
+    def document_title(self) -> str:
+        """The title page's title of a document on its own: edition.toml's, else the document's own."""
+        if self.title_set or not self.articles:
+            return self.title
+        return self.articles[0].title or self.title
+
+    @property
+    def publication(self) -> str:
+        """The imprint line: place, publisher and year, as many as are known ("Place: Publisher · Year")."""
+        house = ": ".join(filter(None, (self.place, self.publisher)))
+        return " · ".join(filter(None, (house, self.year)))
 
     @property
     def single(self) -> bool:
@@ -337,7 +355,8 @@ def check_page_names(volume: Volume) -> None:
         raise EditionError(message, Location(article.path, article.root.sourceline or 0, 1), "page-name")
 
 
-def build_model(volume: Volume) -> VolumeModel:
+def build_model(volume: Volume, settings: ProjectSettings | None = None) -> VolumeModel:
+    """The volume's model; ``settings`` (edition.toml's [project]) override what the header says."""
     check_page_names(volume)
     header = volume.root.find("tei:teiHeader", NS)
     stmt = header.find("tei:fileDesc/tei:titleStmt", NS)
@@ -357,12 +376,17 @@ def build_model(volume: Volume) -> VolumeModel:
         publisher=plain_text(publication.find("tei:publisher", NS)),
         year=plain_text(publication.find("tei:date", NS)),
         licence=plain_text(publication.find("tei:availability/tei:licence", NS)),
+        editors=[plain_text(editor) for editor in stmt.iterfind("tei:editor", NS)],
+        lang=xml_lang(volume.root) or "en",
+        place=plain_text(publication.find("tei:pubPlace", NS)),
         articles=[article_model(article.root, article.path, number)
                   for number, article in enumerate(volume.articles, start=1)],
         tei=volume,
     )
     if model.single and not model.title and model.articles:
         model.title = model.articles[0].title  # a document's own title, typed "main" or not
+    if settings is not None:
+        apply_settings(model, settings)
     if volume.introduction is not None:
         model.introduction = article_model(volume.introduction.root, volume.introduction.path, 0)
     model.registers = register_entries(volume.registers)
@@ -379,11 +403,22 @@ def build_model(volume: Volume) -> VolumeModel:
     return model
 
 
+def apply_settings(model: VolumeModel, settings: ProjectSettings) -> None:
+    """edition.toml's title, subtitle, editors, publisher, place, year and licence, where it gives them,
+    in place of the header's."""
+    given = {name: getattr(settings, name) for name in ("title", "subtitle", "editors", "publisher", "place",
+                                                          "year", "licence")}
+    for name, value in given.items():
+        if value is not None:
+            setattr(model, name, list(value) if name == "editors" else str(value))
+    model.title_set = settings.title is not None
+
+
 def article_model(tei: etree._Element, path: Path, number: int = 1) -> ArticleModel:
     stmt = tei.find("tei:teiHeader/tei:fileDesc/tei:titleStmt", NS)
     titles = stmt.findall("tei:title", NS)
     text = tei.find("tei:text", NS)
-    lang = xml_lang(tei) or (xml_lang(text) if text is not None else None) or UNDETERMINED
+    lang = xml_lang(tei) or (xml_lang(text) if text is not None else None) or inherited_lang(tei)
     own = [t for t in titles if (xml_lang(t) or lang) == lang] or titles
     main = own[0] if own else None
     others = [(html_lang(xml_lang(t) or lang), plain_text(t)) for t in titles if t is not main]
