@@ -78,12 +78,13 @@ KEYS: tuple[Key, ...] = (
     Key("bibliography", "style", str, "chicago-fullnote-bibliography",
         "The CSL style: the name of one shipped in edition/theme/csl/ (without .csl), or a path to a "
         ".csl file in the project."),
-    Key("print", "page_size", str, "A5",
-        "The page size: a CSS page size (A5, A4, B5, letter, or two lengths such as \"156mm 234mm\")."),
+    Key("print", "page_size", str, "160mm 240mm",
+        "The page size: a CSS page size (A5, A4, B5, letter, …, or a width and a height such as "
+        "\"156mm 234mm\")."),
     Key("print", "body_fonts", list[str], "[\"Libertine\", \"Noto Serif CJK\"]",
         "The font families of the text, in order of preference (the theme's css/fonts.css declares them)."),
     Key("print", "heading_fonts", list[str], "[\"Biolinum\", \"Noto Serif CJK\"]",
-        "The font families of headings and the editors' remarks."),
+        "The font families of what the editors add: their notes and remarks, the apparatus."),
     Key("indexes", "print", list[str], "[\"person\", \"place\", \"org\"]",
         "Which registers are printed as indexes with page numbers, by kind (person, place, org, …)."),
     Key("indexes", "honorifics", list[str], "[]",
@@ -138,7 +139,7 @@ class BibliographySettings:
 class PrintSettings:
     """``[print]``: the printed book's page and faces."""
 
-    page_size: str = "A5"
+    page_size: str = "160mm 240mm"  # the theme's page (css/page.css sets its margins for it)
     body_fonts: tuple[str, ...] = ("Libertine", "Noto Serif CJK")
     heading_fonts: tuple[str, ...] = ("Biolinum", "Noto Serif CJK")
 
@@ -249,7 +250,24 @@ def load_config(path: Path | None) -> Config:
         config = replace(config, **{section: replace(getattr(config, section), **values)})
     _check_interface_language(config)
     _check_style(config)
+    _check_print(config)
     return config
+
+
+def _check_print(config: Config) -> None:
+    """[print]: values the book's stylesheet can hold as they are (``edition.print.settings``)."""
+    from edition.print.settings import FONT_NAME, PAGE_NAMES, PAGE_SIZE
+
+    settings = config.print
+    if not PAGE_SIZE.match(settings.page_size):
+        raise EditionError(f"[print] page_size = '{settings.page_size}': not a page size (one of "
+                           f"{', '.join(PAGE_NAMES)}, or a width and a height such as \"156mm 234mm\")",
+                           config.location("print", "page_size"), "config")
+    for name in ("body_fonts", "heading_fonts"):
+        for family in getattr(settings, name):
+            if not FONT_NAME.match(family):
+                raise EditionError(f"[print] {name}: '{family}' is not a font family name (no quotes, "
+                                   "backslashes, ;, {, }, < or >)", config.location("print", name), "config")
 
 
 def shipped_styles(root: Path | None) -> list[str]:

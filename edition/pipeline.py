@@ -40,6 +40,7 @@ from edition.buildcache import (
 )
 from edition.errors import display_path
 from edition.output import BuildLock, OutputSet, recover, staged_directory, write_bytes, write_text
+from edition.print.settings import settings_stylesheet
 from edition.processes import become_child
 from edition.processing.rules import project_model
 from edition.project import PACKAGE, Project
@@ -171,8 +172,15 @@ class BuildState:
         files = stylesheets + tree_files(*(folder / kind for folder in project.theme_folders
                                            for kind in ("fonts", "hyphenation"))) + [
             PACKAGE / name for name in LAYOUT_CODE]
-        return LayoutCache(self.cache / "layout", digest_files(files, _versions()),
-                           reuse=self.options.incremental)
+        salt = f"{_versions()}|{settings_stylesheet(project.config.print)}"  # edition.toml's [print]
+        return LayoutCache(self.cache / "layout", digest_files(files, salt), reuse=self.options.incremental)
+
+
+def book_stylesheets(project: Project) -> tuple[list[str], list[str]]:
+    """The stylesheets of the book's parts and of its folio sheet: the theme's, then the one made
+    from edition.toml's [print] (page size, fonts)."""
+    settings = settings_stylesheet(project.config.print)
+    return [*BOOK_CSS, settings], [*FOLIO_CSS, settings]
 
 
 @cache
@@ -475,7 +483,7 @@ def typeset(state: BuildState, model: VolumeModel, bibliography: BibliographySta
 
     timings = result.timings
     attach_bibliography(model, bibliography.result())  # joined before the layout workers are forked
-    book = Book(model, renderer, list(BOOK_CSS), list(FOLIO_CSS))
+    book = Book(model, renderer, *book_stylesheets(state.project))
     cache = state.layout_cache()
     previous = state.manifest.refs() if state.options.incremental else None
     if progress:

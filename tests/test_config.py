@@ -247,3 +247,42 @@ def test_the_text_language_is_what_the_texts_inherit_where_the_tei_is_silent(tmp
     assert load(Project(english), None, Timings(), None).articles[0].lang == "und"
     given = letters_project(tmp_path / "given", SETTINGS + '[project]\ntext_language = "tr"\n')
     assert load(Project(given), None, Timings(), None).articles[0].lang == "en"  # the TEI's own wins
+
+
+# --- [print] ---------------------------------------------------------------------------------------
+
+def pdf_facts(pdf: Path) -> tuple[str, set[str]]:
+    """The PDF's page size (pdfinfo) and the families of its embedded fonts (pdffonts, subset tags cut)."""
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    size = re.search(r"^Page size:\s+(.+)$", info, re.MULTILINE).group(1)
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    names = {line.split()[0].partition("+")[2] for line in fonts.splitlines()[2:]}
+    return size, names
+
+
+def test_the_page_size_and_the_fonts_come_from_edition_toml(tmp_path: Path) -> None:
+    default = letters_project(tmp_path / "default")
+    assert edition("build", "--pdf", cwd=default).returncode == 0
+    size, fonts = pdf_facts(default / "public" / "edition.pdf")
+    assert size.startswith("453.543 x 680.315 pts")  # 160 × 240 mm, the theme's page
+    assert {"Libertine", "Biolinum"} <= fonts  # the text in Libertine, the editors' words in Biolinum
+    settings = SETTINGS + '[print]\npage_size = "A4"\nbody_fonts = ["Biolinum"]\n'
+    root = letters_project(tmp_path / "set", settings)
+    done = edition("build", "--pdf", cwd=root)
+    assert done.returncode == 0, done.stderr
+    size, fonts = pdf_facts(root / "public" / "edition.pdf")
+    assert size == "595.276 x 841.89 pts (A4)"
+    assert "Biolinum" in fonts and not any(name.startswith("Libertine") for name in fonts), fonts
+
+
+def test_print_settings_the_stylesheet_cannot_hold_are_refused(tmp_path: Path) -> None:
+    root = letters_project(tmp_path, SETTINGS + '[print]\npage_size = "A5; } body { display: none"\n')
+    done = edition("build", cwd=root)
+    assert done.returncode == 1 and done.stderr.splitlines() == [
+        "edition.toml:6:1: error: [print] page_size = 'A5; } body { display: none': not a page size (one of "
+        "A5, A4, A3, B5, B4, JIS-B5, JIS-B4, letter, legal, ledger, or a width and a height such as "
+        "\"156mm 234mm\")"]
+    (root / "edition.toml").write_text(SETTINGS + '[print]\nbody_fonts = ["X\\"; }"]\n', encoding="utf-8")
+    done = edition("build", cwd=root)
+    assert done.stderr.splitlines() == ["edition.toml:6:1: error: [print] body_fonts: 'X\"; }' is not a font "
+                                        "family name (no quotes, backslashes, ;, {, }, < or >)"]

@@ -54,7 +54,7 @@ class ProjectFetcher(URLFetcher):
 
 def layout(html: str, project: Project, css: tuple[str, ...] = (), pdf_variant: str | None = PDF_VARIANT):
     """Lay a document out into pages (the expensive step); ``css``: stylesheets (paths from the
-    project's root) applied besides those the document links, parsed once per process."""
+    project's root, or data: URLs) applied besides those the document links, parsed once per process."""
     register_patterns(project.hyphenation)
     fetcher = ProjectFetcher(project.root)
     document = html_document(html, _base_url(project.root), fetcher)
@@ -73,8 +73,9 @@ def book_stylesheets(root: Path, css: tuple[str, ...]) -> tuple[list[CSS], FontC
     the fonts for each part anew would cost more than laying out a short part. Kept per process as
     long as the files do not change."""
     project = Project(root)
-    contents = hashlib.sha256(b"".join(project.themed(root / name).read_bytes() for name in css)).hexdigest()
-    return _parsed_stylesheets(root, css, contents)
+    contents = hashlib.sha256(b"".join(name.encode() if name.startswith("data:")
+                                       else project.themed(root / name).read_bytes() for name in css))
+    return _parsed_stylesheets(root, css, contents.hexdigest())
 
 
 @cache
@@ -82,7 +83,9 @@ def _parsed_stylesheets(root: Path, css: tuple[str, ...],
                         _contents: str) -> tuple[list[CSS], FontConfiguration]:
     fonts = FontConfiguration()
     fetcher = ProjectFetcher(root)
-    stylesheets = [CSS(url=_base_url(root) + name, url_fetcher=fetcher, font_config=fonts) for name in css]
+    # A name is a path from the project's root, or a data: URL (the stylesheet made from edition.toml).
+    stylesheets = [CSS(url=name if name.startswith("data:") else _base_url(root) + name, url_fetcher=fetcher,
+                       font_config=fonts) for name in css]
     return stylesheets, fonts
 
 
