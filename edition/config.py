@@ -85,7 +85,7 @@ KEYS: tuple[Key, ...] = (
         "The font families of the text, in order of preference (the theme's css/fonts.css declares them)."),
     Key("print", "heading_fonts", list[str], "[\"Biolinum\", \"Noto Serif CJK\"]",
         "The font families of what the editors add: their notes and remarks, the apparatus."),
-    Key("indexes", "print", list[str], "[\"person\", \"place\", \"org\"]",
+    Key("indexes", "print", list[str], "[\"person\", \"place\"]",
         "Which registers are printed as indexes with page numbers, by kind (person, place, org, …)."),
     Key("indexes", "honorifics", list[str], "[]",
         "Titles that follow a name and are not sorted on (\"Paşa\", \"Bey\"): \"Enver Paşa\" sorts "
@@ -148,7 +148,7 @@ class PrintSettings:
 class Indexes:
     """``[indexes]``: which registers print as indexes, and how names sort."""
 
-    print: tuple[str, ...] = ("person", "place", "org")
+    print: tuple[str, ...] = ("person", "place")
     honorifics: tuple[str, ...] = ()
 
 
@@ -251,7 +251,18 @@ def load_config(path: Path | None) -> Config:
     _check_interface_language(config)
     _check_style(config)
     _check_print(config)
+    _check_indexes(config)
     return config
+
+
+def _check_indexes(config: Config) -> None:
+    """[indexes] print: kinds of register the model knows."""
+    from edition.tei.model import REGISTER_KINDS  # imported here: the model imports this module
+
+    for kind in config.indexes.print:
+        if kind not in REGISTER_KINDS:
+            raise EditionError(f"[indexes] print: no register kind '{kind}' (kinds: "
+                               f"{', '.join(REGISTER_KINDS)})", config.location("indexes", "print"), "config")
 
 
 def _check_print(config: Config) -> None:

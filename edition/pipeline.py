@@ -45,7 +45,7 @@ from edition.processes import become_child
 from edition.processing.rules import project_model
 from edition.project import PACKAGE, Project
 from edition.render.html import Renderer, render_site
-from edition.tei.load import default_language, load_volume
+from edition.tei.load import attach_registers, default_language, load_volume
 from edition.tei.model import VolumeModel, build_model, model_parts
 
 BOOK_CSS = ("styles/css/fonts.css", "styles/css/page.css", "styles/css/common.css", "styles/css/print.css")
@@ -201,9 +201,10 @@ def read_volume(project: Project, volume: Path | None, timings: Timings,
                 progress: Progress | None) -> VolumeModel:
     with timings.stage("load", progress):
         tei = load_volume(volume or project.volume, project.root)
+        attach_registers(tei, project.registers, project.root)
         default_language(tei, project.config.project.text_language)
     with timings.stage("model", progress):
-        return build_model(tei, project.config.project)
+        return build_model(tei, project.config)
 
 
 def attach_bibliography(model: VolumeModel, bibliography) -> None:

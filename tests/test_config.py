@@ -286,3 +286,97 @@ def test_print_settings_the_stylesheet_cannot_hold_are_refused(tmp_path: Path) -
     done = edition("build", cwd=root)
     assert done.stderr.splitlines() == ["edition.toml:6:1: error: [print] body_fonts: 'X\"; }' is not a font "
                                         "family name (no quotes, backslashes, ;, {, }, < or >)"]
+
+
+# --- [files] registers and [indexes] ---------------------------------------------------------------
+
+BUNDLED_REGISTERS = ROOT / "tei" / "registers.xml"
+NAMED = LETTER.replace("<persName>Ahmed Rıza</persName>",
+                       '<persName ref="#per-enver-pasa">Enver Paşa</persName>')
+
+
+def unresolved_links(site: Path) -> list[str]:
+    """Every link or resource of the site's pages (href, src) that names a page or an id the site
+    lacks."""
+    from urllib.parse import urlparse
+
+    from lxml import html as lxml_html
+
+    ids: dict[str, set[str]] = {}
+    pages = {page.relative_to(site).as_posix(): lxml_html.parse(str(page)) for page in site.rglob("*.html")}
+    for name, tree in pages.items():
+        ids[name] = {element.get("id") for element in tree.iter() if isinstance(element.tag, str)
+                     and element.get("id")}
+    missing = []
+    for name, tree in pages.items():
+        for element in tree.iter():
+            for attribute in ("href", "src"):
+                value = element.get(attribute) if isinstance(element.tag, str) else None
+                if not value or urlparse(value).scheme:
+                    continue
+                file, _, fragment = value.partition("#")
+                target = (Path(name).parent / file).as_posix() if file else name
+                if not (site / target).is_file() or (fragment and fragment not in ids.get(target, ())):
+                    missing.append(f"{name}: {value}")
+    return missing
+
+
+def test_without_registers_no_register_page_index_or_link(tmp_path: Path) -> None:
+    """A name pointing to a register the project does not have stays text: every link resolves."""
+    root = letters_project(tmp_path, letter=NAMED)
+    assert "[pointer-resolves]" in edition("validate", cwd=root).stdout  # #per-enver-pasa: nowhere
+    done = edition("build", cwd=root)
+    assert done.returncode == 0, done.stderr
+    assert "a link points to" not in done.stderr
+    site = root / "public" / "html"
+    assert sorted(page.name for page in site.glob("*.html")) == [
+        "bibliography.html", "index.html", "letter.html", "search.html", "sources.html"]
+    assert unresolved_links(site) == []
+    assert 'class="persName"' in (site / "letter.html").read_text(encoding="utf-8")  # the name, as text
+    assert "Enver Paşa" in (site / "letter.html").read_text(encoding="utf-8")
+    pdf = subprocess.run(["pdftotext", str(root / "public" / "edition.pdf"), "-"], capture_output=True,
+                         text=True, check=True).stdout
+    assert "Index of Persons" not in pdf
+
+
+def test_a_registers_file_makes_the_register_pages_and_the_indexes_it_prints(tmp_path: Path) -> None:
+    settings = SETTINGS.replace('output = "public"', 'output = "public"\nregisters = "texts/registers.xml"')
+    root = letters_project(tmp_path / "registers", settings, NAMED)
+    (root / "texts" / "registers.xml").write_bytes(BUNDLED_REGISTERS.read_bytes())
+    done = edition("validate", cwd=root)
+    assert "pointer-resolves" not in done.stdout, done.stdout  # validation reads the registers file too
+    done = edition("build", cwd=root)
+    assert done.returncode == 0, done.stderr
+    site = root / "public" / "html"
+    assert {"persons.html", "places.html"} <= {page.name for page in site.glob("*.html")}
+    assert 'href="persons.html#per-enver-pasa"' in (site / "letter.html").read_text(encoding="utf-8")
+    assert unresolved_links(site) == []
+    pdf = subprocess.run(["pdftotext", str(root / "public" / "edition.pdf"), "-"], capture_output=True,
+                         text=True, check=True).stdout
+    assert "Index of Persons" in pdf and "Index of Places" in pdf and "Index of Organisations" not in pdf
+    (root / "edition.toml").write_text(settings + '[indexes]\nprint = ["org"]\n', encoding="utf-8")
+    assert edition("build", "--pdf", cwd=root).returncode == 0
+    pdf = subprocess.run(["pdftotext", str(root / "public" / "edition.pdf"), "-"], capture_output=True,
+                         text=True, check=True).stdout
+    assert "Index of Organisations" in pdf and "Index of Persons" not in pdf
+
+
+def test_honorifics_are_not_sorted_on(tmp_path: Path) -> None:
+    from edition.i18n.collation import sort_key
+    from edition.pipeline import Timings, load
+
+    settings = SETTINGS.replace('output = "public"', 'output = "public"\nregisters = "texts/registers.xml"')
+    for name, indexes, key in (("with", '[indexes]\nhonorifics = ["Paşa"]\n', "Enver Paşa"),
+                               ("without", "", "Paşa Enver")):
+        root = letters_project(tmp_path / name, settings + indexes, NAMED)
+        (root / "texts" / "registers.xml").write_bytes(BUNDLED_REGISTERS.read_bytes())
+        model = load(Project(root), None, Timings(), None)
+        assert model.registers["per-enver-pasa"].order == sort_key(key, "tr"), name
+
+
+def test_an_unknown_register_kind_is_refused(tmp_path: Path) -> None:
+    root = letters_project(tmp_path, SETTINGS + "[indexes]\nprint = [\"persons\"]\n")
+    done = edition("build", cwd=root)
+    assert done.stderr.splitlines() == [
+        "edition.toml:6:1: error: [indexes] print: no register kind 'persons' (kinds: person, place, org, "
+        "event)"]

@@ -265,8 +265,16 @@ class RenderContext:
 
     def link(self, target: str) -> str | None:
         """The href of a link to ``target`` (a TEI pointer), or None where it must stay text: ``#id`` goes
-        to the page that shows the id; anything else only where ``links.safe_href`` allows it."""
+        to the page that shows the id (none for an id the volume does not show: a name whose register
+        the project does not have); anything else only where ``links.safe_href`` allows it."""
+        if target.startswith("#") and self.volume is not None and not self.shows(target[1:]):
+            return None
         return safe_href(self.href(target), self.site_pages)
+
+    def shows(self, ident: str) -> bool:
+        """Whether the book and the site show the element ``ident``: a register entry, or an element
+        of a text."""
+        return ident in self.volume.registers or ident in self.volume.id_pages
 
     @cached_property
     def site_pages(self) -> frozenset[str]:
