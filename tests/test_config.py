@@ -380,3 +380,37 @@ def test_an_unknown_register_kind_is_refused(tmp_path: Path) -> None:
     assert done.stderr.splitlines() == [
         "edition.toml:6:1: error: [indexes] print: no register kind 'persons' (kinds: person, place, org, "
         "event)"]
+
+
+# --- [validation] schema ---------------------------------------------------------------------------
+
+def test_edition_schema_writes_the_profile_that_validate_then_reads(tmp_path: Path) -> None:
+    root = letters_project(tmp_path)
+    done = edition("schema", cwd=root)
+    assert done.returncode == 0, done.stderr
+    lines = done.stderr.splitlines()
+    assert re.fullmatch(r"wrote schema/edition\.rng \(\d+ elements kept\)", lines[0])
+    assert lines[1:] == ["to validate against it, add to edition.toml, under [validation]:",
+                         'schema = "schema/edition.rng"']
+    assert (root / "schema" / "edition.rng").is_file()
+    verse = LETTER.replace("</body>", "<lg><l>A line of verse.</l></lg></body>")
+    (root / "texts" / "letter.xml").write_text(verse, encoding="utf-8")
+    assert edition("validate", cwd=root).returncode == 0  # valid TEI: tei_all is in force
+    (root / "edition.toml").write_text(SETTINGS + '[validation]\nschema = "schema/edition.rng"\n',
+                                       encoding="utf-8")
+    done = edition("validate", cwd=root)
+    assert done.returncode == 1
+    assert ("texts/letter.xml:15:1: error: <lg> is TEI but not in the schema in force (schema/edition.rng) "
+            "[tei-schema]") in done.stdout.splitlines()
+    done = edition("schema", cwd=root)
+    assert done.stderr.splitlines()[1:] == [
+        "edition.toml names it already: `edition validate` holds the texts to it"]
+    assert edition("validate", cwd=root).returncode == 0  # the profile now has lg and l
+
+
+def test_edition_schema_writes_only_inside_the_project(tmp_path: Path) -> None:
+    root = letters_project(tmp_path / "project")
+    done = edition("schema", "-o", str(tmp_path / "elsewhere.rng"), cwd=root)
+    assert done.returncode == 2 and not (tmp_path / "elsewhere.rng").exists()
+    assert done.stderr.splitlines() == [f"{tmp_path / 'elsewhere.rng'}: error: the schema must be written "
+                                        f"inside the project ({root}), where edition.toml can name it"]
