@@ -58,13 +58,16 @@ KEYS: tuple[Key, ...] = (
     Key("project", "subtitle", str, "the TEI header's subtitle", "The subtitle, under the title."),
     Key("project", "editors", list[str], "the TEI header's editors",
         "The editors' names, as they are to be printed, on the title page and the site's front page."),
-    Key("project", "publisher", str, "the TEI header's publisher", "The publisher, on the title page."),
-    Key("project", "place", str, "the TEI header's pubPlace", "The place of publication."),
-    Key("project", "year", int, "the TEI header's publication date", "The year of publication."),
+    Key("project", "publisher", str, "the TEI header's publisher",
+        "The publisher, on the title page and the site's pages."),
+    Key("project", "place", str, "the TEI header's pubPlace",
+        "The place of publication, before the publisher."),
+    Key("project", "year", int, "the TEI header's publication date", "The year of publication, after it."),
     Key("project", "licence", str, "the TEI header's licence",
         "The licence the edition is published under, on the imprint page and the site."),
     Key("project", "text_language", str, "the volume's xml:lang, else en",
-        "The language of the texts (a BCP 47 code): hyphenation, sorting and the search's folding."),
+        "The language of the texts where the TEI gives no xml:lang (a BCP 47 code): their hyphenation, "
+        "the order of the registers and the bibliography, the search's records, the CSL locale."),
     Key("project", "interface_language", str, "en",
         "The language of the book's and the site's headings, labels and phrases: a code with a message "
         "catalogue in edition/i18n/locale/ (en, tr)."),
@@ -94,7 +97,8 @@ KEYS: tuple[Key, ...] = (
         "A named profile of conventions checked on top of TEI (`edition validate --help` lists them)."),
     Key("validation", "schema", Path, "tei_all",
         "A RELAX NG schema (or an ODD compiled to RELAX NG) that documents must be valid against, "
-        "instead of tei_all (`edition schema` writes the profile's into the project)."),
+        "instead of tei_all (`edition schema` writes the profile of the project's volume into "
+        "schema/edition.rng)."),
     Key("validation", "schematron", Path, "none",
         "An ISO Schematron file whose assertions documents must meet."),
     Key("processing", "rule", Tables, "none",
@@ -393,3 +397,34 @@ def _syntax_error(path: Path, exc: tomllib.TOMLDecodeError) -> EditionError:
     line, column = (int(match.group(1)), int(match.group(2))) if match else (0, 0)
     return EditionError(f"not valid TOML: {TOML_POSITION.sub('', message)}", Location(path, line, column),
                         "config")
+
+
+# --- the README's table of keys ------------------------------------------------------------------------
+
+README_START = ("<!-- keys: generated from KEYS in edition/config.py by "
+                "`python -m edition.config README.md` -->")
+README_END = "<!-- end of keys -->"
+KIND_NAMES = {str: "string", int: "integer", Path: "file", Folder: "folder", list[str]: "array of strings",
+              list[Path]: "array of files", Tables: "array of tables"}
+
+
+def keys_table() -> str:
+    """The Markdown table of every key (section, key, type, default, meaning), as the README shows it."""
+    rows = ["| section | key | type | default | meaning |", "|---|---|---|---|---|"]
+    for key in KEYS:
+        cells = (f"`[{key.section}]`", f"`{key.name}`", KIND_NAMES[key.kind], key.default, key.sentence)
+        rows.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
+    return "\n".join(rows)
+
+
+def readme_with_keys(text: str) -> str:
+    """``text`` (the README) with the table between its markers made anew."""
+    start, end = text.index(README_START) + len(README_START), text.index(README_END)
+    return f"{text[:start]}\n{keys_table()}\n{text[end:]}"
+
+
+if __name__ == "__main__":  # python -m edition.config README.md: the README's table made anew
+    import sys
+
+    readme = Path(sys.argv[1])
+    readme.write_text(readme_with_keys(readme.read_text(encoding="utf-8")), encoding="utf-8")

@@ -414,3 +414,19 @@ def test_edition_schema_writes_only_inside_the_project(tmp_path: Path) -> None:
     assert done.returncode == 2 and not (tmp_path / "elsewhere.rng").exists()
     assert done.stderr.splitlines() == [f"{tmp_path / 'elsewhere.rng'}: error: the schema must be written "
                                         f"inside the project ({root}), where edition.toml can name it"]
+
+
+# --- the README ------------------------------------------------------------------------------------
+
+def test_the_readme_lists_every_key_as_keys_says() -> None:
+    """The README's table is KEYS (`python -m edition.config README.md` makes it anew), and KEYS is
+    what the settings' dataclasses hold."""
+    from dataclasses import fields
+
+    from edition.config import KEYS, README_END, README_START, SECTIONS, keys_table
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index(README_START) + len(README_START):readme.index(README_END)].strip()
+    assert table == keys_table()
+    assert {(key.section, key.name) for key in KEYS} == {
+        (section, item.name) for section, kind in SECTIONS.items() for item in fields(kind)}
