@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
+from edition.project import THEME
 from edition.scaffold import create_project
 
 TITLE = "Letters from the Front"
@@ -157,3 +158,19 @@ def test_project_option_refuses_what_is_no_project(tmp_path: Path, folder: str, 
     done = edition("--project", folder, "validate", cwd=tmp_path)
     assert done.returncode == 2
     assert re.fullmatch(message, done.stderr.strip()), done.stderr
+
+
+def test_a_stylesheet_in_styles_replaces_the_themes(tmp_path: Path) -> None:
+    """The README's walk-through: the package's screen.css copied into styles/css/ and changed is the
+    one the site gets; the theme's other files still come from the package."""
+    root = create_project(tmp_path / "letters", TITLE, "en").root
+    (root / "styles" / "css").mkdir(parents=True)
+    theme_css = (THEME / "css" / "screen.css").read_text(encoding="utf-8")
+    assert "--link: #1d4f91" in theme_css
+    own_css = theme_css.replace("--link: #1d4f91", "--link: #8b1a1a")
+    (root / "styles" / "css" / "screen.css").write_text(own_css, encoding="utf-8")
+    built = edition("build", "--html", "--quiet", cwd=root)
+    assert built.returncode == 0, built.stderr
+    assets = root / "output" / "html" / "assets"
+    assert (assets / "css" / "screen.css").read_text(encoding="utf-8") == own_css
+    assert (assets / "css" / "common.css").read_bytes() == (THEME / "css" / "common.css").read_bytes()
