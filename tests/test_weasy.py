@@ -85,6 +85,16 @@ def test_a_note_called_inside_a_note_is_nested() -> None:
     assert NoteCall("inner", True) in calls
 
 
+@pytest.mark.parametrize("repeat", [20, 200])
+def test_a_note_body_fits_on_its_page_or_overflows(repeat: int) -> None:
+    """PageBox .content_box_y(), .height; a body's .position_y and .margin_height(): a body too long
+    for the page starts above its top (WeasyPrint 70) and would lose its first lines unreported."""
+    filler = "<p>" + "The text goes on for a while. " * 60 + "</p>"
+    document = render(f'{filler}<p>Last line<span class="note" id="n">{"A long note. " * repeat}</span>.</p>')
+    bodies = [body for page in document.pages for body in footnotes(page)[1]]
+    assert bodies == [NoteBody("n", repeat == 200)]
+
+
 def test_placed_text_is_every_word_where_it_stands() -> None:
     """TextBox .text, .position_x, .position_y."""
     document = render('<p>alpha beta</p><p style="margin-left: 20mm">gamma</p>')

@@ -60,7 +60,7 @@ def audit_footnotes(document, expected: list[str]) -> list[NoteProblem]:
             problems.append(NoteProblem(ident, f"called on page {calls[ident][0]} but printed on page "
                                                f"{bodies[ident][0]}"))
         if ident in overflowing:
-            problems.append(NoteProblem(ident, "its text runs past the foot of the page"))
+            problems.append(NoteProblem(ident, "its text runs past the edge of the page"))
     for page, (page_calls, page_bodies) in enumerate(zip(call_order, body_order, strict=True), start=1):
         in_order = [ident for ident in page_calls if ident in page_bodies]
         if [ident for ident in page_bodies if ident in page_calls] != in_order:

@@ -27,7 +27,7 @@ from edition.errors import EditionError
 # The major versions whose internals this module reads: from the first up to, not including, the second
 # (pyproject.toml asks for the same range, ``weasyprint>=70,<71``; a test keeps the two in step).
 SUPPORTED = (70, 71)
-OVERFLOW_TOLERANCE = 0.5  # CSS pixels a note body may pass the page's foot by (rounding)
+OVERFLOW_TOLERANCE = 0.5  # CSS pixels a note body may pass the page's text area by (rounding)
 
 
 def check_version(installed: str | None = None) -> None:
@@ -74,7 +74,7 @@ class NoteCall:
 @dataclass(frozen=True)
 class NoteBody:
     note: str | None  # the id of the note's element (None when it has none)
-    overflows: bool  # runs past the foot of the page
+    overflows: bool  # runs past the page's text area
 
 
 def footnotes(page) -> tuple[list[NoteCall], list[NoteBody]]:
@@ -87,11 +87,17 @@ def footnotes(page) -> tuple[list[NoteCall], list[NoteBody]]:
         footnote = getattr(box, "footnote", None)  # set on the box of a footnote's call
         if footnote is not None and footnote.element is not None:
             calls.append(NoteCall(footnote.element.get("id") or "", id(box) in in_notes))
-    foot = page_box.margin_height() + OVERFLOW_TOLERANCE
-    bodies = [NoteBody(body.element.get("id") if body.element is not None else "",
-                       body.position_y + body.margin_height() > foot)
+    bodies = [NoteBody(body.element.get("id") if body.element is not None else "", _overflows(body, page_box))
               for area in areas for body in area.children]
     return calls, bodies
+
+
+def _overflows(body, page_box) -> bool:
+    """True when a note body leaves the page's text area. WeasyPrint 70 sets a body too long for the
+    page bottom-aligned, its first lines above the top of the page, never past the foot."""
+    top = page_box.content_box_y() - OVERFLOW_TOLERANCE
+    foot = page_box.content_box_y() + page_box.height + OVERFLOW_TOLERANCE
+    return body.position_y < top or body.position_y + body.margin_height() > foot
 
 
 def placed_text(page) -> list[tuple[str, int, int]]:
