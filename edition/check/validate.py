@@ -31,6 +31,7 @@ from edition.check.xmlcheck import compile_schematron, schematron_failures
 from edition.config import CONFIG_NAME, Config, load_config
 from edition.errors import EditionError, display_path
 from edition.i18n.language import looks_english
+from edition.processing.rules import default_model
 from edition.project import SCHEMAS, project_bibliographies
 from edition.render.links import refused_bib_links, refused_link
 from edition.tei.load import NS, TEI_NS, XML_NS, Volume, base_path, load_volume, parse_file, source_path
@@ -307,21 +308,16 @@ def check_notes_numbered(ctx: Context) -> Iterator[Finding]:
 GLUE = re.compile(r"(?<![^\W\d_])[^\W\d_]{2,}[.,;:’”\"']?\d{1,3}(?=[\s.,;:]|$)")
 
 
-OUTSIDE_RUNNING_TEXT = frozenset({"fw", "ref", "bibl", "note", "sic", "orig", "abbr", "teiHeader", "title"})
-
-
-def _outside_running_text(element: etree._Element) -> bool:
-    """Notes, witness readings and running heads may hold numbers after words (dates, citations)."""
-    return any(local(e) in OUTSIDE_RUNNING_TEXT for e in (element, *element.iterancestors()))
-
-
 def _running_text(root: etree._Element) -> Iterator[etree._Element]:
     """``root`` and the elements below it that are running text, in document order: what is
-    outside it is skipped with its whole subtree (one walk, not every element's ancestors)."""
+    outside it is skipped with its whole subtree (one walk, not every element's ancestors). Notes,
+    witness readings, running heads, references and titles may hold numbers after words (dates,
+    citations): the processing table's ``text`` roles say which elements they are."""
+    outside = default_model().text_names("apart", "alternative", "reference")
     stack = [root]
     while stack:
         element = stack.pop()
-        if isinstance(element.tag, str) and local(element) not in OUTSIDE_RUNNING_TEXT:
+        if isinstance(element.tag, str) and local(element) not in outside:
             yield element
             stack.extend(reversed(element))
 
@@ -356,7 +352,7 @@ def check_language(ctx: Context) -> Iterator[Finding]:
             continue
         if not (text.get(f"{{{XML_NS}}}lang") or article.root.get(f"{{{XML_NS}}}lang")):
             yield finding(text, ctx, "lang-text", "the text has no xml:lang; add xml:lang=\"tr\"")
-        for block in text.iter(*(f"{{{TEI_NS}}}{n}" for n in ("p", "head", "item", "quote"))):
+        for block in text.iter(*(f"{{{TEI_NS}}}{n}" for n in sorted(default_model().text_names("passage")))):
             if inherited_lang(block) != "en" and _looks_english(block):
                 yield finding(block, ctx, "lang-english",
                               "this passage reads as English but is not marked so; add xml:lang=\"en\"")

@@ -62,6 +62,7 @@ DOCUMENT = f"{{{TEI_NS}}}TEI"  # a document's root: the texts rendered are below
 # The registers' headings as msgids (register_headings gives them in the interface language).
 REGISTER_HEADINGS = {"person": "Index of Persons", "place": "Index of Places",
                      "org": "Index of Organisations", "event": "Index of Events"}
+LINK_BEHAVIOURS = ("inline.link", "inline.citation")  # the macros that render an element as a link
 CHOICE_PAIRS = (  # (witness reading, edited reading, kind, label for the reader: a msgid)
     ("sic", "corr", "correction", "In the source"),
     ("orig", "reg", "regularisation", "In the source"),
@@ -176,7 +177,8 @@ class ElementView:
     @property
     def in_link(self) -> bool:
         """True inside a citation or cross-reference, which already render as links."""
-        return any(etree.QName(a).localname in {"bibl", "ref"} for a in self.element.iterancestors())
+        links = self.model.names(*LINK_BEHAVIOURS)
+        return any(etree.QName(a).localname in links for a in self.element.iterancestors())
 
     @property
     def context_lang(self) -> str:

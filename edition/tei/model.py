@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from lxml import etree
@@ -17,6 +18,7 @@ from lxml import etree
 from edition.errors import EditionError, Location
 from edition.i18n.collation import sort_key
 from edition.i18n.language import UNDETERMINED, html_lang
+from edition.processing.rules import default_model
 from edition.render.links import PAGE_ID_RULE, is_page_id
 from edition.tei.load import NS, TEI_NS, XML_NS, Article, Volume
 
@@ -54,15 +56,24 @@ def inherited_lang(element: etree._Element) -> str:
     return UNDETERMINED
 
 
+@cache
+def left_out_of_reading() -> frozenset[str]:
+    """Elements whose words the reading text leaves out: what stands apart from the running text
+    (notes, forme work) and the source's forms the editors' readings replace (the processing table's
+    ``text`` roles "apart" and "alternative")."""
+    return default_model().text_names("apart", "alternative")
+
+
 def plain_text(element: etree._Element | None) -> str:
     """Readable text of an element: regularised readings, no notes, spaces normalised."""
     if element is None:
         return ""
     parts: list[str] = []
+    left_out = left_out_of_reading()
 
     def walk(node: etree._Element) -> None:
         name = etree.QName(node).localname if isinstance(node.tag, str) else ""
-        if name in {"note", "sic", "orig", "abbr", "fw"}:
+        if name in left_out:
             parts.append(node.tail or "")
             return
         parts.append(node.text or "")
