@@ -179,3 +179,47 @@ def test_every_reading_and_siglum_is_on_the_site(name: str, builds: dict[str, Pa
         assert set(sigla) <= listed, sigla
     switcher = tree.xpath("//form[contains(@class, 'witness-switcher')]//option/@value")
     assert set(switcher) == {"", *(w for w in model(name).witnesses)}
+
+
+def test_the_switcher_reads_the_text_as_each_witness(builds: dict[str, Path], browser) -> None:
+    """De sabbatis, app-001: R E O K B read "τε", S leaves it out; app-002: S reads ἐπίσταται."""
+    name = "pta0029.pta002.pta-grc2"
+    page = browser.new_context().new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto((builds[name] / "html" / f"{name}.html").as_uri())
+    omitted = page.locator('.app[data-entry="app-001"] .app-text')
+    changed = page.locator('.app[data-entry="app-002"] .app-text')
+    assert omitted.inner_text() == "τε" and changed.inner_text() == "ἐπίστηται"
+    page.select_option("form.witness-switcher select", "S")
+    assert omitted.inner_text() == "" and changed.inner_text() == "ἐπίσταται"
+    page.select_option("form.witness-switcher select", "R")
+    assert omitted.inner_text() == "τε" and changed.inner_text() == "ἐπίστηται"
+    page.select_option("form.witness-switcher select", "")
+    assert changed.inner_text() == "ἐπίστηται"
+    # The mark opens the entry by keyboard, as a note call does.
+    page.focus("#app-002-call")
+    popup = page.locator("#popup")
+    assert popup.is_visible() and "ἐπίστηται" in popup.inner_text() and "ἐπίσταται S" in popup.inner_text()
+    page.keyboard.press("Escape")
+    assert not popup.is_visible()
+    assert errors == []
+    page.context.close()
+
+
+def test_orthographic_variants_can_be_hidden(builds: dict[str, Path], browser) -> None:
+    """Epistula synodalis: ἀκραιφνὲς] ἀκρεφνὲς La Vi Pg (cause="orthographic") hides; app-005 stays."""
+    name = "pta0013.pta003.pta-grc1"
+    page = browser.new_context().new_page()
+    page.goto((builds[name] / "html" / f"{name}.html").as_uri())
+    minor = page.locator(".note.apparatus[data-minor]")
+    orthographic = page.locator(".note.apparatus", has_text="ἀκρεφνὲς")
+    assert minor.count() > 0 and orthographic.get_attribute("data-minor") == ""
+    call = page.locator(f"[id='{orthographic.get_attribute('id')}-call']")
+    assert call.is_visible()
+    page.check("form.witness-switcher input[name=minor]")
+    assert not orthographic.is_visible() and not call.is_visible()
+    assert page.locator("#app-005-call").is_visible() and page.locator("#app-005").is_visible()
+    page.uncheck("form.witness-switcher input[name=minor]")
+    assert orthographic.is_visible() and call.is_visible()
+    page.context.close()
