@@ -174,12 +174,13 @@ def test_apparatus_prints_the_lemma_with_its_readings_in_a_note(tmp_path: Path, 
                                    'bûchers</rdg><rdg wit="#D"/><note>The Folio reads so.</note></app> '
                                    "well.</p></body>")
     html, notes = rendered(document, renderer, "screen")
-    assert " ".join(html_text(html).split()) == "For brave butchery1 well."
+    assert " ".join(html_text(html).split()) == "For brave butchery* well."
+    assert notes[0]["kind"] == "apparatus"
     assert " ".join(html_text(str(notes[0]["html"])).split()) == (
         "butchery F1] bûchers Q1 Q2; om. D The Folio reads so.")
     printed, _ = rendered(document, renderer, "print")
-    assert re.search(r'butchery</span><span id="app-doc-1" class="footnote app-note" data-n="1"><span '
-                     r'class="lem">butchery</span>', printed)
+    assert re.search(r'<span class="app" data-entry="var-doc-1">butchery</span><span id="var-doc-1" '
+                     r'class="footnote app-note" data-n=""><span class="lem">butchery</span>', printed)
 
 
 # Every element TEI Simple Print gives a model (TEIC/TEI-Simple, odd/teisimple.odd, its <model>

@@ -34,6 +34,7 @@ from edition.i18n.language import looks_english
 from edition.processing.rules import default_model
 from edition.project import SCHEMAS, project_bibliographies
 from edition.render.links import refused_bib_links, refused_link
+from edition.tei.annotate import siglum_of
 from edition.tei.load import NS, TEI_NS, XML_NS, Volume, base_path, load_volume, parse_file, source_path
 from edition.tei.model import REGISTER_KINDS, inherited_lang, page_name_problems
 
@@ -223,7 +224,7 @@ def check_pointers(ctx: Context) -> Iterator[Finding]:
     taxonomy a hundred times)."""
     dangling: dict[tuple[str, str], list[etree._Element]] = {}
     for element, attribute, value in pointers(ctx, "#"):
-        if value[1:] not in ctx.ids:
+        if value[1:] not in ctx.ids and attribute != "wit":  # wit-declared says more
             dangling.setdefault((attribute, value), []).append(element)
     for (attribute, value), where in dangling.items():
         more = f" (and {len(where) - 1} more @{attribute} like it)" if len(where) > 1 else ""
@@ -285,6 +286,50 @@ def _field_position(entry, name: str) -> tuple[int, int]:
 def check_page_names(ctx: Context) -> Iterator[Finding]:
     for article, message in page_name_problems(ctx.volume.articles):
         yield finding(article.root, ctx, "page-name", message)
+
+
+def check_witnesses_declared(ctx: Context) -> Iterator[Finding]:
+    """Every local @wit names a witness (or a group of witnesses) a listWit declares: the apparatus
+    prints its siglum."""
+    for element in carrying(ctx.volume.root, "wit"):
+        for value in element.get("wit", "").split():
+            if not value.startswith("#"):
+                continue  # a witness declared in another file
+            target = ctx.ids.get(value[1:])
+            if target is None:
+                yield finding(element, ctx, "wit-declared",
+                              f"@wit names '{value}', but no witness has xml:id '{value[1:]}'; declare "
+                              f"it in the header's listWit (<witness xml:id=\"{value[1:]}\">) or fix the "
+                              "pointer")
+            elif local(target) not in ("witness", "listWit"):
+                yield finding(element, ctx, "wit-declared",
+                              f"@wit names '{value}', which is a <{local(target)}>, not a witness; point "
+                              "to a <witness> of a listWit")
+
+
+def check_sigla_unique(ctx: Context) -> Iterator[Finding]:
+    """No two witnesses of one document print the same siglum: the apparatus could not tell them apart."""
+    for document in _documents(ctx.volume.root):
+        seen: dict[str, etree._Element] = {}
+        for witness in document.iter(f"{{{TEI_NS}}}witness"):
+            siglum = siglum_of(witness)
+            if not siglum:
+                continue
+            if siglum in seen:
+                first = seen[siglum]
+                where = f"{display_path(source_path(first, ctx.volume.path))}:{first.sourceline}"
+                yield finding(witness, ctx, "siglum-unique",
+                              f"siglum '{siglum}' is already the siglum of the witness at {where}; give this "
+                              "witness another siglum (@n)")
+            else:
+                seen[siglum] = witness
+
+
+def _documents(root: etree._Element) -> list[etree._Element]:
+    """The TEI documents of a volume (each declares its own witnesses): the innermost TEI elements, or
+    the root."""
+    inner = [tei for tei in root.iter(f"{{{TEI_NS}}}TEI") if tei.find(f".//{{{TEI_NS}}}TEI") is None]
+    return inner or [root]
 
 
 def check_notes_anchored(ctx: Context) -> Iterator[Finding]:
@@ -403,6 +448,10 @@ RULES: tuple[Rule, ...] = (
     Rule("page-name", "Every article's xml:id (or file name, without one) can name its page of the site: "
          "a letter, digit or _, then letters, digits, _, - and single dots, and no page the site already has "
          "(the build refuses it whatever the profile).", check_page_names, generic="warning"),
+    Rule("wit-declared", "Every @wit names a witness declared in a listWit (its xml:id).",
+         check_witnesses_declared, generic="warning"),
+    Rule("siglum-unique", "No two witnesses of a document have the same siglum (@n, else "
+         "abbr type=\"siglum\", else xml:id).", check_sigla_unique, generic="warning"),
     Rule("note-anchored", "Every footnote stands in the text at its call (or points to it with @target).",
          check_notes_anchored, generic="warning"),
     Rule("schematron", "The assertions of the Schematron in force hold (a finding carries the "
