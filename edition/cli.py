@@ -21,7 +21,7 @@ from edition import __version__
 from edition.errors import EditionError, display_path
 from edition.limits import configure as configure_limits
 from edition.processes import Terminated, stop_signals_interrupt
-from edition.project import find_project
+from edition.project import Project, find_project
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
 EXIT_INTERRUPTED = 128  # + the signal's number
@@ -128,18 +128,22 @@ def parser() -> argparse.ArgumentParser:
                               description="Work with the unified bibliography.")
     bib_commands = bib.add_subparsers(dest="bib_command", required=True, metavar="COMMAND")
     export = bib_commands.add_parser("export", parents=[common], help="export the bibliography",
-                                     description="Export bibliography/edition.bib for citation managers.")
+                                     description="Export the project's bibliography (the .bib files "
+                                     "edition.toml names, else bibliography/*.bib, merged) for citation "
+                                     "managers.")
     from edition.bib.export import FORMATS
 
     export.add_argument("--format", choices=FORMATS, default="bibtex", help="output format")
     export.add_argument("-o", "--output", type=Path, metavar="FILE", help="write here (default: stdout)")
-    export.add_argument("--bib", type=Path, help="the .bib file (default: bibliography/edition.bib)")
+    export.add_argument("--bib", type=Path, action="append", metavar="FILE",
+                        help="a .bib file (repeat for several; default: the project's)")
     export.set_defaults(run=run_bib_export)
     check = bib_commands.add_parser("check", parents=[common], help="check the bibliography",
                                     description="Duplicate keys, probable duplicates, entries cited nowhere, "
                                     "citations without an entry, fields missing for the entry type."
                                     " Outside a project, --bib FILE is checked on its own.")
-    check.add_argument("--bib", type=Path, help="the .bib file (default: bibliography/edition.bib)")
+    check.add_argument("--bib", type=Path, action="append", metavar="FILE",
+                       help="a .bib file (repeat for several; default: the project's)")
     check.add_argument("--volume", type=Path, help="the volume file (default: tei/volume.xml)")
     check.add_argument("--format", choices=("text", "json"), default="text", help="output format")
     check.set_defaults(run=run_bib_check)
@@ -306,8 +310,7 @@ def run_bib_export(args: argparse.Namespace, console: Console) -> int:
     from edition.bib.export import export
     from edition.output import write_text
 
-    bib = args.bib or find_project(start=args.project).bibliography
-    text = export(bib, args.format)
+    text = export(args.bib or project_bibliographies(find_project(start=args.project)), args.format)
     if args.output:
         write_text(args.output, text)
         console.info(f"wrote {display_path(args.output)}")
@@ -325,9 +328,19 @@ def run_bib_check(args: argparse.Namespace, console: Console) -> int:
     else:
         project = find_project(args.volume, purpose="name the .bib to check: edition bib check --bib FILE",
                                start=args.project)
-        findings = check(args.bib or project.bibliography, args.volume or project.volume, project.root)
+        findings = check(args.bib or project_bibliographies(project), args.volume or project.volume,
+                         project.root)
     print(report(findings, args.format))
     return EXIT_INPUT if any(f.severity == "error" for f in findings) else EXIT_OK
+
+
+def project_bibliographies(project: Project) -> list[Path]:
+    """The project's .bib files; none is an error naming where they are looked for."""
+    bibs = [bib for bib in project.bibliographies if bib.exists()]
+    if not bibs:
+        raise EditionError("the project has no .bib file (edition.toml's [files] bibliography, else "
+                           "bibliography/*.bib); name one with --bib FILE", path=project.root)
+    return bibs
 
 
 def in_a_project(start: Path | None) -> bool:
