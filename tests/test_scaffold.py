@@ -174,3 +174,10 @@ def test_a_stylesheet_in_styles_replaces_the_themes(tmp_path: Path) -> None:
     assets = root / "output" / "html" / "assets"
     assert (assets / "css" / "screen.css").read_text(encoding="utf-8") == own_css
     assert (assets / "css" / "common.css").read_bytes() == (THEME / "css" / "common.css").read_bytes()
+
+
+def test_help_names_new_and_project(tmp_path: Path) -> None:
+    general = edition("--help", cwd=tmp_path)
+    assert general.returncode == 0 and "--project DIR" in general.stdout and "new" in general.stdout
+    new = edition("new", "--help", cwd=tmp_path)
+    assert new.returncode == 0 and "--title" in new.stdout and "--language CODE" in new.stdout
