@@ -106,11 +106,16 @@ def test_a_language_without_catalogue_is_said(tmp_path: Path) -> None:
     assert "no interface catalogue for 'de'" in done.stderr and "English" in done.stderr
 
 
-def test_an_empty_folder_becomes_the_project(tmp_path: Path) -> None:
-    (tmp_path / "empty").mkdir()
-    assert edition("new", "empty", cwd=tmp_path).returncode == 0
-    assert (tmp_path / "empty" / "edition.toml").is_file()
+@pytest.mark.parametrize(("folder", "cwd"), [("empty", "."), (".", "empty")])
+def test_an_empty_folder_becomes_the_project(tmp_path: Path, folder: str, cwd: str) -> None:
+    """An empty folder is filled in place (`edition new .` leaves the shell in the same folder)."""
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    inode = empty.stat().st_ino
+    assert edition("new", folder, cwd=tmp_path / cwd).returncode == 0
+    assert (empty / "edition.toml").is_file() and empty.stat().st_ino == inode
     assert sorted(p.name for p in tmp_path.iterdir()) == ["empty"]  # no staging folder left
+    assert tomllib.loads((empty / "edition.toml").read_text(encoding="utf-8"))["project"]["title"] == "empty"
 
 
 @pytest.mark.parametrize(("args", "status", "message"), [

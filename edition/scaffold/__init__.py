@@ -86,6 +86,7 @@ def create_project(folder: Path, title: str | None = None, language: str = "en")
 
 
 def refuse_existing(folder: Path) -> None:
+    """A project is made in a new folder or an empty one, never over files."""
     if folder.is_dir() and any(folder.iterdir()):
         raise EditionError("the folder exists and is not empty; name a new or empty folder (edition new "
                            "writes over nothing)", path=folder)
@@ -104,9 +105,14 @@ def write_file(source: Path, staging: Path, values: dict[str, str]) -> str:
 
 
 def publish(staging: Path, folder: Path) -> None:
-    """Give the finished folder its name (replacing an empty folder of that name) and the
-    permissions a folder made by the user would have (mkdtemp makes it private)."""
+    """Put the finished files in place: the staging folder takes the project's name, with the
+    permissions a folder made by the user would have (mkdtemp makes it private); into an empty
+    folder that exists (perhaps the working directory: ``edition new .``) its files are moved."""
+    if folder.is_dir():
+        for child in staging.iterdir():
+            os.rename(child, folder / child.name)
+        return
     umask = os.umask(0)
     os.umask(umask)
     staging.chmod(0o777 & ~umask)
-    os.replace(staging, folder)  # atomic; an empty folder in the way is replaced
+    os.rename(staging, folder)
