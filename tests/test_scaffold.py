@@ -115,6 +115,7 @@ def test_an_empty_folder_becomes_the_project(tmp_path: Path, folder: str, cwd: s
     assert edition("new", folder, cwd=tmp_path / cwd).returncode == 0
     assert (empty / "edition.toml").is_file() and empty.stat().st_ino == inode
     assert sorted(p.name for p in tmp_path.iterdir()) == ["empty"]  # no staging folder left
+    assert sorted(p.name for p in empty.iterdir()) == ["bibliography", "edition.toml", "tei"]
     assert tomllib.loads((empty / "edition.toml").read_text(encoding="utf-8"))["project"]["title"] == "empty"
 
 

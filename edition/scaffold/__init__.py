@@ -74,8 +74,9 @@ def create_project(folder: Path, title: str | None = None, language: str = "en")
     interface, fallback = interface_language_for(language)
     values = {"title_xml": escape(title), "title_toml": json.dumps(title, ensure_ascii=False),
               "text_language": language, "interface_language": interface}
+    # Staged inside an empty folder that exists (its parent may not be writable), else beside it.
     folder.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
+    staging = Path(tempfile.mkdtemp(prefix=".edition-new-", dir=folder if folder.is_dir() else folder.parent))
     try:
         written = [write_file(source, staging, values) for source in sorted(FILES.rglob("*"))
                    if source.is_file()]
