@@ -89,15 +89,16 @@ def test_the_settings_and_volume_hold_any_title(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("language", "interface", "fallback"),
                          [("en", "en", False), ("tr", "tr", False), ("en-GB", "en", False),
-                          ("de-AT", "en", True)])
+                          ("de-AT", "en", True), ("TR", "tr", False), ("zh-hant-tw", "en", True)])
 def test_the_interface_follows_the_text_language_where_there_is_a_catalogue(
         tmp_path: Path, language: str, interface: str, fallback: bool) -> None:
     made = create_project(tmp_path / "p", None, language)
+    tag = {"TR": "tr", "zh-hant-tw": "zh-Hant-TW"}.get(language, language)  # in BCP 47's case
     settings = tomllib.loads((made.root / "edition.toml").read_text(encoding="utf-8"))
-    assert settings["project"] == {"title": "p", "text_language": language, "interface_language": interface}
+    assert settings["project"] == {"title": "p", "text_language": tag, "interface_language": interface}
     assert (made.interface_language, made.interface_fallback) == (interface, fallback)
     volume = etree.parse(str(made.root / "tei" / "volume.xml")).getroot()
-    assert volume.get("{http://www.w3.org/XML/1998/namespace}lang") == language
+    assert volume.get("{http://www.w3.org/XML/1998/namespace}lang") == tag
 
 
 def test_a_language_without_catalogue_is_said(tmp_path: Path) -> None:

@@ -46,7 +46,7 @@ def interface_language_for(text_language: str) -> tuple[str, bool]:
     from edition.i18n import DEFAULT_LANGUAGE, available_languages
 
     available = available_languages()
-    for candidate in (text_language, text_language.split("-")[0].lower()):
+    for candidate in (text_language, text_language.split("-")[0]):
         if candidate in available:
             return candidate, False
     return DEFAULT_LANGUAGE, True
@@ -64,12 +64,27 @@ def check_arguments(title: str, language: str) -> None:
                            "de-AT)", rule="usage")
 
 
+def canonical_language(tag: str) -> str:
+    """A language tag in BCP 47's conventional case: de-at → de-AT, ZH-HANT-tw → zh-Hant-TW."""
+    primary, *rest = tag.split("-")
+    subtags = [primary.lower()]
+    for subtag in rest:
+        if len(subtag) == 2 and subtag.isalpha():
+            subtags.append(subtag.upper())  # a region
+        elif len(subtag) == 4 and subtag.isalpha():
+            subtags.append(subtag.title())  # a script
+        else:
+            subtags.append(subtag.lower())
+    return "-".join(subtags)
+
+
 def create_project(folder: Path, title: str | None = None, language: str = "en") -> NewProject:
     """Write a new project into ``folder`` (which must not exist, or be empty): its files from the
     package's scaffold, with ``title`` (default: the folder's name) and ``language`` (the texts')."""
     folder = Path(folder).absolute()
     title = title if title is not None else folder.name
     check_arguments(title, language)
+    language = canonical_language(language)
     refuse_existing(folder)
     interface, fallback = interface_language_for(language)
     values = {"title_xml": escape(title), "title_toml": json.dumps(title, ensure_ascii=False),
