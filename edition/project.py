@@ -179,23 +179,26 @@ def project_root(volume: Path) -> Path:
     return volume.parent
 
 
-def find_project(volume: Path | None = None, purpose: str = "") -> Project:
-    """The project of a TEI file (see ``project_root``), else the one around the working directory
-    (never the package's own: outside a project a command must be told what to work on; ``purpose``
-    says how). Symbolic links leading out of it are refused."""
+def find_project(volume: Path | None = None, purpose: str = "", start: Path | None = None) -> Project:
+    """The project of a TEI file (see ``project_root``), else the one around ``start`` (the folder
+    ``--project`` names, by default the working directory): that folder or the nearest above it that
+    is a project (never the package's own: outside a project a command must be told what to work on;
+    ``purpose`` says how). Symbolic links leading out of it are refused."""
     if volume is not None:
         if not Path(volume).is_file():
             raise EditionError(f"volume file not found: {Path(volume).absolute()}")
         project = Project(project_root(volume))
         project.refuse_links_outside()
         return project
-    for folder in (Path.cwd(), *Path.cwd().parents):
+    here = Path(start).absolute() if start is not None else Path.cwd()
+    for folder in (here, *here.parents):
         if folder == Path(folder.anchor):
             break  # never the file system's root
         if is_project_root(folder) and Project(folder).volume.is_file():
             project = Project(folder)
             project.refuse_links_outside()
             return project
-    raise EditionError("no edition project here (edition.toml, or tei/volume.xml and styles/, in this folder "
-                       "or above; `edition new DIR` starts one)"
+    where = f"in {here}" if start is not None else "here"
+    raise EditionError(f"no edition project {where} (edition.toml, or tei/volume.xml and styles/, in this "
+                       "folder or above; `edition new DIR` starts one)"
                        + (f"; {purpose}" if purpose else ""), rule="usage")

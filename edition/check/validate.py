@@ -31,8 +31,10 @@ from edition.check.xmlcheck import compile_schematron, schematron_failures
 from edition.config import CONFIG_NAME, Config, load_config
 from edition.errors import EditionError, display_path
 from edition.i18n.language import looks_english
+from edition.processing.rules import default_model
 from edition.project import SCHEMAS, project_bibliographies
 from edition.render.links import refused_bib_links, refused_link
+from edition.tei.annotate import siglum_of
 from edition.tei.load import (
     NS,
     TEI_NS,
@@ -232,7 +234,7 @@ def check_pointers(ctx: Context) -> Iterator[Finding]:
     taxonomy a hundred times)."""
     dangling: dict[tuple[str, str], list[etree._Element]] = {}
     for element, attribute, value in pointers(ctx, "#"):
-        if value[1:] not in ctx.ids:
+        if value[1:] not in ctx.ids and attribute != "wit":  # wit-declared says more
             dangling.setdefault((attribute, value), []).append(element)
     for (attribute, value), where in dangling.items():
         more = f" (and {len(where) - 1} more @{attribute} like it)" if len(where) > 1 else ""
@@ -296,6 +298,50 @@ def check_page_names(ctx: Context) -> Iterator[Finding]:
         yield finding(article.root, ctx, "page-name", message)
 
 
+def check_witnesses_declared(ctx: Context) -> Iterator[Finding]:
+    """Every local @wit names a witness (or a group of witnesses) a listWit declares: the apparatus
+    prints its siglum."""
+    for element in carrying(ctx.volume.root, "wit"):
+        for value in element.get("wit", "").split():
+            if not value.startswith("#"):
+                continue  # a witness declared in another file
+            target = ctx.ids.get(value[1:])
+            if target is None:
+                yield finding(element, ctx, "wit-declared",
+                              f"@wit names '{value}', but no witness has xml:id '{value[1:]}'; declare "
+                              f"it in the header's listWit (<witness xml:id=\"{value[1:]}\">) or fix the "
+                              "pointer")
+            elif local(target) not in ("witness", "listWit"):
+                yield finding(element, ctx, "wit-declared",
+                              f"@wit names '{value}', which is a <{local(target)}>, not a witness; point "
+                              "to a <witness> of a listWit")
+
+
+def check_sigla_unique(ctx: Context) -> Iterator[Finding]:
+    """No two witnesses of one document print the same siglum: the apparatus could not tell them apart."""
+    for document in _documents(ctx.volume.root):
+        seen: dict[str, etree._Element] = {}
+        for witness in document.iter(f"{{{TEI_NS}}}witness"):
+            siglum = siglum_of(witness)
+            if not siglum:
+                continue
+            if siglum in seen:
+                first = seen[siglum]
+                where = f"{display_path(source_path(first, ctx.volume.path))}:{first.sourceline}"
+                yield finding(witness, ctx, "siglum-unique",
+                              f"siglum '{siglum}' is already the siglum of the witness at {where}; give this "
+                              "witness another siglum (@n)")
+            else:
+                seen[siglum] = witness
+
+
+def _documents(root: etree._Element) -> list[etree._Element]:
+    """The TEI documents of a volume (each declares its own witnesses): the innermost TEI elements, or
+    the root."""
+    inner = [tei for tei in root.iter(f"{{{TEI_NS}}}TEI") if tei.find(f".//{{{TEI_NS}}}TEI") is None]
+    return inner or [root]
+
+
 def check_notes_anchored(ctx: Context) -> Iterator[Finding]:
     for note in ctx.volume.root.iter(f"{{{TEI_NS}}}note"):
         in_text = any(local(a) == "text" for a in note.iterancestors())
@@ -317,21 +363,16 @@ def check_notes_numbered(ctx: Context) -> Iterator[Finding]:
 GLUE = re.compile(r"(?<![^\W\d_])[^\W\d_]{2,}[.,;:’”\"']?\d{1,3}(?=[\s.,;:]|$)")
 
 
-OUTSIDE_RUNNING_TEXT = frozenset({"fw", "ref", "bibl", "note", "sic", "orig", "abbr", "teiHeader", "title"})
-
-
-def _outside_running_text(element: etree._Element) -> bool:
-    """Notes, witness readings and running heads may hold numbers after words (dates, citations)."""
-    return any(local(e) in OUTSIDE_RUNNING_TEXT for e in (element, *element.iterancestors()))
-
-
 def _running_text(root: etree._Element) -> Iterator[etree._Element]:
     """``root`` and the elements below it that are running text, in document order: what is
-    outside it is skipped with its whole subtree (one walk, not every element's ancestors)."""
+    outside it is skipped with its whole subtree (one walk, not every element's ancestors). Notes,
+    witness readings, running heads, references and titles may hold numbers after words (dates,
+    citations): the processing table's ``text`` roles say which elements they are."""
+    outside = default_model().text_names("apart", "alternative", "reference")
     stack = [root]
     while stack:
         element = stack.pop()
-        if isinstance(element.tag, str) and local(element) not in OUTSIDE_RUNNING_TEXT:
+        if isinstance(element.tag, str) and local(element) not in outside:
             yield element
             stack.extend(reversed(element))
 
@@ -366,7 +407,7 @@ def check_language(ctx: Context) -> Iterator[Finding]:
             continue
         if not (text.get(f"{{{XML_NS}}}lang") or article.root.get(f"{{{XML_NS}}}lang")):
             yield finding(text, ctx, "lang-text", "the text has no xml:lang; add xml:lang=\"tr\"")
-        for block in text.iter(*(f"{{{TEI_NS}}}{n}" for n in ("p", "head", "item", "quote"))):
+        for block in text.iter(*(f"{{{TEI_NS}}}{n}" for n in sorted(default_model().text_names("passage")))):
             if inherited_lang(block) != "en" and _looks_english(block):
                 yield finding(block, ctx, "lang-english",
                               "this passage reads as English but is not marked so; add xml:lang=\"en\"")
@@ -417,6 +458,10 @@ RULES: tuple[Rule, ...] = (
     Rule("page-name", "Every article's xml:id (or file name, without one) can name its page of the site: "
          "a letter, digit or _, then letters, digits, _, - and single dots, and no page the site already has "
          "(the build refuses it whatever the profile).", check_page_names, generic="warning"),
+    Rule("wit-declared", "Every @wit names a witness declared in a listWit (its xml:id).",
+         check_witnesses_declared, generic="warning"),
+    Rule("siglum-unique", "No two witnesses of a document have the same siglum (@n, else "
+         "abbr type=\"siglum\", else xml:id).", check_sigla_unique, generic="warning"),
     Rule("note-anchored", "Every footnote stands in the text at its call (or points to it with @target).",
          check_notes_anchored, generic="warning"),
     Rule("schematron", "The assertions of the Schematron in force hold (a finding carries the "

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from lxml import etree
@@ -18,7 +19,9 @@ from edition.config import Config, ProjectSettings
 from edition.errors import EditionError, Location
 from edition.i18n.collation import sort_key
 from edition.i18n.language import UNDETERMINED, html_lang
+from edition.processing.rules import default_model
 from edition.render.links import PAGE_ID_RULE, is_page_id
+from edition.tei.annotate import ApparatusEntry, Witness, apparatus_entries, declared_witnesses, in_entry
 from edition.tei.load import NS, TEI_NS, XML_NS, Article, Volume
 
 
@@ -55,15 +58,24 @@ def inherited_lang(element: etree._Element) -> str:
     return UNDETERMINED
 
 
+@cache
+def left_out_of_reading() -> frozenset[str]:
+    """Elements whose words the reading text leaves out: what stands apart from the running text
+    (notes, forme work) and the source's forms the editors' readings replace (the processing table's
+    ``text`` roles "apart" and "alternative")."""
+    return default_model().text_names("apart", "alternative")
+
+
 def plain_text(element: etree._Element | None) -> str:
     """Readable text of an element: regularised readings, no notes, spaces normalised."""
     if element is None:
         return ""
     parts: list[str] = []
+    left_out = left_out_of_reading()
 
     def walk(node: etree._Element) -> None:
         name = etree.QName(node).localname if isinstance(node.tag, str) else ""
-        if name in {"note", "sic", "orig", "abbr", "fw"}:
+        if name in left_out:
             parts.append(node.tail or "")
             return
         parts.append(node.text or "")
@@ -116,6 +128,8 @@ class ArticleModel:
     citations: dict[str, Citation] = field(default_factory=dict)  # node_key(bibl) -> citation
     mentions: dict[str, Mention] = field(default_factory=dict)  # node_key(name) -> mention
     anchors: dict[str, str] = field(default_factory=dict)  # node_key(p) -> generated id (p without xml:id)
+    witnesses: dict[str, Witness] = field(default_factory=dict)  # xml:id -> declared witness
+    apparatus: dict[str, ApparatusEntry] = field(default_factory=dict)  # node_key(app) -> its entry
     number: int = 0  # place in the volume, from 1
 
     @property
@@ -390,7 +404,7 @@ def build_model(volume: Volume, config: Config | None = None) -> VolumeModel:
         editors=[plain_text(editor) for editor in stmt.iterfind("tei:editor", NS)],
         lang=xml_lang(volume.root) or "en",
         place=plain_text(publication.find("tei:pubPlace", NS)),
-        articles=[article_model(article.root, article.path, number)
+        articles=[article_model(article.root, article.path, number, header)
                   for number, article in enumerate(volume.articles, start=1)],
         tei=volume,
     )
@@ -400,7 +414,7 @@ def build_model(volume: Volume, config: Config | None = None) -> VolumeModel:
         apply_settings(model, config.project)
         model.printed_registers = config.indexes.print
     if volume.introduction is not None:
-        model.introduction = article_model(volume.introduction.root, volume.introduction.path, 0)
+        model.introduction = article_model(volume.introduction.root, volume.introduction.path, 0, header)
     model.registers = register_entries(volume.registers, config.indexes.honorifics if config else ())
     for article in model.articles:
         for mention in article.mentions.values():
@@ -426,7 +440,9 @@ def apply_settings(model: VolumeModel, settings: ProjectSettings) -> None:
     model.title_set = settings.title is not None
 
 
-def article_model(tei: etree._Element, path: Path, number: int = 1) -> ArticleModel:
+def article_model(tei: etree._Element, path: Path, number: int = 1,
+                  shared: etree._Element | None = None) -> ArticleModel:
+    """The model of one text; ``shared``: the volume's header, whose witnesses every text may cite."""
     stmt = tei.find("tei:teiHeader/tei:fileDesc/tei:titleStmt", NS)
     titles = stmt.findall("tei:title", NS)
     text = tei.find("tei:text", NS)
@@ -456,6 +472,8 @@ def article_model(tei: etree._Element, path: Path, number: int = 1) -> ArticleMo
     model.citations = collect_citations(model)
     model.mentions = collect_mentions(model)
     model.anchors = paragraph_anchors(model)
+    model.witnesses = declared_witnesses(tei.find("tei:teiHeader", NS), shared)
+    model.apparatus = apparatus_entries(model.text, model.id, model.witnesses, node_key)
     return model
 
 
@@ -486,11 +504,14 @@ def node_key(element: etree._Element) -> str:
 
 def note_markers(text: etree._Element) -> dict[str, str]:
     """Markers of the notes: the source's own numbers (a note without ``@n`` gets its place among
-    the text's notes and apparatus entries), and a letter series for editorial notes."""
+    the text's notes), and a letter series for editorial notes. The apparatus is a series of its own
+    (``annotate.apparatus_entries``)."""
     markers: dict[str, str] = {}
     editorial = counted = 0
-    for note in text.iter(f"{{{TEI_NS}}}note", f"{{{TEI_NS}}}app"):
-        if note.get("type") == "editorial" and etree.QName(note).localname == "note":
+    for note in text.iter(f"{{{TEI_NS}}}note"):
+        if in_entry(note):
+            continue  # printed within its apparatus entry, not called
+        if note.get("type") == "editorial":
             markers[node_key(note)] = alphabetic(editorial)
             editorial += 1
         else:
