@@ -15,7 +15,7 @@ from babel.messages.pofile import read_po
 
 from edition import i18n
 from edition.project import THEME
-from edition.render.html import CHOICE_PAIRS, REGISTER_HEADINGS, SCRIPT_STRINGS
+from edition.render.html import CHOICE_PAIRS, REGISTER_HEADINGS, SCRIPT_STRINGS, Renderer
 
 from .conftest import ROOT
 
@@ -43,7 +43,7 @@ def used_msgids() -> set[str]:
     """Every msgid the templates outside tei/ and the Python code ask for."""
     found: set[str] = set()
     method_map = [("tei/**", "ignore"), ("**.j2", "jinja2")]
-    options = {"**.j2": {"extensions": "jinja2.ext.do,jinja2.ext.i18n", "trim_blocks": "True",
+    options = {"**.j2": {"extensions": "jinja2.ext.i18n", "trim_blocks": "True",
                          "lstrip_blocks": "True"}}
     for _, _, message, _, _ in extract_from_dir(TEMPLATES, method_map, options_map=options):
         found.add(message if isinstance(message, str) else message[0])
@@ -51,7 +51,16 @@ def used_msgids() -> set[str]:
                                                 keywords={"gettext": None, "ngettext": (1, 2)}):
         found.add(message if isinstance(message, str) else message[0])
     found |= {*REGISTER_HEADINGS.values(), *SCRIPT_STRINGS.values(), *(pair[3] for pair in CHOICE_PAIRS)}
-    return found
+    return found | note_labels()
+
+
+def note_labels() -> set[str]:
+    """The labels of the notes the TEI template families declare (their ``notes``)."""
+    renderer = Renderer(TEMPLATES)
+    return {listed["label"] for family in ("notes", "critical")
+            for declared in renderer.family(family).notes.values()
+            for listed in (declared.get(output) for output in ("print", "screen"))
+            if listed and "label" in listed}
 
 
 def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
