@@ -26,6 +26,7 @@ from weasyprint.urls import URLFetcher
 from edition.print.audit import audit_footnotes
 from edition.print.html_tree import document as html_document
 from edition.print.hyphenation import register_patterns
+from edition.print.lines import LineNumbers, line_label, number_lines
 from edition.print.pagination import PagePlan, PartLayout
 from edition.project import THEME, Project
 
@@ -99,6 +100,9 @@ def lay_out_part(name: str, html: str, root: Path, css: tuple[str, ...],
     """
     start = time.perf_counter()
     document, problems = layout_with_notes(html, Project(root), css)
+    numbers = LineNumbers()
+    if APP_LINE.search(html):
+        document, problems, numbers = _with_line_numbers(html, Project(root), css, document, problems)
     pdf = b"" if measure else document.write_pdf(pdf_variant=PDF_VARIANT)
     anchors: dict[str, int] = {}
     bookmarks = []
@@ -109,17 +113,64 @@ def lay_out_part(name: str, html: str, root: Path, css: tuple[str, ...],
             bookmarks.append((level, label, index, x * PX_TO_PT, (page.height - y) * PX_TO_PT))
     blank = [page._page_box.page_type.blank for page in document.pages]
     layout = PartLayout(name, len(document.pages), blank, anchors, bookmarks,
-                        [(p.note, p.problem) for p in problems], time.perf_counter() - start)
+                        [(p.note, p.problem) for p in problems], time.perf_counter() - start,
+                        [(m.page, m.top, m.height, m.left, m.number) for m in numbers.margin])
     return layout, pdf
+
+
+APP_LINE = re.compile(r'<span class="app-line" data-for="([^"]+)"></span>')
+LINE_PASSES = 3
+
+
+def _with_line_numbers(html: str, project: Project, css: tuple[str, ...], document, problems):
+    """Lay the part out again with each apparatus entry naming the line its lemma was printed on,
+    until the lines the entries name are those their lemmas are printed on (the entries' numbers
+    only change the page foot, where lines are not counted: a second layout settles it)."""
+    numbers = number_lines(document)
+    for _ in range(LINE_PASSES):
+        document, problems = layout_with_notes(fill_lines(html, numbers), project, css)
+        settled = number_lines(document)
+        if settled.entries == numbers.entries:
+            return document, problems, settled
+        numbers = settled
+    return document, problems, numbers
+
+
+def fill_lines(html: str, numbers: LineNumbers) -> str:
+    """Each entry's line in its slot; an entry on the line of the one before it runs on without it."""
+    previous = ""
+
+    def fill(match: re.Match) -> str:
+        nonlocal previous
+        lines = numbers.entries.get(match.group(1))
+        label = line_label(*lines) if lines else ""
+        shown, previous = ("" if label == previous else label), label
+        return f'<span class="app-line" data-for="{match.group(1)}">{shown}</span>'
+
+    return APP_LINE.sub(fill, html)
 
 
 def folio_sheet(plan: PagePlan) -> str:
     """A document of empty pages, one per page of the book, each carrying only its folio (laid out
     with the folio stylesheets, ``render_folio_sheet``)."""
+    # A page's line numbers follow its folio's div (which clips what is inside it): on its page.
     pages = "".join(f'<div class="folio folio-{placement}" style="string-set: folio \'{text}\'"></div>'
-                    for placement, text in plan.folios)
+                    f"{_margin_numbers(plan.line_numbers.get(index, []))}"
+                    for index, (placement, text) in enumerate(plan.folios))
     head = '<head><meta charset="utf-8"><title>folios</title></head>'
     return f'<!DOCTYPE html><html lang="tr">{head}<body>{pages}</body></html>'
+
+
+LINE_NUMBER_WIDTH = 40  # CSS px: the margin column the numbers are set right-aligned in
+LINE_NUMBER_GAP = 10  # CSS px between a number and the text
+
+
+def _margin_numbers(numbers: list[tuple[float, float, float, int]]) -> str:
+    """A page's line numbers, each beside its line, left of the text block (``folios.css``)."""
+    return "".join(f'<span class="line-number" style="top: {top:.2f}px; height: {height:.2f}px; '
+                   f'line-height: {height:.2f}px; left: {left - LINE_NUMBER_WIDTH - LINE_NUMBER_GAP:.2f}px; '
+                   f'width: {LINE_NUMBER_WIDTH}px">{number}</span>'
+                   for top, height, left, number in numbers)
 
 
 def render_folio_sheet(html: str, root: Path, pages: int, css: tuple[str, ...]) -> bytes:
