@@ -44,8 +44,7 @@ def note_positions(document) -> tuple[dict[str, list[int]], dict[str, list[int]]
                 if id(box) not in nested:  # a note called from inside a note has no place in the order
                     page_calls.append(ident)
             if isinstance(box, boxes.FootnoteAreaBox):
-                for body in box.children:
-                    ident = body.element.get("id") if body.element is not None else ""
+                for ident, body in note_bodies(box):
                     bodies[ident].append(number)
                     page_bodies.append(ident)
                     if body.position_y + body.margin_height() > page_box.margin_height() + 0.5:
@@ -53,6 +52,21 @@ def note_positions(document) -> tuple[dict[str, list[int]], dict[str, list[int]]
         call_order.append(page_calls)
         body_order.append(page_bodies)
     return calls, bodies, call_order, body_order, overflowing
+
+
+def note_bodies(area) -> list[tuple[str, object]]:
+    """(id, first box) of each note body in a page's footnote area, in order: a block of its own, or
+    an inline box on a line shared with others (``footnote-display: inline``, the apparatus)."""
+    found: dict[str, object] = {}
+    for body in area.descendants():
+        element = getattr(body, "element", None)
+        tag = getattr(body, "element_tag", "") or ""
+        if element is None or "::" in tag or isinstance(body, boxes.LineBox | boxes.TextBox):
+            continue  # a note's marker, or a call inside a note, is not a body
+        ident = element.get("id")
+        if ident and "footnote" in (element.get("class") or "").split():
+            found.setdefault(ident, body)
+    return list(found.items())
 
 
 def audit_footnotes(document, expected: list[str]) -> list[NoteProblem]:

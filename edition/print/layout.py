@@ -87,7 +87,7 @@ def _parsed_stylesheets(root: Path, css: tuple[str, ...],
     return stylesheets, fonts
 
 
-NOTE_IDS = re.compile(r'<span id="([^"]+)"[^>]*class="footnote"')
+NOTE_IDS = re.compile(r'<span id="([^"]+)"[^>]*class="footnote(?: [^"]*)?"')  # app-note: the apparatus
 PX_TO_PT = 0.75  # CSS pixels (1/96 in) to PDF points (1/72 in)
 
 
@@ -137,17 +137,44 @@ def _with_line_numbers(html: str, project: Project, css: tuple[str, ...], docume
 
 
 def fill_lines(html: str, numbers: LineNumbers) -> str:
-    """Each entry's line in its slot; an entry on the line of the one before it runs on without it."""
-    previous = ""
+    """Each entry's line in its slot; the entries of one line run on in the first one's note, so that
+    the page foot reads "12 lemma] reading A  lemma] reading B  13 …" (WeasyPrint's inline footnotes
+    are not kept on the page of their call, so each line's entries are one block)."""
+    order = APP_LINE.findall(html)
+    labels = {ident: line_label(*numbers.entries[ident]) if ident in numbers.entries else ""
+              for ident in order}
+    leader: dict[str, str] = {}  # entry -> the first entry of its line
+    for previous, ident in zip(["", *order], order, strict=False):
+        same = previous and labels[ident] and labels[ident] == labels[previous]
+        leader[ident] = leader[previous] if same else ident
+    followers: dict[str, list[str]] = {}
+    for ident in order:
+        if leader[ident] != ident:
+            followers.setdefault(leader[ident], []).append(ident)
+    contents = {ident: _entry_content(html, ident) for ident in order}
+    for ident in order:
+        if leader[ident] != ident:
+            html = _without_note(html, ident)
+    for ident in order:
+        if leader[ident] == ident:
+            end = f"<!--/entry:{ident}-->"
+            extra = "".join(f'<span class="app-run">{contents[f]}</span>' for f in followers.get(ident, ()))
+            html = html.replace(end, end + extra, 1)
+            html = html.replace(f'<span class="app-line" data-for="{ident}"></span>',
+                                f'<span class="app-line" data-for="{ident}">{labels[ident]}</span>', 1)
+    return html
 
-    def fill(match: re.Match) -> str:
-        nonlocal previous
-        lines = numbers.entries.get(match.group(1))
-        label = line_label(*lines) if lines else ""
-        shown, previous = ("" if label == previous else label), label
-        return f'<span class="app-line" data-for="{match.group(1)}">{shown}</span>'
 
-    return APP_LINE.sub(fill, html)
+def _entry_content(html: str, ident: str) -> str:
+    start, end = f"<!--entry:{ident}-->", f"<!--/entry:{ident}-->"
+    return html[html.index(start) + len(start):html.index(end)]
+
+
+def _without_note(html: str, ident: str) -> str:
+    """The text without the note of entry ``ident`` (its lemma and its id stay)."""
+    start = html.index(f'<span id="{ident}" class="footnote app-note"')
+    end = html.index(f"<!--/entry:{ident}--></span>", start) + len(f"<!--/entry:{ident}--></span>")
+    return html[:start] + f'<span id="{ident}"></span>' + html[end:]  # kept: a link may point to it
 
 
 def folio_sheet(plan: PagePlan) -> str:

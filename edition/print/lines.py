@@ -63,16 +63,26 @@ def _has_text(box) -> bool:
     return any(_has_text(child) for child in getattr(box, "children", ()) if not _skipped(child))
 
 
-def _apps(box, found: set[str]) -> None:
-    """The variation points with a fragment in ``box`` (a line)."""
+def _owners(root) -> dict[int, list[str]]:
+    """For every element inside a variation point (``.app[data-entry]``), the entries it belongs to:
+    a lemma may hold a block (a quotation), whose lines carry no fragment of the ``.app`` itself."""
+    owners: dict[int, list[str]] = {}
+    for app in root.iter():
+        if app.get("data-entry") and "app" in _classes(app):
+            for inner in app.iter():
+                owners.setdefault(id(inner), []).append(app.get("data-entry"))
+    return owners
+
+
+def _apps(box, owners: dict[int, list[str]], found: set[str]) -> None:
+    """The variation points with words in ``box`` (a line)."""
     if _skipped(box):
         return
     element = getattr(box, "element", None)
-    if isinstance(box, boxes.InlineBox) and element is not None and element.get("data-entry") \
-            and "app" in _classes(element):
-        found.add(element.get("data-entry"))
+    if element is not None and isinstance(box, boxes.InlineBox | boxes.TextBox):
+        found.update(owners.get(id(element), ()))
     for child in getattr(box, "children", ()):
-        _apps(child, found)
+        _apps(child, owners, found)
 
 
 def number_lines(document) -> LineNumbers:
@@ -81,6 +91,9 @@ def number_lines(document) -> LineNumbers:
     counts: dict[int, int] = {}  # id(scope element) -> lines so far
 
     origin = (0.0, 0.0)  # the page area's top left: where the folio sheet's positions start
+    pages = document.pages
+    root = pages[0]._page_box.children[0].element if pages and pages[0]._page_box.children else None
+    owners = _owners(root) if root is not None else {}
 
     def walk(box, page: int, scope, every: int, left: float) -> None:
         if _skipped(box):
@@ -99,7 +112,7 @@ def number_lines(document) -> LineNumbers:
                     result.margin.append(MarginNumber(page, box.position_y - origin[1], box.height,
                                                       left - origin[0], count))
                 found: set[str] = set()
-                _apps(box, found)
+                _apps(box, owners, found)
                 for ident in found:
                     first, _ = result.entries.get(ident, (count, count))
                     result.entries[ident] = (first, count)
