@@ -335,7 +335,6 @@ class Renderer:
         i18n.activate(language)
         self.env.install_gettext_translations(i18n.translations(language), newstyle=True)
         self.env.globals.update(interface_language=language, REGISTER_HEADINGS=register_headings(),
-                                apparatus_label=i18n.gettext("Variants"),
                                 script_strings={k: i18n.gettext(v) for k, v in SCRIPT_STRINGS.items()})
         self.env.filters.update(number=i18n.format_number, date=i18n.format_day)
         self._families: dict[str, Any] = {}
@@ -358,11 +357,12 @@ class Renderer:
 
     def settle_note(self, view: ElementView, ctx: RenderContext) -> dict[str, Any] | None:
         """The note ``view`` makes, settled before its macro renders it, so that templates only read:
-        what its family's ``notes`` declaration says (see tei/notes.html.j2). Its id and marker; its
-        content where the declaration names it (``"edited"``: a choice's edited reading, with the
-        witness's; else a macro of the family) or where the note is set apart in this output; and,
-        set apart, its kind, label and language, added to the context's notes in the order met (the
-        site's note lists, the book's notes part and apparatus). None for an element making no note."""
+        what its family's ``notes`` declaration says (see tei/notes.html.j2). Its id and marker (an
+        apparatus entry's, ``entry``, are the model's); a choice's edited reading with the witness's
+        (``content = "edited"``); where the note is set apart in this output, its content (the
+        children, or the family's macro ``content`` names), kind, label and language, and the note is
+        added to the context's notes in the order met (the site's note lists, the book's notes part
+        and apparatus). None for an element making no note."""
         family = self.family(view.behaviour.family)
         declared = getattr(family, "notes", {}).get(view.behaviour.macro)
         if declared is None:
@@ -371,9 +371,17 @@ class Renderer:
         pair = view.choice_pair if content == "edited" else None
         if content == "edited" and pair is None:
             return None  # a choice without two readings renders as its content
-        own_id = view.id if declared.get("own_id", True) else None
-        note: dict[str, Any] = {"id": own_id or ctx.next_id(declared["prefix"]),
-                                "marker": ctx.article.note_markers.get(view.key, "")}
+        note: dict[str, Any]
+        if declared.get("entry"):  # an apparatus entry, settled in the model (tei/annotate.py)
+            entry = ctx.article.apparatus.get(view.key)
+            if entry is None or not (entry.variants or entry.remarks):
+                return None  # nothing to say: the text alone
+            note = {"id": entry.id, "marker": entry.number,
+                    "minor": entry.is_minor(str(view.params.get("minor", "")).split())}
+        else:
+            own_id = view.id if declared.get("own_id", True) else None
+            note = {"id": own_id or ctx.next_id(declared["prefix"]),
+                    "marker": ctx.article.note_markers.get(view.key, "")}
         if pair is not None:
             note.update(label=pair.label, original=pair.original_text, correction=pair.kind)
         listed = declared.get(ctx.mode)
@@ -383,10 +391,12 @@ class Renderer:
                         lang={"own": ctx.own_lang(view), "element": view.lang}.get(listed.get("lang", "")))
         if pair is not None:
             note["html"] = self.render_children(pair.edited, ctx)
+        elif listed is None:
+            note["html"] = None  # the macro renders the content where it stands
         elif content:
             note["html"] = Markup(getattr(family, content)(view, ctx, self.children))
-        else:  # listed: its content; else the macro renders it where it stands
-            note["html"] = self.render_children(view.element, ctx) if listed is not None else None
+        else:
+            note["html"] = self.render_children(view.element, ctx)
         if listed is not None:
             ctx.notes.append(note)
         return note
