@@ -14,6 +14,7 @@ from pathlib import Path
 
 import bibtexparser
 from bibtexparser.library import Library
+from lxml import etree
 from lxml import html as lxml_html
 from markupsafe import Markup
 
@@ -23,6 +24,7 @@ from edition.pandoc import run_pandoc
 from edition.render.links import refused_bib_links, safe_links
 
 CSL_STYLE = "isnad-dipnotlu.csl"
+CSL_NS = "http://purl.org/net/xbiblio/csl"
 # BibLaTeX langid → the language tag of the entry's text on screen. Russian works are cited in Latin
 # transliteration, hence ru-Latn.
 LANGUAGE_TAGS = {"turkish": "tr", "english": "en", "russian": "ru-Latn", "german": "de", "french": "fr"}
@@ -65,6 +67,7 @@ class Reference:
 class Bibliography:
     primary: list[Reference]
     studies: list[Reference]
+    style: str = ""  # the CSL style's own title: the pages name the style by it
 
     @property
     def entries(self) -> list[Reference]:
@@ -128,4 +131,14 @@ def build_bibliography(bib: Path, csl: Path, formatted: dict[str, Markup] | None
             lang=LANGUAGE_TAGS.get(field_value(entry, "langid"), "tr"),
         )
         (primary if reference.primary else studies).append(reference)
-    return Bibliography(sorted(primary, key=lambda r: r.order), sorted(studies, key=lambda r: r.order))
+    return Bibliography(sorted(primary, key=lambda r: r.order), sorted(studies, key=lambda r: r.order),
+                        style_title(csl))
+
+
+def style_title(csl: Path) -> str:
+    """The title a CSL style gives itself (``info/title``); its file name where it gives none."""
+    try:
+        title = etree.parse(str(csl)).find(f"{{{CSL_NS}}}info/{{{CSL_NS}}}title")
+    except (OSError, etree.XMLSyntaxError):
+        title = None
+    return " ".join(title.text.split()) if title is not None and title.text else Path(csl).stem

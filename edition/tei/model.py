@@ -278,6 +278,14 @@ class VolumeModel:
     _citing: tuple[list, dict[str, list[Citation]]] = field(default=(None, {}), repr=False, compare=False)
 
     @property
+    def lang(self) -> str:
+        """The language of the texts: the volume's ``xml:lang``, else its first text's (``und``)."""
+        own = xml_lang(self.tei.root)
+        if own:
+            return html_lang(own)
+        return next((part.lang for part in model_parts(self)), UNDETERMINED)
+
+    @property
     def single(self) -> bool:
         """A document on its own (a ``TEI`` file, not a volume that gathers texts): its own header
         makes the title page."""
