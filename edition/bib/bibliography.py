@@ -24,6 +24,7 @@ from edition.pandoc import run_pandoc
 from edition.render.links import refused_bib_links, safe_links
 
 CSL_STYLE = "isnad-dipnotlu.csl"
+FORMAT_LANGUAGE = "tr-TR"  # citeproc's locale: the language of the words the style adds ("s.", "haz.")
 CSL_NS = "http://purl.org/net/xbiblio/csl"
 # BibLaTeX langid → the language tag of the entry's text on screen. Russian works are cited in Latin
 # transliteration, hence ru-Latn.
@@ -68,6 +69,7 @@ class Bibliography:
     primary: list[Reference]
     studies: list[Reference]
     style: str = ""  # the CSL style's own title: the pages name the style by it
+    lang: str = FORMAT_LANGUAGE  # the language the entries are formatted in (their case, their words)
 
     @property
     def entries(self) -> list[Reference]:
@@ -96,7 +98,7 @@ def order_of(entry: bibtexparser.model.Entry) -> tuple:
 
 def format_entries(bib: Path, csl: Path) -> dict[str, Markup]:
     """Each entry's formatted HTML, keyed by citation key (one pandoc run for the whole file)."""
-    document = '---\nnocite: "@*"\nlang: tr-TR\n---\n'
+    document = f'---\nnocite: "@*"\nlang: {FORMAT_LANGUAGE}\n---\n'
     html = run_pandoc(["--from=markdown", "--to=html", "--citeproc", f"--bibliography={bib}", f"--csl={csl}"],
                       Path(bib), stdin=document)
     formatted: dict[str, Markup] = {}

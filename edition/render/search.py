@@ -75,14 +75,16 @@ class Record:
     text: str
     lang: str = UNDETERMINED
     label_lang: str = ""  # a section heading's language; "": the interface's (the edition's own labels)
+    fold_lang: str | None = None  # the language whose case rules made the text, where not ``lang``
 
     def row(self) -> list:
         """``[part, anchor, label, text, folded text, lang, label lang]`` (languages "" for the search
         page's own, the interface language, to keep the index small)."""
         page = active_language()
         label_lang = "" if self.label_lang in ("", page) else self.label_lang
-        return [self.part, self.anchor, self.label, self.text, search_fold(self.text, self.lang),
-                "" if self.lang == page else self.lang, label_lang]
+        folded = search_fold(self.text, self.fold_lang or self.lang)
+        return [self.part, self.anchor, self.label, self.text, folded, "" if self.lang == page else self.lang,
+                label_lang]
 
 
 def build_index(volume: VolumeModel) -> dict:
@@ -119,9 +121,11 @@ def register_records(volume: VolumeModel, kind: str, part: int) -> list[Record]:
 
 
 def bibliography_records(volume: VolumeModel, part: int) -> list[Record]:
-    """One record per bibliography entry, as formatted, in the work's language."""
+    """One record per bibliography entry, as formatted, in the work's language (folded by the rules of
+    the language it was formatted in, whose case the style applied: "RGASPİ" in Turkish)."""
     bibliography = volume.bibliography
-    return [Record(part, f"bib-{ref.key}", gettext("Reference"), Markup(ref.html).striptags(), ref.lang)
+    return [Record(part, f"bib-{ref.key}", gettext("Reference"), Markup(ref.html).striptags(), ref.lang,
+                   fold_lang=bibliography.lang)
             for ref in bibliography.entries]
 
 

@@ -6,8 +6,8 @@
    rules of the text's language, diacritics dropped, apostrophe and dash variants as one, one
    character for one. Only Turkish (and Azerbaijani) text has Turkish case (dotted capital I to i,
    capital I to dotless i) and dotless i matching i, so that there "istanbul" and "ISTANBUL" find the
-   city's name however it is capitalised. A query is folded both ways and each record compared with
-   the form for its language. */
+   city's name however it is capitalised. A query is folded both ways, and a record matches either
+   form: each record was folded by its own language's rules, which the reader need not know. */
 (function () {
   "use strict";
 
@@ -52,22 +52,28 @@
     return { turkic: terms(query, "tr"), other: terms(query, "und") };
   }
 
-  function recordLang(record) {
-    return record[5] || document.documentElement.lang;
+  /* Where the first word is found in a record's folded text if all of them are, else -1. */
+  function firstMatch(folded, words) {
+    var at = -1;
+    for (var i = 0; i < words.length; i++) {
+      var found = folded.indexOf(words[i]);
+      if (found < 0) return -1;
+      if (at < 0) at = found;
+    }
+    return at;
   }
 
   function search(data, query) {
     var hits = [];
     data.records.forEach(function (record) {
-      var folded = record[4];
-      var words = isTurkic(recordLang(record)) ? query.turkic : query.other;
-      var at = -1;
-      for (var i = 0; i < words.length; i++) {
-        var found = folded.indexOf(words[i]);
-        if (found < 0) return;
-        if (at < 0) at = found;
+      var forms = [query.turkic, query.other];
+      for (var f = 0; f < forms.length; f++) {
+        var at = firstMatch(record[4], forms[f]);
+        if (at >= 0) {
+          hits.push({ record: record, at: at, words: forms[f] });
+          return;
+        }
       }
-      hits.push({ record: record, at: at, words: words });
     });
     return hits;
   }
