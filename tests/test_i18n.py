@@ -260,3 +260,17 @@ def test_a_project_catalogue_comes_before_the_package_one() -> None:
         assert i18n.translate("Abstract", "en") == "Abstract" and i18n.translate("Abstract", "de") == "Özet"
     finally:
         i18n.activate(i18n.DEFAULT_LANGUAGE)
+
+
+def test_a_project_catalogue_that_cannot_be_read_is_refused(tmp_path: Path) -> None:
+    """One line with the catalogue's file and line, exit status 1, nothing written."""
+    english_volume(tmp_path)
+    own = i18n.project_catalogue(tmp_path / "styles", "en")
+    own.parent.mkdir(parents=True)
+    own.write_text('msgid "Contents"\nmsgstr "Table of Contents"\n\nmsgid "Notes"\n', encoding="utf-8")
+    done = run("build", cwd=tmp_path)
+    assert done.returncode == 1
+    assert done.stderr.splitlines() == [
+        "styles/locale/en/LC_MESSAGES/edition.po:4:1: error: not a message catalogue: missing msgstr for "
+        "msgid 'Notes'"]
+    assert not (tmp_path / "output").exists()

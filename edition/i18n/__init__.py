@@ -19,6 +19,7 @@ the build (forked layout workers inherit it).
 from __future__ import annotations
 
 import io
+import re
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -26,9 +27,11 @@ from pathlib import Path
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date as babel_format_date
 from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
+from babel.messages.pofile import PoFileError, read_po
 from babel.numbers import format_decimal
 from babel.support import Translations
+
+from edition.errors import EditionError, Location
 
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 DOMAIN = "edition"
@@ -53,26 +56,59 @@ def project_catalogue(styles: Path, language: str) -> Path:
 def _compiled(path: Path, language: str) -> Translations:
     with path.open("rb") as source:
         catalog = read_po(source, locale=language, domain=DOMAIN)
+    return _compiled_catalog(catalog)
+
+
+def _project_compiled(path: Path, language: str) -> Translations:
+    """A project's catalogue, compiled; a file that is not a readable catalogue is refused with its line."""
+    try:
+        with path.open("rb") as source:
+            catalog = read_po(source, locale=language, domain=DOMAIN, abort_invalid=True)
+    except PoFileError as error:  # Babel counts lines from 0 and names the line in its message too
+        message = re.sub(r" on \d+$", "", str(error.args[0]))
+        raise EditionError(f"not a message catalogue: {message}", Location(path, error.lineno + 1, 1),
+                           "catalogue") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise EditionError(f"cannot read this message catalogue ({error})", Location(path),
+                           "catalogue") from None
+    return _compiled_catalog(catalog)
+
+
+def _compiled_catalog(catalog) -> Translations:
     compiled = io.BytesIO()
     write_mo(compiled, catalog)
     compiled.seek(0)
     return Translations(compiled, domain=DOMAIN)
 
 
-@cache
 def translations(language: str, own: Path | None = None) -> Translations:
     """The catalogue of ``language``, compiled in memory once per process; with ``own`` (a project's
-    catalogue, where it exists), that one first and the package's for every msgid it lacks."""
+    catalogue, where it exists), that one first and the package's for every msgid it lacks (compiled
+    again when the file changes)."""
+    try:
+        changed = own.stat().st_mtime_ns if own is not None and own.is_file() else None
+    except OSError:
+        changed = None
+    return _translations(language, own if changed is not None else None, changed)
+
+
+@cache
+def _translations(language: str, own: Path | None, _changed: int | None) -> Translations:
     path = catalogue_path(language)
     if not path.is_file():
         raise ValueError(f"no interface catalogue for '{language}' "
                          f"(there are: {', '.join(available_languages())})")
-    package = _compiled(path, language)
-    if own is None or not own.is_file():
+    package = _package_translations(language)
+    if own is None:
         return package
-    project = _compiled(own, language)
+    project = _project_compiled(own, language)
     project.add_fallback(package)
     return project
+
+
+@cache
+def _package_translations(language: str) -> Translations:
+    return _compiled(catalogue_path(language), language)
 
 
 _active: tuple[str, Path | None] = (DEFAULT_LANGUAGE, None)  # the language, the project's styles/
