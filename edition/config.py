@@ -30,6 +30,7 @@ from typing import Any
 from edition.errors import EditionError, Location
 
 CONFIG_NAME = "edition.toml"
+THEME_CSL = Path(__file__).resolve().parent / "theme" / "csl"  # the CSL styles the package ships
 
 
 @dataclass(frozen=True)
@@ -247,7 +248,27 @@ def load_config(path: Path | None) -> Config:
             values[name] = _value(key, value, path.parent, where)
         config = replace(config, **{section: replace(getattr(config, section), **values)})
     _check_interface_language(config)
+    _check_style(config)
     return config
+
+
+def shipped_styles(root: Path | None) -> list[str]:
+    """The CSL styles a project may name: the package's (edition/theme/csl/) and its own styles/csl/."""
+    folders = [THEME_CSL, *([root / "styles" / "csl"] if root else [])]
+    return sorted({style.stem for folder in folders if folder.is_dir() for style in folder.glob("*.csl")})
+
+
+def _check_style(config: Config) -> None:
+    """[bibliography] style: a path to a .csl file in the project, or the name of a shipped style."""
+    style = config.bibliography.style
+    where = config.location("bibliography", "style")
+    if style.endswith(".csl") and config.root is not None:
+        key = next(k for k in KEYS if (k.section, k.name) == ("bibliography", "style"))
+        _project_path(key, style, config.root, where, must_exist=True)
+    elif style not in shipped_styles(config.root):
+        raise EditionError(f"[bibliography] style = '{style}': no such CSL style (shipped: "
+                           f"{', '.join(shipped_styles(config.root))}; or the path of a .csl file in the "
+                           "project)", where, "config")
 
 
 def _check_interface_language(config: Config) -> None:

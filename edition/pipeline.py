@@ -52,7 +52,7 @@ FOLIO_CSS = ("styles/css/fonts.css", "styles/css/page.css", "styles/css/folios.c
 BIBLIOGRAPHY_CACHE = "1"  # bump when what is kept of pandoc's output changes
 # The code whose change alters a part's layout (the rest changes the HTML, which is hashed itself).
 LAYOUT_CODE = ("print/layout.py", "print/audit.py", "print/html_tree.py", "print/hyphenation.py",
-               "i18n/language.py")
+               "print/weasy.py", "i18n/language.py")
 SITE_CSS = ("fonts.css", "common.css", "screen.css")
 SITE_JS = ("site.js", "search.js")
 SITE_FONTS = ("LinLibertine_R.otf", "LinLibertine_RI.otf", "LinLibertine_RB.otf",
@@ -139,11 +139,13 @@ class BuildState:
 
     @cached_property
     def fingerprint(self) -> str:
-        """A hash of every input: the TEI folder, bibliography, styles, schemas, settings, code and
-        options."""
+        """A hash of every input: the TEI folder, the bibliographies and registers edition.toml names
+        (wherever they are in the project), styles, schemas, settings, code and options."""
         root = self.project.root
-        files = tree_files(*self.tei_inputs(), root / "bibliography", *self.project.theme_folders,
-                           root / "schema", root / "edition.toml", PACKAGE)
+        project = self.project
+        files = tree_files(*self.tei_inputs(), root / "bibliography", *project.bibliographies,
+                           *filter(None, (project.registers, *project.validation_files)),
+                           *project.theme_folders, root / "schema", root / "edition.toml", PACKAGE)
         options = self.options
         salt = f"{self.volume.resolve()}|{options.pdf}|{options.html}|{options.only}|{_versions()}"
         return digest_files(files, salt)
@@ -219,26 +221,28 @@ class BibliographyStage:
         self.thread: threading.Thread | None = None
         self.writing = threading.Lock()
         self.abandoned = False  # the build failed: its output folder is no longer ours to write
-        if project.bibliography.exists():  # not a file: refused with one line when read
+        bibs = [bib for bib in project.bibliographies if bib.exists()]  # not a file: refused when read
+        if bibs:
             if progress:
                 progress("bibliography")
-            self.thread = threading.Thread(target=self._run, args=(project, timings, cache, reuse),
+            self.thread = threading.Thread(target=self._run, args=(project, bibs, timings, cache, reuse),
                                            daemon=True)
             self.thread.start()
 
-    def _run(self, project: Project, timings: Timings, cache: Path | None, reuse: bool) -> None:
-        from edition.bib.bibliography import CSL_STYLE, build_bibliography
+    def _run(self, project: Project, bibs: list[Path], timings: Timings, cache: Path | None,
+             reuse: bool) -> None:
+        from edition.bib.bibliography import build_bibliography
 
         try:
             with timings.stage("bibliography"):
-                csl = project.theme_file(f"csl/{CSL_STYLE}")
-                key = _formatted_key(project.bibliography, csl) if cache is not None else None
+                csl = project.csl
+                key = _formatted_key(bibs, csl) if cache is not None else None
                 stored = cache / f"bibliography-{key[:32]}.json" if key else None
                 formatted = _read_formatted(stored) if stored is not None and reuse else None
-                self.value = build_bibliography(project.bibliography, csl, formatted)
+                self.value = build_bibliography(bibs, csl, formatted)
                 formatted_now = stored is not None and formatted is None
                 # Not kept if the files changed while pandoc read them.
-                if formatted_now and _formatted_key(project.bibliography, csl) == key:
+                if formatted_now and _formatted_key(bibs, csl) == key:
                     with self.writing:
                         if not self.abandoned:
                             _write_formatted(stored, {r.key: str(r.html) for r in self.value.entries})
@@ -258,8 +262,8 @@ class BibliographyStage:
         return self.value
 
 
-def _formatted_key(bib: Path, csl: Path) -> str | None:
-    """What pandoc's output for the bibliography depends on: the .bib file, the CSL style, the code
+def _formatted_key(bibs: list[Path], csl: Path) -> str | None:
+    """What pandoc's output for the bibliography depends on: the .bib files, the CSL style, the code
     that runs pandoc and keeps its output, and the pandoc binary (a large file: known by its size and
     time). None when pandoc cannot be found (the bibliography stage then reports it)."""
     from edition.pandoc import pandoc_binary
@@ -269,7 +273,7 @@ def _formatted_key(bib: Path, csl: Path) -> str | None:
     except OSError:
         return None
     salt = f"{BIBLIOGRAPHY_CACHE}|{pandoc.st_size}|{pandoc.st_mtime_ns}"
-    return digest_files([bib, csl, PACKAGE / "bib" / "bibliography.py"], salt)
+    return digest_files([*bibs, csl, PACKAGE / "bib" / "bibliography.py"], salt)
 
 
 def _read_formatted(path: Path) -> dict[str, Markup] | None:

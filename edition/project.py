@@ -47,9 +47,7 @@ class Project:
     @property
     def bibliographies(self) -> list[Path]:
         """The .bib files the texts cite: those edition.toml names, else every .bib in bibliography/."""
-        if self.config.files.bibliography is not None:
-            return list(self.config.files.bibliography)
-        return sorted((self.root / "bibliography").glob("*.bib"))
+        return project_bibliographies(self.root, self.config)
 
     @property
     def bibliography(self) -> Path:
@@ -61,6 +59,12 @@ class Project:
     def registers(self) -> Path | None:
         """A TEI file of registers named in edition.toml (registers may also be included in the volume)."""
         return self.config.files.registers
+
+    @property
+    def validation_files(self) -> list[Path]:
+        """The schema and Schematron edition.toml names (the build's validation reads them)."""
+        validation = self.config.validation
+        return [path for path in (validation.schema, validation.schematron) if path is not None]
 
     @property
     def styles(self) -> Path:
@@ -100,6 +104,15 @@ class Project:
         return path
 
     @property
+    def csl(self) -> Path:
+        """The CSL style edition.toml names: a .csl file of the project, or a shipped style by name
+        (the project's styles/csl/ first, as any theme file)."""
+        style = self.config.bibliography.style
+        if style.endswith(".csl"):
+            return (self.root / style).resolve()
+        return self.theme_file(f"csl/{style}.csl")
+
+    @property
     def hyphenation(self) -> Path:
         """The folder of the hyphenation patterns in force (the project's own Turkish patterns, or the
         package's)."""
@@ -123,6 +136,14 @@ class Project:
                     raise EditionError(f"symbolic link to {target}, outside the project ({self.root}); "
                                        "copy the file into the project instead", Location(link),
                                        "link-outside")
+
+
+def project_bibliographies(root: Path, config: Config) -> list[Path]:
+    """The .bib files of the project at ``root``: those ``config`` names, else every .bib in
+    bibliography/ (merged into one bibliography: ``edition.bib.read.read_bibliographies``)."""
+    if config.files.bibliography is not None:
+        return list(config.files.bibliography)
+    return sorted((root / "bibliography").glob("*.bib"))
 
 
 def _links_below(folder: Path) -> Iterator[Path]:
@@ -158,23 +179,26 @@ def project_root(volume: Path) -> Path:
     return volume.parent
 
 
-def find_project(volume: Path | None = None, purpose: str = "") -> Project:
-    """The project of a TEI file (see ``project_root``), else the one around the working directory
-    (never the package's own: outside a project a command must be told what to work on; ``purpose``
-    says how). Symbolic links leading out of it are refused."""
+def find_project(volume: Path | None = None, purpose: str = "", start: Path | None = None) -> Project:
+    """The project of a TEI file (see ``project_root``), else the one around ``start`` (the folder
+    ``--project`` names, by default the working directory): that folder or the nearest above it that
+    is a project (never the package's own: outside a project a command must be told what to work on;
+    ``purpose`` says how). Symbolic links leading out of it are refused."""
     if volume is not None:
         if not Path(volume).is_file():
             raise EditionError(f"volume file not found: {Path(volume).absolute()}")
         project = Project(project_root(volume))
         project.refuse_links_outside()
         return project
-    for folder in (Path.cwd(), *Path.cwd().parents):
+    here = Path(start).absolute() if start is not None else Path.cwd()
+    for folder in (here, *here.parents):
         if folder == Path(folder.anchor):
             break  # never the file system's root
         if is_project_root(folder) and Project(folder).volume.is_file():
             project = Project(folder)
             project.refuse_links_outside()
             return project
-    raise EditionError("no edition project here (edition.toml, or tei/volume.xml and styles/, in this folder "
-                       "or above; `edition new DIR` starts one)"
+    where = f"in {here}" if start is not None else "here"
+    raise EditionError(f"no edition project {where} (edition.toml, or tei/volume.xml and styles/, in this "
+                       "folder or above; `edition new DIR` starts one)"
                        + (f"; {purpose}" if purpose else ""), rule="usage")

@@ -1,14 +1,15 @@
 """Stage: the unified bibliography — read the .bib, format it with CSL through pandoc's citeproc,
 order it in Turkish, and split primary sources from studies.
 
-pandoc formats each entry with the vendored CSL style; the order is ours (Turkish collation on the
-first author's surname, or the title for works without an author, then year and title), because
-citeproc's sort would follow the wrong alphabet for Turkish.
+pandoc formats each entry with the CSL style edition.toml names (``Project.csl``); the order is
+ours (Turkish collation on the first author's surname, or the title for works without an author, then
+year and title), because citeproc's sort would follow the wrong alphabet for Turkish.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,12 +19,11 @@ from lxml import etree
 from lxml import html as lxml_html
 from markupsafe import Markup
 
-from edition.bib.read import parse_bib, read_bib
+from edition.bib.read import parse_bib, read_bib, read_bibliographies
 from edition.i18n.collation import sort_key
 from edition.pandoc import run_pandoc
 from edition.render.links import refused_bib_links, safe_links
 
-CSL_STYLE = "isnad-dipnotlu.csl"
 FORMAT_LANGUAGE = "tr-TR"  # citeproc's locale: the language of the words the style adds ("s.", "haz.")
 CSL_NS = "http://purl.org/net/xbiblio/csl"
 # BibLaTeX langid → the language tag of the entry's text on screen. Russian works are cited in Latin
@@ -96,11 +96,12 @@ def order_of(entry: bibtexparser.model.Entry) -> tuple:
             sort_key(title), entry.key)
 
 
-def format_entries(bib: Path, csl: Path) -> dict[str, Markup]:
-    """Each entry's formatted HTML, keyed by citation key (one pandoc run for the whole file)."""
+def format_entries(bibs: Sequence[Path], csl: Path) -> dict[str, Markup]:
+    """Each entry's formatted HTML, keyed by citation key (one pandoc run for all the files)."""
     document = f'---\nnocite: "@*"\nlang: {FORMAT_LANGUAGE}\n---\n'
-    html = run_pandoc(["--from=markdown", "--to=html", "--citeproc", f"--bibliography={bib}", f"--csl={csl}"],
-                      Path(bib), stdin=document)
+    files = [f"--bibliography={bib}" for bib in bibs]
+    html = run_pandoc(["--from=markdown", "--to=html", "--citeproc", *files, f"--csl={csl}"],
+                      Path(bibs[0]), stdin=document)
     formatted: dict[str, Markup] = {}
     if not html.strip():
         return formatted
@@ -113,12 +114,14 @@ def format_entries(bib: Path, csl: Path) -> dict[str, Markup]:
     return formatted
 
 
-def build_bibliography(bib: Path, csl: Path, formatted: dict[str, Markup] | None = None) -> Bibliography:
-    """The bibliography of ``bib`` formatted with ``csl`` (``formatted``: pandoc's output for these
-    very files, kept from an earlier build)."""
-    library = load_bibliography(bib)
+def build_bibliography(bib: Path | Sequence[Path], csl: Path,
+                       formatted: dict[str, Markup] | None = None) -> Bibliography:
+    """The bibliography of ``bib`` (one .bib file or several, merged) formatted with ``csl``
+    (``formatted``: pandoc's output for these very files, kept from an earlier build)."""
+    merged = read_bibliographies(bib)
+    library = merged.library
     if formatted is None:
-        formatted = format_entries(bib, csl)
+        formatted = format_entries(merged.paths, csl)
     primary, studies = [], []
     for entry in library.entries:
         tags = keywords(entry)

@@ -24,29 +24,31 @@ from pathlib import Path
 from lxml import etree
 
 from edition.output import write_bytes
+from edition.processing.rules import default_model
 from edition.project import SCHEMAS, find_project
 from edition.tei.load import TEI_NS, load_volume, parse_file, safe_parser
 
 RNG_NS = "http://relaxng.org/ns/structure/1.0"
 RNG = f"{{{RNG_NS}}}"
-# Elements an editor may reasonably add next without regenerating the profile.
-RESERVE = {
-    "abbr", "add", "addName", "bibl", "biblScope", "biblStruct", "author", "citedRange", "date", "del",
-    "desc", "editor", "event", "forename", "gap", "idno", "label", "lb", "listBibl", "listEvent",
-    "listOrg", "listPerson", "listPlace", "location", "milestone", "name", "note", "num", "occupation",
-    "org", "orgName", "persName", "person", "place", "placeName", "ptr", "q", "ref", "roleName", "said",
-    "seg", "settlement", "country", "surname", "term", "title", "unclear", "geogName", "birth", "death",
-    "state", "trait", "affiliation", "listRelation", "relation", "noteGrp", "span", "anchor", "ab",
-    "quote", "cit", "hi", "emph", "foreign", "mentioned", "soCalled", "choice", "sic", "corr", "orig",
-    "reg", "expan", "supplied", "pb", "fw", "list", "item", "head", "p", "div", "front", "body", "back",
-    "text", "TEI", "teiCorpus", "teiHeader", "fileDesc", "titleStmt", "respStmt", "resp",
-    "publicationStmt", "publisher", "availability", "licence", "sourceDesc", "notesStmt",
-    "encodingDesc", "editorialDecl", "profileDesc", "langUsage", "language", "textClass", "keywords",
-    "editionStmt", "edition", "analytic", "monogr", "imprint", "pubPlace", "gi", "att", "val", "tag",
+# Elements the processing table does not render that an editor may reasonably add next without
+# regenerating the profile: the header's, the registers' and the containers of both. Every element with
+# a row in the table is kept as well (``reserve``).
+UNRENDERED_RESERVE = frozenset({
+    "TEI", "teiCorpus", "teiHeader", "fileDesc", "titleStmt", "editionStmt", "publicationStmt",
+    "availability", "licence", "sourceDesc", "notesStmt", "noteGrp", "encodingDesc", "editorialDecl",
     "correction", "normalization", "hyphenation", "quotation", "segmentation", "interpretation",
     "projectDesc", "samplingDecl", "classDecl", "taxonomy", "category", "catDesc", "prefixDef",
-    "listPrefixDef", "revisionDesc", "change", "funder", "principal", "sponsor", "abstract",
-}
+    "listPrefixDef", "profileDesc", "langUsage", "language", "textClass", "keywords", "abstract",
+    "revisionDesc", "change", "funder", "principal", "sponsor", "span",
+    "listPerson", "person", "birth", "death", "occupation", "affiliation", "state", "trait", "listPlace",
+    "place", "location", "listOrg", "org", "listEvent", "event", "listRelation", "relation",
+})
+
+
+def reserve() -> frozenset[str]:
+    """What the profile keeps besides the elements the volume uses: every element the processing
+    table renders, and ``UNRENDERED_RESERVE``."""
+    return frozenset(rule.element for rule in default_model().rules) | UNRENDERED_RESERVE
 
 
 def used_elements(volume: Path) -> set[str]:
@@ -134,7 +136,7 @@ def _reachable(grammar: etree._Element, defines: dict[str, etree._Element]) -> s
 
 def main(argv: list[str] | None = None) -> int:
     source = SCHEMAS / "tei_all.rng"
-    keep = used_elements(find_project().volume) | RESERVE
+    keep = used_elements(find_project().volume) | reserve()
     profile = derive_profile(parse_file(source), keep)
     target = SCHEMAS / "edition.rng"
     header = etree.Comment(

@@ -1,8 +1,8 @@
 """Laying out one document with WeasyPrint: a part of the book (its notes audited, and a second
 layout where a note was printed away from its call) as a tagged PDF (PDF/UA-1), or the folio sheet.
 
-This is the code whose change alters a layout (with ``audit.py``, ``html_tree.py``,
-``hyphenation.py`` and the ``language.py`` it uses): the layout cache is keyed by it. It runs in the
+This is the code whose change alters a layout (with ``audit.py``, ``html_tree.py``, ``hyphenation.py``,
+``weasy.py`` and the ``language.py`` it uses): the layout cache is keyed by it. It runs in the
 typesetter's worker processes (``typeset.py``).
 
 WeasyPrint may fetch only files inside the project and the package's theme (fonts, stylesheets);
@@ -27,6 +27,7 @@ from edition.print.audit import audit_footnotes
 from edition.print.html_tree import document as html_document
 from edition.print.hyphenation import register_patterns
 from edition.print.pagination import PagePlan, PartLayout
+from edition.print.weasy import is_blank
 from edition.project import THEME, Project
 
 PDF_VARIANT = "pdf/ua-1"
@@ -107,7 +108,7 @@ def lay_out_part(name: str, html: str, root: Path, css: tuple[str, ...],
             anchors.setdefault(anchor, index)
         for level, label, (x, y), _ in page.bookmarks:
             bookmarks.append((level, label, index, x * PX_TO_PT, (page.height - y) * PX_TO_PT))
-    blank = [page._page_box.page_type.blank for page in document.pages]
+    blank = [is_blank(page) for page in document.pages]
     layout = PartLayout(name, len(document.pages), blank, anchors, bookmarks,
                         [(p.note, p.problem) for p in problems], time.perf_counter() - start)
     return layout, pdf

@@ -63,6 +63,7 @@ DOCUMENT = f"{{{TEI_NS}}}TEI"  # a document's root: the texts rendered are below
 # The registers' headings as msgids (register_headings gives them in the interface language).
 REGISTER_HEADINGS = {"person": "Index of Persons", "place": "Index of Places",
                      "org": "Index of Organisations", "event": "Index of Events"}
+LINK_BEHAVIOURS = ("inline.link", "inline.citation")  # the macros that render an element as a link
 CHOICE_PAIRS = (  # (witness reading, edited reading, kind, label for the reader: a msgid)
     ("sic", "corr", "correction", "In the source"),
     ("orig", "reg", "regularisation", "In the source"),
@@ -108,20 +109,6 @@ class ChoicePair:
     @property
     def original_text(self) -> str:
         return plain_text(self.original)
-
-
-@dataclass
-class ApparatusEntry:
-    """An ``app``: its lemma (None without one) and its readings, in their groups' order."""
-
-    lemma: etree._Element | None
-    readings: list[etree._Element]
-    remarks: list[etree._Element]  # anything else in it (a note, witness details): in the note too
-
-    @staticmethod
-    def witnesses(reading: etree._Element) -> str:
-        """The sigla of a reading's witnesses (``wit="#A #B"`` → "A B")."""
-        return " ".join(sigil.removeprefix("#") for sigil in reading.get("wit", "").split())
 
 
 @dataclass
@@ -184,7 +171,8 @@ class ElementView:
     @property
     def in_link(self) -> bool:
         """True inside a citation or cross-reference, which already render as links."""
-        return any(etree.QName(a).localname in {"bibl", "ref"} for a in self.element.iterancestors())
+        links = self.model.names(*LINK_BEHAVIOURS)
+        return any(etree.QName(a).localname in links for a in self.element.iterancestors())
 
     @property
     def context_lang(self) -> str:
@@ -217,14 +205,6 @@ class ElementView:
     @property
     def supplied_title(self) -> bool:
         return is_supplied_title(self.element)
-
-    @property
-    def apparatus_entry(self) -> ApparatusEntry:
-        lemma = self.element.find("tei:lem", NS)
-        readings = self.element.xpath("tei:rdg | tei:rdgGrp//tei:rdg", namespaces=NS)
-        remarks = self.element.xpath("*[not(self::tei:lem or self::tei:rdg or self::tei:rdgGrp)]"
-                                     " | tei:rdgGrp/*[not(self::tei:rdg)]", namespaces=NS)
-        return ApparatusEntry(lemma, readings, remarks)
 
     @property
     def is_label_cell(self) -> bool:
@@ -356,6 +336,7 @@ class Renderer:
         i18n.activate(language, styles)
         self.env.install_gettext_translations(i18n.active_translations(), newstyle=True)
         self.env.globals.update(interface_language=language, REGISTER_HEADINGS=register_headings(),
+                                apparatus_label=i18n.gettext("Variants"),
                                 script_strings={k: i18n.gettext(v) for k, v in SCRIPT_STRINGS.items()})
         self.env.filters.update(number=i18n.format_number, date=i18n.format_day, css_string=css_string)
         self._families: dict[str, Any] = {}

@@ -21,6 +21,7 @@ from markupsafe import Markup
 
 from edition.i18n import active_language, gettext, translate
 from edition.i18n.language import TURKIC, UNDETERMINED, primary, turkish_lower
+from edition.processing.rules import default_model
 from edition.render.html import REGISTER_PAGES, register_headings
 from edition.tei.load import TEI_NS
 from edition.tei.model import (
@@ -62,7 +63,6 @@ def _fold_char(character: str, turkic: bool) -> str:
 
 
 GLOBAL_NAME = "EDITION_SEARCH"
-BLOCKS = {"p", "head", "item", "quote"}
 
 
 @dataclass(frozen=True)
@@ -131,12 +131,13 @@ def bibliography_records(volume: VolumeModel, part: int) -> list[Record]:
 
 def article_records(article: ArticleModel, part: int) -> Iterator[Record]:
     """The text blocks and notes of one article (or the introduction), in reading order."""
+    passages = default_model().text_names("passage")
     for element in article.text.iter(f"{{{TEI_NS}}}*"):
         name = etree.QName(element).localname
         if name == "note":
             yield Record(part, xml_id(element) or article.id, note_label(article, element),
                          plain_text(element), inherited_lang(element))
-        elif name in BLOCKS and is_block(element):
+        elif name in passages and is_block(element):
             label, label_lang = section_label(element)
             yield Record(part, block_anchor(article, element), label, plain_text(element),
                          inherited_lang(element), label_lang)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from lxml import etree
@@ -17,7 +18,9 @@ from lxml import etree
 from edition.errors import EditionError, Location
 from edition.i18n.collation import sort_key
 from edition.i18n.language import UNDETERMINED, html_lang
+from edition.processing.rules import default_model
 from edition.render.links import PAGE_ID_RULE, is_page_id
+from edition.tei.annotate import ApparatusEntry, Witness, apparatus_entries, declared_witnesses, in_entry
 from edition.tei.load import NS, TEI_NS, XML_NS, Article, Volume
 
 
@@ -54,15 +57,24 @@ def inherited_lang(element: etree._Element) -> str:
     return UNDETERMINED
 
 
+@cache
+def left_out_of_reading() -> frozenset[str]:
+    """Elements whose words the reading text leaves out: what stands apart from the running text
+    (notes, forme work) and the source's forms the editors' readings replace (the processing table's
+    ``text`` roles "apart" and "alternative")."""
+    return default_model().text_names("apart", "alternative")
+
+
 def plain_text(element: etree._Element | None) -> str:
     """Readable text of an element: regularised readings, no notes, spaces normalised."""
     if element is None:
         return ""
     parts: list[str] = []
+    left_out = left_out_of_reading()
 
     def walk(node: etree._Element) -> None:
         name = etree.QName(node).localname if isinstance(node.tag, str) else ""
-        if name in {"note", "sic", "orig", "abbr", "fw"}:
+        if name in left_out:
             parts.append(node.tail or "")
             return
         parts.append(node.text or "")
@@ -115,6 +127,8 @@ class ArticleModel:
     citations: dict[str, Citation] = field(default_factory=dict)  # node_key(bibl) -> citation
     mentions: dict[str, Mention] = field(default_factory=dict)  # node_key(name) -> mention
     anchors: dict[str, str] = field(default_factory=dict)  # node_key(p) -> generated id (p without xml:id)
+    witnesses: dict[str, Witness] = field(default_factory=dict)  # xml:id -> declared witness
+    apparatus: dict[str, ApparatusEntry] = field(default_factory=dict)  # node_key(app) -> its entry
     number: int = 0  # place in the volume, from 1
 
     @property
@@ -365,14 +379,14 @@ def build_model(volume: Volume) -> VolumeModel:
         publisher=plain_text(publication.find("tei:publisher", NS)),
         year=plain_text(publication.find("tei:date", NS)),
         licence=plain_text(publication.find("tei:availability/tei:licence", NS)),
-        articles=[article_model(article.root, article.path, number)
+        articles=[article_model(article.root, article.path, number, header)
                   for number, article in enumerate(volume.articles, start=1)],
         tei=volume,
     )
     if model.single and not model.title and model.articles:
         model.title = model.articles[0].title  # a document's own title, typed "main" or not
     if volume.introduction is not None:
-        model.introduction = article_model(volume.introduction.root, volume.introduction.path, 0)
+        model.introduction = article_model(volume.introduction.root, volume.introduction.path, 0, header)
     model.registers = register_entries(volume.registers)
     for article in model.articles:
         for mention in article.mentions.values():
@@ -387,7 +401,9 @@ def build_model(volume: Volume) -> VolumeModel:
     return model
 
 
-def article_model(tei: etree._Element, path: Path, number: int = 1) -> ArticleModel:
+def article_model(tei: etree._Element, path: Path, number: int = 1,
+                  shared: etree._Element | None = None) -> ArticleModel:
+    """The model of one text; ``shared``: the volume's header, whose witnesses every text may cite."""
     stmt = tei.find("tei:teiHeader/tei:fileDesc/tei:titleStmt", NS)
     titles = stmt.findall("tei:title", NS)
     text = tei.find("tei:text", NS)
@@ -417,6 +433,8 @@ def article_model(tei: etree._Element, path: Path, number: int = 1) -> ArticleMo
     model.citations = collect_citations(model)
     model.mentions = collect_mentions(model)
     model.anchors = paragraph_anchors(model)
+    model.witnesses = declared_witnesses(tei.find("tei:teiHeader", NS), shared)
+    model.apparatus = apparatus_entries(model.text, model.id, model.witnesses, node_key)
     return model
 
 
@@ -447,11 +465,14 @@ def node_key(element: etree._Element) -> str:
 
 def note_markers(text: etree._Element) -> dict[str, str]:
     """Markers of the notes: the source's own numbers (a note without ``@n`` gets its place among
-    the text's notes and apparatus entries), and a letter series for editorial notes."""
+    the text's notes), and a letter series for editorial notes. The apparatus is a series of its own
+    (``annotate.apparatus_entries``)."""
     markers: dict[str, str] = {}
     editorial = counted = 0
-    for note in text.iter(f"{{{TEI_NS}}}note", f"{{{TEI_NS}}}app"):
-        if note.get("type") == "editorial" and etree.QName(note).localname == "note":
+    for note in text.iter(f"{{{TEI_NS}}}note"):
+        if in_entry(note):
+            continue  # printed within its apparatus entry, not called
+        if note.get("type") == "editorial":
             markers[node_key(note)] = alphabetic(editorial)
             editorial += 1
         else:

@@ -286,8 +286,55 @@
     }
   }
 
+  /* The witness switcher: each variation point shows the reading of the chosen witness, taken from
+     its entry in the apparatus list (the lemma where the witness is not among a variant's); the
+     edited text comes back with the empty choice. "Hide orthographic variants" hides the marks and
+     entries of variation points whose every variant is orthographic. */
+  function readingFor(entry, witness) {
+    var found = null;
+    entry.querySelectorAll(".rdg[data-wit]").forEach(function (rdg) {
+      if (!found && rdg.getAttribute("data-wit").split(/\s+/).indexOf(witness) >= 0) found = rdg;
+    });
+    return found;
+  }
+
+  function showWitness(witness) {
+    document.querySelectorAll(".app[data-entry]").forEach(function (app) {
+      var text = app.querySelector(".app-text");
+      var entry = document.getElementById(app.getAttribute("data-entry"));
+      if (!text || !entry) return;
+      if (!text.edited) text.edited = Array.prototype.slice.call(text.childNodes);
+      var rdg = witness ? readingFor(entry, witness) : null;
+      app.classList.toggle("app-switched", !!rdg);
+      if (!rdg) {
+        text.replaceChildren.apply(text, text.edited);
+      } else if (rdg.hasAttribute("data-omitted")) {
+        text.replaceChildren();
+      } else {
+        text.replaceChildren.apply(text, Array.prototype.map.call(rdg.childNodes, copy));
+      }
+    });
+  }
+
+  function initSwitcher() {
+    var form = document.querySelector("form.witness-switcher");
+    if (!form) return;
+    form.hidden = false;
+    form.addEventListener("submit", function (event) { event.preventDefault(); });
+    form.elements.witness.addEventListener("change", function () { showWitness(this.value); });
+    form.elements.minor.addEventListener("change", function () {
+      var hide = this.checked;
+      document.querySelectorAll(".note.apparatus[data-minor]").forEach(function (entry) {
+        entry.hidden = hide;
+        var call = document.getElementById(entry.id + "-call");
+        if (call) call.hidden = hide;
+      });
+    });
+  }
+
   function init() {
     build();
+    initSwitcher();
     document.querySelectorAll(TRIGGERS).forEach(function (el) {
       var shows = el.classList.contains("note-call")
         ? document.getElementById(decodeURIComponent(el.hash.slice(1)))
