@@ -236,13 +236,14 @@ class BibliographyStage:
         try:
             with timings.stage("bibliography"):
                 csl = project.csl
-                key = _formatted_key(bibs, csl) if cache is not None else None
+                language = interface_language(project)  # the style's words are the book's
+                key = _formatted_key(bibs, csl, language) if cache is not None else None
                 stored = cache / f"bibliography-{key[:32]}.json" if key else None
                 formatted = _read_formatted(stored) if stored is not None and reuse else None
-                self.value = build_bibliography(bibs, csl, formatted)
+                self.value = build_bibliography(bibs, csl, formatted, language)
                 formatted_now = stored is not None and formatted is None
                 # Not kept if the files changed while pandoc read them.
-                if formatted_now and _formatted_key(bibs, csl) == key:
+                if formatted_now and _formatted_key(bibs, csl, language) == key:
                     with self.writing:
                         if not self.abandoned:
                             _write_formatted(stored, {r.key: str(r.html) for r in self.value.entries})
@@ -262,17 +263,17 @@ class BibliographyStage:
         return self.value
 
 
-def _formatted_key(bibs: list[Path], csl: Path) -> str | None:
-    """What pandoc's output for the bibliography depends on: the .bib files, the CSL style, the code
-    that runs pandoc and keeps its output, and the pandoc binary (a large file: known by its size and
-    time). None when pandoc cannot be found (the bibliography stage then reports it)."""
+def _formatted_key(bibs: list[Path], csl: Path, language: str) -> str | None:
+    """What pandoc's output for the bibliography depends on: the .bib files, the CSL style and its
+    locale, the code that runs pandoc and keeps its output, and the pandoc binary (a large file: known
+    by its size and time). None when pandoc cannot be found (the bibliography stage then reports it)."""
     from edition.pandoc import pandoc_binary
 
     try:
         pandoc = pandoc_binary().stat()
     except OSError:
         return None
-    salt = f"{BIBLIOGRAPHY_CACHE}|{pandoc.st_size}|{pandoc.st_mtime_ns}"
+    salt = f"{BIBLIOGRAPHY_CACHE}|{language}|{pandoc.st_size}|{pandoc.st_mtime_ns}"
     return digest_files([*bibs, csl, PACKAGE / "bib" / "bibliography.py"], salt)
 
 

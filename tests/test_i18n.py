@@ -169,11 +169,15 @@ def test_a_turkish_project_speaks_turkish(tmp_path: Path) -> None:
 # Letters of the Turkish alphabet that English has not (the grep of issue 18's "no Turkish left").
 TURKISH_LETTERS = re.compile("[şğıİçöüŞĞÇÖÜ]")
 KIPLING = ROOT / "tests" / "data" / "tei" / "tei-publisher" / "kipling.xml"
+SCAFFOLD_BIB = ROOT / "edition" / "scaffold" / "project" / "bibliography" / "references.bib"
 
 
 def english_volume(folder: Path, language: str = "en") -> Path:
     """A project of one English text (Kipling's "If—", public domain; the TEI file is TEI Publisher's,
-    GPL-3.0): a volume of its own with an edition.toml, and no registers, bibliography or styles."""
+    GPL-3.0): a volume of its own with an edition.toml and the bibliography `edition new` writes (one
+    real entry, the TEI Guidelines), in the default style; no registers or styles."""
+    (folder / "bibliography").mkdir()
+    shutil.copy(SCAFFOLD_BIB, folder / "bibliography")
     (folder / "tei").mkdir()
     shutil.copy(KIPLING, folder / "tei")
     (folder / "tei" / "volume.xml").write_text(
@@ -205,8 +209,9 @@ def test_an_english_volume_has_no_turkish_left(tmp_path: Path) -> None:
     letter and no phrase of a Turkish catalogue (the package's or the bundled volume's), and nothing
     that describes the bundled volume; the words they have instead are English."""
     files = built_text(english_volume(tmp_path))
-    assert {"index.html", "kipling.html", "search.html", "assets/search-index.js", "assets/js/search.js",
-            "assets/js/site.js", "assets/css/screen.css", "edition.pdf"} <= files.keys()
+    assert {"index.html", "kipling.html", "search.html", "bibliography.html", "sources.html",
+            "assets/search-index.js", "assets/js/search.js", "assets/js/site.js", "assets/css/screen.css",
+            "edition.pdf"} <= files.keys()
     phrases = turkish_left_over()
     assert {"İçindekiler", "Kapat"} <= set(phrases)  # the package's and the bundled volume's:
     assert any(phrase.startswith("Beş makalede anılan eserler") for phrase in phrases)
@@ -217,6 +222,12 @@ def test_an_english_volume_has_no_turkish_left(tmp_path: Path) -> None:
         assert [w for w in volume_words if w in text] == [], name
     pdf, search = " ".join(files["edition.pdf"].split()), files["search.html"]
     assert "Contents" in pdf and "If — Rudyard Kipling" in pdf
+    style = "Chicago Manual of Style 17th edition (full note)"  # the CSL style's own title
+    assert f"The works cited are merged into one bibliography ({style}). Each entry ends" in pdf
+    assert f"The works cited are merged into one bibliography ({style}). Below each entry" in " ".join(
+        files["bibliography.html"].split())
+    # the style's own words in English too (citeproc's locale follows the interface language)
+    assert "TEI Consortium, ed. TEI P5: Guidelines for Electronic Text Encoding and Interchange (vers" in pdf
     assert "Case and accents are not told apart" in search and "Turkish" not in search
     assert '.pb[data-n]::before { content: "[" "p." " " attr(data-n) "]"; }' in files["kipling.html"]
     assert '<script type="application/json" id="interface-strings" lang="en">' in files["kipling.html"]
