@@ -223,9 +223,9 @@ def test_an_english_volume_has_no_turkish_left(tmp_path: Path) -> None:
     pdf, search = " ".join(files["edition.pdf"].split()), files["search.html"]
     assert "Contents" in pdf and "If — Rudyard Kipling" in pdf
     style = "Chicago Manual of Style 17th edition (full note)"  # the CSL style's own title
-    assert f"The works cited are merged into one bibliography ({style}). Each entry ends" in pdf
-    assert f"The works cited are merged into one bibliography ({style}). Below each entry" in " ".join(
-        files["bibliography.html"].split())
+    merged = f"The works cited are merged into one bibliography in the style “{style}”."
+    assert f"{merged} Each entry ends" in pdf
+    assert f"{merged} Below each entry" in " ".join(files["bibliography.html"].split())
     # the style's own words in English too (citeproc's locale follows the interface language)
     assert "TEI Consortium, ed. TEI P5: Guidelines for Electronic Text Encoding and Interchange (vers" in pdf
     assert "Case and accents are not told apart" in search and "Turkish" not in search
