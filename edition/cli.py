@@ -115,6 +115,15 @@ def parser() -> argparse.ArgumentParser:
     validate.add_argument("--format", choices=("text", "json"), default="text", help="output format")
     validate.set_defaults(run=run_validate)
 
+    schema = commands.add_parser(
+        "schema", parents=[common], help="write the project's TEI profile as a RELAX NG schema",
+        description="Write tei_all restricted to the elements the project's volume uses (and common "
+        "ones an editor may add next) into the project, and print the line that makes `edition validate` "
+        "hold the texts to it.")
+    schema.add_argument("-o", "--output", type=Path, metavar="FILE",
+                        help="where to write it, inside the project (default: schema/edition.rng)")
+    schema.set_defaults(run=run_schema)
+
     draft = commands.add_parser("import", parents=[common], help="draft TEI from PDF-extracted text",
                                 description="Make a draft TEI file from a PDF-extracted plain text: "
                                 "dehyphenation, footnotes moved to their calls, paragraphs rejoined, "
@@ -286,6 +295,21 @@ def run_validate(args: argparse.Namespace, console: Console) -> int:
     if findings or not console.quiet:
         print(text)
     return EXIT_INPUT if any(f.severity == "error" for f in findings) else EXIT_OK
+
+
+def run_schema(args: argparse.Namespace, console: Console) -> int:
+    from edition.check.schema import write_project_schema
+
+    project = find_project(purpose="run `edition schema` in a project's folder", start=args.project)
+    check_input_file(project.volume)
+    target, kept = write_project_schema(project, args.output)
+    name = target.absolute().resolve().relative_to(project.root.resolve()).as_posix()
+    console.info(f"wrote {display_path(target)} ({kept} elements kept)")
+    if project.config.validation.schema == target.absolute().resolve():
+        console.info("edition.toml names it already: `edition validate` holds the texts to it")
+    else:
+        console.info(f'to validate against it, add to edition.toml, under [validation]:\nschema = "{name}"')
+    return EXIT_OK
 
 
 def run_import(args: argparse.Namespace, console: Console) -> int:

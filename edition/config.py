@@ -58,13 +58,16 @@ KEYS: tuple[Key, ...] = (
     Key("project", "subtitle", str, "the TEI header's subtitle", "The subtitle, under the title."),
     Key("project", "editors", list[str], "the TEI header's editors",
         "The editors' names, as they are to be printed, on the title page and the site's front page."),
-    Key("project", "publisher", str, "the TEI header's publisher", "The publisher, on the title page."),
-    Key("project", "place", str, "the TEI header's pubPlace", "The place of publication."),
-    Key("project", "year", int, "the TEI header's publication date", "The year of publication."),
+    Key("project", "publisher", str, "the TEI header's publisher",
+        "The publisher, on the title page and the site's pages."),
+    Key("project", "place", str, "the TEI header's pubPlace",
+        "The place of publication, before the publisher."),
+    Key("project", "year", int, "the TEI header's publication date", "The year of publication, after it."),
     Key("project", "licence", str, "the TEI header's licence",
         "The licence the edition is published under, on the imprint page and the site."),
     Key("project", "text_language", str, "the volume's xml:lang, else en",
-        "The language of the texts (a BCP 47 code): hyphenation, sorting and the search's folding."),
+        "The language of the texts where the TEI gives no xml:lang (a BCP 47 code): their hyphenation, "
+        "the order of the registers and the bibliography, the search's records, the CSL locale."),
     Key("project", "interface_language", str, "en",
         "The language of the book's and the site's headings, labels and phrases: a code with a message "
         "catalogue in edition/i18n/locale/ (en, tr)."),
@@ -78,13 +81,14 @@ KEYS: tuple[Key, ...] = (
     Key("bibliography", "style", str, "chicago-fullnote-bibliography",
         "The CSL style: the name of one shipped in edition/theme/csl/ (without .csl), or a path to a "
         ".csl file in the project."),
-    Key("print", "page_size", str, "A5",
-        "The page size: a CSS page size (A5, A4, B5, letter, or two lengths such as \"156mm 234mm\")."),
+    Key("print", "page_size", str, "160mm 240mm",
+        "The page size: a CSS page size (A5, A4, B5, letter, …, or a width and a height such as "
+        "\"156mm 234mm\")."),
     Key("print", "body_fonts", list[str], "[\"Libertine\", \"Noto Serif CJK\"]",
         "The font families of the text, in order of preference (the theme's css/fonts.css declares them)."),
     Key("print", "heading_fonts", list[str], "[\"Biolinum\", \"Noto Serif CJK\"]",
-        "The font families of headings and the editors' remarks."),
-    Key("indexes", "print", list[str], "[\"person\", \"place\", \"org\"]",
+        "The font families of what the editors add: their notes and remarks, the apparatus."),
+    Key("indexes", "print", list[str], "[\"person\", \"place\"]",
         "Which registers are printed as indexes with page numbers, by kind (person, place, org, …)."),
     Key("indexes", "honorifics", list[str], "[]",
         "Titles that follow a name and are not sorted on (\"Paşa\", \"Bey\"): \"Enver Paşa\" sorts "
@@ -93,7 +97,8 @@ KEYS: tuple[Key, ...] = (
         "A named profile of conventions checked on top of TEI (`edition validate --help` lists them)."),
     Key("validation", "schema", Path, "tei_all",
         "A RELAX NG schema (or an ODD compiled to RELAX NG) that documents must be valid against, "
-        "instead of tei_all (`edition schema` writes the profile's into the project)."),
+        "instead of tei_all (`edition schema` writes the profile of the project's volume into "
+        "schema/edition.rng)."),
     Key("validation", "schematron", Path, "none",
         "An ISO Schematron file whose assertions documents must meet."),
     Key("processing", "rule", Tables, "none",
@@ -138,7 +143,7 @@ class BibliographySettings:
 class PrintSettings:
     """``[print]``: the printed book's page and faces."""
 
-    page_size: str = "A5"
+    page_size: str = "160mm 240mm"  # the theme's page (css/page.css sets its margins for it)
     body_fonts: tuple[str, ...] = ("Libertine", "Noto Serif CJK")
     heading_fonts: tuple[str, ...] = ("Biolinum", "Noto Serif CJK")
 
@@ -147,7 +152,7 @@ class PrintSettings:
 class Indexes:
     """``[indexes]``: which registers print as indexes, and how names sort."""
 
-    print: tuple[str, ...] = ("person", "place", "org")
+    print: tuple[str, ...] = ("person", "place")
     honorifics: tuple[str, ...] = ()
 
 
@@ -249,7 +254,35 @@ def load_config(path: Path | None) -> Config:
         config = replace(config, **{section: replace(getattr(config, section), **values)})
     _check_interface_language(config)
     _check_style(config)
+    _check_print(config)
+    _check_indexes(config)
     return config
+
+
+def _check_indexes(config: Config) -> None:
+    """[indexes] print: kinds of register the model knows."""
+    from edition.tei.model import REGISTER_KINDS  # imported here: the model imports this module
+
+    for kind in config.indexes.print:
+        if kind not in REGISTER_KINDS:
+            raise EditionError(f"[indexes] print: no register kind '{kind}' (kinds: "
+                               f"{', '.join(REGISTER_KINDS)})", config.location("indexes", "print"), "config")
+
+
+def _check_print(config: Config) -> None:
+    """[print]: values the book's stylesheet can hold as they are (``edition.print.settings``)."""
+    from edition.print.settings import FONT_NAME, PAGE_NAMES, PAGE_SIZE
+
+    settings = config.print
+    if not PAGE_SIZE.match(settings.page_size):
+        raise EditionError(f"[print] page_size = '{settings.page_size}': not a page size (one of "
+                           f"{', '.join(PAGE_NAMES)}, or a width and a height such as \"156mm 234mm\")",
+                           config.location("print", "page_size"), "config")
+    for name in ("body_fonts", "heading_fonts"):
+        for family in getattr(settings, name):
+            if not FONT_NAME.match(family):
+                raise EditionError(f"[print] {name}: '{family}' is not a font family name (no quotes, "
+                                   "backslashes, ;, {, }, < or >)", config.location("print", name), "config")
 
 
 def shipped_styles(root: Path | None) -> list[str]:
@@ -364,3 +397,34 @@ def _syntax_error(path: Path, exc: tomllib.TOMLDecodeError) -> EditionError:
     line, column = (int(match.group(1)), int(match.group(2))) if match else (0, 0)
     return EditionError(f"not valid TOML: {TOML_POSITION.sub('', message)}", Location(path, line, column),
                         "config")
+
+
+# --- the README's table of keys ------------------------------------------------------------------------
+
+README_START = ("<!-- keys: generated from KEYS in edition/config.py by "
+                "`python -m edition.config README.md` -->")
+README_END = "<!-- end of keys -->"
+KIND_NAMES = {str: "string", int: "integer", Path: "file", Folder: "folder", list[str]: "array of strings",
+              list[Path]: "array of files", Tables: "array of tables"}
+
+
+def keys_table() -> str:
+    """The Markdown table of every key (section, key, type, default, meaning), as the README shows it."""
+    rows = ["| section | key | type | default | meaning |", "|---|---|---|---|---|"]
+    for key in KEYS:
+        cells = (f"`[{key.section}]`", f"`{key.name}`", KIND_NAMES[key.kind], key.default, key.sentence)
+        rows.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
+    return "\n".join(rows)
+
+
+def readme_with_keys(text: str) -> str:
+    """``text`` (the README) with the table between its markers made anew."""
+    start, end = text.index(README_START) + len(README_START), text.index(README_END)
+    return f"{text[:start]}\n{keys_table()}\n{text[end:]}"
+
+
+if __name__ == "__main__":  # python -m edition.config README.md: the README's table made anew
+    import sys
+
+    readme = Path(sys.argv[1])
+    readme.write_text(readme_with_keys(readme.read_text(encoding="utf-8")), encoding="utf-8")

@@ -66,7 +66,7 @@ def test_turkish_alphabetical_order() -> None:
 
 
 def test_printed_bibliography_is_complete_and_in_turkish_order(library) -> None:
-    bibliography = build_bibliography(BIB, Project(ROOT).csl, language="tr")
+    bibliography = build_bibliography(BIB, Project(ROOT).csl)
     assert bibliography.keys == {e.key for e in library.entries}
     assert all(ref.html for ref in bibliography.primary + bibliography.studies)
     assert all(ref.primary for ref in bibliography.primary)

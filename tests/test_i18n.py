@@ -15,7 +15,7 @@ from babel.messages.pofile import read_po
 
 from edition import i18n
 from edition.project import THEME
-from edition.render.html import CHOICE_PAIRS, REGISTER_HEADINGS, SCRIPT_STRINGS
+from edition.render.html import CHOICE_PAIRS, REGISTER_HEADINGS, SCRIPT_STRINGS, Renderer
 
 from .conftest import ROOT
 
@@ -51,7 +51,16 @@ def used_msgids() -> set[str]:
                                                 keywords={"gettext": None, "ngettext": (1, 2)}):
         found.add(message if isinstance(message, str) else message[0])
     found |= {*REGISTER_HEADINGS.values(), *SCRIPT_STRINGS.values(), *(pair[3] for pair in CHOICE_PAIRS)}
-    return found
+    return found | note_labels()
+
+
+def note_labels() -> set[str]:
+    """The labels of the notes the TEI template families declare (their ``notes``)."""
+    renderer = Renderer(TEMPLATES)
+    return {listed["label"] for family in ("notes", "critical")
+            for declared in renderer.family(family).notes.values()
+            for listed in (declared.get(output) for output in ("print", "screen"))
+            if listed and "label" in listed}
 
 
 def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:

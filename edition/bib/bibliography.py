@@ -1,10 +1,9 @@
 """Stage: the unified bibliography — read the .bib, format it with CSL through pandoc's citeproc,
-order it by the alphabet of the project's interface language, and split primary sources from studies.
+order it in Turkish, and split primary sources from studies.
 
-pandoc formats each entry with the CSL style edition.toml names (``Project.csl``), its added words in
-the interface language (the bundled volume's Turkish: "s.", "haz."); the order is ours (collation on
-the first author's surname, or the title for works without an author, then year and title), because
-citeproc's sort would follow the wrong alphabet for Turkish.
+pandoc formats each entry with the CSL style edition.toml names (``Project.csl``); the order is
+ours (Turkish collation on the first author's surname, or the title for works without an author, then
+year and title), because citeproc's sort would follow the wrong alphabet for Turkish.
 """
 
 from __future__ import annotations
@@ -21,15 +20,15 @@ from lxml import html as lxml_html
 from markupsafe import Markup
 
 from edition.bib.read import parse_bib, read_bib, read_bibliographies
-from edition.i18n import DEFAULT_LANGUAGE
 from edition.i18n.collation import sort_key
-from edition.i18n.language import html_lang
 from edition.pandoc import run_pandoc
 from edition.render.links import refused_bib_links, safe_links
 
-CSL_NS = "http://purl.org/net/xbiblio/csl"
 # BibLaTeX langid → the language tag of the entry's text on screen. Russian works are cited in Latin
 # transliteration, hence ru-Latn.
+# The texts' language -> the CSL locale pandoc formats with (a bare "tr" is Turkish in Turkey already).
+CSL_LOCALES = {"tr": "tr-TR", "en": "en-US"}
+CSL_NS = "http://purl.org/net/xbiblio/csl"
 LANGUAGE_TAGS = {"turkish": "tr", "english": "en", "russian": "ru-Latn", "german": "de", "french": "fr"}
 
 
@@ -63,7 +62,7 @@ class Reference:
     conflict: str
     provenance: str
     order: tuple = field(repr=False, default=())
-    lang: str = DEFAULT_LANGUAGE  # the work's language (langid, else the bibliography's): lang attributes
+    lang: str = "tr"  # language of the work (langid), for the site's lang attributes
 
 
 @dataclass
@@ -71,7 +70,7 @@ class Bibliography:
     primary: list[Reference]
     studies: list[Reference]
     style: str = ""  # the CSL style's own title: the pages name the style by it
-    lang: str = DEFAULT_LANGUAGE  # the language the entries are formatted in (their case, the style's words)
+    lang: str = "tr"  # the language the entries are formatted in (their case, the style's words)
 
     @property
     def entries(self) -> list[Reference]:
@@ -90,19 +89,18 @@ def first_surname(entry: bibtexparser.model.Entry) -> str:
     return first.split(",")[0].strip() if "," in first else (first.split()[-1] if first else "")
 
 
-def order_of(entry: bibtexparser.model.Entry, language: str = DEFAULT_LANGUAGE) -> tuple:
-    """The order of ``language``'s alphabet on the first author's surname (or editor, or title), then
-    year, then title."""
+def order_of(entry: bibtexparser.model.Entry, lang: str = "tr") -> tuple:
+    """The order of ``lang`` on first author's surname (or editor, or title), then year, then title."""
     surname = first_surname(entry)
     title = field_value(entry, "title")
-    return (sort_key(surname or title, language), field_value(entry, "date") or field_value(entry, "year"),
-            sort_key(title, language), entry.key)
+    return (sort_key(surname or title, lang), field_value(entry, "date") or field_value(entry, "year"),
+            sort_key(title, lang), entry.key)
 
 
-def format_entries(bibs: Sequence[Path], csl: Path, language: str = DEFAULT_LANGUAGE) -> dict[str, Markup]:
+def format_entries(bibs: Sequence[Path], csl: Path, lang: str = "tr") -> dict[str, Markup]:
     """Each entry's formatted HTML, keyed by citation key (one pandoc run for all the files), with the
-    words the style adds ("p.", "edited by") and its case rules in ``language`` (citeproc's locale)."""
-    document = f'---\nnocite: "@*"\nlang: {html_lang(language)}\n---\n'
+    CSL terms ("edited by", "vol.") of ``lang``."""
+    document = f'---\nnocite: "@*"\nlang: {CSL_LOCALES.get(lang, lang)}\n---\n'
     files = [f"--bibliography={bib}" for bib in bibs]
     html = run_pandoc(["--from=markdown", "--to=html", "--citeproc", *files, f"--csl={csl}"],
                       Path(bibs[0]), stdin=document)
@@ -119,14 +117,14 @@ def format_entries(bibs: Sequence[Path], csl: Path, language: str = DEFAULT_LANG
 
 
 def build_bibliography(bib: Path | Sequence[Path], csl: Path, formatted: dict[str, Markup] | None = None,
-                       language: str = DEFAULT_LANGUAGE) -> Bibliography:
-    """The bibliography of ``bib`` (one .bib file or several, merged) formatted with ``csl`` in
-    ``language`` (the interface's: the style's words are the book's) and sorted by its alphabet
-    (``formatted``: pandoc's output for these very files, kept from an earlier build)."""
+                       lang: str = "tr") -> Bibliography:
+    """The bibliography of ``bib`` (one .bib file or several, merged) formatted with ``csl`` in the
+    texts' language ``lang`` (``formatted``: pandoc's output for these very files, kept from an
+    earlier build)."""
     merged = read_bibliographies(bib)
     library = merged.library
     if formatted is None:
-        formatted = format_entries(merged.paths, csl, language)
+        formatted = format_entries(merged.paths, csl, lang)
     primary, studies = [], []
     for entry in library.entries:
         tags = keywords(entry)
@@ -137,12 +135,12 @@ def build_bibliography(bib: Path | Sequence[Path], csl: Path, formatted: dict[st
             incomplete="incomplete" in tags,
             conflict=field_value(entry, "conflict"),
             provenance=field_value(entry, "provenance"),
-            order=order_of(entry, language),
-            lang=LANGUAGE_TAGS.get(field_value(entry, "langid"), language),
+            order=order_of(entry, lang),
+            lang=LANGUAGE_TAGS.get(field_value(entry, "langid"), lang),
         )
         (primary if reference.primary else studies).append(reference)
     return Bibliography(sorted(primary, key=lambda r: r.order), sorted(studies, key=lambda r: r.order),
-                        style_title(csl), language)
+                        style_title(csl), lang)
 
 
 def style_title(csl: Path) -> str:

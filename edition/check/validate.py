@@ -35,7 +35,17 @@ from edition.processing.rules import default_model
 from edition.project import SCHEMAS, project_bibliographies
 from edition.render.links import refused_bib_links, refused_link
 from edition.tei.annotate import siglum_of
-from edition.tei.load import NS, TEI_NS, XML_NS, Volume, base_path, load_volume, parse_file, source_path
+from edition.tei.load import (
+    NS,
+    TEI_NS,
+    XML_NS,
+    Volume,
+    attach_registers,
+    base_path,
+    load_volume,
+    parse_file,
+    source_path,
+)
 from edition.tei.model import REGISTER_KINDS, inherited_lang, page_name_problems
 
 SCHEMA_DIR = SCHEMAS
@@ -526,10 +536,15 @@ def validate(volume_path: Path, project_root: Path, bib_path: Path | list[Path] 
                  else project_bibliographies(Path(project_root), config))
     try:
         volume = load_volume(volume_path, project_root)
+        attach_registers(volume, config.files.registers, Path(project_root))
         bibs = bibliographies(bib_paths)
     except EditionError as exc:
         return [load_finding(exc, volume_path)]
-    ids = {e.get(f"{{{XML_NS}}}id"): e for e in carrying(volume.root, "xml:id") if e.get(f"{{{XML_NS}}}id")}
+    roots = [volume.root]
+    if volume.registers is not None and volume.registers.getroottree() is not volume.root.getroottree():
+        roots.append(volume.registers)  # a registers file of its own: its ids are pointed to
+    ids = {e.get(f"{{{XML_NS}}}id"): e for root in roots for e in carrying(root, "xml:id")
+           if e.get(f"{{{XML_NS}}}id")}
     bib_keys = {entry.key for entry in bibs.library.entries} if bibs is not None else None
     ctx = Context(volume, ids, bib_keys, bib_paths, profile=profile,
                   schema=config.validation.schema or (profile and profile.schema) or conformance.TEI_ALL,

@@ -123,6 +123,7 @@ class ElementView:
     behaviour: Behaviour = field(default_factory=lambda: Behaviour("inline", "span"))
     model: ProcessingModel = field(default_factory=default_model, repr=False)
     mode: str | None = None
+    note: dict[str, Any] | None = None  # the note the element makes, settled by the renderer (settle_note)
 
     @property
     def params(self) -> Any:
@@ -253,8 +254,16 @@ class RenderContext:
 
     def link(self, target: str) -> str | None:
         """The href of a link to ``target`` (a TEI pointer), or None where it must stay text: ``#id`` goes
-        to the page that shows the id; anything else only where ``links.safe_href`` allows it."""
+        to the page that shows the id (none for an id the volume does not show: a name whose register
+        the project does not have); anything else only where ``links.safe_href`` allows it."""
+        if target.startswith("#") and self.volume is not None and not self.shows(target[1:]):
+            return None
         return safe_href(self.href(target), self.site_pages)
+
+    def shows(self, ident: str) -> bool:
+        """Whether the book and the site show the element ``ident``: a register entry, or an element
+        of a text."""
+        return ident in self.volume.registers or ident in self.volume.id_pages
 
     @cached_property
     def site_pages(self) -> frozenset[str]:
@@ -330,7 +339,9 @@ class Renderer:
             undefined=StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
-            extensions=["jinja2.ext.do", "jinja2.ext.i18n"],
+            # "do" only until tei/critical.html.j2's notes are settled by the renderer as the other
+            # families' are (main 24d452a merged it still appending them; without "do" it fails to load)
+            extensions=["jinja2.ext.i18n", "jinja2.ext.do"],
             bytecode_cache=template_cache(),
         )
         i18n.activate(language, styles)
@@ -353,7 +364,44 @@ class Renderer:
             return Markup("")
         behaviour = self.model.behaviour(element, ctx.mode)
         macro = getattr(self.family(behaviour.family), behaviour.macro)
-        return Markup(macro(self.view(element, behaviour, ctx.mode), ctx, self.children))
+        view = self.view(element, behaviour, ctx.mode)
+        view.note = self.settle_note(view, ctx)
+        return Markup(macro(view, ctx, self.children))
+
+    def settle_note(self, view: ElementView, ctx: RenderContext) -> dict[str, Any] | None:
+        """The note ``view`` makes, settled before its macro renders it, so that templates only read:
+        what its family's ``notes`` declaration says (see tei/notes.html.j2). Its id and marker; its
+        content where the declaration names it (``"edited"``: a choice's edited reading, with the
+        witness's; else a macro of the family) or where the note is set apart in this output; and,
+        set apart, its kind, label and language, added to the context's notes in the order met (the
+        site's note lists, the book's notes part and apparatus). None for an element making no note."""
+        family = self.family(view.behaviour.family)
+        declared = getattr(family, "notes", {}).get(view.behaviour.macro)
+        if declared is None:
+            return None
+        content = declared.get("content")
+        pair = view.choice_pair if content == "edited" else None
+        if content == "edited" and pair is None:
+            return None  # a choice without two readings renders as its content
+        own_id = view.id if declared.get("own_id", True) else None
+        note: dict[str, Any] = {"id": own_id or ctx.next_id(declared["prefix"]),
+                                "marker": ctx.article.note_markers.get(view.key, "")}
+        if pair is not None:
+            note.update(label=pair.label, original=pair.original_text, correction=pair.kind)
+        listed = declared.get(ctx.mode)
+        if listed is not None:
+            msgid = listed.get("label", "")  # a choice's label is its pair's
+            note.update(kind=listed["kind"], label=note.get("label") or i18n.gettext(msgid),
+                        lang={"own": ctx.own_lang(view), "element": view.lang}.get(listed.get("lang", "")))
+        if pair is not None:
+            note["html"] = self.render_children(pair.edited, ctx)
+        elif content:
+            note["html"] = Markup(getattr(family, content)(view, ctx, self.children))
+        else:  # listed: its content; else the macro renders it where it stands
+            note["html"] = self.render_children(view.element, ctx) if listed is not None else None
+        if listed is not None:
+            ctx.notes.append(note)
+        return note
 
     def check_macros(self, every: bool = False) -> None:
         """Refuse a row whose behaviour names a macro the templates lack, with the row's place: a
