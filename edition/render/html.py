@@ -110,6 +110,10 @@ class ChoicePair:
     def original_text(self) -> str:
         return plain_text(self.original)
 
+    @property
+    def edited_text(self) -> str:
+        return plain_text(self.edited)
+
 
 @dataclass
 class ElementView:
@@ -184,6 +188,11 @@ class ElementView:
     def has_note_child(self) -> bool:
         """True when a note hangs directly in this element (a citation with an editorial note inside)."""
         return any(isinstance(c.tag, str) and etree.QName(c).localname == "note" for c in self.element)
+
+    @property
+    def in_note(self) -> bool:
+        """True inside a note, whose lines are not numbered."""
+        return any(etree.QName(a).localname == "note" for a in self.element.iterancestors())
 
     @property
     def in_list(self) -> bool:
@@ -395,8 +404,11 @@ class Renderer:
             note = {"id": own_id or ctx.next_id(declared["prefix"]),
                     "marker": ctx.article.note_markers.get(view.key, "")}
         if pair is not None:
-            note.update(label=pair.label, original=pair.original_text, correction=pair.kind)
+            note.update(label=pair.label, original=pair.original_text, edited_text=pair.edited_text,
+                        correction=pair.kind)
         listed = declared.get(ctx.mode)
+        if listed is not None and listed.get("only_in_note") and not view.in_note:
+            listed = None  # in the text's lines: the macro keys it by line at the page foot
         if listed is not None:
             msgid = listed.get("label", "")  # a choice's label is its pair's
             note.update(kind=listed["kind"], label=note.get("label") or i18n.gettext(msgid),
