@@ -115,13 +115,19 @@ def parser() -> argparse.ArgumentParser:
     validate.add_argument("--format", choices=("text", "json"), default="text", help="output format")
     validate.set_defaults(run=run_validate)
 
-    draft = commands.add_parser("import", parents=[common], help="draft TEI from PDF-extracted text",
-                                description="Make a draft TEI file from a PDF-extracted plain text: "
-                                "dehyphenation, footnotes moved to their calls, paragraphs rejoined, "
-                                "headings and abstracts detected. Prints what it recovered and what it "
-                                "could not decide.")
-    draft.add_argument("source", type=Path, help="the plain-text witness (UTF-8)")
-    draft.add_argument("-o", "--output", type=Path, metavar="FILE", help="write here (default: stdout)")
+    draft = commands.add_parser("import", parents=[common], help="draft TEI from a Word manuscript or a "
+                                "PDF-extracted text",
+                                description="Make a draft TEI article. From a Word manuscript (.docx): "
+                                "headings, notes, quotations, lists, tables and images, its Zotero, Mendeley "
+                                "or EndNote citations linked to the project's bibliography (new works added "
+                                "to its .bib), written to tei/NAME.xml of the project unless -o says "
+                                "otherwise. From a PDF-extracted plain text: dehyphenation, footnotes moved "
+                                "to their calls, paragraphs rejoined, headings and abstracts detected. "
+                                "Prints what it placed and what needs the editor.")
+    draft.add_argument("source", type=Path, help="the manuscript (.docx) or plain-text witness (UTF-8)")
+    draft.add_argument("-o", "--output", type=Path, metavar="FILE",
+                       help="write here (default: for a .docx, tei/NAME.xml of the project; for a text, "
+                       "stdout)")
     draft.set_defaults(run=run_import)
 
     bib = commands.add_parser("bib", help="the unified bibliography",
@@ -293,6 +299,8 @@ def run_import(args: argparse.Namespace, console: Console) -> int:
     from edition.output import write_text
 
     check_input_file(args.source)
+    if args.source.suffix.lower() == ".docx":
+        return run_import_docx(args, console)
     try:
         tei, report = import_text(args.source)
     except UnicodeDecodeError as exc:
@@ -304,6 +312,35 @@ def run_import(args: argparse.Namespace, console: Console) -> int:
         sys.stdout.write(tei)
     console.info(report.summary())
     return EXIT_OK
+
+
+def run_import_docx(args: argparse.Namespace, console: Console) -> int:
+    """A Word manuscript: the draft into the project (its .bib gains the works it cites); outside a
+    project, the draft and a .bib of its works beside the manuscript."""
+    from edition.importers.docx import import_docx
+
+    project = project_or_none(args.project)
+    if project is not None:
+        target = args.output or project.tei / f"{args.source.stem}.xml"
+        bibliographies, bibliography = project.bibliographies, project.bibliography
+    else:
+        target = args.output or args.source.with_suffix(".xml")
+        bibliography = target.with_suffix(".bib")
+        bibliographies = [bibliography]
+    result = import_docx(args.source, target, bibliographies, bibliography)
+    result.write()
+    console.info(f"wrote {display_path(target)}")
+    console.info(result.report.summary())
+    return EXIT_OK
+
+
+def project_or_none(start: Path | None) -> Project | None:
+    try:
+        return find_project(start=start)
+    except EditionError:
+        if start is not None:
+            raise
+        return None
 
 
 def run_bib_export(args: argparse.Namespace, console: Console) -> int:
