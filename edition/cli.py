@@ -93,6 +93,9 @@ def parser() -> argparse.ArgumentParser:
     kind = build.add_mutually_exclusive_group()
     kind.add_argument("--pdf", action="store_true", help="build only the PDF")
     kind.add_argument("--html", action="store_true", help="build only the HTML site")
+    build.add_argument("--epub", action="store_true",
+                       help="also make an EPUB 3 of the volume (edition.epub), with the printed book's page "
+                       "numbers when the PDF is laid out in the same build or was in the last one")
     build.add_argument("--out", type=Path, metavar="DIR",
                        help="output folder (default: output/ in the project's root, for a file on its own "
                        "output/ beside it)")
@@ -172,8 +175,8 @@ def run_build(args: argparse.Namespace, console: Console) -> int:
                            start=args.project)
     volume = args.volume or project.volume
     check_input_file(volume)
-    options = BuildOptions(pdf=not args.html, html=not args.pdf, out=args.out, only=args.only,
-                           incremental=not args.clean, validate=True, force=args.force)
+    options = BuildOptions(pdf=not args.html, html=not args.pdf, epub=args.epub, out=args.out,
+                           only=args.only, incremental=not args.clean, validate=True, force=args.force)
     if args.jobs:
         options.jobs = args.jobs
     try:
@@ -202,7 +205,7 @@ def run_build(args: argparse.Namespace, console: Console) -> int:
               f"plain text ({count} {'time' if count == 1 else 'times'})", file=sys.stderr)
     for target in sorted(result.unresolved_links):
         print(f"edition: warning: a link points to #{target}, which the book does not print", file=sys.stderr)
-    for path in (result.pdf, result.html):
+    for path in (result.pdf, result.html, result.epub):
         if path:
             console.info(f"wrote {display_path(path)}")
     if console.verbose:

@@ -28,7 +28,8 @@ def edition(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 
 def files_below(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture(scope="module")
@@ -142,7 +143,8 @@ def test_bad_input_writes_nothing(tmp_path: Path) -> None:
     fake.write_text("not a zip", encoding="utf-8")
     done = edition("import", str(fake), cwd=root)
     assert done.returncode == 1
-    assert done.stderr.count("\n") == 1 and "not a Word document" in done.stderr and "Traceback" not in done.stderr
+    assert done.stderr.count("\n") == 1 and "not a Word document" in done.stderr
+    assert "Traceback" not in done.stderr
     damaged = tmp_path / "damaged.docx"
     damaged.write_bytes(SERMON.read_bytes()[:4000])
     done = edition("import", str(damaged), cwd=root)
