@@ -40,6 +40,7 @@ EPUB_TYPE = f"{{{EPUB_NS}}}type"
 LEFT_OUT = ("//form", "//template", "//script", "//nav[contains(@class, 'article-nav')]",
             "//*[contains(@class, 'skip-link')]")
 FONT_FACE = re.compile(r"@font-face\s*\{(?P<body>[^}]*)\}", re.DOTALL)
+UNICODE_RANGE = re.compile(r"unicode-range:\s*(?P<ranges>[^;}]+)")
 FONT_URL = re.compile(r"url\((?P<quote>['\"]?)\.\./fonts/(?P<name>[^)'\"]+)(?P=quote)\)")
 Themed = Callable[[str], Path]
 
@@ -234,13 +235,29 @@ def mark_pages(book: EpubBook, refs: PageRefs) -> None:
             number = refs.main[ident]
             if number <= last:
                 continue
-            last = number
             folio = refs.folios.get(ident, str(number))
             marker = etree.Element(xhtml("span"), {"id": f"page-{folio}", "role": "doc-pagebreak",
                                                     "aria-label": folio, "class": "pagebreak"})
             marker.set(EPUB_TYPE, "pagebreak")
-            element.addprevious(marker)
+            if not place_marker(element, marker):
+                continue
+            last = number
             book.pages.append(PageMark(folio, item.name))
+
+
+def place_marker(element: etree._Element, marker: etree._Element) -> bool:
+    """Put the marker before ``element``, or at its start where nothing but items may stand beside it
+    (an entry of a list); not in a table's rows (False: the page is marked at the next element)."""
+    parent = element.getparent().tag
+    if parent in (xhtml("ol"), xhtml("ul"), xhtml("dl")):
+        marker.tail = element.text
+        element.text = None
+        element.insert(0, marker)
+        return True
+    if parent in (xhtml("table"), xhtml("thead"), xhtml("tbody"), xhtml("tfoot"), xhtml("tr")):
+        return False
+    element.addprevious(marker)
+    return True
 
 
 def in_notes(element: etree._Element) -> bool:
@@ -400,6 +417,18 @@ def media_type(name: str) -> str:
 # ---- Fonts --------------------------------------------------------------------------------------
 
 
+def unicode_range(face: str) -> set[int] | None:
+    """The characters an @font-face serves: its unicode-range (None: every character)."""
+    found = UNICODE_RANGE.search(face)
+    if not found:
+        return None
+    served: set[int] = set()
+    for part in found["ranges"].split(","):
+        first, _, last = part.strip().removeprefix("U+").removeprefix("u+").partition("-")
+        served.update(range(int(first, 16), int(last or first, 16) + 1))
+    return served
+
+
 def embedded_fonts(themed: Themed, text: str) -> tuple[dict[str, bytes], str]:
     """The theme's fonts (css/fonts.css) that print a character of ``text``, subset to the characters
     they print and made WOFF2; the @font-face rules that name them."""
@@ -414,7 +443,8 @@ def embedded_fonts(themed: Themed, text: str) -> tuple[dict[str, bytes], str]:
         if not found:
             continue
         font = TTFont(themed(f"fonts/{found['name']}"), lazy=True)
-        covered = characters & set(font.getBestCmap())
+        served = unicode_range(face["body"])
+        covered = {code for code in characters & set(font.getBestCmap()) if served is None or code in served}
         if not covered - {0x20, 0xA0}:
             continue
         options = subset.Options()

@@ -11,6 +11,7 @@ them as fields in the DOCX it writes.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import struct
 import subprocess
@@ -27,8 +28,9 @@ SCHEMA = "https://github.com/citation-style-language/schema/raw/master/csl-citat
 
 
 def rtf_text(text: str) -> str:
+    """Text as RTF: a line break of the TEI source is a space (RTF ignores line ends)."""
     out = []
-    for char in text:
+    for char in re.sub(r"\s+", " ", text):
         if char in "\\{}":
             out.append("\\" + char)
         elif ord(char) < 128:
