@@ -524,7 +524,7 @@ def text_language(project: Project, model: VolumeModel) -> str:
     from edition.tei.model import xml_lang
 
     configured = project_config(project.root).project.text_language
-    return configured or xml_lang(model.tei.root) or "en"
+    return configured or xml_lang(model.tei.root) or "und"
 
 
 def build_time():
