@@ -98,6 +98,7 @@ def test_zotero_citations_point_into_the_bibliography(imported: Path) -> None:
     cited = bibl.find("tei:citedRange", NS)
     assert (cited.get("unit"), cited.get("from"), cited.text) == ("page", "95", "95")
     assert "".join(bibl.itertext()).startswith("W. Herrmann, Der Verkehr des Christen mit Gott.")
+    # The Guidelines' second citation is Mendeley's field: linked as Zotero's are.
     guidelines = parse(imported / "tei" / "tei-about.xml")
     targets = [ptr.get("target") for ptr in guidelines.iterfind(".//tei:bibl/tei:ptr", NS)]
     assert targets == ["bib:bradnerKeyWordsUse1997 bib:leibaAmbiguityUppercaseVs2017",

@@ -50,6 +50,15 @@ def zotero(citation_id: str, shown: str, items: list[dict]) -> str:
     return r"{\field{\*\fldinst{" + rtf_text(code) + r"}}{\fldrslt{" + rtf_text(shown) + "}}}"
 
 
+def mendeley(citation_id: str, shown: str, items: list[dict]) -> str:
+    """A Mendeley citation field (``ADDIN CSL_CITATION {json}``, the same schema; items named ITEM-n)."""
+    data = {"citationID": citation_id, "properties": {"noteIndex": 0}, "isEdited": False,
+            "manualOverride": {"isManuallyOverridden": False, "citeprocText": shown, "manualOverrideText": ""},
+            "citationItems": items, "schema": SCHEMA}
+    code = " ADDIN CSL_CITATION " + json.dumps(data, ensure_ascii=False) + " "
+    return r"{\field{\*\fldinst{" + rtf_text(code) + r"}}{\fldrslt{" + rtf_text(shown) + "}}}"
+
+
 def footnote(body: str) -> str:
     return r"{\super\chftn}{\footnote\pard\plain\s20{\super\chftn} " + body + r"\par}"
 
@@ -187,7 +196,10 @@ def item(data: dict, key: str, locator: str | None = None) -> dict:
 def guidelines(image: bytes) -> str:
     """TEI P5 Guidelines, chapter 1 "About These Guidelines" (excerpts), CC BY 3.0 / BSD-2."""
     bcp14 = zotero("ab-bcp14", "(Bradner 1997; Leiba 2017)", [item(RFC2119, "RFC2119"), item(RFC8174, "RFC8174")])
-    xmlrec = zotero("ab-xmlrec", "(Bray et al. 2008, sec. 2)", [item(XMLREC, "XMLREC", "2")])
+    # The second citation as Mendeley inserts it: another manager, the same kind of item data.
+    xmlrec = mendeley("ab-xmlrec", "(Bray et al. 2008, sec. 2)",
+                      [{"id": "ITEM-1", "itemData": {**XMLREC, "id": "ITEM-1"}, "locator": "2", "label": "section",
+                        "uris": ["http://www.mendeley.com/documents/?uuid=xmlrec"]}])
     t = rtf_text
     parts = [HEAD % {"lang": 1033, "title": "About These Guidelines", "author": "TEI Consortium"},
              paragraph("About These Guidelines", 15),
