@@ -3,6 +3,7 @@ become valid TEI articles whose Zotero citations point into the project's biblio
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -153,3 +154,24 @@ def test_bad_input_writes_nothing(tmp_path: Path) -> None:
     taken = edition("import", str(SERMON), "-o", "tei/volume.xml", cwd=root)
     assert taken.returncode == 1 and "already exists" in taken.stderr
     assert files_below(root) == before
+
+
+def test_title_page_paragraphs_are_kept() -> None:
+    """pandoc's DOCX reader takes the paragraphs styled Title, Subtitle, Author and Abstract out of the
+    text into its metadata (its plain text leaves them out): the draft keeps them, and the fidelity
+    check counts them (a small synthetic fragment: pandoc's AST as its reader gives it)."""
+    from edition.check.fidelity import words
+    from edition.importers.docx import DocxReport, Draft, Keys, draft_words, front_matter_text
+    from edition.pandoc import run_pandoc
+
+    source = ("---\ntitle: On Drafts\nsubtitle: A Note\nauthor: [A. Writer]\n"
+              "abstract: Two sentences of summary. They matter.\n---\n\n# One\n\nThe text.\n")
+    ast = json.loads(run_pandoc(["-f", "markdown", "-t", "json"], Path("fragment.md"), stdin=source))
+    root = Draft(Path("fragment.docx"), Path("fragment.xml"), Keys(), DocxReport()).document(ast, "en")
+    assert root.find(".//tei:title[@type='sub']", NS).text == "A Note"
+    assert root.find(".//tei:author", NS).text == "A. Writer"
+    abstract = root.find("tei:text/tei:front/tei:div[@type='abstract']/tei:p", NS)
+    assert abstract.text == "Two sentences of summary. They matter."
+    witness = words(front_matter_text(ast, Path("fragment.md")))
+    assert witness == words("On Drafts A Note A. Writer Two sentences of summary. They matter.")
+    assert not witness - words(draft_words(root))

@@ -132,7 +132,8 @@ def import_docx(source: Path, target: Path, bibliographies: list[Path],
                            "docx")
     ast = json.loads(run_pandoc(["-f", "docx+citations", "-t", "json", str(source)], source))
     items = json.loads(run_pandoc(["-f", "docx+citations", "-t", "csljson", str(source)], source) or "[]")
-    witness = run_pandoc(["-f", "docx", "-t", "plain", "--wrap=none", str(source)], source)
+    witness = run_pandoc(["-f", "docx", "-t", "plain", "--wrap=none", str(source)], source) \
+        + front_matter_text(ast, source)
     report = DocxReport(bibliography=bibliography)
     keys = assign_keys(items, bibliographies, report)
     draft = Draft(source, target, keys, report)
@@ -141,7 +142,7 @@ def import_docx(source: Path, target: Path, bibliographies: list[Path],
     # Word numbers ordered lists itself: pandoc's plain text prints those numbers, the draft's list
     # (rend="numbered") leaves them to the renderer.
     fidelity = measure(words(apart_raised(witness)) - list_numbers(ast.get("blocks", [])),
-                       words(authorial_text(raised_apart(root).find("tei:text", NS))))
+                       words(draft_words(raised_apart(root))))
     report.fidelity = fidelity
     if fidelity.recall < MINIMUM_RECALL:
         lost = ", ".join(f"{word}×{count}" for word, count in fidelity.missing.most_common(10))
@@ -375,6 +376,9 @@ class Draft:
         root = tei("TEI", id=self.prefix, **({"lang": language} if language else {}))
         self.header(root, meta)
         text = tei("text", root)
+        abstract = meta_blocks(meta.get("abstract"))
+        if abstract:  # Word's "Abstract" paragraphs: pandoc takes them out of the text
+            self.blocks(abstract, tei("div", tei("front", text), type="abstract"))
         body = tei("body", text)
         self.blocks(ast.get("blocks", []), body, sections=True)
         if not len(body):
@@ -385,8 +389,10 @@ class Draft:
         header = tei("teiHeader", root)
         file_desc = tei("fileDesc", header)
         title_stmt = tei("titleStmt", file_desc)
-        title = tei("title", title_stmt)
+        title = tei("title", title_stmt, type="main")
         title.text = meta_text(meta.get("title")) or self.source.stem
+        if meta_text(meta.get("subtitle")):
+            tei("title", title_stmt, type="sub").text = meta_text(meta.get("subtitle"))
         for author in meta_list(meta.get("author")):
             tei("author", title_stmt).text = author
         tei("p", tei("publicationStmt", file_desc)).text = "Unpublished draft."
@@ -642,6 +648,28 @@ def raised_apart(root: etree._Element) -> etree._Element:
     return copy
 
 
+def front_matter_text(ast: dict, source: Path) -> str:
+    """pandoc's plain text of what its DOCX reader takes out of the text into the metadata (the
+    paragraphs styled Title, Subtitle, Author, Abstract), which its plain text of the document leaves
+    out: the fidelity check holds the draft to these words too."""
+    meta = ast.get("meta", {})
+    blocks = [{"t": "Para", "c": inlines} for key in ("title", "subtitle", "author")
+              for inlines in meta_inlines(meta.get(key))]
+    blocks += meta_blocks(meta.get("abstract"))
+    if not blocks:
+        return ""
+    document = {"pandoc-api-version": ast["pandoc-api-version"], "meta": {}, "blocks": blocks}
+    return "\n" + run_pandoc(["-f", "json", "-t", "plain", "--wrap=none"], source, stdin=json.dumps(document))
+
+
+def draft_words(root: etree._Element) -> str:
+    """The draft's words: its text's, and its header's title, subtitle and authors (the manuscript's)."""
+    title_stmt = root.find("tei:teiHeader/tei:fileDesc/tei:titleStmt", NS)
+    header = [" ".join(element.itertext()) for element in title_stmt
+              if element.tag in (f"{{{TEI_NS}}}title", f"{{{TEI_NS}}}author")]
+    return authorial_text(root.find("tei:text", NS)) + " " + " ".join(header)
+
+
 def list_numbers(blocks: list) -> Counter:
     """The numbers of every ordered list's items, lists in any block included."""
     found: Counter = Counter()
@@ -708,6 +736,27 @@ def meta_text(value: dict | None) -> str:
     if value["t"] == "MetaInlines":
         return inline_text(value["c"]).strip()
     return ""
+
+
+def meta_inlines(value: dict | None) -> list[list[dict]]:
+    """A metadata value as lists of inlines (one per item of a list)."""
+    if not value:
+        return []
+    if value["t"] == "MetaInlines":
+        return [value["c"]]
+    if value["t"] == "MetaString":
+        return [[{"t": "Str", "c": value["c"]}]]
+    if value["t"] == "MetaList":
+        return [inlines for item in value["c"] for inlines in meta_inlines(item)]
+    return []
+
+
+def meta_blocks(value: dict | None) -> list[dict]:
+    if not value:
+        return []
+    if value["t"] == "MetaBlocks":
+        return value["c"]
+    return [{"t": "Para", "c": inlines} for inlines in meta_inlines(value)]
 
 
 def meta_list(value: dict | None) -> list[str]:
