@@ -93,6 +93,9 @@ def parser() -> argparse.ArgumentParser:
     kind = build.add_mutually_exclusive_group()
     kind.add_argument("--pdf", action="store_true", help="build only the PDF")
     kind.add_argument("--html", action="store_true", help="build only the HTML site")
+    build.add_argument("--epub", action="store_true",
+                       help="also make an EPUB 3 of the volume (edition.epub), with the printed book's page "
+                       "numbers when the PDF is laid out in the same build or was in the last one")
     build.add_argument("--out", type=Path, metavar="DIR",
                        help="output folder (default: output/ in the project's root, for a file on its own "
                        "output/ beside it)")
@@ -124,13 +127,19 @@ def parser() -> argparse.ArgumentParser:
                         help="where to write it, inside the project (default: schema/edition.rng)")
     schema.set_defaults(run=run_schema)
 
-    draft = commands.add_parser("import", parents=[common], help="draft TEI from PDF-extracted text",
-                                description="Make a draft TEI file from a PDF-extracted plain text: "
-                                "dehyphenation, footnotes moved to their calls, paragraphs rejoined, "
-                                "headings and abstracts detected. Prints what it recovered and what it "
-                                "could not decide.")
-    draft.add_argument("source", type=Path, help="the plain-text witness (UTF-8)")
-    draft.add_argument("-o", "--output", type=Path, metavar="FILE", help="write here (default: stdout)")
+    draft = commands.add_parser("import", parents=[common], help="draft TEI from a Word manuscript or a "
+                                "PDF-extracted text",
+                                description="Make a draft TEI article. From a Word manuscript (.docx): "
+                                "headings, notes, quotations, lists, tables and images, its Zotero, Mendeley "
+                                "or EndNote citations linked to the project's bibliography (new works added "
+                                "to its .bib), written to tei/NAME.xml of the project unless -o says "
+                                "otherwise. From a PDF-extracted plain text: dehyphenation, footnotes moved "
+                                "to their calls, paragraphs rejoined, headings and abstracts detected. "
+                                "Prints what it placed and what needs the editor.")
+    draft.add_argument("source", type=Path, help="the manuscript (.docx) or plain-text witness (UTF-8)")
+    draft.add_argument("-o", "--output", type=Path, metavar="FILE",
+                       help="write here (default: for a .docx, tei/NAME.xml of the project; for a text, "
+                       "stdout)")
     draft.set_defaults(run=run_import)
 
     bib = commands.add_parser("bib", help="the unified bibliography",
@@ -175,8 +184,8 @@ def run_build(args: argparse.Namespace, console: Console) -> int:
                            start=args.project)
     volume = args.volume or project.volume
     check_input_file(volume)
-    options = BuildOptions(pdf=not args.html, html=not args.pdf, out=args.out, only=args.only,
-                           incremental=not args.clean, validate=True, force=args.force)
+    options = BuildOptions(pdf=not args.html, html=not args.pdf, epub=args.epub, out=args.out,
+                           only=args.only, incremental=not args.clean, validate=True, force=args.force)
     if args.jobs:
         options.jobs = args.jobs
     try:
@@ -205,7 +214,7 @@ def run_build(args: argparse.Namespace, console: Console) -> int:
               f"plain text ({count} {'time' if count == 1 else 'times'})", file=sys.stderr)
     for target in sorted(result.unresolved_links):
         print(f"edition: warning: a link points to #{target}, which the book does not print", file=sys.stderr)
-    for path in (result.pdf, result.html):
+    for path in (result.pdf, result.html, result.epub):
         if path:
             console.info(f"wrote {display_path(path)}")
     if console.verbose:
@@ -317,6 +326,8 @@ def run_import(args: argparse.Namespace, console: Console) -> int:
     from edition.output import write_text
 
     check_input_file(args.source)
+    if args.source.suffix.lower() == ".docx":
+        return run_import_docx(args, console)
     try:
         tei, report = import_text(args.source)
     except UnicodeDecodeError as exc:
@@ -328,6 +339,35 @@ def run_import(args: argparse.Namespace, console: Console) -> int:
         sys.stdout.write(tei)
     console.info(report.summary())
     return EXIT_OK
+
+
+def run_import_docx(args: argparse.Namespace, console: Console) -> int:
+    """A Word manuscript: the draft into the project (its .bib gains the works it cites); outside a
+    project, the draft and a .bib of its works beside the manuscript."""
+    from edition.importers.docx import import_docx
+
+    project = project_or_none(args.project)
+    if project is not None:
+        target = args.output or project.tei / f"{args.source.stem}.xml"
+        bibliographies, bibliography = project.bibliographies, project.bibliography
+    else:
+        target = args.output or args.source.with_suffix(".xml")
+        bibliography = target.with_suffix(".bib")
+        bibliographies = [bibliography]
+    result = import_docx(args.source, target, bibliographies, bibliography)
+    result.write()
+    console.info(f"wrote {display_path(target)}")
+    console.info(result.report.summary())
+    return EXIT_OK
+
+
+def project_or_none(start: Path | None) -> Project | None:
+    try:
+        return find_project(start=start)
+    except EditionError:
+        if start is not None:
+            raise
+        return None
 
 
 def run_bib_export(args: argparse.Namespace, console: Console) -> int:

@@ -84,6 +84,7 @@ class Timings:
 class BuildOptions:
     pdf: bool = True
     html: bool = True
+    epub: bool = False  # an EPUB 3 beside the other outputs
     out: Path | None = None
     only: str | None = None
     jobs: int = field(default_factory=lambda: len(os.sched_getaffinity(0)))
@@ -105,6 +106,7 @@ class BuildResult:
     pdf: Path | None
     html: Path | None
     timings: Timings
+    epub: Path | None = None
     note_problems: list = field(default_factory=list)  # the footnote audit's findings
     up_to_date: bool = False  # nothing had changed: nothing was built
     laid_out: list[str] = field(default_factory=list)  # each layout made (a measured part twice)
@@ -138,6 +140,10 @@ class BuildState:
     def html_path(self) -> Path | None:
         return self.out / "html" if self.options.html else None
 
+    @property
+    def epub_path(self) -> Path | None:
+        return self.out / f"{Path(self.name).stem}.epub" if self.options.epub else None
+
     @cached_property
     def fingerprint(self) -> str:
         """A hash of every input: the TEI folder, the bibliographies and registers edition.toml names
@@ -148,7 +154,8 @@ class BuildState:
                            *filter(None, (project.registers, *project.validation_files)),
                            *project.theme_folders, root / "schema", root / "edition.toml", PACKAGE)
         options = self.options
-        salt = f"{self.volume.resolve()}|{options.pdf}|{options.html}|{options.only}|{_versions()}"
+        salt = (f"{self.volume.resolve()}|{options.pdf}|{options.html}|{options.epub}|{options.only}|"
+                f"{_versions()}")
         return digest_files(files, salt)
 
     def tei_inputs(self) -> list[Path]:
@@ -162,7 +169,7 @@ class BuildState:
 
     def up_to_date(self) -> bool:
         """True when the last build had the same inputs and its outputs are still there."""
-        outputs = [p for p in (self.pdf_path, self.html_path) if p is not None]
+        outputs = [p for p in (self.pdf_path, self.html_path, self.epub_path) if p is not None]
         return (self.options.incremental and all(p.exists() for p in outputs)
                 and self.manifest.fingerprint == self.fingerprint)
 
@@ -388,7 +395,8 @@ def build(project: Project, options: BuildOptions, volume: Path | None = None,
                         "they are all in place now", display_path(state.out))
         with timings.stage("fingerprint"):
             if state.up_to_date():
-                return BuildResult(state.pdf_path, state.html_path, timings, up_to_date=True)
+                return BuildResult(state.pdf_path, state.html_path, timings, epub=state.epub_path,
+                                   up_to_date=True)
         outputs = OutputSet(state.out)
         try:
             result = build_outputs(project, options, volume, progress, timings, state, outputs)
@@ -425,6 +433,10 @@ def build_outputs(project: Project, options: BuildOptions, volume: Path | None, 
             attach_bibliography(model, bibliography.result())
             for stage in stages:
                 stage()
+        if options.epub:
+            # Without a layout in this build, the page numbers of the last one (if any).
+            pages = refs if refs is not None else state.manifest.refs() if options.incremental else None
+            ebook(model, renderer, project, state, result, pages, progress, outputs)
     except BaseException:
         if bibliography is not None:
             bibliography.abandon()
@@ -508,6 +520,35 @@ def typeset(state: BuildState, model: VolumeModel, bibliography: BibliographySta
     result.laid_out = typeset_result.laid_out
     result.unresolved_links = typeset_result.unresolved
     return typeset_result.plan.refs
+
+
+def ebook(model: VolumeModel, renderer: Renderer, project: Project, state: BuildState, result: BuildResult,
+          refs, progress: Progress | None, outputs: OutputSet) -> None:
+    """The EPUB 3 of the volume, from the site's pages (``refs``: the printed book's page numbers)."""
+    from edition.render.epub import build_epub
+
+    with result.timings.stage("epub", progress):
+        data = build_epub(model, renderer, project.theme_file, refs if refs and refs.main else None,
+                          text_language(project, model), build_time())
+        write_bytes(outputs.stage(state.epub_path), data)
+        result.epub = state.epub_path
+
+
+def text_language(project: Project, model: VolumeModel) -> str:
+    """The language of the texts: edition.toml's [project] text_language, else the volume's."""
+    from edition.check.validate import project_config
+    from edition.tei.model import xml_lang
+
+    configured = project_config(project.root).project.text_language
+    return configured or xml_lang(model.tei.root) or "und"
+
+
+def build_time():
+    """When the book was made: SOURCE_DATE_EPOCH if set (reproducible builds), else now."""
+    from datetime import UTC, datetime
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    return datetime.fromtimestamp(int(epoch), UTC) if epoch and epoch.isdigit() else datetime.now(UTC)
 
 
 def write_site(model: VolumeModel, renderer: Renderer, project: Project, target: Path) -> Path:

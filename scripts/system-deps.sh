@@ -5,9 +5,10 @@
 # is built against the system's ICU), and what the reading site's browser tests run: Debian's Chromium (driven by
 # Playwright), a Java runtime for the Nu HTML Checker and jing, and npm for the checkers themselves (the
 # last two only where the machine has no java or npm of its own). As root this uses apt-get; otherwise it
-# names what is missing. strace: a test lists every file a command opens.
+# names what is missing. strace: a test lists every file a command opens. epubcheck: the tests check
+# the EPUB (`edition build --epub`) with it.
 set -eu
-PACKAGES="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils chromium jing libicu-dev pkg-config g++ strace"
+PACKAGES="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils chromium jing epubcheck libicu-dev pkg-config g++ strace"
 command -v java >/dev/null 2>&1 || PACKAGES="$PACKAGES default-jre-headless"
 command -v npm >/dev/null 2>&1 || PACKAGES="$PACKAGES npm"
 missing=""

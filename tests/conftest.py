@@ -57,8 +57,8 @@ def book_parts(book: Book) -> dict[str, str]:
 
 @pytest.fixture(scope="session")
 def build_result(project: Project, tmp_path_factory: pytest.TempPathFactory):
-    """The bundled volume built once (PDF and HTML) into a temporary folder."""
-    return build(project, BuildOptions(out=tmp_path_factory.mktemp("build")))
+    """The bundled volume built once (PDF, HTML and EPUB) into a temporary folder."""
+    return build(project, BuildOptions(out=tmp_path_factory.mktemp("build"), epub=True))
 
 
 @pytest.fixture(scope="session")
