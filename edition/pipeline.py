@@ -52,8 +52,8 @@ BOOK_CSS = ("styles/css/fonts.css", "styles/css/page.css", "styles/css/common.cs
 FOLIO_CSS = ("styles/css/fonts.css", "styles/css/page.css", "styles/css/folios.css")
 BIBLIOGRAPHY_CACHE = "1"  # bump when what is kept of pandoc's output changes
 # The code whose change alters a part's layout (the rest changes the HTML, which is hashed itself).
-LAYOUT_CODE = ("print/layout.py", "print/audit.py", "print/html_tree.py", "print/hyphenation.py",
-               "print/weasy.py", "i18n/language.py")
+LAYOUT_CODE = ("print/layout.py", "print/audit.py", "print/lines.py", "print/html_tree.py",
+               "print/hyphenation.py", "print/weasy.py", "i18n/language.py")
 SITE_CSS = ("fonts.css", "common.css", "screen.css")
 SITE_JS = ("site.js", "search.js")
 SITE_FONTS = ("LinLibertine_R.otf", "LinLibertine_RI.otf", "LinLibertine_RB.otf",
@@ -410,8 +410,7 @@ def build_outputs(project: Project, options: BuildOptions, volume: Path | None, 
         model = restrict(read_volume(project, volume, timings, progress), options.only)
         bibliography = BibliographyStage(project, timings, progress, state.cache, options.incremental,
                                          model.lang)
-        renderer = Renderer(project.template_folders, project_model(project.root),
-                            interface_language(project))
+        renderer = project_renderer(project)
         result.unruled = renderer.model.unruled(part.text for part in model_parts(model))
         # Our stages that need not wait for the layout; the validation first: it comes before
         # anything is written (the typesetter runs these before it takes in a laid-out part).
@@ -435,6 +434,12 @@ def build_outputs(project: Project, options: BuildOptions, volume: Path | None, 
             validation.close()
     state.manifest.save(state.fingerprint, refs, to=outputs.stage(state.manifest.path))
     return result
+
+
+def project_renderer(project: Project) -> Renderer:
+    """The renderer of a project: its templates, processing model, interface language and words."""
+    return Renderer(project.template_folders, project_model(project.root), interface_language(project),
+                    project.styles)
 
 
 def interface_language(project: Project) -> str:

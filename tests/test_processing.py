@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 from lxml import html as lxml_html
+from markupsafe import escape
 
 from edition.check.fidelity import authorial_text
 from edition.config import load_config
@@ -133,6 +134,22 @@ def test_notes_without_n_are_numbered(renderer: Renderer) -> None:
     assert all(f'href="#{note["id"]}"' in screen for note in notes)
     printed, _ = rendered(document, renderer, "print")
     assert re.findall(r'class="footnote" data-n="(\d+)"', printed)[:3] == ["1", "2", "3"]
+
+
+@pytest.mark.parametrize(("language", "labels"), [("en", ["Footnote", "Editor's note"]),
+                                                  ("tr", ["Dipnot", "Editör notu"])])
+def test_notes_are_settled_by_the_renderer_in_the_interface_language(tmp_path: Path, language: str,
+                                                                       labels: list[str]) -> None:
+    """The renderer settles each note (id, marker, label, content) before its macro renders the call:
+    the list after the text and the calls agree, labelled in the interface language."""
+    document = synthetic(tmp_path, '<body><p>One<note place="foot">first</note> two<note type="editorial">'
+                                   "by the editors</note>.</p></body>")
+    screen, notes = rendered(document, Renderer(THEME / "templates", language=language), "screen")
+    assert [(note["kind"], note["label"], note["marker"], str(note["html"])) for note in notes] == [
+        ("footnote", labels[0], "1", "first"), ("editorial-note", labels[1], "a", "by the editors")]
+    for note in notes:
+        assert f'href="#{note["id"]}" id="{note["id"]}-call"' in screen
+        assert f'aria-label="{escape(note["label"])} {note["marker"]}"' in screen
 
 
 def note_owner(document: Path) -> str:

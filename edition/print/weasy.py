@@ -87,9 +87,24 @@ def footnotes(page) -> tuple[list[NoteCall], list[NoteBody]]:
         footnote = getattr(box, "footnote", None)  # set on the box of a footnote's call
         if footnote is not None and footnote.element is not None:
             calls.append(NoteCall(footnote.element.get("id") or "", id(box) in in_notes))
-    bodies = [NoteBody(body.element.get("id") if body.element is not None else "", _overflows(body, page_box))
-              for area in areas for body in area.children]
+    bodies = [NoteBody(ident, _overflows(body, page_box))
+              for area in areas for ident, body in _note_bodies(area)]
     return calls, bodies
+
+
+def _note_bodies(area) -> list[tuple[str, object]]:
+    """(id, first box) of each note body in a page's footnote area, in order: a block of its own, or
+    an inline box on a line shared with others (``footnote-display: inline``, the apparatus)."""
+    found: dict[str, object] = {}
+    for body in area.descendants():
+        element = getattr(body, "element", None)
+        tag = getattr(body, "element_tag", "") or ""
+        if element is None or "::" in tag or isinstance(body, boxes.LineBox | boxes.TextBox):
+            continue  # a note's marker, or a call inside a note, is not a body
+        ident = element.get("id")
+        if ident and "footnote" in (element.get("class") or "").split():
+            found.setdefault(ident, body)
+    return list(found.items())
 
 
 def _overflows(body, page_box) -> bool:
