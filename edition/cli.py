@@ -89,7 +89,8 @@ def parser() -> argparse.ArgumentParser:
         "has them). The output goes to --out DIR, else to output/ in the project's root: the folder of "
         "the nearest edition.toml above the file, else the file's own folder.")
     build.add_argument("volume", nargs="?", type=Path, metavar="FILE",
-                       help="the volume or TEI file to build (default: the project's tei/volume.xml)")
+                       help="the volume or TEI file to build (default: the project's, edition.toml's "
+                       "[files] volume, else tei/volume.xml)")
     kind = build.add_mutually_exclusive_group()
     kind.add_argument("--pdf", action="store_true", help="build only the PDF")
     kind.add_argument("--html", action="store_true", help="build only the HTML site")
@@ -112,9 +113,10 @@ def parser() -> argparse.ArgumentParser:
         description="Check TEI P5 files as jing checks them against tei_all 4.3.0 (or the project's "
         "schema), with the integrity rules every edition needs (warnings where tei_all is silent) and "
         "the conventions of the profile the project's edition.toml switches on (profiles: "
-        f"{', '.join(PROFILE_NAMES)}). Without FILE: the project's volume (tei/volume.xml).")
+        f"{', '.join(PROFILE_NAMES)}). Without FILE: the project's volume (edition.toml's [files] volume, "
+        "else tei/volume.xml).")
     validate.add_argument("files", nargs="*", type=Path, metavar="FILE",
-                          help="TEI files to check (default: the project's tei/volume.xml)")
+                          help="TEI files to check (default: the project's volume)")
     validate.add_argument("--format", choices=("text", "json"), default="text", help="output format")
     validate.set_defaults(run=run_validate)
 
@@ -162,7 +164,7 @@ def parser() -> argparse.ArgumentParser:
                                     " Outside a project, --bib FILE is checked on its own.")
     check.add_argument("--bib", type=Path, action="append", metavar="FILE",
                        help="a .bib file (repeat for several; default: the project's)")
-    check.add_argument("--volume", type=Path, help="the volume file (default: tei/volume.xml)")
+    check.add_argument("--volume", type=Path, help="the volume file (default: the project's)")
     check.add_argument("--format", choices=("text", "json"), default="text", help="output format")
     check.set_defaults(run=run_bib_check)
     return main
