@@ -55,7 +55,7 @@ def export(bib: Path, fmt: str) -> str:
     if fmt == "bibtex":
         return to_bibtex(as_written(text))
     if fmt == "csljson":
-        return to_csljson(text, Path(bib), records(library))
+        return to_csljson(text, Path(bib), library)
     if fmt == "ris":
         return to_ris(records(library))
     raise ValueError(f"unknown format {fmt}")
@@ -210,11 +210,12 @@ def keywords(record: Record) -> set[str]:
     return {k.strip() for k in record.get("keywords").split(",") if k.strip()}
 
 
-def to_csljson(text: str, bib: Path, entries: list[Record]) -> str:
+def to_csljson(text: str, bib: Path, library: Library) -> str:
     """pandoc's CSL-JSON of ``text``, the .bib as read and checked (given on stdin, so that pandoc
-    reads the very text that was checked), with what pandoc leaves out added from the records."""
+    reads the very text that was checked), with what pandoc leaves out added from the records
+    (read after pandoc, whose time limit stops a file too slow to read)."""
     items = json.loads(run_pandoc(["--from=biblatex", "--to=csljson"], bib, stdin=text))
-    by_key = {record.key: record for record in entries}
+    by_key = {record.key: record for record in records(library)}
     for item in items:
         record = by_key.get(item["id"])
         if record is None:  # an entry pandoc made of something bibtexparser read otherwise
@@ -281,14 +282,15 @@ def ris_names(tag: str, people: list[Person]) -> list[tuple[str, str]]:
 
 def ris_record(record: Record) -> list[tuple[str, str]]:
     """(tag, value) lines of one record, tags as the RIS specification and Zotero's RIS translator
-    read them for its type: a book's editor ED, the editor of the book a chapter is in A2, the
+    read them for its type: a book's editor A3 (the RIS specification's "Editor" of a BOOK; A2 there
+    is the series editor, and ED is not in the specification), the editor of the book a chapter is in A2, the
     translator A4 (TA is a translated author's name), the journal or book in T2, a book's series in
     T2 and a part's in T3, an archive in DB and the document's number there in AN."""
     get = record.get
     kind = ris_type(record)
     lines = [("TY", kind), ("ID", record.key)]
     lines += ris_names("AU", record.people.get("author", []))
-    lines += ris_names("A2" if record.kind in PARTS else "ED", record.people.get("editor", []))
+    lines += ris_names("A2" if record.kind in PARTS else "A3", record.people.get("editor", []))
     lines += ris_names("A4", record.people.get("translator", []))
     lines.append(("TI", ": ".join(filter(None, (get("title"), get("subtitle"))))))
     container = get("journaltitle") or get("booktitle")
@@ -322,7 +324,7 @@ def ris_record(record: Record) -> list[tuple[str, str]]:
 def first_of_each(lines: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """Lines with a value, a single-valued tag written once (``LA`` from ``language`` or ``langid``,
     ``PB`` from ``publisher`` or ``institution``); AU, ED, A2, A3, TA and KW repeat."""
-    repeated = {"AU", "ED", "A2", "A4", "KW", "SN"}
+    repeated = {"AU", "A2", "A3", "A4", "KW", "SN"}
     seen, kept = set(), []
     for tag, value in lines:
         if not value or (tag in seen and tag not in repeated):
@@ -354,7 +356,7 @@ def to_ris(entries: list[Record]) -> str:
     note's lines are joined by " | " into one N1 (citation-js keeps only the first N1)."""
     out = []
     for record in entries:
-        lines = [(tag, " | ".join(value.splitlines()) if tag == "N1" else " ".join(value.split()))
+        lines = [(tag, " | ".join(value.splitlines()) if tag == "N1" else re.sub(r"[ \t\r\n]+", " ", value))
                  for tag, value in ris_record(record)]
         out.append("".join(f"{tag}  - {value}\n" for tag, value in lines) + "ER  - \n")
     return "\n".join(out)

@@ -197,7 +197,8 @@ def _converter() -> latex2text.LatexNodes2Text:
     context = latex2text.get_default_latex_context_db()
     kept = ("texttt", "url", "mkbibquote", "mkbibemph", "mkbibitalic", "mkbibbold", "textsc", "nolinkurl")
     context.add_context_category("edition", prepend=True,
-                                 macros=[latex2text.MacroTextSpec(name, discard=False) for name in kept])
+                                 macros=[*(latex2text.MacroTextSpec(name, discard=False) for name in kept),
+                                         latex2text.MacroTextSpec("hyphen", "-")])  # biblatex's hyphen
     return latex2text.LatexNodes2Text(latex_context=context)
 
 
@@ -207,7 +208,7 @@ def to_text(value: str) -> str:
     lines joined (a .bib value runs over lines as the editor wrapped it)."""
     if NEEDS_LATEX.search(value):
         value = _converter().latex_to_text(value)
-    return " ".join(value.replace("\xa0", " ").split())
+    return re.sub(r"[ \t\r\n]+", " ", value).strip()  # a tie (``~``) stays a no-break space
 
 
 def people(value: str) -> list[Person]:
