@@ -282,15 +282,15 @@ def ris_names(tag: str, people: list[Person]) -> list[tuple[str, str]]:
 
 def ris_record(record: Record) -> list[tuple[str, str]]:
     """(tag, value) lines of one record, tags as the RIS specification and Zotero's RIS translator
-    read them for its type: a book's editor A3 (the RIS specification's "Editor" of a BOOK; A2 there
-    is the series editor, and ED is not in the specification), the editor of the book a chapter is in A2, the
+    read them for its type: a book's editor ED (read as the editor by Zotero, EndNote and pandoc; A2
+    is a book's series editor there, and pandoc drops A3), the editor of the book a chapter is in A2, the
     translator A4 (TA is a translated author's name), the journal or book in T2, a book's series in
     T2 and a part's in T3, an archive in DB and the document's number there in AN."""
     get = record.get
     kind = ris_type(record)
     lines = [("TY", kind), ("ID", record.key)]
     lines += ris_names("AU", record.people.get("author", []))
-    lines += ris_names("A2" if record.kind in PARTS else "A3", record.people.get("editor", []))
+    lines += ris_names("A2" if record.kind in PARTS else "ED", record.people.get("editor", []))
     lines += ris_names("A4", record.people.get("translator", []))
     lines.append(("TI", ": ".join(filter(None, (get("title"), get("subtitle"))))))
     container = get("journaltitle") or get("booktitle")
@@ -324,7 +324,7 @@ def ris_record(record: Record) -> list[tuple[str, str]]:
 def first_of_each(lines: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """Lines with a value, a single-valued tag written once (``LA`` from ``language`` or ``langid``,
     ``PB`` from ``publisher`` or ``institution``); AU, ED, A2, A3, TA and KW repeat."""
-    repeated = {"AU", "A2", "A3", "A4", "KW", "SN"}
+    repeated = {"AU", "ED", "A2", "A4", "KW", "SN"}
     seen, kept = set(), []
     for tag, value in lines:
         if not value or (tag in seen and tag not in repeated):

@@ -45,6 +45,9 @@ BOOKS = {"book", "collection", "proceedings", "reference", "periodical"}
 IN_BOOKS = {"inbook", "bookinbook", "suppbook", "incollection", "suppcollection", "inproceedings",
             "inreference"}
 MV_BOOKS = {"mvbook", "mvcollection", "mvproceedings", "mvreference"}
+# BibLaTeX's literal lists ("Oxford and London"): items joined by "; " as pandoc and Zotero show them.
+LIST_FIELDS = {"publisher", "location", "institution", "organization", "origlocation", "origpublisher"}
+BIBLATEX_ONLY = {"date", "journaltitle", "location", "langid", "urldate", "eventdate", "origdate"}
 NEEDS_LATEX = re.compile(r"[\\{}~$]|--|``|''")
 
 
@@ -60,9 +63,10 @@ class Person:
     literal: str = ""
 
     def inverted(self) -> str:
-        """"von Family, Jr., Given", as RIS and BibTeX write a name; a literal name as it is."""
+        """"von Family, Jr., Given", as RIS writes a name; a literal name with a comma after it,
+        which EndNote, Zotero and pandoc read as one name ("Genelkurmay … Başkanlığı,")."""
         if self.literal:
-            return self.literal
+            return f"{self.literal},"
         family = " ".join(filter(None, (self.prefix, self.family)))
         return ", ".join(filter(None, (family, self.suffix, self.given)))
 
@@ -95,7 +99,10 @@ def records(library: Library) -> list[Record]:
     done: set[str] = set()
     for entry in library.entries:
         inherit(raw, entry.key, kinds, done)
-    return [record_of(entry, raw[entry.key]) for entry in library.entries]
+    # A file that uses BibLaTeX's own fields is read as BibLaTeX: its ``publisher`` and ``location``
+    # are lists. In classic BibTeX they are text ("Johnson and Sons").
+    lists = any(f.key.lower() in BIBLATEX_ONLY for entry in library.entries for f in entry.fields)
+    return [record_of(entry, raw[entry.key], lists) for entry in library.entries]
 
 
 def raw_fields(entry: Entry, strings: dict[str, str]) -> dict[str, str]:
@@ -181,13 +188,18 @@ def inherited_name(name: str, parent: str, child: str) -> str:
     return name
 
 
-def record_of(entry: Entry, raw: dict[str, str]) -> Record:
+def record_of(entry: Entry, raw: dict[str, str], lists: bool) -> Record:
     written = entry.entry_type.lower()
     record = Record(entry.key, CLASSIC_TYPES.get(written, written), written, (entry.start_line or 0) + 1)
     for name, value in raw.items():
         if name in NAME_FIELDS:
             record.people[name] = people(value)
-        record.text[name] = value.strip() if name in NOT_TEXT else to_text(value)
+        if name in NOT_TEXT:
+            record.text[name] = value.strip()
+        elif lists and name in LIST_FIELDS:
+            record.text[name] = "; ".join(to_text(item) for item in split_outside_braces(value, r"\s+and\s+"))
+        else:
+            record.text[name] = to_text(value)
     return record
 
 
