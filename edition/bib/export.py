@@ -303,9 +303,10 @@ def ris_record(record: Record) -> list[tuple[str, str]]:
         lines += [("DB", get("howpublished") or get("archive")), ("AN", get("number"))]
     for tag, name in (("PB", "publisher"), ("PB", "institution"), ("CY", "location"), ("VL", "volume"),
                       ("IS", "number"), ("ET", "edition"), ("SN", "isbn"), ("SN", "issn"), ("DO", "doi"),
-                      ("UR", "url"), ("LA", "language"), ("LA", "langid"), ("PB", "howpublished"),
-                      ("AB", "abstract")):
+                      ("UR", "url"), ("LA", "language"), ("LA", "langid"), ("AB", "abstract")):
         lines.append((tag, get(name)))
+    if kind != "MANSCPT":  # (a manuscript's howpublished is its archive, in DB)
+        lines.append(("PB", get("howpublished")))
     if kind in {"THES", "RPRT", "MANSCPT"}:
         lines.append(("M3", get("type")))
     lines += ris_pages(get("pages"))

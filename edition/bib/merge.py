@@ -1,15 +1,16 @@
 """``edition bib import FILE``: entries from RIS, EndNote XML, CSL-JSON or another .bib, merged into
 the project's .bib.
 
-pandoc reads the first three (its RIS, EndNote XML and CSL-JSON readers) into CSL-JSON, written here
-as BibLaTeX; a .bib is read as every command reads one (``read.parse_bib``). Each new entry gets the
-project's key (docs/bibliography.md: first surname + year, Turkish letters folded, ``b``, ``c`` … for
-a second work of the year; a title word where there is no author), the same key for the same entry
-on every run, and a ``provenance`` naming the file it came from. An entry that is already there (the
-same DOI, or the same type, first author, year and a like title) is not added but reported with the
-entry it matches; within the file only a repeated DOI counts, since a file that gives two entries of
-one author, year and title different keys says they are two works (2019a, 2019b). The project's .bib
-is only appended to: its own text, macros and comments stay as written.
+RIS is read here (``ris``: pandoc's RIS reader drops dates, places and notes), EndNote XML and
+CSL-JSON by pandoc, all into CSL-JSON items written here as BibLaTeX; a .bib is read as every
+command reads one (``read.parse_bib``). Each new entry gets the project's key (docs/bibliography.md:
+first surname + year, Turkish letters folded, ``b``, ``c`` … for a second work of the year; a title
+word where there is no author), the same key for the same entry on every run, and a ``provenance``
+naming the file it came from. An entry that is already there (the same DOI, or the same kind of work,
+first author, year and a like title) is not added but reported with the entry it matches; within
+the file only a repeated DOI counts, since a file that gives two entries of one author, year and
+title different keys says they are two works (2019a, 2019b). The project's .bib is only appended
+to: its own text, macros and comments stay as written.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from bibtexparser.model import Entry, Field
 from edition.bib.export import write_bib
 from edition.bib.fields import MONTHS, Record, records
 from edition.bib.read import parse_bib, read_bib
+from edition.bib.ris import ris_items
 from edition.errors import EditionError, Location
 from edition.i18n.language import turkish_lower
 from edition.pandoc import run_pandoc
@@ -51,6 +53,7 @@ class Merge:
     text: str  # the project's .bib with the new entries appended
     added: list[str] = field(default_factory=list)
     duplicates: list[Duplicate] = field(default_factory=list)
+    keys: dict[str, str] = field(default_factory=dict)  # each imported entry's key → its key in the project
 
 
 def merge(source: Path, target: Path) -> Merge:
@@ -78,6 +81,7 @@ def merge(source: Path, target: Path) -> Merge:
         new_entries.append(project_entry(entry, key, Path(source).name))
     for entry in new_entries:
         relink(entry, renamed)
+    result.keys = renamed
     if new_entries:
         result.added = [entry.key for entry in new_entries]
         result.text = target_text.rstrip("\n") + "\n\n" + write_bib(Library(new_entries))
@@ -85,8 +89,9 @@ def merge(source: Path, target: Path) -> Merge:
 
 
 def biblatex_of(source: Path) -> str:
-    """The text of ``source`` as BibLaTeX: a .bib as it is; the other formats read by pandoc into
-    CSL-JSON and written here (pandoc's own BibLaTeX writer recases titles: "How Secure Is {AOP}")."""
+    """The text of ``source`` as BibLaTeX: a .bib as it is; RIS read here (``ris``), EndNote XML and
+    CSL-JSON by pandoc, into CSL-JSON written as BibLaTeX here (pandoc's own BibLaTeX writer recases
+    titles: "How Secure Is {AOP}")."""
     suffix = source.suffix.lower()
     if suffix == ".bib":
         return read_bib(source)
@@ -94,7 +99,10 @@ def biblatex_of(source: Path) -> str:
         raise EditionError(f"cannot import a {source.suffix or 'suffixless'} file: give a .ris, .xml "
                            "(EndNote XML), .json (CSL-JSON) or .bib file", Location(source), "bib-import")
     text = read_text(source, "bib_file_bytes", "bib-read")
-    items = json.loads(run_pandoc([f"--from={READERS[suffix]}", "--to=csljson"], source, stdin=text))
+    if suffix == ".ris":
+        items = ris_items(text, source)
+    else:
+        items = json.loads(run_pandoc([f"--from={READERS[suffix]}", "--to=csljson"], source, stdin=text))
     return write_bib(Library([entry_of(item) for item in items]))
 
 
@@ -108,8 +116,8 @@ BIBLATEX_TYPES = {"article-journal": "article", "article-magazine": "article", "
                   "pamphlet": "booklet", "software": "software", "standard": "standard"}
 CSL_FIELDS = {"title": "title", "volume": "volume", "issue": "number", "page": "pages", "edition": "edition",
               "publisher": "publisher", "publisher-place": "location", "collection-title": "series",
-              "volume-title": "issuetitle", "ISBN": "isbn", "ISSN": "issn", "DOI": "doi", "URL": "url",
-              "note": "note", "abstract": "abstract", "keyword": "keywords", "genre": "type",
+              "volume-title": "issuetitle", "pages": "pages", "ISBN": "isbn", "ISSN": "issn", "DOI": "doi",
+              "URL": "url", "note": "note", "abstract": "abstract", "keyword": "keywords", "genre": "type",
               "archive": "howpublished", "archive_location": "number", "number": "number"}
 CSL_ROLES = ("author", "editor", "translator")
 LATEX_SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "&": r"\&", "%": r"\%", "#": r"\#",
@@ -142,6 +150,8 @@ def entry_of(item: dict) -> Entry:
         fields["date"] = date
     elif (item.get("issued") or {}).get("literal"):  # "ca. 1920": BibLaTeX's year takes any text
         fields["year"] = escaped(str(item["issued"]["literal"]))
+    for name, value in (item.get("edition-fields") or {}).items():  # from our own RIS export's note
+        fields[name] = escaped(value)
     language = item.get("language", "")
     if language:
         fields["langid" if re.fullmatch(r"[a-z]+", language) else "language"] = escaped(language)
@@ -171,21 +181,70 @@ def date_of(issued: dict | None) -> str:
 
 
 def escaped(text: str) -> str:
-    return re.sub(r"[\\{}&%#_$~^]", lambda found: LATEX_SPECIAL[found.group()], text)
+    """LaTeX of CSL text: the special characters escaped, CSL's rich-text markup (``<i>``, ``<b>``,
+    ``<sup>``, ``<sub>``, small capitals, ``<span class="nocase">``) as the commands BibLaTeX reads."""
+    text = re.sub(r"[\\{}&%#_$~^]", lambda found: LATEX_SPECIAL[found.group()], text)
+    for pattern, command in CSL_MARKUP:
+        text = re.sub(pattern, command, text, flags=re.DOTALL)
+    return text
+
+
+CSL_MARKUP = [(r"<i>(.*?)</i>", r"\\textit{\1}"), (r"<b>(.*?)</b>", r"\\textbf{\1}"),
+              (r"<sup>(.*?)</sup>", r"\\textsuperscript{\1}"), (r"<sub>(.*?)</sub>", r"\\textsubscript{\1}"),
+              (r'<span style="font-variant:\s*small-caps;?">(.*?)</span>', r"\\textsc{\1}"),
+              (r'<span class="nocase">(.*?)</span>', r"{\1}")]
 
 
 def duplicate_of(record: Record, others: list[Record], by_title: bool = True) -> tuple[str, str] | None:
-    """(key, reason) of the first of ``others`` that ``record`` repeats."""
+    """(key, reason) of the first of ``others`` that ``record`` repeats (one under its own key
+    first): the same DOI; or the same kind of work, first author and year, a like title (with its
+    subtitle: RIS and CSL join them) and no other volume or number; without an author, the same full
+    date and archive number too."""
     doi = record.get("doi").lower()
-    surname, title = turkish_lower(first_surname(record)), turkish_lower(record.get("title"))
-    for other in others:
+    for other in sorted(others, key=lambda other: other.key != record.key):
         if doi and doi == other.get("doi").lower():
             return other.key, "the same DOI"
-        same_work = surname == turkish_lower(first_surname(other)) and record.year == other.year \
-            and record.kind == other.kind and alike(title, turkish_lower(other.get("title")))
-        if by_title and surname and same_work:
-            return other.key, "the same type, first author and year and a like title"
+        if record.get("url") and record.get("url") == other.get("url") and not full_title(record):
+            return other.key, "the same URL and no title"
+        if by_title and same_work(record, other):
+            if first_surname(record):
+                return other.key, "the same kind of work, first author, year and a like title"
+            return other.key, "no author; the same kind of work, date, number and a like title"
     return None
+
+
+def same_work(record: Record, other: Record) -> bool:
+    if kind_class(record) != kind_class(other) or record.year != other.year:
+        return False
+    if turkish_lower(first_surname(record)) != turkish_lower(first_surname(other)):
+        return False
+    if not alike(full_title(record), full_title(other)):
+        return False
+    if any(record.get(name) and other.get(name) and record.get(name) != other.get(name)
+           for name in ("volume", "number", "pages")):
+        return False
+    if first_surname(record):
+        return True
+    container = turkish_lower(record.get("journaltitle") or record.get("howpublished"))
+    return record.get("date") == other.get("date") and alike(container, turkish_lower(
+        other.get("journaltitle") or other.get("howpublished"))) and bool(
+        full_title(record) or record.get("number") or container)
+
+
+def full_title(record: Record) -> str:
+    return turkish_lower(": ".join(filter(None, (record.get("title"), record.get("subtitle")))))
+
+
+KIND_CLASSES = {"article": "article", "book": "book", "collection": "book", "mvbook": "book",
+                "mvcollection": "book", "proceedings": "book", "reference": "book", "incollection": "part",
+                "inbook": "part", "inproceedings": "part", "inreference": "part", "bookinbook": "part",
+                "thesis": "thesis", "report": "report"}
+
+
+def kind_class(record: Record) -> str:
+    """A book and an article of one author, year and title are two works; a @misc and the
+    @unpublished a format's round trip made of it (RIS MANSCPT) are not."""
+    return KIND_CLASSES.get(record.kind, "other")
 
 
 def alike(a: str, b: str) -> bool:
