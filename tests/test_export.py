@@ -256,7 +256,10 @@ def test_pandoc_reads_the_ris_export_as_it_reads_the_bib(tmp_path: Path) -> None
         source, back = pandoc_csl(bib, reader), pandoc_csl(written(tmp_path, bib, "ris"), "ris")
         assert back.keys() == source.keys()
         # pandoc reads a @periodical's issue title as the title, which RIS keeps in the note.
-        periodicals = {r.key for r in records(parse_bib(read_bib(bib), bib)) if r.kind == "periodical"}
+        texts = records(parse_bib(read_bib(bib), bib))
+        periodicals = {r.key for r in texts if r.kind == "periodical"}
+        # An archive is DB, which Zotero reads as the archive; pandoc's RIS reader drops DB.
+        archival = {r.key for r in texts if r.kind == "misc" and r.get("howpublished")}
         for key, item in source.items():
             for role in ("author", "editor"):
                 assert [family(n) for n in back[key].get(role, [])] == \
@@ -264,5 +267,7 @@ def test_pandoc_reads_the_ris_export_as_it_reads_the_bib(tmp_path: Path) -> None
             if "issued" in item and "literal" not in item["issued"]:
                 assert back[key]["issued"]["date-parts"][0][0] == item["issued"]["date-parts"][0][0], key
             for name in ("title", "publisher"):
+                if name == "publisher" and key in archival:
+                    continue
                 if item.get(name) and "volume-title" not in item and key not in periodicals:
                     assert norm(back[key].get(name, "")) == norm(item[name]), (key, name)
