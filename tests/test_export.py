@@ -180,8 +180,7 @@ def ris_of(bib: Path) -> dict[str, dict]:
 
 def norm(title: str) -> str:
     """A title as compared: pandoc's readers sentence-case English titles, make apostrophes
-    typographic and mark up small capitals. Known loss: \\mkbibquote's quotation marks are not yet
-    written to RIS."""
+    typographic and mark up small capitals and quotations."""
     return re.sub("[“”]", "", re.sub(r"<[^>]*>", "", title).lower().replace("’", "'"))
 
 

@@ -18,7 +18,7 @@ from functools import cache
 
 from bibtexparser.library import Library
 from bibtexparser.model import Entry
-from pylatexenc import latex2text
+from pylatexenc import latex2text, latexwalker, macrospec
 
 from edition.bib.read import concatenation
 
@@ -203,15 +203,24 @@ def record_of(entry: Entry, raw: dict[str, str], lists: bool) -> Record:
     return record
 
 
+# biblatex's quotation macros, printed with Turkish and English double quotation marks.
+QUOTES = {"mkbibquote": ("{", "“%(1)s”"), "enquote": ("*{", "“%(2)s”")}
+KEPT = ("texttt", "url", "mkbibemph", "mkbibitalic", "mkbibbold", "textsc", "nolinkurl")
+
+
 @cache
-def _converter() -> latex2text.LatexNodes2Text:
-    """pylatexenc's LaTeX → text, keeping the words of macros it would drop (``\\texttt{…}``)."""
-    context = latex2text.get_default_latex_context_db()
-    kept = ("texttt", "url", "mkbibquote", "mkbibemph", "mkbibitalic", "mkbibbold", "textsc", "nolinkurl")
-    context.add_context_category("edition", prepend=True,
-                                 macros=[*(latex2text.MacroTextSpec(name, discard=False) for name in kept),
-                                         latex2text.MacroTextSpec("hyphen", "-")])  # biblatex's hyphen
-    return latex2text.LatexNodes2Text(latex_context=context)
+def _converter() -> tuple[latexwalker.LatexContextDb, latex2text.LatexNodes2Text]:
+    """pylatexenc's LaTeX parser and text writer, keeping the words of macros it would drop
+    (``\\texttt{…}``) and the quotation marks of biblatex's ``\\mkbibquote``/``\\enquote``."""
+    parsing = latexwalker.get_default_latex_context_db()
+    quoting = [macrospec.MacroSpec(name, args) for name, (args, _) in QUOTES.items()]
+    parsing.add_context_category("edition", prepend=True, macros=quoting)
+    text = latex2text.get_default_latex_context_db()
+    text.add_context_category("edition", prepend=True, macros=[
+        *(latex2text.MacroTextSpec(name, discard=False) for name in KEPT),
+        *(latex2text.MacroTextSpec(name, shown) for name, (_, shown) in QUOTES.items()),
+        latex2text.MacroTextSpec("hyphen", "-")])  # biblatex's hyphen
+    return parsing, latex2text.LatexNodes2Text(latex_context=text)
 
 
 @cache
@@ -219,7 +228,9 @@ def to_text(value: str) -> str:
     """Unicode text of a LaTeX value: accents composed, protective braces dropped, ``--`` a dash,
     lines joined (a .bib value runs over lines as the editor wrapped it)."""
     if NEEDS_LATEX.search(value):
-        value = _converter().latex_to_text(value)
+        parsing, writer = _converter()
+        walker = latexwalker.LatexWalker(value, latex_context=parsing, tolerant_parsing=True)
+        value = writer.nodelist_to_text(walker.get_latex_nodes()[0])
     return re.sub(r"[ \t\r\n]+", " ", value).strip()  # a tie (``~``) stays a no-break space
 
 
