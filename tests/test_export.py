@@ -270,3 +270,58 @@ def test_pandoc_reads_the_ris_export_as_it_reads_the_bib(tmp_path: Path) -> None
                     continue
                 if item.get(name) and "volume-title" not in item and key not in periodicals:
                     assert norm(back[key].get(name, "")) == norm(item[name]), (key, name)
+
+
+CLASSIC_FRAGMENT = r"""@preamble{ "\newcommand{\noopsort}[1]{} " }
+@string{acm = "The OX Association for Computing Machinery"}
+@string{stoc = " Symposium on the Theory of Computing"}
+
+@INBOOK{inbook-full,
+   author = "Donald E. Knuth",
+   title = "Fundamental Algorithms",
+   publisher = "Addison-Wesley",
+   address = "Reading, Massachusetts",
+   month = "10~" # jan,
+   year = 1973,
+   pages = "10--119",
+}
+
+@PROCEEDINGS{whole-proceedings,
+   organization = acm,
+   title = "Proc. Fifteenth Annual" # stoc,
+   address = "Boston",
+   year = 1983,
+   month = jul,
+}
+
+@INPROCEEDINGS{inproceedings-crossref,
+   crossref = "whole-proceedings",
+   author = "Alfred V. Oaho and Jeffrey D. Ullman and Mihalis Yannakakis",
+   title = "On Notions of Information Transfer in {VLSI} Circuits",
+   pages = "133--139",
+}
+"""
+
+
+def test_classic_macros_concatenations_and_crossref(tmp_path: Path) -> None:
+    """A synthetic fragment in the style of BibTeX's xampl.bib: the BibTeX export writes it back as it
+    was written; RIS and CSL-JSON resolve the month macros, the ``#`` and the crossref."""
+    bib = tmp_path / "classic.bib"
+    bib.write_text(CLASSIC_FRAGMENT, encoding="utf-8")
+    text = export(bib, "bibtex")
+    for line in ('month = "10~" # jan,', "month = jul", "organization = acm,",
+                 '"Proc. Fifteenth Annual" # stoc', '@preamble{ "\\newcommand{\\noopsort}[1]{} " }', "{VLSI}"):
+        assert line in text, line
+    ris = {r["id"]: r for r in rispy.loads(export(bib, "ris"), mapping=RIS_TAGS, list_tags=RIS_LISTS)}
+    assert ris["inbook-full"]["date"] == "1973/01/10/" and ris["inbook-full"]["year"] == "1973"
+    paper = ris["inproceedings-crossref"]
+    assert paper["custom3"] == "Proc. Fifteenth Annual Symposium on the Theory of Computing"
+    assert (paper["year"], paper["place_published"], paper["start_page"], paper["end_page"]) == \
+        ("1983", "Boston", "133", "139")
+    assert ris["whole-proceedings"]["publisher"] == "The OX Association for Computing Machinery"
+    items = {i["id"]: i for i in json.loads(export(bib, "csljson"))}
+    assert items["inbook-full"]["issued"] == {"date-parts": [[1973, 1, 10]]}
+    assert items["inproceedings-crossref"]["type"] == "paper-conference"
+    # (pandoc's CSL-JSON in CSL's sentence case)
+    assert items["inproceedings-crossref"]["container-title"] == \
+        "Proc. Fifteenth annual symposium on the theory of computing"

@@ -221,6 +221,9 @@ def to_csljson(text: str, bib: Path, library: Library) -> str:
         if record is None:  # an entry pandoc made of something bibtexparser read otherwise
             continue
         item["type"] = csl_type(record) or item.get("type") or "document"
+        parts = date_parts(record.get("date"))
+        if len(parts) > len((item.get("issued") or {}).get("date-parts", [[]])[0]):
+            item["issued"] = {"date-parts": [parts]}  # pandoc drops a classic month = "10~" # jan
         issue = ": ".join(filter(None, (record.get("issuetitle"), record.get("issuesubtitle"))))
         if issue and "volume-title" not in item:
             item["volume-title"] = issue
@@ -230,6 +233,12 @@ def to_csljson(text: str, bib: Path, library: Library) -> str:
         if note:
             item["note"] = note
     return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
+
+
+def date_parts(date: str) -> list[int]:
+    """[year, month, day] of an ISO 8601 date, as far as it goes (none for a range or a text)."""
+    found = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", date)
+    return [int(part) for part in found.groups() if part] if found else []
 
 
 VARIABLE_LINE = re.compile(r"^\s*[\w-]+:\s")
@@ -301,7 +310,8 @@ def ris_record(record: Record) -> list[tuple[str, str]]:
     lines += ris_date(get("date"))
     if kind == "MANSCPT":
         lines += [("DB", get("howpublished") or get("archive")), ("AN", get("number"))]
-    for tag, name in (("PB", "publisher"), ("PB", "institution"), ("CY", "location"), ("VL", "volume"),
+    for tag, name in (("PB", "publisher"), ("PB", "institution"), ("PB", "organization"),
+                      ("CY", "location"), ("VL", "volume"),
                       ("IS", "number"), ("ET", "edition"), ("SN", "isbn"), ("SN", "issn"), ("DO", "doi"),
                       ("UR", "url"), ("LA", "language"), ("LA", "langid"), ("AB", "abstract")):
         lines.append((tag, get(name)))
