@@ -310,7 +310,8 @@ def test_classic_macros_concatenations_and_crossref(tmp_path: Path) -> None:
     bib.write_text(CLASSIC_FRAGMENT, encoding="utf-8")
     text = export(bib, "bibtex")
     for line in ('month = "10~" # jan,', "month = jul", "organization = acm,",
-                 '"Proc. Fifteenth Annual" # stoc', '@preamble{ "\\newcommand{\\noopsort}[1]{} " }', "{VLSI}"):
+                 '"Proc. Fifteenth Annual" # stoc', "{VLSI}",
+                 '@preamble{ "\\newcommand{\\noopsort}[1]{} " }'):
         assert line in text, line
     ris = {r["id"]: r for r in rispy.loads(export(bib, "ris"), mapping=RIS_TAGS, list_tags=RIS_LISTS)}
     assert ris["inbook-full"]["date"] == "1973/01/10/" and ris["inbook-full"]["year"] == "1973"
