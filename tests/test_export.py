@@ -326,3 +326,20 @@ def test_classic_macros_concatenations_and_crossref(tmp_path: Path) -> None:
     # (pandoc's CSL-JSON in CSL's sentence case)
     assert items["inproceedings-crossref"]["container-title"] == \
         "Proc. Fifteenth annual symposium on the theory of computing"
+
+
+@pytest.mark.parametrize("command", [["export", "--format", fmt] for fmt in ("bibtex", "biblatex", "csljson",
+                                                                             "ris")] + [["check"]])
+def test_an_at_string_of_several_macros_is_refused_with_its_line(command: list[str], tmp_path: Path) -> None:
+    """``@STRING{jan = "…", feb = "…"}`` (several macros in one, which BibTeX refuses): bibtexparser
+    reads one macro whose value runs on, so ``month = jan`` would become that whole text."""
+    bib = tmp_path / "strings.bib"
+    bib.write_text('% months\n@STRING{\njan = "styczen",\nfeb = "luty"\n}\n\n'
+                   "@book{a, title = {T}, month = jan, year = 2001}\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "edition.cli", "bib", *command, "--bib", str(bib)],
+                            cwd=tmp_path, capture_output=True, text=True)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    said = result.stdout + result.stderr
+    assert "strings.bib:2:1: error: this @string defines more than one macro" in said
+    if command[0] == "export":
+        assert result.stdout == ""

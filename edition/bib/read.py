@@ -41,8 +41,44 @@ def parse_bib(text: str, path: Path) -> Library:
         reason = getattr(block.error, "abort_reason", None) or str(block.error)
         raise EditionError(f"cannot parse this BibTeX entry: {reason}; fix the entry",
                            Location(path, (block.start_line or 0) + 1, 1), "bib-syntax")
+    check_strings(library, path)
     check_links(library, text, path)
     return library
+
+
+# A second "name = value" after a comma, outside braces and quotes: bibtexparser reads such an
+# @string as one macro whose value runs on, and BibTeX refuses it.
+SECOND_DEFINITION = re.compile(r',\s*[A-Za-z][\w:.+/-]*\s*=')
+
+
+STRING_MESSAGE = "this @string defines more than one macro; write one @string{name = value} for each"
+
+
+def check_strings(library: Library, path: Path) -> None:
+    """Refuse an ``@string`` that defines several macros (``@STRING{jan = "…", feb = "…"}``): BibTeX
+    allows one, and read as one its value would swallow the others."""
+    for line in multiple_definitions(library):
+        raise EditionError(STRING_MESSAGE, Location(path, line, 1), "bib-syntax")
+
+
+def multiple_definitions(library: Library) -> list[int]:
+    """The lines (1-based) of the @string blocks that define more than one macro."""
+    return [(string.start_line or 0) + 1 for string in library.strings
+            if SECOND_DEFINITION.search(outside_groups(str(string.value)))]
+
+
+def outside_groups(value: str) -> str:
+    """``value`` with what is inside braces and double quotes blanked out."""
+    kept, depth, quoted = [], 0, False
+    for character in value:
+        if character == "{":
+            depth += 1
+        elif character == "}":
+            depth -= 1
+        elif character == '"' and depth == 0:
+            quoted = not quoted
+        kept.append(character if depth == 0 and not quoted and character not in '{}"' else " ")
+    return "".join(kept)
 
 
 def check_braces(text: str, path: Path) -> None:
