@@ -340,6 +340,6 @@ def test_an_at_string_of_several_macros_is_refused_with_its_line(command: list[s
                             cwd=tmp_path, capture_output=True, text=True)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     said = result.stdout + result.stderr
-    assert "strings.bib:2:1: error: this @string defines more than one macro" in said
+    assert "strings.bib:4:1: error: this @string defines more than one macro" in said  # at "feb"
     if command[0] == "export":
         assert result.stdout == ""

@@ -54,8 +54,8 @@ def check(bib: Path, volume: Path | None, project_root: Path | None) -> list[Fin
                 if not (isinstance(b, DuplicateBlockKeyBlock) and (b.start_line or 0) + 1 in reported)]
     lines = {e.key: (e.start_line or 0) + 1 for e in library.entries}
     findings += duplicates
-    findings += [Finding(path, line, 1, "error", STRING_MESSAGE, "bib-syntax")
-                 for line in multiple_definitions(library)]
+    findings += [Finding(path, line, column, "error", STRING_MESSAGE, "bib-syntax")
+                 for line, column in multiple_definitions(library)]
     texts = records(library)  # classic and BibLaTeX fields alike, crossref resolved
     findings += _probable_duplicates(texts, lines, path)
     findings += _required_fields(texts, lines, path)
