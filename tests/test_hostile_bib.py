@@ -22,7 +22,7 @@ import pytest
 from pylatexenc.latexencode import UnicodeToLatexEncoder
 
 from edition.bib.check import check
-from edition.bib.export import LatexEscaper, _latex_encoder
+from edition.bib.export import DASHES, LatexEscaper, _latex_encoder
 from edition.cli import main
 from edition.textfile import probable_encoding
 
@@ -236,8 +236,7 @@ def test_latex_escaping_keeps_ascii_and_encodes_each_other_character_as_pylatexe
     escape, encoder = LatexEscaper(), _latex_encoder()
     assert isinstance(encoder, UnicodeToLatexEncoder)
     for value in values:
-        expected = "".join(c if c.isascii() else {"–": "--", "—": "---"}.get(c) or encoder.unicode_to_latex(c)
-                           for c in value)
+        expected = "".join(c if c.isascii() else DASHES.get(c) or encoder.unicode_to_latex(c) for c in value)
         assert escape(value) == expected, value
     assert escape("e\u0301") == encoder.unicode_to_latex("\u00e9")
 

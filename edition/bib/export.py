@@ -33,6 +33,7 @@ from edition.pandoc import run_pandoc
 
 FORMATS = ("bibtex", "biblatex", "csljson", "ris")
 EDITION_FIELDS = ("provenance", "conflict", "keywords")  # kept in CSL note / RIS N1
+EDITION_NOTE_FIELDS = ("provenance", "conflict")  # kept in BibTeX's annote (keywords Zotero reads)
 NO_ESCAPE = {"url", "doi", "file", "eprint", "crossref", "xdata"}
 # BibLaTeX → BibTeX where BibTeX has the field under another name; the BibLaTeX field is kept too
 # when BibTeX has no place for part of it (``date`` with a day).
@@ -84,9 +85,23 @@ def with_language(entry: Entry) -> None:
         entry.fields.append(Field("language", str(langid.value), enclosing="{"))
 
 
+def with_annote(entry: Entry) -> None:
+    """The edition's own fields again in ``annote``, ``name = value`` parts joined by " | " (a line that
+    begins "name = " inside a value makes biber warn of a runaway string): Zotero's BibTeX import
+    drops fields it does not know and keeps ``annote`` as a note; biber reads it as ``annotation``,
+    and BibTeX's styles do not print it."""
+    names = {f.key.lower() for f in entry.fields}
+    if names & {"annote", "annotation"}:
+        return
+    lines = [f"{f.key.lower()} = {f.value}" for f in entry.fields if f.key.lower() in EDITION_NOTE_FIELDS]
+    if lines:
+        entry.fields.append(Field("annote", " | ".join(lines), enclosing="{"))
+
+
 def to_biblatex(library: Library) -> str:
     for entry in library.entries:
         with_language(entry)
+        with_annote(entry)
     return write_bib(library)
 
 
@@ -98,8 +113,9 @@ def _latex_encoder() -> UnicodeToLatexEncoder:
                                  replacement_latex_protection="braces-all", unknown_char_policy="keep")
 
 
-# BibTeX's own dashes: pandoc's BibTeX reader drops ``\\textendash`` (and so the dash).
-DASHES = {"–": "--", "—": "---"}
+# BibTeX's own dashes and LaTeX's \\ldots: pandoc's BibTeX reader drops ``\\textendash`` and
+# ``\\textellipsis`` (and so the character).
+DASHES = {"–": "--", "—": "---", "…": "{\\ldots}"}
 
 
 class LatexEscaper:
@@ -168,7 +184,23 @@ def classic_entry(entry: Entry) -> None:
             fields += classic_date(str(item.value))
         fields.append(item)
     entry.fields = [f for f in fields if not (f.key == "date" and re.fullmatch(r"\d{4}", str(f.value)))]
+    join_subtitles(entry)
     with_language(entry)
+    with_annote(entry)
+
+
+SUBTITLES = {"subtitle": "title", "booksubtitle": "booktitle", "journalsubtitle": "journal"}
+
+
+def join_subtitles(entry: Entry) -> None:
+    """BibTeX has no subtitles: each joins its title as "Title: Subtitle", as biblatex prints it."""
+    by_name = {f.key.lower(): f for f in entry.fields}
+    for sub, main in SUBTITLES.items():
+        if sub in by_name and main in by_name and by_name[main].value and by_name[sub].value:
+            title = str(by_name[main].value)
+            joiner = " " if re.search(r"[.?!:]}*$", title) else ": "
+            by_name[main].value = f"{title}{joiner}{by_name[sub].value}"
+            entry.fields.remove(by_name[sub])
 
 
 def classic_date(date: str) -> list[Field]:
