@@ -154,3 +154,14 @@ def test_command_line_import(tmp_path: Path) -> None:
                              cwd=tmp_path)
     assert refused.returncode != 0 and "Traceback" not in refused.stderr
     assert "library.txt" in refused.stderr and "cannot import a .txt file" in refused.stderr
+
+
+def test_a_ris_record_without_its_end_is_refused_with_its_line(tmp_path: Path) -> None:
+    target = empty_bib(tmp_path)
+    source = tmp_path / "cut.ris"
+    source.write_text("TY  - BOOK\nTI  - Bir\nER  - \n\nTY  - BOOK\nTI  - İki\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "edition.cli", "bib", "import", str(source), "--bib",
+                             str(target)], capture_output=True, text=True, cwd=tmp_path)
+    assert (result.returncode, result.stderr) == \
+        (1, "cut.ris:5:1: error: this RIS record has no end (ER  - )\n")
+    assert target.read_text(encoding="utf-8") == "% a project's bibliography\n"
