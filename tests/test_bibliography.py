@@ -173,3 +173,12 @@ def test_the_printed_bibliography_tells_every_work_apart() -> None:
                              r"Kasım|Aralık)", value) for value in text.values())
     for key in ("tansel2019a", "tansel2019b", "tansel2019c", "tansel2019d", "karabekir2022a"):
         assert text[key].endswith(f", {key[-5:]}."), text[key]
+
+
+def test_check_reads_classic_fields_and_crossref() -> None:
+    """JabRef's classic complex.bib (journal, year, address) and biblatex-examples.bib (crossref,
+    xdata): no field reported missing that the entry has under its classic name or inherits."""
+    data = ROOT / "tests" / "data" / "bib"
+    for bib in (data / "jabref-complex.bib", data / "biblatex-examples.bib"):
+        findings = check(bib, None, None)
+        assert [f for f in findings if f.rule == "bib-required-fields"] == [], bib.name
