@@ -102,8 +102,10 @@ def layout_from_json(data: object) -> PartLayout:
     require(_table(layout.anchors, _whole), "anchors")
     require(_rows(layout.bookmarks, _whole, _text, _whole, _number, _number), "bookmarks")
     require(_rows(layout.problems, _text, _text), "footnote problems")
+    require(_rows(layout.line_numbers, _whole, _number, _number, _number, _whole), "line numbers")
     layout.bookmarks = [tuple(b) for b in layout.bookmarks]
     layout.problems = [tuple(p) for p in layout.problems]
+    layout.line_numbers = [tuple(n) for n in layout.line_numbers]
     return layout
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from collections.abc import Sequence
 from pathlib import Path
 
 import bibtexparser
@@ -28,7 +29,7 @@ from bibtexparser.model import Entry, Field, Preamble, String
 from pylatexenc.latexencode import RULE_DICT, UnicodeToLatexConversionRule, UnicodeToLatexEncoder
 
 from edition.bib.fields import MONTHS, Person, Record, records
-from edition.bib.read import parse_bib, read_bib
+from edition.bib.read import read_bibliographies
 from edition.pandoc import run_pandoc
 
 FORMATS = ("bibtex", "biblatex", "csljson", "ris")
@@ -48,17 +49,17 @@ BIBTEX_TYPES = {"online": "misc", "collection": "book", "mvbook": "book", "mvcol
                 "review": "article", "set": "misc", "xdata": "misc"}
 
 
-def export(bib: Path, fmt: str) -> str:
-    text = read_bib(bib)
-    library = parse_bib(text, Path(bib))
+def export(bib: Path | Sequence[Path], fmt: str) -> str:
+    """The bibliography (one .bib file, or several merged into one) in ``fmt``."""
+    merged = read_bibliographies(bib)  # read, checked and parsed as every command reads them
     if fmt == "biblatex":
-        return to_biblatex(as_written(text))
+        return to_biblatex(as_written(merged.text))
     if fmt == "bibtex":
-        return to_bibtex(as_written(text))
+        return to_bibtex(as_written(merged.text))
     if fmt == "csljson":
-        return to_csljson(text, Path(bib), library)
+        return to_csljson(merged.text, merged.paths[0], merged.library)
     if fmt == "ris":
-        return to_ris(records(library))
+        return to_ris(records(merged.library))
     raise ValueError(f"unknown format {fmt}")
 
 

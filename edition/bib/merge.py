@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from pathlib import Path
@@ -28,7 +29,7 @@ from bibtexparser.model import Entry, Field
 
 from edition.bib.export import write_bib
 from edition.bib.fields import MONTHS, Record, records
-from edition.bib.read import parse_bib, read_bib
+from edition.bib.read import parse_bib, read_bib, read_bibliographies
 from edition.bib.ris import ris_items
 from edition.errors import EditionError, Location
 from edition.i18n.language import turkish_lower
@@ -56,10 +57,11 @@ class Merge:
     keys: dict[str, str] = field(default_factory=dict)  # each imported entry's key → its key in the project
 
 
-def merge(source: Path, target: Path) -> Merge:
-    """The project's .bib ``target`` with the new entries of ``source`` appended (nothing written)."""
+def merge(source: Path, target: Path, others: Sequence[Path] = ()) -> Merge:
+    """The project's .bib ``target`` with the new entries of ``source`` appended (nothing written);
+    ``others``: the project's other .bib files, whose entries count as already there too."""
     target_text = read_bib(target)
-    existing = records(parse_bib(target_text, Path(target)))
+    existing = records(read_bibliographies([target, *others]).library)
     incoming_text = biblatex_of(Path(source))
     parse_bib(incoming_text, Path(source))  # a syntax error or a crossref cycle: refused with its line
     library = bibtexparser.parse_string(incoming_text)  # @string macros resolved: the target lacks them

@@ -1,8 +1,8 @@
 """Laying out one document with WeasyPrint: a part of the book (its notes audited, and a second
 layout where a note was printed away from its call) as a tagged PDF (PDF/UA-1), or the folio sheet.
 
-This is the code whose change alters a layout (with ``audit.py``, ``html_tree.py``,
-``hyphenation.py`` and the ``language.py`` it uses): the layout cache is keyed by it. It runs in the
+This is the code whose change alters a layout (with ``audit.py``, ``html_tree.py``, ``hyphenation.py``,
+``weasy.py`` and the ``language.py`` it uses): the layout cache is keyed by it. It runs in the
 typesetter's worker processes (``typeset.py``).
 
 WeasyPrint may fetch only files inside the project and the package's theme (fonts, stylesheets);
@@ -26,7 +26,9 @@ from weasyprint.urls import URLFetcher
 from edition.print.audit import audit_footnotes
 from edition.print.html_tree import document as html_document
 from edition.print.hyphenation import register_patterns
+from edition.print.lines import LineNumbers, line_label, number_lines
 from edition.print.pagination import PagePlan, PartLayout
+from edition.print.weasy import is_blank
 from edition.project import THEME, Project
 
 PDF_VARIANT = "pdf/ua-1"
@@ -54,7 +56,7 @@ class ProjectFetcher(URLFetcher):
 
 def layout(html: str, project: Project, css: tuple[str, ...] = (), pdf_variant: str | None = PDF_VARIANT):
     """Lay a document out into pages (the expensive step); ``css``: stylesheets (paths from the
-    project's root) applied besides those the document links, parsed once per process."""
+    project's root, or data: URLs) applied besides those the document links, parsed once per process."""
     register_patterns(project.hyphenation)
     fetcher = ProjectFetcher(project.root)
     document = html_document(html, _base_url(project.root), fetcher)
@@ -73,8 +75,9 @@ def book_stylesheets(root: Path, css: tuple[str, ...]) -> tuple[list[CSS], FontC
     the fonts for each part anew would cost more than laying out a short part. Kept per process as
     long as the files do not change."""
     project = Project(root)
-    contents = hashlib.sha256(b"".join(project.themed(root / name).read_bytes() for name in css)).hexdigest()
-    return _parsed_stylesheets(root, css, contents)
+    contents = hashlib.sha256(b"".join(name.encode() if name.startswith("data:")
+                                       else project.themed(root / name).read_bytes() for name in css))
+    return _parsed_stylesheets(root, css, contents.hexdigest())
 
 
 @cache
@@ -82,11 +85,13 @@ def _parsed_stylesheets(root: Path, css: tuple[str, ...],
                         _contents: str) -> tuple[list[CSS], FontConfiguration]:
     fonts = FontConfiguration()
     fetcher = ProjectFetcher(root)
-    stylesheets = [CSS(url=_base_url(root) + name, url_fetcher=fetcher, font_config=fonts) for name in css]
+    # A name is a path from the project's root, or a data: URL (the stylesheet made from edition.toml).
+    stylesheets = [CSS(url=name if name.startswith("data:") else _base_url(root) + name, url_fetcher=fetcher,
+                       font_config=fonts) for name in css]
     return stylesheets, fonts
 
 
-NOTE_IDS = re.compile(r'<span id="([^"]+)"[^>]*class="footnote"')
+NOTE_IDS = re.compile(r'<span id="([^"]+)"[^>]*class="footnote(?: [^"]*)?"')  # app-note: the apparatus
 PX_TO_PT = 0.75  # CSS pixels (1/96 in) to PDF points (1/72 in)
 
 
@@ -99,6 +104,9 @@ def lay_out_part(name: str, html: str, root: Path, css: tuple[str, ...],
     """
     start = time.perf_counter()
     document, problems = layout_with_notes(html, Project(root), css)
+    numbers = LineNumbers()
+    if APP_LINE.search(html):
+        document, problems, numbers = _with_line_numbers(html, Project(root), css, document, problems)
     pdf = b"" if measure else document.write_pdf(pdf_variant=PDF_VARIANT)
     anchors: dict[str, int] = {}
     bookmarks = []
@@ -107,19 +115,93 @@ def lay_out_part(name: str, html: str, root: Path, css: tuple[str, ...],
             anchors.setdefault(anchor, index)
         for level, label, (x, y), _ in page.bookmarks:
             bookmarks.append((level, label, index, x * PX_TO_PT, (page.height - y) * PX_TO_PT))
-    blank = [page._page_box.page_type.blank for page in document.pages]
+    blank = [is_blank(page) for page in document.pages]
     layout = PartLayout(name, len(document.pages), blank, anchors, bookmarks,
-                        [(p.note, p.problem) for p in problems], time.perf_counter() - start)
+                        [(p.note, p.problem) for p in problems], time.perf_counter() - start,
+                        [(m.page, m.top, m.height, m.left, m.number) for m in numbers.margin])
     return layout, pdf
+
+
+APP_LINE = re.compile(r'<span class="app-line" data-for="([^"]+)"></span>')
+LINE_PASSES = 3
+
+
+def _with_line_numbers(html: str, project: Project, css: tuple[str, ...], document, problems):
+    """Lay the part out again with each apparatus entry naming the line its lemma was printed on,
+    until the lines the entries name are those their lemmas are printed on (the entries' numbers
+    only change the page foot, where lines are not counted: a second layout settles it)."""
+    numbers = number_lines(document)
+    for _ in range(LINE_PASSES):
+        document, problems = layout_with_notes(fill_lines(html, numbers), project, css)
+        settled = number_lines(document)
+        if settled.entries == numbers.entries:
+            return document, problems, settled
+        numbers = settled
+    return document, problems, numbers
+
+
+def fill_lines(html: str, numbers: LineNumbers) -> str:
+    """Each entry's line in its slot; the entries of one line run on in the first one's note, so that
+    the page foot reads "12 lemma] reading A  lemma] reading B  13 …" (WeasyPrint's inline footnotes
+    are not kept on the page of their call, so each line's entries are one block)."""
+    order = APP_LINE.findall(html)
+    labels = {ident: line_label(*numbers.entries[ident]) if ident in numbers.entries else ""
+              for ident in order}
+    leader: dict[str, str] = {}  # entry -> the first entry of its line
+    for previous, ident in zip(["", *order], order, strict=False):
+        same = previous and labels[ident] and labels[ident] == labels[previous]
+        leader[ident] = leader[previous] if same else ident
+    followers: dict[str, list[str]] = {}
+    for ident in order:
+        if leader[ident] != ident:
+            followers.setdefault(leader[ident], []).append(ident)
+    contents = {ident: _entry_content(html, ident) for ident in order}
+    for ident in order:
+        if leader[ident] != ident:
+            html = _without_note(html, ident)
+    for ident in order:
+        if leader[ident] == ident:
+            end = f"<!--/entry:{ident}-->"
+            extra = "".join(f'<span class="app-run">{contents[f]}</span>' for f in followers.get(ident, ()))
+            html = html.replace(end, end + extra, 1)
+            html = html.replace(f'<span class="app-line" data-for="{ident}"></span>',
+                                f'<span class="app-line" data-for="{ident}">{labels[ident]}</span>', 1)
+    return html
+
+
+def _entry_content(html: str, ident: str) -> str:
+    start, end = f"<!--entry:{ident}-->", f"<!--/entry:{ident}-->"
+    return html[html.index(start) + len(start):html.index(end)]
+
+
+def _without_note(html: str, ident: str) -> str:
+    """The text without the note of entry ``ident`` (its lemma and its id stay)."""
+    start = html.index(f'<span id="{ident}" class="footnote app-note"')
+    end = html.index(f"<!--/entry:{ident}--></span>", start) + len(f"<!--/entry:{ident}--></span>")
+    return html[:start] + f'<span id="{ident}"></span>' + html[end:]  # kept: a link may point to it
 
 
 def folio_sheet(plan: PagePlan) -> str:
     """A document of empty pages, one per page of the book, each carrying only its folio (laid out
     with the folio stylesheets, ``render_folio_sheet``)."""
+    # A page's line numbers follow its folio's div (which clips what is inside it): on its page.
     pages = "".join(f'<div class="folio folio-{placement}" style="string-set: folio \'{text}\'"></div>'
-                    for placement, text in plan.folios)
+                    f"{_margin_numbers(plan.line_numbers.get(index, []))}"
+                    for index, (placement, text) in enumerate(plan.folios))
     head = '<head><meta charset="utf-8"><title>folios</title></head>'
     return f'<!DOCTYPE html><html lang="tr">{head}<body>{pages}</body></html>'
+
+
+LINE_NUMBER_WIDTH = 40  # CSS px: the margin column the numbers are set right-aligned in
+LINE_NUMBER_GAP = 10  # CSS px between a number and the text
+
+
+def _margin_numbers(numbers: list[tuple[float, float, float, int]]) -> str:
+    """A page's line numbers, each beside its line, left of the text block (``folios.css``)."""
+    return "".join(f'<span class="line-number" style="top: {top:.2f}px; height: {height:.2f}px; '
+                   f'line-height: {height:.2f}px; left: {left - LINE_NUMBER_WIDTH - LINE_NUMBER_GAP:.2f}px; '
+                   f'width: {LINE_NUMBER_WIDTH}px">{number}</span>'
+                   for top, height, left, number in numbers)
 
 
 def render_folio_sheet(html: str, root: Path, pages: int, css: tuple[str, ...]) -> bytes:

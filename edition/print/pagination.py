@@ -30,6 +30,9 @@ class PartLayout:
     bookmarks: list[tuple[int, str, int, float, float]]  # level, label, page, x, y (PDF points)
     problems: list[tuple[str, str]] = field(default_factory=list)  # footnote audit: (note id, problem)
     seconds: float = 0.0
+    # Line numbers for the margin (print/lines.py): page, top, height, left (CSS px, from the page
+    # area's top left), number.
+    line_numbers: list[tuple[int, float, float, float, int]] = field(default_factory=list)
 
 
 @dataclass
@@ -41,6 +44,8 @@ class PagePlan:
     folios: list[tuple[str, str]]  # per physical page: (placement, text)
     refs: PageRefs
     main_start: int  # physical index of the main matter's page 1
+    # Per physical page, its line numbers for the margin: (top, height, left, number), CSS px.
+    line_numbers: dict[int, list[tuple[float, float, float, int]]] = field(default_factory=dict)
 
     @property
     def total(self) -> int:
@@ -98,7 +103,11 @@ def plan_pages(specs: list[PartSpec], layouts: dict[str, PartLayout]) -> PagePla
             refs.folios.setdefault(ident, folios[physical][1] or _number(physical, main_start))
             if physical >= main_start:
                 refs.main.setdefault(ident, physical - main_start + 1)
-    return PagePlan(starts, blank_before, folios, refs, main_start)
+    line_numbers: dict[int, list[tuple[float, float, float, int]]] = {}
+    for name, start in starts.items():
+        for page, top, height, left, number in layouts[name].line_numbers:
+            line_numbers.setdefault(start + page, []).append((top, height, left, number))
+    return PagePlan(starts, blank_before, folios, refs, main_start, line_numbers)
 
 
 def _first_numbered_page(starts: dict[str, int], layouts: dict[str, PartLayout]) -> int:

@@ -18,6 +18,7 @@
   var showTimer = 0;
   var hideTimer = 0;
   var STRINGS = interfaceStrings();
+  var INTERFACE_LANG = interfaceLanguage();
 
   /* The interface's words, in the project's language: the page carries them from the message
      catalogue (a JSON block the template writes); a missing one shows its key. */
@@ -28,6 +29,12 @@
     } catch (error) {
       return {};
     }
+  }
+
+  /* The language of those words (the block's lang), which an article page's own may differ from. */
+  function interfaceLanguage() {
+    var block = document.getElementById("interface-strings");
+    return (block && block.lang) || document.documentElement.lang || "";
   }
 
   function t(key) {
@@ -143,10 +150,10 @@
     trigger = el;
     clicked = byClick;
     popup.className = "popup popup-" + content.kind;
-    // The popup's own words are the edition's Turkish; its content keeps the language it has on the
-    // page, not the one of the passage the popup happens to stand in.
-    popup.setAttribute("lang", "tr");
-    body.setAttribute("lang", content.lang || document.documentElement.lang || "tr");
+    // The popup's own words are in the interface language; its content keeps the language it has on
+    // the page, not the one of the passage the popup happens to stand in.
+    popup.setAttribute("lang", INTERFACE_LANG);
+    body.setAttribute("lang", content.lang || document.documentElement.lang || INTERFACE_LANG);
     title.textContent = content.title;
     body.replaceChildren.apply(body, content.nodes);
     links.replaceChildren();
@@ -279,8 +286,55 @@
     }
   }
 
+  /* The witness switcher: each variation point shows the reading of the chosen witness, taken from
+     its entry in the apparatus list (the lemma where the witness is not among a variant's); the
+     edited text comes back with the empty choice. "Hide orthographic variants" hides the marks and
+     entries of variation points whose every variant is orthographic. */
+  function readingFor(entry, witness) {
+    var found = null;
+    entry.querySelectorAll(".rdg[data-wit]").forEach(function (rdg) {
+      if (!found && rdg.getAttribute("data-wit").split(/\s+/).indexOf(witness) >= 0) found = rdg;
+    });
+    return found;
+  }
+
+  function showWitness(witness) {
+    document.querySelectorAll(".app[data-entry]").forEach(function (app) {
+      var text = app.querySelector(".app-text");
+      var entry = document.getElementById(app.getAttribute("data-entry"));
+      if (!text || !entry) return;
+      if (!text.edited) text.edited = Array.prototype.slice.call(text.childNodes);
+      var rdg = witness ? readingFor(entry, witness) : null;
+      app.classList.toggle("app-switched", !!rdg);
+      if (!rdg) {
+        text.replaceChildren.apply(text, text.edited);
+      } else if (rdg.hasAttribute("data-omitted")) {
+        text.replaceChildren();
+      } else {
+        text.replaceChildren.apply(text, Array.prototype.map.call(rdg.childNodes, copy));
+      }
+    });
+  }
+
+  function initSwitcher() {
+    var form = document.querySelector("form.witness-switcher");
+    if (!form) return;
+    form.hidden = false;
+    form.addEventListener("submit", function (event) { event.preventDefault(); });
+    form.elements.witness.addEventListener("change", function () { showWitness(this.value); });
+    form.elements.minor.addEventListener("change", function () {
+      var hide = this.checked;
+      document.querySelectorAll(".note.apparatus[data-minor]").forEach(function (entry) {
+        entry.hidden = hide;
+        var call = document.getElementById(entry.id + "-call");
+        if (call) call.hidden = hide;
+      });
+    });
+  }
+
   function init() {
     build();
+    initSwitcher();
     document.querySelectorAll(TRIGGERS).forEach(function (el) {
       var shows = el.classList.contains("note-call")
         ? document.getElementById(decodeURIComponent(el.hash.slice(1)))

@@ -1,0 +1,131 @@
+"""Line numbers found after layout: WeasyPrint cannot number lines, so they are counted on the laid-out
+pages, from the line boxes of the text.
+
+A text whose apparatus keys entries by line marks its body ``data-line-every="N"`` (the part's
+template): its lines are counted from 1 (again in each such body: each article, poem or scene the
+template marks), lines of headings, footnotes and margin notes left out. Every N-th line's number is
+printed in the margin by the folio sheet (``layout.folio_sheet``), over the finished page, so the
+text's layout does not move; each variation point (an ``.app`` with ``data-entry``) learns the line
+its lemma starts on and the one it ends on, which its apparatus entry prints at the page foot
+(``.app-line``, a fixed-width slot filled on a second layout: see ``layout.lay_out_part``).
+
+Like ``audit.py``, this reads WeasyPrint's laid-out boxes (``page._page_box``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from weasyprint.formatting_structure import boxes
+
+SCOPE = "data-line-every"
+SKIPPED_CLASSES = frozenset({"footnote", "margin-note", "pb", "page-number"})
+SKIPPED_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+
+
+@dataclass(frozen=True)
+class MarginNumber:
+    """A line number printed in the margin: its page (0-based, in the part), the line box's top and
+    height, the text block's left edge (CSS px, from the page area's top left), and the number."""
+
+    page: int
+    top: float
+    height: float
+    left: float
+    number: int
+
+
+@dataclass
+class LineNumbers:
+    margin: list[MarginNumber] = field(default_factory=list)
+    entries: dict[str, tuple[int, int]] = field(default_factory=dict)  # entry id -> (first, last line)
+
+
+def _classes(element) -> set[str]:
+    return set((element.get("class") or "").split()) if element is not None else set()
+
+
+def _skipped(box) -> bool:
+    if isinstance(box, boxes.FootnoteAreaBox | boxes.MarginBox):
+        return True
+    element = getattr(box, "element", None)
+    if element is None:
+        return False
+    tag = getattr(box, "element_tag", "") or ""
+    if tag.rpartition("}")[2] in SKIPPED_TAGS and isinstance(box, boxes.BlockBox):
+        return True
+    return bool(_classes(element) & SKIPPED_CLASSES) and not isinstance(box, boxes.LineBox)
+
+
+def _has_text(box) -> bool:
+    if isinstance(box, boxes.TextBox):
+        return bool(box.text.strip())
+    return any(_has_text(child) for child in getattr(box, "children", ()) if not _skipped(child))
+
+
+def _owners(root) -> dict[int, list[str]]:
+    """For every element inside a variation point (``.app[data-entry]``), the entries it belongs to:
+    a lemma may hold a block (a quotation), whose lines carry no fragment of the ``.app`` itself."""
+    owners: dict[int, list[str]] = {}
+    for app in root.iter():
+        if app.get("data-entry") and "app" in _classes(app):
+            for inner in app.iter():
+                owners.setdefault(id(inner), []).append(app.get("data-entry"))
+    return owners
+
+
+def _apps(box, owners: dict[int, list[str]], found: set[str]) -> None:
+    """The variation points with words in ``box`` (a line)."""
+    if _skipped(box):
+        return
+    element = getattr(box, "element", None)
+    if element is not None and isinstance(box, boxes.InlineBox | boxes.TextBox):
+        found.update(owners.get(id(element), ()))
+    for child in getattr(box, "children", ()):
+        _apps(child, owners, found)
+
+
+def number_lines(document) -> LineNumbers:
+    """Count the lines of every numbered body in a laid-out document (WeasyPrint's)."""
+    result = LineNumbers()
+    counts: dict[int, int] = {}  # id(scope element) -> lines so far
+
+    origin = (0.0, 0.0)  # the page area's top left: where the folio sheet's positions start
+    pages = document.pages
+    root = pages[0]._page_box.children[0].element if pages and pages[0]._page_box.children else None
+    owners = _owners(root) if root is not None else {}
+
+    def walk(box, page: int, scope, every: int, left: float) -> None:
+        if _skipped(box):
+            return
+        element = getattr(box, "element", None)
+        if isinstance(box, boxes.BlockBox) and element is not None and element.get(SCOPE) \
+                and box.element_tag != "html":
+            if any(inner.get(SCOPE) for inner in element.iter() if inner is not element):
+                scope = None  # its divisions number their own lines; the rest (a preface) is not
+            else:
+                scope, every, left = element, int(element.get(SCOPE) or 0), box.content_box_x()
+        if isinstance(box, boxes.LineBox) and scope is not None:
+            if _has_text(box):
+                count = counts[id(scope)] = counts.get(id(scope), 0) + 1
+                if every and count % every == 0:
+                    result.margin.append(MarginNumber(page, box.position_y - origin[1], box.height,
+                                                      left - origin[0], count))
+                found: set[str] = set()
+                _apps(box, owners, found)
+                for ident in found:
+                    first, _ = result.entries.get(ident, (count, count))
+                    result.entries[ident] = (first, count)
+            return
+        for child in getattr(box, "children", ()):
+            walk(child, page, scope, every, left)
+
+    for index, page in enumerate(document.pages):
+        origin = (page._page_box.content_box_x(), page._page_box.content_box_y())
+        walk(page._page_box, index, None, 0, 0.0)
+    return result
+
+
+def line_label(first: int, last: int) -> str:
+    """An entry's line as printed: "12", or "12–13" for a lemma that runs onto the next line."""
+    return str(first) if first == last else f"{first}–{last}"
