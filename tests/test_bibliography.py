@@ -165,7 +165,7 @@ def test_the_printed_bibliography_tells_every_work_apart() -> None:
     """pandoc's citeproc with the İSNAD style: co-authors joined by the style's " - ", days without a
     leading zero, and works of one author and year told apart by a year suffix (2019a–d) in the order
     of their keys, as the articles cite them."""
-    bibliography = build_bibliography(BIB, THEME / "csl" / CSL_STYLE)
+    bibliography = build_bibliography(BIB, Project(ROOT).csl)
     text = {r.key: lxml_html.fromstring(f"<p>{r.html}</p>").text_content() for r in bibliography.entries}
     assert len(set(text.values())) == len(text)
     assert text["yilmaz2016"] == "Yılmaz - Yakşi, 2016." and text["bolat2022"] == "Bolat - Güneş, 2022."
