@@ -165,3 +165,13 @@ def test_a_ris_record_without_its_end_is_refused_with_its_line(tmp_path: Path) -
     assert (result.returncode, result.stderr) == \
         (1, "cut.ris:5:1: error: this RIS record has no end (ER  - )\n")
     assert target.read_text(encoding="utf-8") == "% a project's bibliography\n"
+
+
+def test_an_entry_in_another_of_the_projects_files_is_already_there(tmp_path: Path) -> None:
+    """A project of several .bib files: the entries go into the first, and one that another file
+    holds is reported as that file's, its key not reused."""
+    first, second = empty_bib(tmp_path), tmp_path / "other.bib"
+    second.write_text(CLASSIC.read_text(encoding="utf-8"), encoding="utf-8")
+    result = merge(exported(tmp_path, CLASSIC, "ris", ".ris"), first, [second])
+    assert result.added == [] and len(result.duplicates) == 20
+    assert all(d.existing in read(CLASSIC) for d in result.duplicates)

@@ -222,15 +222,21 @@ def same_work(record: Record, other: Record) -> bool:
         return False
     if not alike(full_title(record), full_title(other)):
         return False
-    if any(record.get(name) and other.get(name) and record.get(name) != other.get(name)
-           for name in ("volume", "number", "pages")):
-        return False
+    for name in ("volume", "number", "pages"):
+        mine, theirs = plain_range(record.get(name)), plain_range(other.get(name))
+        if mine and theirs and mine != theirs:
+            return False
     if first_surname(record):
         return True
     container = turkish_lower(record.get("journaltitle") or record.get("howpublished"))
     return record.get("date") == other.get("date") and alike(container, turkish_lower(
         other.get("journaltitle") or other.get("howpublished"))) and bool(
         full_title(record) or record.get("number") or container)
+
+
+def plain_range(value: str) -> str:
+    """"14–14", "14--14" and "14-14" alike (RIS has no dash of its own: SP and EP)."""
+    return re.sub(r"\s*[-–—]+\s*", "-", value)
 
 
 def full_title(record: Record) -> str:
