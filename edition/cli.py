@@ -167,6 +167,15 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("--volume", type=Path, help="the volume file (default: the project's)")
     check.add_argument("--format", choices=("text", "json"), default="text", help="output format")
     check.set_defaults(run=run_bib_check)
+    merge = bib_commands.add_parser("import", parents=[common], help="import entries into the bibliography",
+                                    description="Add the entries of a RIS, EndNote XML (.xml), CSL-JSON "
+                                    "(.json) or .bib file to the project's bibliography (its first .bib "
+                                    "file) under the project's keys; entries already in any of its .bib "
+                                    "files are reported, not added.")
+    merge.add_argument("source", type=Path, help="the file to import")
+    merge.add_argument("--bib", type=Path, help="the .bib file to add to (default: the project's first)")
+    merge.add_argument("--dry-run", action="store_true", help="report what would be added; change nothing")
+    merge.set_defaults(run=run_bib_import)
     return main
 
 
@@ -382,6 +391,25 @@ def run_bib_export(args: argparse.Namespace, console: Console) -> int:
         console.info(f"wrote {display_path(args.output)}")
     else:
         sys.stdout.write(text)
+    return EXIT_OK
+
+
+def run_bib_import(args: argparse.Namespace, console: Console) -> int:
+    from edition.bib.merge import merge
+    from edition.output import write_text
+
+    bibs = [args.bib] if args.bib else project_bibliographies(find_project(start=args.project))
+    bib = bibs[0]  # the entries go into the first; the others are looked in for duplicates and keys
+    result = merge(args.source, bib, bibs[1:])
+    for repeat in result.duplicates:
+        console.info(f"{display_path(args.source)}: '{repeat.incoming}' is already '{repeat.existing}' "
+                     f"({repeat.reason}); not added")
+    if result.added and not args.dry_run:
+        write_text(bib, result.text)
+    verb = "would add" if args.dry_run else "added"
+    console.info(f"{verb} {len(result.added)} entries to {display_path(bib)}"
+                 + (f": {', '.join(result.added)}" if result.added else "")
+                 + f"; {len(result.duplicates)} already there")
     return EXIT_OK
 
 

@@ -22,7 +22,7 @@ import pytest
 from pylatexenc.latexencode import UnicodeToLatexEncoder
 
 from edition.bib.check import check
-from edition.bib.export import LatexEscaper, _latex_encoder
+from edition.bib.export import DASHES, LatexEscaper, _latex_encoder
 from edition.cli import main
 from edition.textfile import probable_encoding
 
@@ -62,11 +62,15 @@ def test_committed_hostile_bib_is_refused_with_its_line(name: str, readers: str,
     assert_refused(commands, name, refusal, HOSTILE, monkeypatch, capsys)
 
 
-def test_an_at_string_only_pandoc_rejects_leaves_the_other_exports_working(monkeypatch, capsys) -> None:
-    for fmt in ("bibtex", "biblatex", "ris"):
+def test_an_at_string_of_two_macros_is_refused_by_every_export(monkeypatch, capsys) -> None:
+    # BibTeX refuses it; bibtexparser would read one macro, "{İletişim}, yer = {İstanbul}", and the
+    # publisher would print as that; pandoc refuses it too.
+    refusal = ("bib-string-pandoc-rejects.bib:1:32: error: this @string defines more than one macro; "
+               "write one @string{name = value} for each")
+    for fmt in ("bibtex", "biblatex", "ris", "csljson"):
         status, out, err = cli(["bib", "export", "--format", fmt, "--bib", "bib-string-pandoc-rejects.bib"],
                                HOSTILE, monkeypatch, capsys)
-        assert (status, err) == (0, "") and "oran2001" in out, fmt
+        assert (status, out, err) == (1, "", refusal + "\n"), fmt
 
 
 def test_100000_nested_braces_are_refused_before_pandoc_or_pylatexenc(tmp_path: Path, monkeypatch,
@@ -193,12 +197,24 @@ def test_build_refuses_a_crossref_cycle_with_its_line(tmp_path: Path) -> None:
 
 
 def test_build_gives_pandocs_complaint_as_one_line(tmp_path: Path) -> None:
-    rejected = (HOSTILE / "bib-string-pandoc-rejects.bib").read_text(encoding="utf-8").splitlines()[0]
+    # Two values in one field: bibtexparser takes "{x} {y}" as the value, pandoc refuses it.
+    rejected = "@book{pandocrejects, title = {x} {y}}"
     root = project_with_bib(tmp_path, rejected + "\n" + (ROOT / "bibliography" / "edition.bib").read_text(
         encoding="utf-8"))
     result = build_html(root)
     assert (result.returncode, result.stderr) == (
-        1, "bibliography/edition.bib:1:18: error: pandoc cannot read this: unexpected '='; fix it here\n")
+        1, "bibliography/edition.bib:1:34: error: pandoc cannot read this: unexpected '{'; fix it here\n")
+    assert not (root / "out").exists()
+
+
+def test_build_refuses_an_at_string_of_two_macros(tmp_path: Path) -> None:
+    rejected = (HOSTILE / "bib-string-pandoc-rejects.bib").read_text(encoding="utf-8").splitlines()[0]
+    root = project_with_bib(tmp_path, rejected + "\n" + (ROOT / "bibliography" / "edition.bib").read_text(
+        encoding="utf-8"))
+    result = build_html(root)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.startswith("bibliography/edition.bib:1:32: error: this @string defines more than "
+                                    "one macro; write one @string{name = value} for each [bib-syntax]\n")
     assert not (root / "out").exists()
 
 
@@ -211,15 +227,18 @@ def test_probable_encodings() -> None:
     assert probable_encoding("\u201cFran\u00e7ois\u201d".encode("cp1252"))[0] == "cp1252"
 
 
-def test_latex_escaping_a_character_at_a_time_equals_pylatexenc_on_the_whole_value() -> None:
+def test_latex_escaping_keeps_ascii_and_encodes_each_other_character_as_pylatexenc_does() -> None:
+    # The user's LaTeX (ASCII: braces, backslashes, ~, $, %) is kept as written; every other
+    # character is pylatexenc's encoding of it (dashes BibTeX's own), combining marks with their letter.
     library = bibtexparser.parse_file(str(ROOT / "bibliography" / "edition.bib"))
     values = {str(field.value) for entry in library.entries for field in entry.fields}
-    values |= {"Çağdaş {Türk} tarihi: 50% & $5 # _x_ ~ ^ \\emph{x} “q” «g» — … ı İ ğ Ş é ﬁ 𝔄 \t",
-               "combining: e\u0301 and n\u0303, i\u0307", ""}
+    values |= {"Çağdaş {Türk} tarihi: 50\\% \\& $5$ ~ \\emph{x} “q” «g» — … ı İ ğ Ş é ﬁ 𝔄 \t", ""}
     escape, encoder = LatexEscaper(), _latex_encoder()
     assert isinstance(encoder, UnicodeToLatexEncoder)
     for value in values:
-        assert escape(value) == encoder.unicode_to_latex(value), value
+        expected = "".join(c if c.isascii() else DASHES.get(c) or encoder.unicode_to_latex(c) for c in value)
+        assert escape(value) == expected, value
+    assert escape("e\u0301") == encoder.unicode_to_latex("\u00e9")
 
 
 def test_probable_duplicates_in_a_large_group_are_found_once_each(tmp_path: Path) -> None:

@@ -18,8 +18,8 @@ from pathlib import Path
 import bibtexparser
 from bibtexparser.model import DuplicateBlockKeyBlock
 
-from edition.bib.bibliography import field_value, first_surname, keywords
-from edition.bib.read import as_paths, check_links, read_bib
+from edition.bib.fields import Record, records
+from edition.bib.read import STRING_MESSAGE, as_paths, check_links, multiple_definitions, read_bib
 from edition.check.validate import Finding
 from edition.errors import display_path
 from edition.i18n.language import turkish_lower
@@ -79,6 +79,8 @@ def _check_file(bib: Path, known: dict[str, tuple[str, int]]) -> list[Finding]:
                 if not (isinstance(b, DuplicateBlockKeyBlock) and (b.start_line or 0) + 1 in reported)]
     lines = {e.key: (e.start_line or 0) + 1 for e in library.entries}
     findings += duplicates
+    findings += [Finding(path, line, column, "error", STRING_MESSAGE, "bib-syntax")
+                 for line, column in multiple_definitions(library)]
     for key, line in lines.items():
         if key in known:
             other, other_line = known[key]
@@ -86,8 +88,9 @@ def _check_file(bib: Path, known: dict[str, tuple[str, int]]) -> list[Finding]:
                                     f"{other_line}; rename one of the two entries", "bib-duplicate-key"))
         else:
             known[key] = (path, line)
-    findings += _probable_duplicates(library.entries, lines, path)
-    findings += _required_fields(library.entries, lines, path)
+    texts = records(library)  # classic and BibLaTeX fields alike, crossref resolved
+    findings += _probable_duplicates(texts, lines, path)
+    findings += _required_fields(texts, lines, path)
     return findings
 
 
@@ -107,15 +110,20 @@ def _duplicate_keys(text: str, path: str) -> list[Finding]:
     return found
 
 
-def _probable_duplicates(entries: list, lines: dict[str, int], path: str) -> list[Finding]:
+def first_surname(record: Record) -> str:
+    people = record.people.get("author") or record.people.get("editor") or []
+    return (people[0].family or people[0].literal) if people else ""
+
+
+def _probable_duplicates(entries: list[Record], lines: dict[str, int], path: str) -> list[Finding]:
     groups: dict[tuple[str, str], list] = defaultdict(list)
     for entry in entries:
-        author, year = turkish_lower(first_surname(entry)), field_value(entry, "date")[:4]
+        author, year = turkish_lower(first_surname(entry)), entry.year
         if author:
             groups[(author, year)].append(entry)
     found = []
     for group in groups.values():
-        titles = [turkish_lower(field_value(entry, "title")) for entry in group]
+        titles = [turkish_lower(entry.get("title")) for entry in group]
         for later, earlier in _similar_titles(titles):
             first, second = group[earlier], group[later]
             found.append(Finding(path, lines[second.key], 1, "warning",
@@ -167,20 +175,25 @@ def _similar(a: str, b: str, matcher: SequenceMatcher) -> bool:
     return matcher.quick_ratio() > 0.8 and matcher.ratio() > 0.8
 
 
-def _required_fields(entries: list, lines: dict[str, int], path: str) -> list[Finding]:
+def _required_fields(entries: list[Record], lines: dict[str, int], path: str) -> list[Finding]:
+    """Fields an entry of its type lacks, by BibLaTeX's names: a classic ``journal`` or ``year``
+    counts as ``journaltitle`` or ``date``, and what a ``crossref`` parent gives counts too."""
     found = []
     for entry in entries:
-        wanted = REQUIRED.get(entry.entry_type.lower(), ())
-        if "primary" in keywords(entry):  # unsigned, untitled newspaper pieces; undated archive files
+        tags = {k.strip() for k in entry.get("keywords").split(",")}
+        wanted = REQUIRED.get(entry.kind, ())
+        if "primary" in tags:  # unsigned, untitled newspaper pieces; undated archive files
             wanted = tuple(n for n in wanted if n not in PRIMARY_OPTIONAL)
-        missing = [name for name in wanted if not field_value(entry, name)]
-        if "author" in missing and field_value(entry, "editor"):
+        missing = [name for name in wanted if not entry.get(name)]
+        if "author" in missing and entry.get("editor"):
             missing.remove("author")
+        if "url" in missing and (entry.get("doi") or entry.get("eprint")):  # BibLaTeX's either/or
+            missing.remove("url")
         if not missing:
             continue
-        known = "incomplete" in keywords(entry)
+        known = "incomplete" in tags
         found.append(Finding(path, lines[entry.key], 1, "warning" if known else "error",
-                             f"@{entry.entry_type}{{{entry.key}}} lacks {', '.join(missing)}"
+                             f"@{entry.written_type}{{{entry.key}}} lacks {', '.join(missing)}"
                              + ("; marked incomplete: the sources give no more" if known else
                                 "; add them from the sources or mark the entry incomplete"),
                              "bib-required-fields"))

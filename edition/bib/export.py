@@ -1,16 +1,17 @@
-"""Stage: export the unified bibliography for citation managers.
+"""Stage: export the bibliography for citation managers, from the project's .bib or any other.
 
-- ``biblatex``: the .bib as it is (UTF-8), re-serialised by bibtexparser.
-- ``bibtex``: classic BibTeX for tools that predate UTF-8: fields renamed to BibTeX's (journaltitle →
-  journal, location → address, date → year), non-ASCII letters escaped with braces so BibTeX's name
-  parsing and sorting see one letter (``{\\c{S}}``, ``{\\u{g}}``, ``{\\i}``, ``{\\.I}``).
-- ``csljson``: CSL-JSON from pandoc's biblatex reader, with an explicit CSL type for every entry and
-  the edition's own fields (provenance, conflict, incompleteness) kept in ``note``.
-- ``ris``: RIS for EndNote and Zotero, written here (rispy's writer starts with a ``1.`` line other
-  readers reject); the edition's own fields go to ``N1``.
+- ``biblatex``: the .bib as written (UTF-8), re-serialised by bibtexparser: ``@string``, ``@preamble``,
+  macros and the user's LaTeX kept; ``language`` written beside ``langid`` (Zotero reads only the first).
+- ``bibtex``: classic BibTeX for tools that predate UTF-8: BibLaTeX's fields and types renamed to
+  BibTeX's (journaltitle → journal, location → address, date → year and month), the user's LaTeX,
+  braces and macros kept as written, and only non-ASCII letters escaped, in braces so that BibTeX's
+  name parsing and sorting see one letter (``{\\c{S}}``, ``{\\u{g}}``, ``{\\i}``, ``{\\.I}``).
+- ``csljson``: CSL-JSON from pandoc's biblatex reader, with a CSL type for every entry, the variables
+  pandoc leaves out (``issuetitle`` → ``volume-title``) and the edition's own fields in ``note``.
+- ``ris``: RIS for EndNote and Zotero, written here from ``fields.records`` (Unicode text, crossref
+  resolved): tags by type as the RIS specification and Zotero's translator read them, one line a value.
 
-Every format keeps every entry and every field a citation manager can hold; the tests read each export
-back (bibtexparser, pandoc, rispy) and compare.
+The tests read each export back with pandoc, bibtexparser, rispy, biber and citation-js and compare.
 """
 
 from __future__ import annotations
@@ -19,51 +20,90 @@ import json
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import bibtexparser
 from bibtexparser.library import Library
-from bibtexparser.middlewares import default_unparse_stack
-from bibtexparser.model import Entry, Field
+from bibtexparser.middlewares import AddEnclosingMiddleware, RemoveEnclosingMiddleware
+from bibtexparser.model import Entry, Field, Preamble, String
 from pylatexenc.latexencode import RULE_DICT, UnicodeToLatexConversionRule, UnicodeToLatexEncoder
 
-from edition.bib.bibliography import field_value
+from edition.bib.fields import MONTHS, Person, Record, records
 from edition.bib.read import read_bibliographies
 from edition.pandoc import run_pandoc
 
 FORMATS = ("bibtex", "biblatex", "csljson", "ris")
 EDITION_FIELDS = ("provenance", "conflict", "keywords")  # kept in CSL note / RIS N1
+EDITION_NOTE_FIELDS = ("provenance", "conflict")  # kept in BibTeX's annote (keywords Zotero reads)
+NO_ESCAPE = {"url", "doi", "file", "eprint", "crossref", "xdata"}
+# BibLaTeX → BibTeX where BibTeX has the field under another name; the BibLaTeX field is kept too
+# when BibTeX has no place for part of it (``date`` with a day).
 BIBTEX_NAMES = {"journaltitle": "journal", "location": "address"}
-NO_ESCAPE = {"url", "doi"}
-CSL_TYPES = {"book": "book", "article": "article-journal", "incollection": "chapter", "inbook": "chapter",
-             "thesis": "thesis", "online": "webpage", "unpublished": "manuscript", "misc": "document",
-             "collection": "book", "periodical": "periodical"}
-RIS_TYPES = {"book": "BOOK", "article": "JOUR", "incollection": "CHAP", "inbook": "CHAP", "thesis": "THES",
-             "online": "ELEC", "unpublished": "UNPB", "misc": "GEN", "collection": "EDBOOK"}
+BIBTEX_TYPES = {"online": "misc", "collection": "book", "mvbook": "book", "mvcollection": "book",
+                "bookinbook": "inbook", "report": "techreport", "mvproceedings": "proceedings",
+                "reference": "book", "mvreference": "book", "inreference": "incollection",
+                "periodical": "misc", "suppbook": "inbook", "suppcollection": "incollection",
+                "suppperiodical": "article", "patent": "misc", "dataset": "misc", "software": "misc",
+                "artwork": "misc", "audio": "misc", "image": "misc", "letter": "misc", "movie": "misc",
+                "music": "misc", "performance": "misc", "standard": "misc", "video": "misc",
+                "review": "article", "set": "misc", "xdata": "misc"}
 
 
 def export(bib: Path | Sequence[Path], fmt: str) -> str:
     """The bibliography (one .bib file, or several merged into one) in ``fmt``."""
-    merged = read_bibliographies(bib)
-    text, library = merged.text, merged.library
-    bib = merged.paths[0]
+    merged = read_bibliographies(bib)  # read, checked and parsed as every command reads them
     if fmt == "biblatex":
-        return write_bib(library)
+        return to_biblatex(as_written(merged.text))
     if fmt == "bibtex":
-        return to_bibtex(library)
+        return to_bibtex(as_written(merged.text))
     if fmt == "csljson":
-        return to_csljson(text, Path(bib), library)
+        return to_csljson(merged.text, merged.paths[0], merged.library)
     if fmt == "ris":
-        return to_ris(library)
+        return to_ris(records(merged.library))
     raise ValueError(f"unknown format {fmt}")
 
 
+def as_written(text: str) -> Library:
+    """The file's blocks with their values as written: macros not replaced, enclosing remembered
+    (``month = jul`` stays a macro, ``"10~" # jan`` a concatenation). ``text`` has passed
+    ``read.parse_bib``."""
+    return bibtexparser.parse_string(text, parse_stack=[RemoveEnclosingMiddleware()])
+
+
 def write_bib(library: Library) -> str:
-    """bibtexparser's serialisation, changing ``library`` in place: its default copies every entry
-    first, most of the time a 10 MB file takes."""
-    in_place = default_unparse_stack(allow_inplace_modification=True)
-    return bibtexparser.write_string(library, unparse_stack=in_place)
+    """bibtexparser's serialisation, each value enclosed as it was written (braces for new ones),
+    changing ``library`` in place: copying every entry first took most of the time of a 10 MB file."""
+    stack = [AddEnclosingMiddleware(allow_inplace_modification=True, default_enclosing="{",
+                                    reuse_previous_enclosing=True, enclose_integers=False)]
+    return bibtexparser.write_string(library, unparse_stack=stack)
+
+
+def with_language(entry: Entry) -> None:
+    """``language`` beside ``langid``: biber reads the one, Zotero's BibTeX import the other."""
+    names = {f.key.lower() for f in entry.fields}
+    langid = entry.fields_dict.get("langid") or entry.fields_dict.get("LANGID")
+    if langid is not None and "language" not in names:
+        entry.fields.append(Field("language", str(langid.value), enclosing="{"))
+
+
+def with_annote(entry: Entry) -> None:
+    """The edition's own fields again in ``annote``, ``name = value`` parts joined by " | " (a line that
+    begins "name = " inside a value makes biber warn of a runaway string): Zotero's BibTeX import
+    drops fields it does not know and keeps ``annote`` as a note; biber reads it as ``annotation``,
+    and BibTeX's styles do not print it."""
+    names = {f.key.lower() for f in entry.fields}
+    if names & {"annote", "annotation"}:
+        return
+    lines = [f"{f.key.lower()} = {f.value}" for f in entry.fields if f.key.lower() in EDITION_NOTE_FIELDS]
+    if lines:
+        entry.fields.append(Field("annote", " | ".join(lines), enclosing="{"))
+
+
+def to_biblatex(library: Library) -> str:
+    for entry in library.entries:
+        with_language(entry)
+        with_annote(entry)
+    return write_bib(library)
 
 
 # --- BibTeX -------------------------------------------------------------------------------------------
@@ -72,6 +112,11 @@ def _latex_encoder() -> UnicodeToLatexEncoder:
     keep_quotes = UnicodeToLatexConversionRule(RULE_DICT, {ord('"'): '"'})  # fine inside braces
     return UnicodeToLatexEncoder(conversion_rules=[keep_quotes, "defaults"],
                                  replacement_latex_protection="braces-all", unknown_char_policy="keep")
+
+
+# BibTeX's own dashes and LaTeX's \\ldots: pandoc's BibTeX reader drops ``\\textendash`` and
+# ``\\textellipsis`` (and so the character).
+DASHES = {"–": "--", "—": "---", "…": "{\\ldots}"}
 
 
 class LatexEscaper:
@@ -84,122 +129,278 @@ class LatexEscaper:
 
     def __init__(self) -> None:
         self.encoder = _latex_encoder()
-        text = "\t\n\r" + "".join(chr(c) for c in range(32, 127))  # (pylatexenc warns of other controls)
-        kept = "".join(c for c in text if self.encoder.unicode_to_latex(c) == c)
-        self.escaped = re.compile(f"[^{re.escape(kept)}]")
+        # ASCII is the user's LaTeX (braces, backslashes, ``~``, ``$``) and stays as written; a
+        # letter with combining marks is encoded as one (``s`` + U+0327 → ``{\\c{s}}``).
+        self.escaped = re.compile(r"[A-Za-z][\u0300-\u036f]+|[^\x00-\x7f]")
         self.done: dict[str, str] = {}  # character → its encoding
 
     def __call__(self, value: str) -> str:
-        if any(unicodedata.combining(c) for c in set(value) if not c.isascii()):
-            return self.encoder.unicode_to_latex(value)
-        return self.escaped.sub(self._one, value)
+        if value.isascii():
+            return value
+        return self.escaped.sub(self._one, unicodedata.normalize("NFC", value))
 
     def _one(self, found: re.Match) -> str:
         character = found.group()
+        if character in DASHES:
+            return DASHES[character]
         if character not in self.done:
             self.done[character] = self.encoder.unicode_to_latex(character)
         return self.done[character]
 
 
 def to_bibtex(library: Library) -> str:
-    entries = []
-    for entry in library.entries:
-        fields = []
-        for item in entry.fields:
-            name = BIBTEX_NAMES.get(item.key, item.key)
-            value = str(item.value)
-            if item.key == "date":
-                name, value = "year", value[:4]
-                if len(str(item.value)) > 4:
-                    fields.append(Field("date", str(item.value)))  # the full date is kept as well
-            fields.append(Field(name, value))
-        kind = "misc" if entry.entry_type.lower() in {"online", "unpublished"} else entry.entry_type
-        if entry.entry_type.lower() == "online" and "howpublished" not in {f.key for f in fields}:
-            url = field_value(entry, "url")
-            fields.append(Field("howpublished", f"\\url{{{url}}}"))
-        entries.append(Entry(kind, entry.key, fields))
     escape = LatexEscaper()
-    for entry in entries:
-        for item in entry.fields:
-            if item.key not in NO_ESCAPE and not str(item.value).startswith("\\url{"):
-                item.value = escape(str(item.value))
-    return write_bib(Library(entries))
+    for block in library.blocks:
+        if isinstance(block, Entry):
+            classic_entry(block)
+            for item in block.fields:
+                if item.key.lower() not in NO_ESCAPE:
+                    item.value = escape(str(item.value))
+        elif isinstance(block, String | Preamble):
+            block.value = escape(str(block.value))
+    return write_bib(library)
+
+
+def classic_entry(entry: Entry) -> None:
+    """Rename BibLaTeX's types and fields to BibTeX's where the entry does not have them already."""
+    kind = entry.entry_type.lower()
+    names = {f.key.lower() for f in entry.fields}
+    if kind == "thesis":
+        thesis = str(entry.fields_dict["type"].value).lower() if "type" in entry.fields_dict else ""
+        kind = "mastersthesis" if thesis in {"mathesis", "mastersthesis", "master's thesis"} else "phdthesis"
+    if kind == "online" and "howpublished" not in names and "url" in entry.fields_dict:
+        url = entry.fields_dict["url"].value
+        entry.fields.append(Field("howpublished", f"\\url{{{url}}}", enclosing="{"))
+    entry.entry_type = BIBTEX_TYPES.get(kind, kind)
+    enclosing = entry.parser_metadata.get("removed_enclosing", {})
+    fields = []
+    for item in entry.fields:
+        name = item.key.lower()
+        renamed = BIBTEX_NAMES.get(name) or ("school" if name == "institution" and kind in
+                                              {"phdthesis", "mastersthesis"} else None)
+        if renamed and renamed not in names:
+            enclosing[renamed] = enclosing.get(item.key)  # a macro (``journaltitle = jomch``) stays one
+            item.key = renamed
+        elif name == "date" and "year" not in names:
+            fields += classic_date(str(item.value))
+        fields.append(item)
+    entry.fields = [f for f in fields if not (f.key == "date" and re.fullmatch(r"\d{4}", str(f.value)))]
+    join_subtitles(entry)
+    with_language(entry)
+    with_annote(entry)
+
+
+SUBTITLES = {"subtitle": "title", "booksubtitle": "booktitle", "journalsubtitle": "journal"}
+
+
+def join_subtitles(entry: Entry) -> None:
+    """BibTeX has no subtitles: each joins its title as "Title: Subtitle", as biblatex prints it."""
+    by_name = {f.key.lower(): f for f in entry.fields}
+    for sub, main in SUBTITLES.items():
+        if sub in by_name and main in by_name and by_name[main].value and by_name[sub].value:
+            title = str(by_name[main].value)
+            joiner = " " if re.search(r"[.?!:]}*$", title) else ": "
+            by_name[main].value = f"{title}{joiner}{by_name[sub].value}"
+            entry.fields.remove(by_name[sub])
+
+
+def classic_date(date: str) -> list[Field]:
+    """``year`` and ``month`` (BibTeX's month macro, unenclosed) of an ISO 8601 ``date``; the date
+    itself is kept beside them when it says more (a day, a range)."""
+    found = re.fullmatch(r"(\d{4})(?:-(\d{2}))?.*", date)
+    if not found:
+        return []
+    fields = [Field("year", found.group(1), enclosing="{")]
+    if found.group(2) and 1 <= int(found.group(2)) <= 12:
+        fields.append(Field("month", MONTHS[int(found.group(2)) - 1][:3], enclosing="no-enclosing"))
+    return fields
 
 
 # --- CSL-JSON -----------------------------------------------------------------------------------------
 
+# The CSL 1.0.2 type of the BibLaTeX types pandoc leaves untyped or types otherwise than the CSL
+# specification's appendix and citeproc-js's BibLaTeX mapping.
+CSL_TYPES = {"periodical": "periodical", "manual": "report", "mvbook": "book", "collection": "book",
+             "mvcollection": "book", "proceedings": "book", "online": "webpage", "unpublished": "manuscript"}
+
+
+def csl_type(record: Record) -> str | None:
+    if record.kind == "misc":
+        return "manuscript" if archival(record) else "document"
+    if record.kind == "article" and record.get("entrysubtype") in {"newspaper", "magazine"}:
+        return f"article-{record.get('entrysubtype')}"
+    return CSL_TYPES.get(record.kind)
+
+
+def archival(record: Record) -> bool:
+    """An unpublished primary source kept in an archive or library (``howpublished`` or ``archive``
+    says where): what Zotero and EndNote call a manuscript."""
+    return bool(record.get("archive") or record.get("library")
+                or ("primary" in keywords(record) and record.get("howpublished")))
+
+
+def keywords(record: Record) -> set[str]:
+    return {k.strip() for k in record.get("keywords").split(",") if k.strip()}
+
+
 def to_csljson(text: str, bib: Path, library: Library) -> str:
     """pandoc's CSL-JSON of ``text``, the .bib as read and checked (given on stdin, so that pandoc
-    reads the very text that was checked)."""
+    reads the very text that was checked), with what pandoc leaves out added from the records
+    (read after pandoc, whose time limit stops a file too slow to read)."""
     items = json.loads(run_pandoc(["--from=biblatex", "--to=csljson"], bib, stdin=text))
-    by_key = {entry.key: entry for entry in library.entries}
+    by_key = {record.key: record for record in records(library)}
     for item in items:
-        entry = by_key[item["id"]]
-        item["type"] = CSL_TYPES.get(entry.entry_type.lower(), "document")
-        note = edition_note(entry)
+        record = by_key.get(item["id"])
+        if record is None:  # an entry pandoc made of something bibtexparser read otherwise
+            continue
+        item["type"] = csl_type(record) or item.get("type") or "document"
+        parts = date_parts(record.get("date"))
+        if len(parts) > len((item.get("issued") or {}).get("date-parts", [[]])[0]):
+            item["issued"] = {"date-parts": [parts]}  # pandoc drops a classic month = "10~" # jan
+        issue = ": ".join(filter(None, (record.get("issuetitle"), record.get("issuesubtitle"))))
+        if issue and "volume-title" not in item:
+            item["volume-title"] = issue
+        if record.get("language") or record.get("langid"):
+            item.setdefault("language", record.get("language") or record.get("langid"))
+        note = joined_note(item.get("note", ""), edition_note(record))
         if note:
-            item["note"] = "\n".join(filter(None, [item.get("note", ""), note]))
+            item["note"] = note
     return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
 
 
-def edition_note(entry: Entry) -> str:
+def date_parts(date: str) -> list[int]:
+    """[year, month, day] of an ISO 8601 date, as far as it goes (none for a range or a text)."""
+    found = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", date)
+    return [int(part) for part in found.groups() if part] if found else []
+
+
+VARIABLE_LINE = re.compile(r"^\s*[\w-]+:\s")
+
+
+def joined_note(note: str, edition: str) -> str:
+    """The entry's note and the edition's fields as one block. citeproc (pandoc, Zotero) reads a
+    ``Name: value`` line at the start of a note as a CSL variable and drops it from the note, so a
+    note that starts so comes after the edition's lines."""
+    if VARIABLE_LINE.match(note) and edition:
+        return f"{edition}\n{note}"
+    return "\n".join(filter(None, (note, edition)))
+
+
+def edition_note(record: Record) -> str:
     """The edition's own fields as ``name = value`` lines (CSL and RIS have no place for them).
 
-    Not ``name: value``: pandoc's citeproc reads such lines of a CSL note as variables and drops them.
+    Not ``name: value``: citeproc reads such lines of a CSL note as variables and drops them.
     """
-    return "\n".join(f"{name} = {field_value(entry, name)}" for name in EDITION_FIELDS
-                     if field_value(entry, name))
+    return "\n".join(f"{name} = {record.get(name)}" for name in EDITION_FIELDS if record.get(name))
 
 
 # --- RIS ----------------------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Name:
-    family: str
-    given: str
-
-    def ris(self) -> str:
-        return f"{self.family}, {self.given}" if self.given else self.family
-
-
-def names(value: str) -> list[Name]:
-    result = []
-    for name in filter(None, (n.strip() for n in value.split(" and "))):
-        if "," in name:
-            family, given = (part.strip() for part in name.split(",", 1))
-        else:
-            family, given = name, ""
-        result.append(Name(family, given))
-    return result
+RIS_TYPES = {"book": "BOOK", "mvbook": "BOOK", "collection": "EDBOOK", "mvcollection": "EDBOOK",
+             "proceedings": "CONF", "mvproceedings": "CONF", "inproceedings": "CPAPER", "article": "JOUR",
+             "incollection": "CHAP", "inbook": "CHAP", "bookinbook": "CHAP", "inreference": "ENCYC",
+             "reference": "BOOK", "thesis": "THES", "report": "RPRT", "manual": "RPRT", "online": "ELEC",
+             "unpublished": "UNPB", "booklet": "PAMP", "periodical": "JFULL", "patent": "PAT",
+             "dataset": "DATA", "software": "COMP", "letter": "PCOMM", "movie": "MPCT", "video": "VIDEO",
+             "audio": "SOUND", "music": "MUSIC", "artwork": "ART", "image": "FIGURE", "standard": "STAND"}
+# Where the title of what holds the work goes: a journal in JO (and T2, which Zotero reads as the
+# publication), a book or proceedings in T2.
+PARTS = {"incollection", "inbook", "bookinbook", "inproceedings", "inreference"}
 
 
-def to_ris(library: Library) -> str:
-    records = []
-    for entry in library.entries:
-        kind = entry.entry_type.lower()
-        lines = [("TY", RIS_TYPES.get(kind, "GEN")), ("ID", entry.key)]
-        lines += [("AU", n.ris()) for n in names(field_value(entry, "author"))]
-        lines += [("A2", n.ris()) for n in names(field_value(entry, "editor"))]
-        title = field_value(entry, "title")
-        subtitle = field_value(entry, "subtitle")
-        lines.append(("TI", f"{title}: {subtitle}" if subtitle else title))
-        container = field_value(entry, "journaltitle") or field_value(entry, "booktitle")
-        lines.append(("T2", container))
-        date = field_value(entry, "date")
-        lines.append(("PY", date[:4]))
-        if len(date) > 4:
-            parts = [*date.split("-"), "", ""][:3]
-            lines.append(("DA", "/".join(parts) + "/"))
-        for tag, name in (("PB", "publisher"), ("CY", "location"), ("VL", "volume"), ("IS", "number"),
-                          ("UR", "url"), ("LA", "langid"), ("M3", "howpublished")):
-            lines.append((tag, field_value(entry, name)))
-        pages = field_value(entry, "pages")
-        if pages:
-            start, _, end = pages.replace("--", "-").partition("-")
-            lines += [("SP", start), ("EP", end)]
-        lines += [("KW", k.strip()) for k in field_value(entry, "keywords").split(",") if k.strip()]
-        notes = [field_value(entry, "note"), *edition_note(entry).splitlines()]
-        lines += [("N1", note) for note in notes if note]  # one N1 per note: RIS values are one line
-        records.append("\n".join(f"{tag}  - {value}" for tag, value in lines if value) + "\nER  - \n")
-    return "\n".join(records)
+def ris_type(record: Record) -> str:
+    if record.kind == "misc":
+        return "MANSCPT" if archival(record) else "GEN"
+    if record.kind == "article" and record.get("entrysubtype") == "newspaper":
+        return "NEWS"
+    if record.kind == "article" and record.get("entrysubtype") == "magazine":
+        return "MGZN"
+    return RIS_TYPES.get(record.kind, "GEN")
 
+
+def ris_names(tag: str, people: list[Person]) -> list[tuple[str, str]]:
+    return [(tag, person.inverted()) for person in people]
+
+
+def ris_record(record: Record) -> list[tuple[str, str]]:
+    """(tag, value) lines of one record, tags as the RIS specification and Zotero's RIS translator
+    read them for its type: a book's editor ED (read as the editor by Zotero, EndNote and pandoc; A2
+    is a book's series editor there, and pandoc drops A3), the editor of the book a chapter is in A2, the
+    translator A4 (TA is a translated author's name), the journal or book in T2, a book's series in
+    T2 and a part's in T3, an archive in DB and the document's number there in AN."""
+    get = record.get
+    kind = ris_type(record)
+    lines = [("TY", kind), ("ID", record.key)]
+    lines += ris_names("AU", record.people.get("author", []))
+    lines += ris_names("A2" if record.kind in PARTS else "ED", record.people.get("editor", []))
+    lines += ris_names("A4", record.people.get("translator", []))
+    lines.append(("TI", ": ".join(filter(None, (get("title"), get("subtitle"))))))
+    container = get("journaltitle") or get("booktitle")
+    subtitle = get("journalsubtitle") or get("booksubtitle")
+    container = ": ".join(filter(None, (container, subtitle)))
+    lines.append(("C3" if kind == "CPAPER" else "T2", container))
+    lines.append(("T2" if kind in {"BOOK", "EDBOOK"} else "T3", get("series") or get("maintitle")))
+    lines += ris_date(get("date"))
+    if kind == "MANSCPT":
+        lines += [("DB", get("howpublished") or get("archive")), ("AN", get("number"))]
+    for tag, name in (("PB", "publisher"), ("PB", "institution"), ("PB", "organization"),
+                      ("CY", "location"), ("VL", "volume"),
+                      ("IS", "number"), ("ET", "edition"), ("SN", "isbn"), ("SN", "issn"), ("DO", "doi"),
+                      ("UR", "url"), ("LA", "language"), ("LA", "langid"), ("AB", "abstract")):
+        lines.append((tag, get(name)))
+    if kind != "MANSCPT":  # (a manuscript's howpublished is its archive, in DB)
+        lines.append(("PB", get("howpublished")))
+    if kind in {"THES", "RPRT", "MANSCPT"}:
+        lines.append(("M3", get("type")))
+    lines += ris_pages(get("pages"))
+    lines += [("KW", k) for k in sorted(keywords(record))]
+    # RIS has no tag for an issue's title: it goes with the edition's fields into the one note, and
+    # so does ``howpublished`` where PB already holds the publisher.
+    extra = [f"issuetitle = {issue}" for issue in
+             [": ".join(filter(None, (get("issuetitle"), get("issuesubtitle"))))] if issue]
+    if get("howpublished") and get("publisher") and kind != "MANSCPT":
+        extra.append(f"howpublished = {get('howpublished')}")
+    extra.append(edition_note(record))
+    lines.append(("N1", joined_note(get("note"), "\n".join(filter(None, extra)))))
+    return first_of_each(lines)
+
+
+def first_of_each(lines: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Lines with a value, a single-valued tag written once (``LA`` from ``language`` or ``langid``,
+    ``PB`` from ``publisher`` or ``institution``); AU, ED, A2, A3, TA and KW repeat."""
+    repeated = {"AU", "ED", "A2", "A4", "KW", "SN"}
+    seen, kept = set(), []
+    for tag, value in lines:
+        if not value or (tag in seen and tag not in repeated):
+            continue
+        seen.add(tag)
+        kept.append((tag, value))
+    return kept
+
+
+def ris_date(date: str) -> list[tuple[str, str]]:
+    """PY: the year; DA: ``YYYY/MM/DD/`` with what the date has (the RIS specification's form)."""
+    found = re.match(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", date)
+    if not found:
+        return [("PY", date)]
+    lines = [("PY", found.group(1))]
+    if found.group(2):
+        lines.append(("DA", "/".join(p or "" for p in found.groups()) + "/"))
+    return lines
+
+
+def ris_pages(pages: str) -> list[tuple[str, str]]:
+    start, _, end = re.sub(r"\s*(--|–|—)\s*", "-", pages).partition("-")
+    return [("SP", start.strip()), ("EP", end.strip())]
+
+
+def to_ris(entries: list[Record]) -> str:
+    """RIS for every record (rispy's writer starts with a ``1.`` line other readers reject). A value
+    is one line: RIS has no continuation lines, so line breaks in a value become spaces, and the
+    note's lines are joined by " | " into one N1 (citation-js keeps only the first N1)."""
+    out = []
+    for record in entries:
+        lines = [(tag, " | ".join(value.splitlines()) if tag == "N1" else re.sub(r"[ \t\r\n]+", " ", value))
+                 for tag, value in ris_record(record)]
+        out.append("".join(f"{tag}  - {value}\n" for tag, value in lines) + "ER  - \n")
+    return "\n".join(out)

@@ -42,8 +42,52 @@ def parse_bib(text: str, path: Path) -> Library:
         reason = getattr(block.error, "abort_reason", None) or str(block.error)
         raise EditionError(f"cannot parse this BibTeX entry: {reason}; fix the entry",
                            Location(path, (block.start_line or 0) + 1, 1), "bib-syntax")
+    check_strings(library, path)
     check_links(library, text, path)
     return library
+
+
+# A second "name = value" after a comma, outside braces and quotes: bibtexparser reads such an
+# @string as one macro whose value runs on, and BibTeX refuses it.
+SECOND_DEFINITION = re.compile(r',\s*([A-Za-z][\w:.+/-]*)\s*=')
+
+
+STRING_MESSAGE = "this @string defines more than one macro; write one @string{name = value} for each"
+
+
+def check_strings(library: Library, path: Path) -> None:
+    """Refuse an ``@string`` that defines several macros (``@STRING{jan = "…", feb = "…"}``): BibTeX
+    allows one, and read as one its value would swallow the others."""
+    for line, column in multiple_definitions(library):
+        raise EditionError(STRING_MESSAGE, Location(path, line, column), "bib-syntax")
+
+
+def multiple_definitions(library: Library) -> list[tuple[int, int]]:
+    """(line, column) of the second macro's name in each @string block that defines several."""
+    found = []
+    for string in library.strings:
+        value, raw = str(string.value), string.raw or ""
+        second = SECOND_DEFINITION.search(outside_groups(value))
+        if second is None:
+            continue
+        offset = max(raw.find(value), 0) + second.start(1)
+        line_start = raw.rfind("\n", 0, offset) + 1
+        found.append(((string.start_line or 0) + 1 + raw.count("\n", 0, offset), offset - line_start + 1))
+    return found
+
+
+def outside_groups(value: str) -> str:
+    """``value`` with what is inside braces and double quotes blanked out."""
+    kept, depth, quoted = [], 0, False
+    for character in value:
+        if character == "{":
+            depth += 1
+        elif character == "}":
+            depth -= 1
+        elif character == '"' and depth == 0:
+            quoted = not quoted
+        kept.append(character if depth == 0 and not quoted and character not in '{}"' else " ")
+    return "".join(kept)
 
 
 @dataclass
