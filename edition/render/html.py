@@ -110,6 +110,10 @@ class ChoicePair:
     def original_text(self) -> str:
         return plain_text(self.original)
 
+    @property
+    def edited_text(self) -> str:
+        return plain_text(self.edited)
+
 
 @dataclass
 class ElementView:
@@ -184,6 +188,11 @@ class ElementView:
     def has_note_child(self) -> bool:
         """True when a note hangs directly in this element (a citation with an editorial note inside)."""
         return any(isinstance(c.tag, str) and etree.QName(c).localname == "note" for c in self.element)
+
+    @property
+    def in_note(self) -> bool:
+        """True inside a note, whose lines are not numbered."""
+        return any(etree.QName(a).localname == "note" for a in self.element.iterancestors())
 
     @property
     def in_list(self) -> bool:
@@ -347,7 +356,6 @@ class Renderer:
         i18n.activate(language, styles)
         self.env.install_gettext_translations(i18n.active_translations(), newstyle=True)
         self.env.globals.update(interface_language=language, REGISTER_HEADINGS=register_headings(),
-                                apparatus_label=i18n.gettext("Variants"),
                                 script_strings={k: i18n.gettext(v) for k, v in SCRIPT_STRINGS.items()})
         self.env.filters.update(number=i18n.format_number, date=i18n.format_day, css_string=css_string)
         self._families: dict[str, Any] = {}
@@ -370,11 +378,12 @@ class Renderer:
 
     def settle_note(self, view: ElementView, ctx: RenderContext) -> dict[str, Any] | None:
         """The note ``view`` makes, settled before its macro renders it, so that templates only read:
-        what its family's ``notes`` declaration says (see tei/notes.html.j2). Its id and marker; its
-        content where the declaration names it (``"edited"``: a choice's edited reading, with the
-        witness's; else a macro of the family) or where the note is set apart in this output; and,
-        set apart, its kind, label and language, added to the context's notes in the order met (the
-        site's note lists, the book's notes part and apparatus). None for an element making no note."""
+        what its family's ``notes`` declaration says (see tei/notes.html.j2). Its id and marker (an
+        apparatus entry's, ``entry``, are the model's); a choice's edited reading with the witness's
+        (``content = "edited"``); where the note is set apart in this output, its content (the
+        children, or the family's macro ``content`` names), kind, label and language, and the note is
+        added to the context's notes in the order met (the site's note lists, the book's notes part
+        and apparatus). None for an element making no note."""
         family = self.family(view.behaviour.family)
         declared = getattr(family, "notes", {}).get(view.behaviour.macro)
         if declared is None:
@@ -383,22 +392,35 @@ class Renderer:
         pair = view.choice_pair if content == "edited" else None
         if content == "edited" and pair is None:
             return None  # a choice without two readings renders as its content
-        own_id = view.id if declared.get("own_id", True) else None
-        note: dict[str, Any] = {"id": own_id or ctx.next_id(declared["prefix"]),
-                                "marker": ctx.article.note_markers.get(view.key, "")}
+        note: dict[str, Any]
+        if declared.get("entry"):  # an apparatus entry, settled in the model (tei/annotate.py)
+            entry = ctx.article.apparatus.get(view.key)
+            if entry is None or not (entry.variants or entry.remarks):
+                return None  # nothing to say: the text alone
+            note = {"id": entry.id, "marker": entry.number,
+                    "minor": entry.is_minor(str(view.params.get("minor", "")).split())}
+        else:
+            own_id = view.id if declared.get("own_id", True) else None
+            note = {"id": own_id or ctx.next_id(declared["prefix"]),
+                    "marker": ctx.article.note_markers.get(view.key, "")}
         if pair is not None:
-            note.update(label=pair.label, original=pair.original_text, correction=pair.kind)
+            note.update(label=pair.label, original=pair.original_text, edited_text=pair.edited_text,
+                        correction=pair.kind)
         listed = declared.get(ctx.mode)
+        if listed is not None and listed.get("only_in_note") and not view.in_note:
+            listed = None  # in the text's lines: the macro keys it by line at the page foot
         if listed is not None:
             msgid = listed.get("label", "")  # a choice's label is its pair's
             note.update(kind=listed["kind"], label=note.get("label") or i18n.gettext(msgid),
                         lang={"own": ctx.own_lang(view), "element": view.lang}.get(listed.get("lang", "")))
         if pair is not None:
             note["html"] = self.render_children(pair.edited, ctx)
+        elif listed is None:
+            note["html"] = None  # the macro renders the content where it stands
         elif content:
             note["html"] = Markup(getattr(family, content)(view, ctx, self.children))
-        else:  # listed: its content; else the macro renders it where it stands
-            note["html"] = self.render_children(view.element, ctx) if listed is not None else None
+        else:
+            note["html"] = self.render_children(view.element, ctx)
         if listed is not None:
             ctx.notes.append(note)
         return note
