@@ -1,5 +1,5 @@
 """The interface language: every heading, label and phrase the book, the site and the search page
-print comes from a gettext message catalogue (``edition/locale/<lang>/LC_MESSAGES/edition.po``).
+print comes from a gettext message catalogue (``edition/i18n/locale/<lang>/LC_MESSAGES/edition.po``).
 
 The ``.po`` files are the only form kept: each is compiled in memory (Babel's ``write_mo``) the first
 time a process needs it, so a fresh clone and a ``pip install .`` work alike, with no build step and no
@@ -7,7 +7,7 @@ compiled file to keep in step. Adding a language is adding a catalogue.
 
 The package's catalogues hold what describes the tool, in general words. A project may put its own
 words in place of any of them (the bundled volume says "the five articles" where the package says "the
-articles") with a catalogue of its own, ``styles/locale/<lang>/LC_MESSAGES/edition.po``, as its
+works cited") with a catalogue of its own, ``styles/locale/<lang>/LC_MESSAGES/edition.po``, as its
 ``styles/`` overrides a theme file: its translations are looked up first, the package's after them.
 
 The msgids are English; the catalogues translate every one of them (English too, so an English text

@@ -189,7 +189,8 @@ def folio_sheet(plan: PagePlan) -> str:
                     f"{_margin_numbers(plan.line_numbers.get(index, []))}"
                     for index, (placement, text) in enumerate(plan.folios))
     head = '<head><meta charset="utf-8"><title>folios</title></head>'
-    return f'<!DOCTYPE html><html lang="tr">{head}<body>{pages}</body></html>'
+    # zxx: no linguistic content (numbers only), whatever the edition's language
+    return f'<!DOCTYPE html><html lang="zxx">{head}<body>{pages}</body></html>'
 
 
 LINE_NUMBER_WIDTH = 40  # CSS px: the margin column the numbers are set right-aligned in
