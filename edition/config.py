@@ -81,12 +81,12 @@ KEYS: tuple[Key, ...] = (
     Key("bibliography", "style", str, "chicago-fullnote-bibliography",
         "The CSL style: the name of one shipped in edition/theme/csl/ (without .csl), or a path to a "
         ".csl file in the project."),
-    Key("print", "page_size", str, "160mm 240mm",
+    Key("print", "page_size", str, "the theme's (css/page.css: 160mm 240mm)",
         "The page size: a CSS page size (A5, A4, B5, letter, …, or a width and a height such as "
         "\"156mm 234mm\")."),
-    Key("print", "body_fonts", list[str], "[\"Libertine\", \"Noto Serif CJK\"]",
+    Key("print", "body_fonts", list[str], "the theme's ([\"Libertine\", \"Noto Serif CJK\"])",
         "The font families of the text, in order of preference (the theme's css/fonts.css declares them)."),
-    Key("print", "heading_fonts", list[str], "[\"Biolinum\", \"Noto Serif CJK\"]",
+    Key("print", "heading_fonts", list[str], "the theme's ([\"Biolinum\", \"Noto Serif CJK\"])",
         "The font families of what the editors add: their notes and remarks, the apparatus."),
     Key("indexes", "print", list[str], "[\"person\", \"place\"]",
         "Which registers are printed as indexes with page numbers, by kind (person, place, org, …)."),
@@ -141,11 +141,11 @@ class BibliographySettings:
 
 @dataclass(frozen=True)
 class PrintSettings:
-    """``[print]``: the printed book's page and faces."""
+    """``[print]``: the printed book's page and faces (None: the theme's stylesheets say)."""
 
-    page_size: str = "160mm 240mm"  # the theme's page (css/page.css sets its margins for it)
-    body_fonts: tuple[str, ...] = ("Libertine", "Noto Serif CJK")
-    heading_fonts: tuple[str, ...] = ("Biolinum", "Noto Serif CJK")
+    page_size: str | None = None
+    body_fonts: tuple[str, ...] | None = None
+    heading_fonts: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -274,12 +274,12 @@ def _check_print(config: Config) -> None:
     from edition.print.settings import FONT_NAME, PAGE_NAMES, PAGE_SIZE
 
     settings = config.print
-    if not PAGE_SIZE.match(settings.page_size):
+    if settings.page_size is not None and not PAGE_SIZE.match(settings.page_size):
         raise EditionError(f"[print] page_size = '{settings.page_size}': not a page size (one of "
                            f"{', '.join(PAGE_NAMES)}, or a width and a height such as \"156mm 234mm\")",
                            config.location("print", "page_size"), "config")
     for name in ("body_fonts", "heading_fonts"):
-        for family in getattr(settings, name):
+        for family in getattr(settings, name) or ():
             if not FONT_NAME.match(family):
                 raise EditionError(f"[print] {name}: '{family}' is not a font family name (no quotes, "
                                    "backslashes, ;, {, }, < or >)", config.location("print", name), "config")

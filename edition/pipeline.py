@@ -410,8 +410,7 @@ def build_outputs(project: Project, options: BuildOptions, volume: Path | None, 
         model = restrict(read_volume(project, volume, timings, progress), options.only)
         bibliography = BibliographyStage(project, timings, progress, state.cache, options.incremental,
                                          model.lang)
-        renderer = Renderer(project.template_folders, project_model(project.root),
-                            interface_language(project))
+        renderer = project_renderer(project)
         result.unruled = renderer.model.unruled(part.text for part in model_parts(model))
         # Our stages that need not wait for the layout; the validation first: it comes before
         # anything is written (the typesetter runs these before it takes in a laid-out part).
@@ -435,6 +434,12 @@ def build_outputs(project: Project, options: BuildOptions, volume: Path | None, 
             validation.close()
     state.manifest.save(state.fingerprint, refs, to=outputs.stage(state.manifest.path))
     return result
+
+
+def project_renderer(project: Project) -> Renderer:
+    """The renderer of a project: its templates, processing model, interface language and words."""
+    return Renderer(project.template_folders, project_model(project.root), interface_language(project),
+                    project.styles)
 
 
 def interface_language(project: Project) -> str:

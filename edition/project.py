@@ -50,12 +50,6 @@ class Project:
         return project_bibliographies(self.root, self.config)
 
     @property
-    def bibliography(self) -> Path:
-        """The first (usually the only) bibliography: the default of ``bib export`` and ``bib check``."""
-        found = self.bibliographies
-        return found[0] if found else self.root / "bibliography" / "edition.bib"
-
-    @property
     def registers(self) -> Path | None:
         """A TEI file of registers named in edition.toml (registers may also be included in the volume)."""
         return self.config.files.registers

@@ -221,13 +221,13 @@ def test_the_projects_title_and_imprint_override_the_header(tmp_path: Path) -> N
     assert "<h1>Letters from the Front</h1>" in index
     assert "<title>Letters from the Front: A Test Volume</title>" in index
     assert '<p class="volume-editors">A. Editor, B. Editor</p>' in index
-    assert "Ankara: Test House · 1999" in index and "<p>CC BY 4.0</p>" in index
+    assert "Ankara: Test House, 1999" in index and "<p>CC BY 4.0</p>" in index
     assert "<h1>A Test Letter" not in index  # the header's title gives way (the contents list the text's)
     assert "Letters from the Front" in pdf.split("\f")[0]  # the title page
     assert "A. Editor, B. Editor" in pdf and "Ankara: Test House · 1999" in pdf
     assert 'data-running-left="Letters from the Front"' in "".join(book_parts(tmp_path / "set").values())
     index, pdf = built_text(letters_project(tmp_path / "header"))
-    assert "<h1>A Test Letter</h1>" in index and "Test Press · 2001" in index  # no keys: the header's
+    assert "<h1>A Test Letter</h1>" in index and "Test Press, 2001" in index  # no keys: the header's
     assert "Test Press · 2001" in pdf and "Ankara" not in pdf
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import bibtexparser
 from bibtexparser.library import Library
+from lxml import etree
 from lxml import html as lxml_html
 from markupsafe import Markup
 
@@ -27,6 +28,7 @@ from edition.render.links import refused_bib_links, safe_links
 # transliteration, hence ru-Latn.
 # The texts' language -> the CSL locale pandoc formats with (a bare "tr" is Turkish in Turkey already).
 CSL_LOCALES = {"tr": "tr-TR", "en": "en-US"}
+CSL_NS = "http://purl.org/net/xbiblio/csl"
 LANGUAGE_TAGS = {"turkish": "tr", "english": "en", "russian": "ru-Latn", "german": "de", "french": "fr"}
 
 
@@ -67,6 +69,8 @@ class Reference:
 class Bibliography:
     primary: list[Reference]
     studies: list[Reference]
+    style: str = ""  # the CSL style's own title: the pages name the style by it
+    lang: str = "tr"  # the language the entries are formatted in (their case, the style's words)
 
     @property
     def entries(self) -> list[Reference]:
@@ -135,4 +139,14 @@ def build_bibliography(bib: Path | Sequence[Path], csl: Path, formatted: dict[st
             lang=LANGUAGE_TAGS.get(field_value(entry, "langid"), lang),
         )
         (primary if reference.primary else studies).append(reference)
-    return Bibliography(sorted(primary, key=lambda r: r.order), sorted(studies, key=lambda r: r.order))
+    return Bibliography(sorted(primary, key=lambda r: r.order), sorted(studies, key=lambda r: r.order),
+                        style_title(csl), lang)
+
+
+def style_title(csl: Path) -> str:
+    """The title a CSL style gives itself (``info/title``); its file name where it gives none."""
+    try:
+        title = etree.parse(str(csl)).find(f"{{{CSL_NS}}}info/{{{CSL_NS}}}title")
+    except (OSError, etree.XMLSyntaxError):
+        title = None
+    return " ".join(title.text.split()) if title is not None and title.text else Path(csl).stem

@@ -34,7 +34,13 @@ from html import escape
 
 from markupsafe import Markup
 
-from edition.render.html import RenderContext, RenderedArticle, Renderer, render_article
+from edition.render.html import (
+    RenderContext,
+    RenderedArticle,
+    Renderer,
+    project_description,
+    render_article,
+)
 from edition.tei.load import NS, TEI_NS
 from edition.tei.model import ArticleModel, VolumeModel, plain_text, title_notes
 
@@ -149,7 +155,10 @@ class Book:
         """The parts in book order (asked for once the bibliography is known: it is a part)."""
         volume = self.volume
         front = "front_single" if volume.single else "front"  # a document on its own: a title page
-        specs = [PartSpec("front", "front", FRONT, True, front, (volume.articles, volume.introduction))]
+        with self._timed():
+            imprint = tuple(project_description(volume, self.renderer))
+        specs = [PartSpec("front", "front", FRONT, True, front,
+                          (volume.articles, volume.introduction, imprint))]
         if volume.introduction is not None:
             specs.append(PartSpec("introduction", "introduction", FRONT, True, "introduction",
                                   text=volume.introduction))

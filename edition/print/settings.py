@@ -3,7 +3,8 @@
 The theme's stylesheets name their fonts through two custom properties, ``--body-fonts`` and
 ``--heading-fonts``, each with the theme's own families as the fallback; this stylesheet sets them
 and the page size, and comes after the theme's, so that a project changes its page and its faces in
-edition.toml without copying a stylesheet. It travels as a ``data:`` URL (the only kind besides the
+edition.toml without copying a stylesheet (what edition.toml does not set, the theme's stylesheets, or
+the project's own, decide). It travels as a ``data:`` URL (the only kind besides the
 project's files that the typesetter fetches), so the layout workers and the layout cache see the same
 text.
 """
@@ -24,11 +25,23 @@ FONT_NAME = re.compile(r"^[^\"\\;{}<>\n\r]+$")  # a family name, quoted in the s
 
 
 def settings_css(settings: PrintSettings) -> str:
-    """The stylesheet's text."""
-    body = ", ".join([*(f'"{name}"' for name in settings.body_fonts), "serif"])
-    headings = ", ".join([*(f'"{name}"' for name in settings.heading_fonts), "sans-serif"])
-    return (f"/* edition.toml [print] */\n@page {{ size: {settings.page_size}; }}\n"
-            f":root {{ --body-fonts: {body}; --heading-fonts: {headings}; }}\n")
+    """The stylesheet's text: what edition.toml sets, nothing more (the theme's stylesheets, or the
+    project's own, say the rest)."""
+    rules = ["/* edition.toml [print] */"]
+    if settings.page_size is not None:
+        rules.append(f"@page {{ size: {settings.page_size}; }}")
+    families = {"--body-fonts": (settings.body_fonts, "serif"),
+                "--heading-fonts": (settings.heading_fonts, "sans-serif")}
+    properties = [f"{name}: {font_list(fonts, generic)};"
+                  for name, (fonts, generic) in families.items() if fonts is not None]
+    if properties:
+        rules.append(f":root {{ {' '.join(properties)} }}")
+    return "\n".join(rules) + "\n"
+
+
+def font_list(families: tuple[str, ...], generic: str) -> str:
+    """A font-family value: the families quoted, in order, then the generic family."""
+    return ", ".join([*(f'"{family}"' for family in families), generic])
 
 
 def settings_stylesheet(settings: PrintSettings) -> str:
