@@ -43,7 +43,7 @@ def used_msgids() -> set[str]:
     """Every msgid the templates and the Python code ask for."""
     found: set[str] = set()
     method_map = [("**.j2", "jinja2")]
-    options = {"**.j2": {"extensions": "jinja2.ext.do,jinja2.ext.i18n", "trim_blocks": "True",
+    options = {"**.j2": {"extensions": "jinja2.ext.i18n", "trim_blocks": "True",
                          "lstrip_blocks": "True"}}
     for _, _, message, _, _ in extract_from_dir(TEMPLATES, method_map, options_map=options):
         found.add(message if isinstance(message, str) else message[0])

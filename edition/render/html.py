@@ -348,9 +348,7 @@ class Renderer:
             undefined=StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
-            # "do" only until tei/critical.html.j2's notes are settled by the renderer as the other
-            # families' are (main 24d452a merged it still appending them; without "do" it fails to load)
-            extensions=["jinja2.ext.i18n", "jinja2.ext.do"],
+            extensions=["jinja2.ext.i18n"],  # no "do": templates render, they do not change state
             bytecode_cache=template_cache(),
         )
         i18n.activate(language, styles)
