@@ -101,10 +101,6 @@ class ChoicePair:
     def original_text(self) -> str:
         return plain_text(self.original)
 
-    @property
-    def edited_text(self) -> str:
-        return plain_text(self.edited)
-
 
 @dataclass
 class ElementView:
@@ -177,11 +173,6 @@ class ElementView:
     def has_note_child(self) -> bool:
         """True when a note hangs directly in this element (a citation with an editorial note inside)."""
         return any(isinstance(c.tag, str) and etree.QName(c).localname == "note" for c in self.element)
-
-    @property
-    def in_note(self) -> bool:
-        """True inside a note, whose lines are not numbered."""
-        return any(etree.QName(a).localname == "note" for a in self.element.iterancestors())
 
     @property
     def in_list(self) -> bool:
