@@ -324,3 +324,24 @@ def test_margin_numbers_and_entries_name_the_lines_the_pdf_prints(name: str, bui
         assert any(w and end.endswith(w) for w in (letters(w) for w in lines[last])), (entry.id, last)
         checked += 1
     assert checked > 20
+
+
+def test_on_a_phone_a_tap_opens_an_entry_and_the_switcher_fits(builds: dict[str, Path], browser) -> None:
+    name = "pta0029.pta002.pta-grc2"
+    context = browser.new_context(viewport={"width": 375, "height": 740}, has_touch=True, is_mobile=True)
+    page = context.new_page()
+    page.goto((builds[name] / "html" / f"{name}.html").as_uri())
+    widths = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    assert widths[0] <= widths[1], widths
+    call = page.locator("#app-002-call")
+    call.scroll_into_view_if_needed()
+    call.tap()
+    popup = page.locator("#popup")
+    assert popup.is_visible() and "ἐπίσταται S" in popup.inner_text()
+    box = popup.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 375, box
+    page.locator("#popup .popup-close").tap()
+    assert popup.is_hidden()
+    page.locator("form.witness-switcher select").select_option("S")
+    assert page.locator('.app[data-entry="app-002"] .app-text').inner_text() == "ἐπίσταται"
+    context.close()
