@@ -345,3 +345,16 @@ def test_on_a_phone_a_tap_opens_an_entry_and_the_switcher_fits(builds: dict[str,
     page.locator("form.witness-switcher select").select_option("S")
     assert page.locator('.app[data-entry="app-002"] .app-text').inner_text() == "ἐπίσταται"
     context.close()
+
+
+def test_an_edition_page_passes_axe_with_an_entry_open(builds: dict[str, Path], browser) -> None:
+    """axe-core finds no serious or critical problem with the switcher, the marks and an open entry."""
+    from .test_site_browser import AXE, axe_violations
+
+    name = "pta0013.pta003.pta-grc1"
+    page = browser.new_context().new_page()
+    page.goto((builds[name] / "html" / f"{name}.html").as_uri())
+    page.locator("a.app-call").first.click()
+    assert page.locator("#popup").is_visible() and AXE.is_file()
+    assert axe_violations(page) == []
+    page.context.close()
