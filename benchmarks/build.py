@@ -41,16 +41,14 @@ import json, sys, time
 from pathlib import Path
 from edition.print.book import Book
 from edition.buildcache import Manifest
-from edition.pipeline import BOOK_CSS, FOLIO_CSS, Timings, interface_language, load
+from edition.pipeline import BOOK_CSS, FOLIO_CSS, Timings, load, project_renderer
 from edition.project import Project
-from edition.render.html import Renderer
-from edition.processing.rules import project_model
 from edition.print.layout import PDF_VARIANT, layout
 
 project = Project(Path(sys.argv[1]))
 refs = Manifest(Path(sys.argv[2])).refs()
 model = load(project, None, Timings(), None)
-renderer = Renderer(project.template_folders, project_model(project.root), interface_language(project))
+renderer = project_renderer(project)
 book = Book(model, renderer, list(BOOK_CSS), list(FOLIO_CSS))
 html = book.whole(refs, list(BOOK_CSS))
 Path(sys.argv[3]).write_text(html, encoding="utf-8")

@@ -21,7 +21,7 @@ from edition import __version__
 from edition.errors import EditionError, display_path
 from edition.limits import configure as configure_limits
 from edition.processes import Terminated, stop_signals_interrupt
-from edition.project import find_project
+from edition.project import Project, find_project
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
 EXIT_INTERRUPTED = 128  # + the signal's number
@@ -59,12 +59,28 @@ def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(
         prog="edition", description="Build, check and export a critical edition encoded in TEI P5.")
     main.add_argument("--version", action="version", version=f"edition {__version__}")
+    main.add_argument("--project", type=Path, metavar="DIR",
+                      help="work on the project in DIR (or the one DIR is in) instead of the one around the "
+                      "working directory; paths given to the command stay relative to the working directory")
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     common.add_argument("-v", "--verbose", action="store_true", help="show each stage and its timing")
     common.add_argument("--limit", action="append", metavar="NAME=VALUE",
                         help="raise one of the input limits (see the README's security section)")
     commands = main.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    new = commands.add_parser(
+        "new", parents=[common], help="start a project: settings, a sample volume, its bibliography",
+        description="Write a new project into DIR (a new or empty folder): edition.toml, tei/volume.xml "
+        "with registers and one sample text (a name, a quotation, a citation, a note) and "
+        "bibliography/references.bib with the work it cites. It validates and builds at once; replace "
+        "the sample with your texts. The theme is not copied: put a file in styles/ to change one.")
+    new.add_argument("folder", type=Path, metavar="DIR", help="the folder to create")
+    new.add_argument("--title", help="the edition's title (default: the folder's name)")
+    new.add_argument("--language", default="en", metavar="CODE",
+                     help="the language of the texts, a BCP 47 code (default: en); the interface (headings, "
+                     "labels) is in the same language if edition has a catalogue for it, else in English")
+    new.set_defaults(run=run_new)
 
     build = commands.add_parser(
         "build", parents=[common], help="typeset the PDF and the HTML site",
@@ -99,6 +115,15 @@ def parser() -> argparse.ArgumentParser:
     validate.add_argument("--format", choices=("text", "json"), default="text", help="output format")
     validate.set_defaults(run=run_validate)
 
+    schema = commands.add_parser(
+        "schema", parents=[common], help="write the project's TEI profile as a RELAX NG schema",
+        description="Write tei_all restricted to the elements the project's volume uses (and common "
+        "ones an editor may add next) into the project, and print the line that makes `edition validate` "
+        "hold the texts to it.")
+    schema.add_argument("-o", "--output", type=Path, metavar="FILE",
+                        help="where to write it, inside the project (default: schema/edition.rng)")
+    schema.set_defaults(run=run_schema)
+
     draft = commands.add_parser("import", parents=[common], help="draft TEI from PDF-extracted text",
                                 description="Make a draft TEI file from a PDF-extracted plain text: "
                                 "dehyphenation, footnotes moved to their calls, paragraphs rejoined, "
@@ -112,18 +137,22 @@ def parser() -> argparse.ArgumentParser:
                               description="Work with the unified bibliography.")
     bib_commands = bib.add_subparsers(dest="bib_command", required=True, metavar="COMMAND")
     export = bib_commands.add_parser("export", parents=[common], help="export the bibliography",
-                                     description="Export bibliography/edition.bib for citation managers.")
+                                     description="Export the project's bibliography (the .bib files "
+                                     "edition.toml names, else bibliography/*.bib, merged) for citation "
+                                     "managers.")
     from edition.bib.export import FORMATS
 
     export.add_argument("--format", choices=FORMATS, default="bibtex", help="output format")
     export.add_argument("-o", "--output", type=Path, metavar="FILE", help="write here (default: stdout)")
-    export.add_argument("--bib", type=Path, help="the .bib file (default: bibliography/edition.bib)")
+    export.add_argument("--bib", type=Path, action="append", metavar="FILE",
+                        help="a .bib file (repeat for several; default: the project's)")
     export.set_defaults(run=run_bib_export)
     check = bib_commands.add_parser("check", parents=[common], help="check the bibliography",
                                     description="Duplicate keys, probable duplicates, entries cited nowhere, "
                                     "citations without an entry, fields missing for the entry type."
                                     " Outside a project, --bib FILE is checked on its own.")
-    check.add_argument("--bib", type=Path, help="the .bib file (default: bibliography/edition.bib)")
+    check.add_argument("--bib", type=Path, action="append", metavar="FILE",
+                       help="a .bib file (repeat for several; default: the project's)")
     check.add_argument("--volume", type=Path, help="the volume file (default: tei/volume.xml)")
     check.add_argument("--format", choices=("text", "json"), default="text", help="output format")
     check.set_defaults(run=run_bib_check)
@@ -142,7 +171,8 @@ def run_build(args: argparse.Namespace, console: Console) -> int:
     from edition.pipeline import BuildOptions, InvalidVolumeError, build
 
     check_input_file(args.volume)
-    project = find_project(args.volume, purpose="name the volume or TEI file to build: edition build FILE")
+    project = find_project(args.volume, purpose="name the volume or TEI file to build: edition build FILE",
+                           start=args.project)
     volume = args.volume or project.volume
     check_input_file(volume)
     options = BuildOptions(pdf=not args.html, html=not args.pdf, out=args.out, only=args.only,
@@ -229,13 +259,29 @@ def refuse(errors: list) -> int:
     return EXIT_INPUT
 
 
+def run_new(args: argparse.Namespace, console: Console) -> int:
+    from edition.scaffold import create_project
+
+    if args.project is not None:
+        raise EditionError("edition new makes a project: name its folder (edition new DIR), not --project",
+                           rule="usage")
+    made = create_project(args.folder, args.title, args.language)
+    console.info(f"wrote {display_path(made.root)}/: {', '.join(made.files)}")
+    if made.interface_fallback:
+        console.info(f"edition: no interface catalogue for '{args.language}': the book's and the site's "
+                     f"headings and labels are in English ([project] interface_language in edition.toml)")
+    console.info(f"next: cd {display_path(made.root)} && edition validate && edition build")
+    return EXIT_OK
+
+
 def run_validate(args: argparse.Namespace, console: Console) -> int:
     from edition.check.validate import report, validate
     from edition.config import CONFIG_NAME, load_config
 
     findings = []
     if not args.files:
-        project = find_project(purpose="name the TEI files to check: edition validate FILE…")
+        project = find_project(purpose="name the TEI files to check: edition validate FILE…",
+                               start=args.project)
         check_input_file(project.volume)
         findings = validate(project.volume, project.root)
     for file in args.files:
@@ -249,6 +295,21 @@ def run_validate(args: argparse.Namespace, console: Console) -> int:
     if findings or not console.quiet:
         print(text)
     return EXIT_INPUT if any(f.severity == "error" for f in findings) else EXIT_OK
+
+
+def run_schema(args: argparse.Namespace, console: Console) -> int:
+    from edition.check.schema import write_project_schema
+
+    project = find_project(purpose="run `edition schema` in a project's folder", start=args.project)
+    check_input_file(project.volume)
+    target, kept = write_project_schema(project, args.output)
+    name = target.absolute().resolve().relative_to(project.root.resolve()).as_posix()
+    console.info(f"wrote {display_path(target)} ({kept} elements kept)")
+    if project.config.validation.schema == target.absolute().resolve():
+        console.info("edition.toml names it already: `edition validate` holds the texts to it")
+    else:
+        console.info(f'to validate against it, add to edition.toml, under [validation]:\nschema = "{name}"')
+    return EXIT_OK
 
 
 def run_import(args: argparse.Namespace, console: Console) -> int:
@@ -273,8 +334,7 @@ def run_bib_export(args: argparse.Namespace, console: Console) -> int:
     from edition.bib.export import export
     from edition.output import write_text
 
-    bib = args.bib or find_project().bibliography
-    text = export(bib, args.format)
+    text = export(args.bib or project_bibliographies(find_project(start=args.project)), args.format)
     if args.output:
         write_text(args.output, text)
         console.info(f"wrote {display_path(args.output)}")
@@ -287,18 +347,29 @@ def run_bib_check(args: argparse.Namespace, console: Console) -> int:
     from edition.bib.check import check
     from edition.check.validate import report
 
-    if args.bib and not args.volume and not in_a_project():
+    if args.bib and not args.volume and not in_a_project(args.project):
         findings = check(args.bib, None, None)  # the .bib on its own: no citations to compare
     else:
-        project = find_project(args.volume, purpose="name the .bib to check: edition bib check --bib FILE")
-        findings = check(args.bib or project.bibliography, args.volume or project.volume, project.root)
+        project = find_project(args.volume, purpose="name the .bib to check: edition bib check --bib FILE",
+                               start=args.project)
+        findings = check(args.bib or project_bibliographies(project), args.volume or project.volume,
+                         project.root)
     print(report(findings, args.format))
     return EXIT_INPUT if any(f.severity == "error" for f in findings) else EXIT_OK
 
 
-def in_a_project() -> bool:
+def project_bibliographies(project: Project) -> list[Path]:
+    """The project's .bib files; none is an error naming where they are looked for."""
+    bibs = [bib for bib in project.bibliographies if bib.exists()]
+    if not bibs:
+        raise EditionError("the project has no .bib file (edition.toml's [files] bibliography, else "
+                           "bibliography/*.bib); name one with --bib FILE", path=project.root)
+    return bibs
+
+
+def in_a_project(start: Path | None) -> bool:
     try:
-        find_project()
+        find_project(start=start)
     except EditionError:
         return False
     return True
@@ -312,6 +383,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         with stop_signals_interrupt():
             configure_limits(getattr(args, "limit", None))
+            check_project_option(args.project)
             return args.run(args, console)
     except EditionError as exc:
         print(str(exc), file=sys.stderr)
@@ -330,6 +402,13 @@ def main(argv: list[str] | None = None) -> int:
         return report_failure(console, os_error_line(exc), EXIT_INPUT)
     except Exception as exc:
         return report_failure(console, bug_line(args, exc), EXIT_BUG)
+
+
+def check_project_option(folder: Path | None) -> None:
+    """--project names a folder: refuse, in one line, one that is not there."""
+    if folder is not None and not folder.is_dir():
+        reason = "no such folder" if not folder.exists() else "not a folder"
+        raise EditionError(f"--project: {reason}; name the project's folder", rule="usage", path=folder)
 
 
 def report_failure(console: Console, line: str, status: int) -> int:

@@ -40,11 +40,12 @@ from edition.buildcache import (
 )
 from edition.errors import display_path
 from edition.output import BuildLock, OutputSet, recover, staged_directory, write_bytes, write_text
+from edition.print.settings import settings_stylesheet
 from edition.processes import become_child
 from edition.processing.rules import project_model
 from edition.project import PACKAGE, Project
 from edition.render.html import Renderer, render_site
-from edition.tei.load import load_volume
+from edition.tei.load import attach_registers, default_language, load_volume
 from edition.tei.model import VolumeModel, build_model, model_parts
 
 BOOK_CSS = ("styles/css/fonts.css", "styles/css/page.css", "styles/css/common.css", "styles/css/print.css")
@@ -52,7 +53,7 @@ FOLIO_CSS = ("styles/css/fonts.css", "styles/css/page.css", "styles/css/folios.c
 BIBLIOGRAPHY_CACHE = "1"  # bump when what is kept of pandoc's output changes
 # The code whose change alters a part's layout (the rest changes the HTML, which is hashed itself).
 LAYOUT_CODE = ("print/layout.py", "print/audit.py", "print/lines.py", "print/html_tree.py",
-               "print/hyphenation.py", "i18n/language.py")
+               "print/hyphenation.py", "print/weasy.py", "i18n/language.py")
 SITE_CSS = ("fonts.css", "common.css", "screen.css")
 SITE_JS = ("site.js", "search.js")
 SITE_FONTS = ("LinLibertine_R.otf", "LinLibertine_RI.otf", "LinLibertine_RB.otf",
@@ -139,11 +140,13 @@ class BuildState:
 
     @cached_property
     def fingerprint(self) -> str:
-        """A hash of every input: the TEI folder, bibliography, styles, schemas, settings, code and
-        options."""
+        """A hash of every input: the TEI folder, the bibliographies and registers edition.toml names
+        (wherever they are in the project), styles, schemas, settings, code and options."""
         root = self.project.root
-        files = tree_files(*self.tei_inputs(), root / "bibliography", *self.project.theme_folders,
-                           root / "schema", root / "edition.toml", PACKAGE)
+        project = self.project
+        files = tree_files(*self.tei_inputs(), root / "bibliography", *project.bibliographies,
+                           *filter(None, (project.registers, *project.validation_files)),
+                           *project.theme_folders, root / "schema", root / "edition.toml", PACKAGE)
         options = self.options
         salt = f"{self.volume.resolve()}|{options.pdf}|{options.html}|{options.only}|{_versions()}"
         return digest_files(files, salt)
@@ -169,8 +172,15 @@ class BuildState:
         files = stylesheets + tree_files(*(folder / kind for folder in project.theme_folders
                                            for kind in ("fonts", "hyphenation"))) + [
             PACKAGE / name for name in LAYOUT_CODE]
-        return LayoutCache(self.cache / "layout", digest_files(files, _versions()),
-                           reuse=self.options.incremental)
+        salt = f"{_versions()}|{settings_stylesheet(project.config.print)}"  # edition.toml's [print]
+        return LayoutCache(self.cache / "layout", digest_files(files, salt), reuse=self.options.incremental)
+
+
+def book_stylesheets(project: Project) -> tuple[list[str], list[str]]:
+    """The stylesheets of the book's parts and of its folio sheet: the theme's, then the one made
+    from edition.toml's [print] (page size, fonts)."""
+    settings = settings_stylesheet(project.config.print)
+    return [*BOOK_CSS, settings], [*FOLIO_CSS, settings]
 
 
 @cache
@@ -183,7 +193,7 @@ def _versions() -> str:
 def load(project: Project, volume: Path | None, timings: Timings, progress: Progress | None) -> VolumeModel:
     """The volume's model with its bibliography."""
     model = read_volume(project, volume, timings, progress)
-    attach_bibliography(model, BibliographyStage(project, timings, progress).result())
+    attach_bibliography(model, BibliographyStage(project, timings, progress, lang=model.lang).result())
     return model
 
 
@@ -191,8 +201,10 @@ def read_volume(project: Project, volume: Path | None, timings: Timings,
                 progress: Progress | None) -> VolumeModel:
     with timings.stage("load", progress):
         tei = load_volume(volume or project.volume, project.root)
+        attach_registers(tei, project.registers, project.root)
+        default_language(tei, project.config.project.text_language)
     with timings.stage("model", progress):
-        return build_model(tei)
+        return build_model(tei, project.config)
 
 
 def attach_bibliography(model: VolumeModel, bibliography) -> None:
@@ -213,32 +225,34 @@ class BibliographyStage:
     build, the cache is written but not read)."""
 
     def __init__(self, project: Project, timings: Timings, progress: Progress | None,
-                 cache: Path | None = None, reuse: bool = True) -> None:
+                 cache: Path | None = None, reuse: bool = True, lang: str = "en") -> None:
         self.value = None
         self.error: BaseException | None = None
         self.thread: threading.Thread | None = None
         self.writing = threading.Lock()
         self.abandoned = False  # the build failed: its output folder is no longer ours to write
-        if project.bibliography.exists():  # not a file: refused with one line when read
+        bibs = [bib for bib in project.bibliographies if bib.exists()]  # not a file: refused when read
+        if bibs:
             if progress:
                 progress("bibliography")
-            self.thread = threading.Thread(target=self._run, args=(project, timings, cache, reuse),
-                                           daemon=True)
+            self.thread = threading.Thread(target=self._run, args=(project, bibs, lang, timings, cache,
+                                                                   reuse), daemon=True)
             self.thread.start()
 
-    def _run(self, project: Project, timings: Timings, cache: Path | None, reuse: bool) -> None:
-        from edition.bib.bibliography import CSL_STYLE, build_bibliography
+    def _run(self, project: Project, bibs: list[Path], lang: str, timings: Timings, cache: Path | None,
+             reuse: bool) -> None:
+        from edition.bib.bibliography import build_bibliography
 
         try:
             with timings.stage("bibliography"):
-                csl = project.theme_file(f"csl/{CSL_STYLE}")
-                key = _formatted_key(project.bibliography, csl) if cache is not None else None
+                csl = project.csl
+                key = _formatted_key(bibs, csl, lang) if cache is not None else None
                 stored = cache / f"bibliography-{key[:32]}.json" if key else None
                 formatted = _read_formatted(stored) if stored is not None and reuse else None
-                self.value = build_bibliography(project.bibliography, csl, formatted)
+                self.value = build_bibliography(bibs, csl, formatted, lang)
                 formatted_now = stored is not None and formatted is None
                 # Not kept if the files changed while pandoc read them.
-                if formatted_now and _formatted_key(project.bibliography, csl) == key:
+                if formatted_now and _formatted_key(bibs, csl, lang) == key:
                     with self.writing:
                         if not self.abandoned:
                             _write_formatted(stored, {r.key: str(r.html) for r in self.value.entries})
@@ -258,8 +272,8 @@ class BibliographyStage:
         return self.value
 
 
-def _formatted_key(bib: Path, csl: Path) -> str | None:
-    """What pandoc's output for the bibliography depends on: the .bib file, the CSL style, the code
+def _formatted_key(bibs: list[Path], csl: Path, lang: str) -> str | None:
+    """What pandoc's output for the bibliography depends on: the .bib files, the CSL style, the code
     that runs pandoc and keeps its output, and the pandoc binary (a large file: known by its size and
     time). None when pandoc cannot be found (the bibliography stage then reports it)."""
     from edition.pandoc import pandoc_binary
@@ -268,8 +282,8 @@ def _formatted_key(bib: Path, csl: Path) -> str | None:
         pandoc = pandoc_binary().stat()
     except OSError:
         return None
-    salt = f"{BIBLIOGRAPHY_CACHE}|{pandoc.st_size}|{pandoc.st_mtime_ns}"
-    return digest_files([bib, csl, PACKAGE / "bib" / "bibliography.py"], salt)
+    salt = f"{BIBLIOGRAPHY_CACHE}|{lang}|{pandoc.st_size}|{pandoc.st_mtime_ns}"
+    return digest_files([*bibs, csl, PACKAGE / "bib" / "bibliography.py"], salt)
 
 
 def _read_formatted(path: Path) -> dict[str, Markup] | None:
@@ -394,9 +408,9 @@ def build_outputs(project: Project, options: BuildOptions, volume: Path | None, 
     result = BuildResult(None, None, timings)
     try:
         model = restrict(read_volume(project, volume, timings, progress), options.only)
-        bibliography = BibliographyStage(project, timings, progress, state.cache, options.incremental)
-        renderer = Renderer(project.template_folders, project_model(project.root),
-                            interface_language(project))
+        bibliography = BibliographyStage(project, timings, progress, state.cache, options.incremental,
+                                         model.lang)
+        renderer = project_renderer(project)
         result.unruled = renderer.model.unruled(part.text for part in model_parts(model))
         # Our stages that need not wait for the layout; the validation first: it comes before
         # anything is written (the typesetter runs these before it takes in a laid-out part).
@@ -420,6 +434,12 @@ def build_outputs(project: Project, options: BuildOptions, volume: Path | None, 
             validation.close()
     state.manifest.save(state.fingerprint, refs, to=outputs.stage(state.manifest.path))
     return result
+
+
+def project_renderer(project: Project) -> Renderer:
+    """The renderer of a project: its templates, processing model, interface language and words."""
+    return Renderer(project.template_folders, project_model(project.root), interface_language(project),
+                    project.styles)
 
 
 def interface_language(project: Project) -> str:
@@ -469,7 +489,7 @@ def typeset(state: BuildState, model: VolumeModel, bibliography: BibliographySta
 
     timings = result.timings
     attach_bibliography(model, bibliography.result())  # joined before the layout workers are forked
-    book = Book(model, renderer, list(BOOK_CSS), list(FOLIO_CSS))
+    book = Book(model, renderer, *book_stylesheets(state.project))
     cache = state.layout_cache()
     previous = state.manifest.refs() if state.options.incremental else None
     if progress:

@@ -12,9 +12,10 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
-from edition.config import CONFIG_NAME
+from edition.config import CONFIG_NAME, Config, load_config
 from edition.errors import EditionError, Location
 
 PACKAGE = Path(__file__).resolve().parent  # the installed package (edition/)
@@ -24,21 +25,40 @@ SCHEMAS = THEME / "schemas"  # tei_all and the profiles' schemas
 
 @dataclass(frozen=True)
 class Project:
-    """A project folder: ``tei/``, ``bibliography/``, ``styles/`` and ``output/`` below ``root``."""
+    """A project folder and its settings (``edition.toml`` at ``root``, if any): where its volume,
+    bibliographies, registers, theme overrides (``styles/``) and output are."""
 
     root: Path
 
+    @cached_property
+    def config(self) -> Config:
+        """The project's settings: its edition.toml, else every default."""
+        path = self.root / CONFIG_NAME
+        return load_config(path if path.is_file() else None)
+
     @property
     def tei(self) -> Path:
-        return self.root / "tei"
+        return self.volume.parent
 
     @property
     def volume(self) -> Path:
-        return self.tei / "volume.xml"
+        return self.config.files.volume or self.root / "tei" / "volume.xml"
 
     @property
-    def bibliography(self) -> Path:
-        return self.root / "bibliography" / "edition.bib"
+    def bibliographies(self) -> list[Path]:
+        """The .bib files the texts cite: those edition.toml names, else every .bib in bibliography/."""
+        return project_bibliographies(self.root, self.config)
+
+    @property
+    def registers(self) -> Path | None:
+        """A TEI file of registers named in edition.toml (registers may also be included in the volume)."""
+        return self.config.files.registers
+
+    @property
+    def validation_files(self) -> list[Path]:
+        """The schema and Schematron edition.toml names (the build's validation reads them)."""
+        validation = self.config.validation
+        return [path for path in (validation.schema, validation.schematron) if path is not None]
 
     @property
     def styles(self) -> Path:
@@ -78,6 +98,15 @@ class Project:
         return path
 
     @property
+    def csl(self) -> Path:
+        """The CSL style edition.toml names: a .csl file of the project, or a shipped style by name
+        (the project's styles/csl/ first, as any theme file)."""
+        style = self.config.bibliography.style
+        if style.endswith(".csl"):
+            return (self.root / style).resolve()
+        return self.theme_file(f"csl/{style}.csl")
+
+    @property
     def hyphenation(self) -> Path:
         """The folder of the hyphenation patterns in force (the project's own Turkish patterns, or the
         package's)."""
@@ -85,7 +114,7 @@ class Project:
 
     @property
     def output(self) -> Path:
-        return self.root / "output"
+        return self.config.files.output or self.root / "output"
 
     def contains(self, path: Path) -> bool:
         return Path(path).resolve().is_relative_to(self.root.resolve())
@@ -101,6 +130,14 @@ class Project:
                     raise EditionError(f"symbolic link to {target}, outside the project ({self.root}); "
                                        "copy the file into the project instead", Location(link),
                                        "link-outside")
+
+
+def project_bibliographies(root: Path, config: Config) -> list[Path]:
+    """The .bib files of the project at ``root``: those ``config`` names, else every .bib in
+    bibliography/ (merged into one bibliography: ``edition.bib.read.read_bibliographies``)."""
+    if config.files.bibliography is not None:
+        return list(config.files.bibliography)
+    return sorted((root / "bibliography").glob("*.bib"))
 
 
 def _links_below(folder: Path) -> Iterator[Path]:
@@ -136,22 +173,26 @@ def project_root(volume: Path) -> Path:
     return volume.parent
 
 
-def find_project(volume: Path | None = None, purpose: str = "") -> Project:
-    """The project of a TEI file (see ``project_root``), else the one around the working directory
-    (never the package's own: outside a project a command must be told what to work on; ``purpose``
-    says how). Symbolic links leading out of it are refused."""
+def find_project(volume: Path | None = None, purpose: str = "", start: Path | None = None) -> Project:
+    """The project of a TEI file (see ``project_root``), else the one around ``start`` (the folder
+    ``--project`` names, by default the working directory): that folder or the nearest above it that
+    is a project (never the package's own: outside a project a command must be told what to work on;
+    ``purpose`` says how). Symbolic links leading out of it are refused."""
     if volume is not None:
         if not Path(volume).is_file():
             raise EditionError(f"volume file not found: {Path(volume).absolute()}")
         project = Project(project_root(volume))
         project.refuse_links_outside()
         return project
-    for folder in (Path.cwd(), *Path.cwd().parents):
+    here = Path(start).absolute() if start is not None else Path.cwd()
+    for folder in (here, *here.parents):
         if folder == Path(folder.anchor):
             break  # never the file system's root
-        if is_project_root(folder) and (folder / "tei" / "volume.xml").is_file():
+        if is_project_root(folder) and Project(folder).volume.is_file():
             project = Project(folder)
             project.refuse_links_outside()
             return project
-    raise EditionError("no edition project here (tei/volume.xml and styles/ in this folder or above)"
+    where = f"in {here}" if start is not None else "here"
+    raise EditionError(f"no edition project {where} (edition.toml, or tei/volume.xml and styles/, in this "
+                       "folder or above; `edition new DIR` starts one)"
                        + (f"; {purpose}" if purpose else ""), rule="usage")

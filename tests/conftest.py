@@ -19,13 +19,11 @@ from edition.pipeline import (
     BuildResult,
     Timings,
     build,
-    interface_language,
     load,
+    project_renderer,
 )
 from edition.print.book import Book, PageRefs
-from edition.processing.rules import project_model
 from edition.project import Project
-from edition.render.html import Renderer
 from edition.render.search import GLOBAL_NAME
 from edition.tei.load import load_volume
 
@@ -47,7 +45,7 @@ def volume():
 @pytest.fixture(scope="session")
 def book(project: Project) -> Book:
     """The bundled volume's printed book (its bibliography formatted), before any layout."""
-    renderer = Renderer(project.template_folders, project_model(project.root), interface_language(project))
+    renderer = project_renderer(project)
     return Book(load(project, None, Timings(), None), renderer, list(BOOK_CSS), list(FOLIO_CSS))
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from lxml import html as lxml_html
 
-from edition.bib.bibliography import CSL_STYLE, build_bibliography, field_value, load_bibliography
+from edition.bib.bibliography import build_bibliography, field_value, load_bibliography
 from edition.bib.check import check
 from edition.i18n.collation import sort_key
 from edition.pipeline import BibliographyStage, Timings
@@ -66,7 +66,7 @@ def test_turkish_alphabetical_order() -> None:
 
 
 def test_printed_bibliography_is_complete_and_in_turkish_order(library) -> None:
-    bibliography = build_bibliography(BIB, THEME / "csl" / CSL_STYLE)
+    bibliography = build_bibliography(BIB, Project(ROOT).csl)
     assert bibliography.keys == {e.key for e in library.entries}
     assert all(ref.html for ref in bibliography.primary + bibliography.studies)
     assert all(ref.primary for ref in bibliography.primary)
@@ -145,7 +145,8 @@ def test_pandocs_output_is_kept_until_the_bib_file_changes(tmp_path: Path) -> No
     assert len(list(cache.glob("bibliography-*.json"))) == 1
     [stored] = cache.glob("bibliography-*.json")
     stored.write_text(json.dumps({**first, key: "KEPT"}, ensure_ascii=False), encoding="utf-8")
-    csl = root / "styles" / "csl" / CSL_STYLE
+    csl = Project(root).csl
+    assert csl == root / "styles" / "csl" / "chicago-fullnote-bibliography.csl"  # the default, its own copy
     csl.write_text(csl.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     assert formatted_by_stage(root, cache)[key] == first[key]  # formatted again: the style changed
 

@@ -177,16 +177,20 @@ def project_with(tmp_path: Path, settings: str) -> Path:
      "edition.toml:2:1: error: unknown key 'profil' in [validation] (keys: profile, schema, schematron)"),
     ("[validation]\n\nprofile = 3\n",
      "edition.toml:3:1: error: [validation] profile must be a string, not an integer"),
-    ("[validaton]\n", "edition.toml:1:1: error: unknown section [validaton] (sections: [validation], "
-                     "[project], [processing])"),
+    ("[validaton]\n", "edition.toml:1:1: error: unknown section [validaton] (sections: [project], [files], "
+                     "[bibliography], [print], [indexes], [validation], [processing])"),
+    ("[project]\neditors = \"A. Editor\"\n",
+     "edition.toml:2:1: error: [project] editors must be an array of strings, not a string"),
+    ("[project]\nyear = \"2024\"\n",
+     "edition.toml:2:1: error: [project] year must be an integer, not a string"),
     ("[validation]\nprofile = \"turkish\"\n",
      "edition.toml:2:1: error: [validation] profile = 'turkish': no such profile (profiles: article-volume)"),
     ("[validation]\nschema = \"missing.rng\"\n",
      "edition.toml:2:1: error: [validation] schema = 'missing.rng': no such file"),
     ("[validation]\nschema = \"../outside.rng\"\n", "is outside the project"),
     ("[validation\n", "edition.toml:1:"),
-], ids=["unknown-key", "wrong-type", "unknown-section", "unknown-profile", "missing-file", "outside",
-        "syntax"])
+], ids=["unknown-key", "wrong-type", "unknown-section", "wrong-list", "wrong-integer", "unknown-profile",
+        "missing-file", "outside", "syntax"])
 def test_settings_that_cannot_be_used_are_one_line(tmp_path: Path, settings: str, expected: str) -> None:
     root = tmp_path / "project"
     root.mkdir()

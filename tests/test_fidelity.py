@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from edition.check.fidelity import compare
-from edition.check.validate import GLUE, _outside_running_text
-from edition.tei.load import NS, TEI_NS, load_article
+from edition.check.validate import GLUE, _running_text
+from edition.tei.load import NS, load_article
 
 from .conftest import ARTICLES, ROOT
 
@@ -33,9 +33,7 @@ def test_footnote_count_matches_the_witness(article_id: str) -> None:
 def test_no_footnote_number_glued_to_a_word(article_id: str) -> None:
     root = load_article(ROOT / "tei" / f"{article_id}.xml")
     glued = []
-    for element in root.find("tei:text", NS).iter(f"{{{TEI_NS}}}*"):
-        if _outside_running_text(element):
-            continue
+    for element in _running_text(root.find("tei:text", NS)):
         glued += [m.group() for chunk in (element.text, element.tail) if chunk for m in GLUE.finditer(chunk)]
     assert glued == []
 

@@ -15,7 +15,7 @@ from babel.messages.pofile import read_po
 
 from edition import i18n
 from edition.project import THEME
-from edition.render.html import CHOICE_PAIRS, REGISTER_HEADINGS, SCRIPT_STRINGS
+from edition.render.html import CHOICE_PAIRS, REGISTER_HEADINGS, SCRIPT_STRINGS, Renderer
 
 from .conftest import ROOT
 
@@ -40,9 +40,9 @@ def messages(language: str) -> dict[str, str]:
 
 
 def used_msgids() -> set[str]:
-    """Every msgid the templates outside tei/ and the Python code ask for."""
+    """Every msgid the templates and the Python code ask for."""
     found: set[str] = set()
-    method_map = [("tei/**", "ignore"), ("**.j2", "jinja2")]
+    method_map = [("**.j2", "jinja2")]
     options = {"**.j2": {"extensions": "jinja2.ext.do,jinja2.ext.i18n", "trim_blocks": "True",
                          "lstrip_blocks": "True"}}
     for _, _, message, _, _ in extract_from_dir(TEMPLATES, method_map, options_map=options):
@@ -51,7 +51,16 @@ def used_msgids() -> set[str]:
                                                 keywords={"gettext": None, "ngettext": (1, 2)}):
         found.add(message if isinstance(message, str) else message[0])
     found |= {*REGISTER_HEADINGS.values(), *SCRIPT_STRINGS.values(), *(pair[3] for pair in CHOICE_PAIRS)}
-    return found
+    return found | note_labels()
+
+
+def note_labels() -> set[str]:
+    """The labels of the notes the TEI template families declare (their ``notes``)."""
+    renderer = Renderer(TEMPLATES)
+    return {listed["label"] for family in ("notes", "critical")
+            for declared in renderer.family(family).notes.values()
+            for listed in (declared.get(output) for output in ("print", "screen"))
+            if listed and "label" in listed}
 
 
 def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -114,20 +123,28 @@ def build_in(language: str | None, folder: Path) -> tuple[dict[str, str], str]:
 
 
 def turkish_left_over() -> list[str]:
-    """The Turkish catalogue's own phrases (those unlike their English), less the ones the tei/
-    templates still hold (they move to the catalogue next): none may show in an English build."""
-    tei_source = "\n".join(p.read_text(encoding="utf-8") for p in (TEMPLATES / "tei").glob("*.j2"))
+    """The Turkish catalogues' own phrases (those unlike their English), the package's and the
+    bundled volume's: none may show in an English build."""
     phrases = []
-    for msgid, msgstr in messages("tr").items():
-        for piece in re.split(r"%\(\w+\)s|\{\w+\}|<[^>]*>|\n\s*", msgstr):
-            piece = piece.strip(" :.()")
-            if len(piece) > 2 and piece not in msgid and piece not in tei_source:
-                phrases.append(piece)
+    for strings in (messages("tr"), bundled_messages("tr")):
+        for msgid, msgstr in strings.items():
+            for piece in re.split(r"%\(\w+\)s|\{\w+\}|<[^>]*>|\n\s*", msgstr):
+                piece = " ".join(piece.split()).strip(" :.()")
+                if len(piece) > 2 and piece not in msgid:
+                    phrases.append(piece)
     return phrases
 
 
 def found_phrases(text: str, phrases: list[str]) -> list[str]:
+    text = " ".join(text.split())  # a phrase broken across lines (pdftotext) is found all the same
     return [p for p in phrases if re.search(rf"(?<!\w){re.escape(p)}(?!\w)", text)]
+
+
+def bundled_messages(language: str) -> dict[str, str]:
+    """The bundled volume's own words (styles/locale), in place of the package's general ones."""
+    path = i18n.project_catalogue(ROOT / "styles", language)
+    with path.open("rb") as source:
+        return {m.id: m.string for m in read_po(source, locale=language) if m.id}
 
 
 @pytest.mark.parametrize("language", ["en", None])
@@ -156,3 +173,124 @@ def test_a_turkish_project_speaks_turkish(tmp_path: Path) -> None:
     assert "1. makale" in site["graves6.html"] and "Kapat" in site["graves6.html"]
     assert "Yazar kaynakta belirtilmemiş" in pdf
     assert "Contents" not in site["index.html"] and "Author not named" not in pdf
+
+
+# Letters of the Turkish alphabet that English has not (the grep of issue 18's "no Turkish left").
+TURKISH_LETTERS = re.compile("[şğıİçöüŞĞÇÖÜ]")
+KIPLING = ROOT / "tests" / "data" / "tei" / "tei-publisher" / "kipling.xml"
+SCAFFOLD_BIB = ROOT / "edition" / "scaffold" / "project" / "bibliography" / "references.bib"
+
+
+def english_volume(folder: Path, language: str = "en") -> Path:
+    """A project of one English text (Kipling's "If—", public domain; the TEI file is TEI Publisher's,
+    GPL-3.0): a volume of its own with an edition.toml and the bibliography `edition new` writes (one
+    real entry, the TEI Guidelines), in the default style; no registers or styles."""
+    (folder / "bibliography").mkdir()
+    shutil.copy(SCAFFOLD_BIB, folder / "bibliography")
+    (folder / "tei").mkdir()
+    shutil.copy(KIPLING, folder / "tei")
+    (folder / "tei" / "volume.xml").write_text(
+        '<teiCorpus xmlns="http://www.tei-c.org/ns/1.0" xmlns:xi="http://www.w3.org/2001/XInclude" '
+        'xml:lang="en"><teiHeader><fileDesc><titleStmt><title type="main">If</title></titleStmt>'
+        "<publicationStmt><p>A volume of one poem</p></publicationStmt><sourceDesc><p>TEI Publisher's "
+        'test file</p></sourceDesc></fileDesc></teiHeader><xi:include href="kipling.xml"/></teiCorpus>',
+        encoding="utf-8")
+    (folder / "edition.toml").write_text(f'[project]\ninterface_language = "{language}"\n', encoding="utf-8")
+    return folder
+
+
+def built_text(folder: Path) -> dict[str, str]:
+    """Every text file of a project's build (pages, scripts, stylesheets, the search index) and the
+    PDF's text, by name."""
+    done = run("build", cwd=folder)
+    assert done.returncode == 0, done.stderr
+    html = folder / "output" / "html"
+    files = {path.relative_to(html).as_posix(): path.read_text(encoding="utf-8")
+             for path in html.rglob("*") if path.suffix in {".html", ".js", ".css"}}
+    pdf = folder / "output" / "edition.pdf"
+    files["edition.pdf"] = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True,
+                                          text=True, check=True).stdout
+    return files
+
+
+def test_an_english_volume_has_no_turkish_left(tmp_path: Path) -> None:
+    """Issue 18: the book, the site, its scripts, stylesheets and search index carry no Turkish
+    letter and no phrase of a Turkish catalogue (the package's or the bundled volume's), and nothing
+    that describes the bundled volume; the words they have instead are English."""
+    files = built_text(english_volume(tmp_path))
+    assert {"index.html", "kipling.html", "search.html", "bibliography.html", "sources.html",
+            "assets/search-index.js", "assets/js/search.js", "assets/js/site.js", "assets/css/screen.css",
+            "edition.pdf"} <= files.keys()
+    phrases = turkish_left_over()
+    assert {"İçindekiler", "Kapat"} <= set(phrases)  # the package's and the bundled volume's:
+    assert any(phrase.startswith("Beş makalede anılan eserler") for phrase in phrases)
+    volume_words = ["five articles", "İSNAD", "PDF files", "Linux Libertine O", "Kerenski", "newspapers"]
+    for name, text in files.items():
+        assert TURKISH_LETTERS.findall(text) == [], name
+        assert found_phrases(text, phrases) == [], name
+        assert [w for w in volume_words if w in text] == [], name
+    pdf, search = " ".join(files["edition.pdf"].split()), files["search.html"]
+    assert "Contents" in pdf and "If — Rudyard Kipling" in pdf
+    style = "Chicago Manual of Style 17th edition (full note)"  # the CSL style's own title
+    merged = f"The works cited are merged into one bibliography in the style “{style}”."
+    assert f"{merged} Each entry ends" in pdf
+    assert f"{merged} Below each entry" in " ".join(files["bibliography.html"].split())
+    # the style's own words in English too (citeproc's locale follows the interface language)
+    assert "TEI Consortium, ed. TEI P5: Guidelines for Electronic Text Encoding and Interchange (vers" in pdf
+    assert "Case and accents are not told apart" in search and "Turkish" not in search
+    assert '.pb[data-n]::before { content: "[" "p." " " attr(data-n) "]"; }' in files["kipling.html"]
+    assert '<script type="application/json" id="interface-strings" lang="en">' in files["kipling.html"]
+
+
+def test_a_turkish_interface_for_english_texts(tmp_path: Path) -> None:
+    """The interface's words follow interface_language; the search's folding follows the texts'."""
+    files = built_text(english_volume(tmp_path, "tr"))
+    pdf, search = " ".join(files["edition.pdf"].split()), files["search.html"]
+    assert "İçindekiler" in pdf and "Contents" not in pdf
+    assert "aksanlar ayırt edilmez" in search and "Türkçe harfler" not in search
+    assert '"[" "s." " " attr(data-n) "]"' in files["kipling.html"]
+
+
+def test_the_bundled_volume_keeps_its_own_words(book_parts: dict[str, str]) -> None:
+    """What the package says in general words, the bundled volume says in its own: its imprint from
+    its TEI header (projectDesc), its remarks from its catalogue (styles/locale)."""
+    front = " ".join(book_parts["front"].split())
+    assert "Metinler, makalelerin PDF dosyalarından çıkarılmış düz metinlerden TEI P5 biçiminde" in front
+    assert '<em class="hi italic">edition</em> araç takımıyla' in front
+    assert "Yazı karakteri: Linux Libertine O ve Linux Biolinum O" in front and "<p>Tanıklar:</p>" in front
+    bibliography = " ".join(book_parts["bibliography"].split())
+    assert "Beş makalede anılan eserler tek bir kaynakçada birleştirilmiştir (İSNAD, 2. edisyon)." in (
+        bibliography)
+    assert "(s.\\00a0" not in bibliography and '"s."' in book_parts["a001-notes"]
+
+
+def test_a_project_catalogue_comes_before_the_package_one() -> None:
+    """The bundled volume's catalogues translate only msgids the package has (a msgid it mistyped
+    would never be asked for), and their words win over the package's while its project is active."""
+    for language in ("en", "tr"):
+        own = bundled_messages(language)
+        assert own and own.keys() <= messages(language).keys()
+    remark = next(msgid for msgid in bundled_messages("tr") if msgid.startswith("The primary sources"))
+    try:
+        i18n.activate("tr", ROOT / "styles")
+        assert i18n.gettext(remark).startswith("Makalelerin dayandığı arşiv belgeleri, gazeteler")
+        assert i18n.gettext("Contents") == "İçindekiler"  # the package's, which the volume keeps
+        i18n.activate("tr")
+        assert i18n.gettext(remark).startswith("Makalelerin dayandığı birincil kaynaklar")
+        assert i18n.translate("Abstract", "en") == "Abstract" and i18n.translate("Abstract", "de") == "Özet"
+    finally:
+        i18n.activate(i18n.DEFAULT_LANGUAGE)
+
+
+def test_a_project_catalogue_that_cannot_be_read_is_refused(tmp_path: Path) -> None:
+    """One line with the catalogue's file and line, exit status 1, nothing written."""
+    english_volume(tmp_path)
+    own = i18n.project_catalogue(tmp_path / "styles", "en")
+    own.parent.mkdir(parents=True)
+    own.write_text('msgid "Contents"\nmsgstr "Table of Contents"\n\nmsgid "Notes"\n', encoding="utf-8")
+    done = run("build", cwd=tmp_path)
+    assert done.returncode == 1
+    assert done.stderr.splitlines() == [
+        "styles/locale/en/LC_MESSAGES/edition.po:4:1: error: not a message catalogue: missing msgstr for "
+        "msgid 'Notes'"]
+    assert not (tmp_path / "output").exists()

@@ -13,14 +13,16 @@ from pathlib import Path
 import pytest
 from lxml import etree
 from lxml import html as lxml_html
+from markupsafe import escape
 
+from edition.check.fidelity import authorial_text
 from edition.config import load_config
 from edition.errors import EditionError
 from edition.processing import default_model, processing_model
 from edition.project import THEME
 from edition.render.html import Renderer, render_article
 from edition.tei.load import TEI_NS, read_xml
-from edition.tei.model import article_model
+from edition.tei.model import article_model, plain_text
 
 ROOT = Path(__file__).resolve().parent.parent
 REAL = ROOT / "tests" / "data" / "tei"
@@ -134,6 +136,22 @@ def test_notes_without_n_are_numbered(renderer: Renderer) -> None:
     assert re.findall(r'class="footnote" data-n="(\d+)"', printed)[:3] == ["1", "2", "3"]
 
 
+@pytest.mark.parametrize(("language", "labels"), [("en", ["Footnote", "Editor's note"]),
+                                                  ("tr", ["Dipnot", "Editör notu"])])
+def test_notes_are_settled_by_the_renderer_in_the_interface_language(tmp_path: Path, language: str,
+                                                                       labels: list[str]) -> None:
+    """The renderer settles each note (id, marker, label, content) before its macro renders the call:
+    the list after the text and the calls agree, labelled in the interface language."""
+    document = synthetic(tmp_path, '<body><p>One<note place="foot">first</note> two<note type="editorial">'
+                                   "by the editors</note>.</p></body>")
+    screen, notes = rendered(document, Renderer(THEME / "templates", language=language), "screen")
+    assert [(note["kind"], note["label"], note["marker"], str(note["html"])) for note in notes] == [
+        ("footnote", labels[0], "1", "first"), ("editorial-note", labels[1], "a", "by the editors")]
+    for note in notes:
+        assert f'href="#{note["id"]}" id="{note["id"]}-call"' in screen
+        assert f'aria-label="{escape(note["label"])} {note["marker"]}"' in screen
+
+
 def note_owner(document: Path) -> str:
     root = read_xml(document).getroot()
     return root.get("{http://www.w3.org/XML/1998/namespace}id") or document.stem
@@ -206,6 +224,29 @@ def test_every_element_tei_simple_models_has_a_row() -> None:
     assert set(TEI_SIMPLE_MODELLED + ISSUE_NAMED) - rows == set()
 
 
+def test_every_row_of_an_element_has_the_same_text_role() -> None:
+    """The text roles are read by element name (plain_text, the search index, the checks): rows of one
+    element that disagree would leave the role to whichever row is read."""
+    roles: dict[str, set[str]] = {}
+    for rule in default_model().rules:
+        roles.setdefault(rule.element, set()).add(rule.behaviour.text)
+    assert {element: found for element, found in roles.items() if len(found) > 1} == {}
+
+
+READING = f"""<p xmlns="{TEI_NS}">Kurtuluş<note place="foot" n="1">1919</note> <choice><sic>Savaş</sic>
+<corr>Savaşı</corr></choice> <choice><abbr>Ank.</abbr><expan>Ankara</expan></choice>'da
+<fw type="header">12</fw>sürer <ref target="#x">bkz.</ref> <supplied>ve</supplied> biter.</p>"""
+
+
+def test_the_reading_text_and_the_authorial_text_follow_the_text_roles() -> None:
+    """Notes and forme work stand apart; the source's forms give way to the editors' in the reading
+    text; the editors' words are left out of the authorial text (compared with the witness)."""
+    paragraph = etree.fromstring(READING)
+    assert plain_text(paragraph) == "Kurtuluş Savaşı Ankara'da sürer bkz. ve biter."
+    assert authorial_text(paragraph).split() == ["Kurtuluş", "1", "1", "1919", "Savaş", "Ank.'da", "12",
+                                                 "sürer", "bkz.", "biter."]
+
+
 def test_a_project_row_overrides_a_default_row(tmp_path: Path) -> None:
     settings = tmp_path / "edition.toml"
     settings.write_text('[[processing.rule]]\nelement = "l"\nbehaviour = "inline.span"\n', encoding="utf-8")
@@ -232,7 +273,9 @@ HOSTILE_ROWS = [  # (file, the one line it must produce)
     ("processing-behaviour.toml", "processing rule 1 (element 'hi'): behaviour 'span' must be family.macro "
      "(a macro of edition/theme/templates/tei/<family>.html.j2)"),
     ("processing-key.toml", "processing rule 1: unknown key 'predicat' (keys: element, predicate, "
-     "behaviour, block, phrasing, output, params)"),
+     "behaviour, block, phrasing, output, params, text, editorial)"),
+    ("processing-text.toml", "processing rule 1 (element 'hi'): text 'omit' must be one of passage, apart, "
+     "alternative, reference"),
     ("processing-long.toml", "processing rule 1 (element 'hi'): the predicate has 600 characters, over the "
      "limit processing_predicate_chars=500 (raise it with --limit processing_predicate_chars=N)"),
 ]

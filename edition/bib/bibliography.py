@@ -1,30 +1,34 @@
 """Stage: the unified bibliography — read the .bib, format it with CSL through pandoc's citeproc,
 order it in Turkish, and split primary sources from studies.
 
-pandoc formats each entry with the vendored CSL style; the order is ours (Turkish collation on the
-first author's surname, or the title for works without an author, then year and title), because
-citeproc's sort would follow the wrong alphabet for Turkish.
+pandoc formats each entry with the CSL style edition.toml names (``Project.csl``); the order is
+ours (Turkish collation on the first author's surname, or the title for works without an author, then
+year and title), because citeproc's sort would follow the wrong alphabet for Turkish.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import bibtexparser
 from bibtexparser.library import Library
+from lxml import etree
 from lxml import html as lxml_html
 from markupsafe import Markup
 
-from edition.bib.read import parse_bib, read_bib
+from edition.bib.read import parse_bib, read_bib, read_bibliographies
 from edition.i18n.collation import sort_key
 from edition.pandoc import run_pandoc
 from edition.render.links import refused_bib_links, safe_links
 
-CSL_STYLE = "isnad-dipnotlu.csl"
 # BibLaTeX langid → the language tag of the entry's text on screen. Russian works are cited in Latin
 # transliteration, hence ru-Latn.
+# The texts' language -> the CSL locale pandoc formats with (a bare "tr" is Turkish in Turkey already).
+CSL_LOCALES = {"tr": "tr-TR", "en": "en-US"}
+CSL_NS = "http://purl.org/net/xbiblio/csl"
 LANGUAGE_TAGS = {"turkish": "tr", "english": "en", "russian": "ru-Latn", "german": "de", "french": "fr"}
 
 
@@ -65,6 +69,8 @@ class Reference:
 class Bibliography:
     primary: list[Reference]
     studies: list[Reference]
+    style: str = ""  # the CSL style's own title: the pages name the style by it
+    lang: str = "tr"  # the language the entries are formatted in (their case, the style's words)
 
     @property
     def entries(self) -> list[Reference]:
@@ -83,19 +89,21 @@ def first_surname(entry: bibtexparser.model.Entry) -> str:
     return first.split(",")[0].strip() if "," in first else (first.split()[-1] if first else "")
 
 
-def order_of(entry: bibtexparser.model.Entry) -> tuple:
-    """Turkish order on first author's surname (or editor, or title), then year, then title."""
+def order_of(entry: bibtexparser.model.Entry, lang: str = "tr") -> tuple:
+    """The order of ``lang`` on first author's surname (or editor, or title), then year, then title."""
     surname = first_surname(entry)
     title = field_value(entry, "title")
-    return (sort_key(surname or title), field_value(entry, "date") or field_value(entry, "year"),
-            sort_key(title), entry.key)
+    return (sort_key(surname or title, lang), field_value(entry, "date") or field_value(entry, "year"),
+            sort_key(title, lang), entry.key)
 
 
-def format_entries(bib: Path, csl: Path) -> dict[str, Markup]:
-    """Each entry's formatted HTML, keyed by citation key (one pandoc run for the whole file)."""
-    document = '---\nnocite: "@*"\nlang: tr-TR\n---\n'
-    html = run_pandoc(["--from=markdown", "--to=html", "--citeproc", f"--bibliography={bib}", f"--csl={csl}"],
-                      Path(bib), stdin=document)
+def format_entries(bibs: Sequence[Path], csl: Path, lang: str = "tr") -> dict[str, Markup]:
+    """Each entry's formatted HTML, keyed by citation key (one pandoc run for all the files), with the
+    CSL terms ("edited by", "vol.") of ``lang``."""
+    document = f'---\nnocite: "@*"\nlang: {CSL_LOCALES.get(lang, lang)}\n---\n'
+    files = [f"--bibliography={bib}" for bib in bibs]
+    html = run_pandoc(["--from=markdown", "--to=html", "--citeproc", *files, f"--csl={csl}"],
+                      Path(bibs[0]), stdin=document)
     formatted: dict[str, Markup] = {}
     if not html.strip():
         return formatted
@@ -108,12 +116,15 @@ def format_entries(bib: Path, csl: Path) -> dict[str, Markup]:
     return formatted
 
 
-def build_bibliography(bib: Path, csl: Path, formatted: dict[str, Markup] | None = None) -> Bibliography:
-    """The bibliography of ``bib`` formatted with ``csl`` (``formatted``: pandoc's output for these
-    very files, kept from an earlier build)."""
-    library = load_bibliography(bib)
+def build_bibliography(bib: Path | Sequence[Path], csl: Path, formatted: dict[str, Markup] | None = None,
+                       lang: str = "tr") -> Bibliography:
+    """The bibliography of ``bib`` (one .bib file or several, merged) formatted with ``csl`` in the
+    texts' language ``lang`` (``formatted``: pandoc's output for these very files, kept from an
+    earlier build)."""
+    merged = read_bibliographies(bib)
+    library = merged.library
     if formatted is None:
-        formatted = format_entries(bib, csl)
+        formatted = format_entries(merged.paths, csl, lang)
     primary, studies = [], []
     for entry in library.entries:
         tags = keywords(entry)
@@ -124,8 +135,18 @@ def build_bibliography(bib: Path, csl: Path, formatted: dict[str, Markup] | None
             incomplete="incomplete" in tags,
             conflict=field_value(entry, "conflict"),
             provenance=field_value(entry, "provenance"),
-            order=order_of(entry),
-            lang=LANGUAGE_TAGS.get(field_value(entry, "langid"), "tr"),
+            order=order_of(entry, lang),
+            lang=LANGUAGE_TAGS.get(field_value(entry, "langid"), lang),
         )
         (primary if reference.primary else studies).append(reference)
-    return Bibliography(sorted(primary, key=lambda r: r.order), sorted(studies, key=lambda r: r.order))
+    return Bibliography(sorted(primary, key=lambda r: r.order), sorted(studies, key=lambda r: r.order),
+                        style_title(csl), lang)
+
+
+def style_title(csl: Path) -> str:
+    """The title a CSL style gives itself (``info/title``); its file name where it gives none."""
+    try:
+        title = etree.parse(str(csl)).find(f"{{{CSL_NS}}}info/{{{CSL_NS}}}title")
+    except (OSError, etree.XMLSyntaxError):
+        title = None
+    return " ".join(title.text.split()) if title is not None and title.text else Path(csl).stem

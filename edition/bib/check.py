@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Sequence
 from difflib import SequenceMatcher
 from pathlib import Path
 
@@ -18,7 +19,7 @@ import bibtexparser
 from bibtexparser.model import DuplicateBlockKeyBlock
 
 from edition.bib.bibliography import field_value, first_surname, keywords
-from edition.bib.read import check_links, read_bib
+from edition.bib.read import as_paths, check_links, read_bib
 from edition.check.validate import Finding
 from edition.errors import display_path
 from edition.i18n.language import turkish_lower
@@ -38,9 +39,33 @@ REQUIRED = {
 PRIMARY_OPTIONAL = {"author", "title", "date"}
 
 
-def check(bib: Path, volume: Path | None, project_root: Path | None) -> list[Finding]:
-    """Findings for the .bib; without a volume (a .bib checked outside any project) the checks that
-    compare it with the citations are left out."""
+def check(bib: Path | Sequence[Path], volume: Path | None, project_root: Path | None) -> list[Finding]:
+    """Findings for the .bib file or files (several are one bibliography: a key in two of them is a
+    duplicate); without a volume (a .bib checked outside any project) the checks that compare it
+    with the citations are left out."""
+    findings: list[Finding] = []
+    lines: dict[str, tuple[str, int]] = {}  # entry key -> (file as shown, line): the first definition
+    for path in as_paths(bib):
+        findings += _check_file(path, lines)
+    if volume is None or project_root is None:
+        return sorted(findings)
+    cited = _citations(volume, project_root)
+    label = ", ".join(display_path(path) for path in as_paths(bib))
+    for key in sorted(lines.keys() - cited.keys()):
+        where, line = lines[key]
+        findings.append(Finding(where, line, 1, "warning", f"entry '{key}' is cited nowhere in the "
+                                "volume; cite it or remove it", "bib-uncited"))
+    for key, places in sorted(cited.items()):
+        if key not in lines:
+            for where, line in places:
+                findings.append(Finding(where, line, 1, "error", f"citation 'bib:{key}' has no entry in "
+                                        f"{label}; add it or fix the key", "bib-missing"))
+    return sorted(findings)
+
+
+def _check_file(bib: Path, known: dict[str, tuple[str, int]]) -> list[Finding]:
+    """One file's findings; ``known`` (the entries of the files checked before) gains its entries, and a
+    key already there is reported with both places."""
     text = read_bib(bib)  # a file that cannot be read, or is over a limit, is refused with one line
     library = bibtexparser.parse_string(text)
     check_links(library, text, Path(bib))
@@ -54,21 +79,16 @@ def check(bib: Path, volume: Path | None, project_root: Path | None) -> list[Fin
                 if not (isinstance(b, DuplicateBlockKeyBlock) and (b.start_line or 0) + 1 in reported)]
     lines = {e.key: (e.start_line or 0) + 1 for e in library.entries}
     findings += duplicates
+    for key, line in lines.items():
+        if key in known:
+            other, other_line = known[key]
+            findings.append(Finding(path, line, 1, "error", f"key '{key}' is already used at {other}:"
+                                    f"{other_line}; rename one of the two entries", "bib-duplicate-key"))
+        else:
+            known[key] = (path, line)
     findings += _probable_duplicates(library.entries, lines, path)
     findings += _required_fields(library.entries, lines, path)
-    if volume is None or project_root is None:
-        return sorted(findings)
-    cited = _citations(volume, project_root)
-    keys = {e.key for e in library.entries}
-    for key in sorted(keys - cited.keys()):
-        findings.append(Finding(path, lines[key], 1, "warning", f"entry '{key}' is cited nowhere in the "
-                                "volume; cite it or remove it", "bib-uncited"))
-    for key, places in sorted(cited.items()):
-        if key not in keys:
-            for where, line in places:
-                findings.append(Finding(where, line, 1, "error", f"citation 'bib:{key}' has no entry in "
-                                        f"{path}; add it or fix the key", "bib-missing"))
-    return sorted(findings)
+    return findings
 
 
 def _duplicate_keys(text: str, path: str) -> list[Finding]:

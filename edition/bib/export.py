@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,7 +29,7 @@ from bibtexparser.model import Entry, Field
 from pylatexenc.latexencode import RULE_DICT, UnicodeToLatexConversionRule, UnicodeToLatexEncoder
 
 from edition.bib.bibliography import field_value
-from edition.bib.read import parse_bib, read_bib
+from edition.bib.read import read_bibliographies
 from edition.pandoc import run_pandoc
 
 FORMATS = ("bibtex", "biblatex", "csljson", "ris")
@@ -42,9 +43,11 @@ RIS_TYPES = {"book": "BOOK", "article": "JOUR", "incollection": "CHAP", "inbook"
              "online": "ELEC", "unpublished": "UNPB", "misc": "GEN", "collection": "EDBOOK"}
 
 
-def export(bib: Path, fmt: str) -> str:
-    text = read_bib(bib)
-    library = parse_bib(text, Path(bib))
+def export(bib: Path | Sequence[Path], fmt: str) -> str:
+    """The bibliography (one .bib file, or several merged into one) in ``fmt``."""
+    merged = read_bibliographies(bib)
+    text, library = merged.text, merged.library
+    bib = merged.paths[0]
     if fmt == "biblatex":
         return write_bib(library)
     if fmt == "bibtex":

@@ -9,6 +9,7 @@ the links between entries checked for cycles and depth, as every command that re
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,7 +17,7 @@ import bibtexparser
 from bibtexparser.library import Library
 from bibtexparser.model import Entry
 
-from edition.errors import EditionError, Location
+from edition.errors import EditionError, Location, display_path
 from edition.limits import current, refusal
 from edition.textfile import read_text
 
@@ -43,6 +44,51 @@ def parse_bib(text: str, path: Path) -> Library:
                            Location(path, (block.start_line or 0) + 1, 1), "bib-syntax")
     check_links(library, text, path)
     return library
+
+
+@dataclass
+class Bibliographies:
+    """Several .bib files read as one bibliography: their texts joined (as pandoc reads them), their
+    entries in one library, and the file each entry comes from."""
+
+    paths: list[Path]
+    text: str
+    library: Library
+    sources: dict[str, Path]  # entry key -> its file
+
+    @property
+    def label(self) -> str:
+        """The files, as a message names them."""
+        return ", ".join(display_path(path) for path in self.paths)
+
+
+def as_paths(bib: Path | Sequence[Path]) -> list[Path]:
+    """One .bib file or several, as a list."""
+    return [Path(bib)] if isinstance(bib, (str, Path)) else [Path(path) for path in bib]
+
+
+def read_bibliographies(bib: Path | Sequence[Path]) -> Bibliographies:
+    """Read and parse every file (each as ``read_bib`` and ``parse_bib`` do), refuse a key that two
+    files define (one line naming both places), and merge them."""
+    paths = as_paths(bib)
+    texts, blocks, sources, lines = [], [], {}, {}
+    origin: dict[str, tuple[str, Path]] = {}
+    for path in paths:
+        text = read_bib(path)
+        library = parse_bib(text, path)
+        for entry in library.entries:
+            line = (entry.start_line or 0) + 1
+            if entry.key in sources:
+                raise EditionError(f"key '{entry.key}' is already used at {display_path(sources[entry.key])}:"
+                                   f"{lines[entry.key]}; one bibliography holds each key once: rename one of "
+                                   "the two entries", Location(path, line, 1), "bib-duplicate-key")
+            sources[entry.key], lines[entry.key], origin[entry.key] = path, line, (text, path)
+        texts.append(text)
+        blocks.extend(library.blocks)
+    merged = Library(blocks)
+    if len(paths) > 1:  # a crossref may lead from one file into another: cycles across files
+        check_links(merged, texts[0], paths[0], origin)
+    return Bibliographies(paths, "\n".join(texts), merged, sources)
 
 
 def check_braces(text: str, path: Path) -> None:
@@ -115,9 +161,11 @@ def concatenation(value: str, strings: dict[str, str]) -> str:
     return "".join(joined)
 
 
-def check_links(library: Library, text: str, path: Path) -> None:
+def check_links(library: Library, text: str, path: Path,
+                origin: dict[str, tuple[str, Path]] | None = None) -> None:
     """Refuse a cycle of crossref/xdata links, at any length, and a chain of more than
-    ``bib_crossref_depth`` links; depth-first, without recursion (a chain may be long)."""
+    ``bib_crossref_depth`` links; depth-first, without recursion (a chain may be long). ``origin``:
+    the text and file of each entry, when the library joins several files."""
     strings = {key.lower(): str(string.value) for key, string in library.strings_dict.items()}
     links: dict[str, list[Link]] = {entry.key: [] for entry in library.entries}
     for entry in library.entries:
@@ -137,9 +185,10 @@ def check_links(library: Library, text: str, path: Path) -> None:
                 pending.pop()
                 depth[key] = max((depth[ln.target] + 1 for ln in links[key]), default=0)
                 if depth[key] > limit:
-                    raise _too_deep(key, links, depth, text, path)
+                    raise _too_deep(key, links, depth, *(origin or {}).get(key, (text, path)))
             elif link.target in on_walk:
-                raise _cycle(walk[walk.index(link.target):], links, text, path)
+                cycle = walk[walk.index(link.target):]
+                raise _cycle(cycle, links, *(origin or {}).get(cycle[0], (text, path)))
             elif link.target not in depth:
                 walk.append(link.target)
                 on_walk.add(link.target)

@@ -1,6 +1,7 @@
 """Compare an article's authorial text with its witness, word by word.
 
-The authorial text is every text node of ``tei:text`` outside the editorial elements, plus each
+The authorial text is every text node of ``tei:text`` outside the editors' elements (the rows of
+the processing table marked ``editorial``), plus each
 footnote's number counted twice (the witness prints it as the call and as the note's label). The
 witness is the PDF-extracted source with line-end hyphenation undone. Both become multisets of words
 (letter runs and digit runs); recall and precision say how much of each side the other holds.
@@ -16,9 +17,9 @@ from pathlib import Path
 
 from lxml import etree
 
+from edition.processing.rules import Behaviour, default_model
 from edition.tei.load import NS, TEI_NS, load_article
 
-EDITORIAL_TAGS = {f"{{{TEI_NS}}}{name}" for name in ("corr", "reg", "expan", "supplied", "teiHeader")}
 WORD = re.compile(r"[^\W\d_]+|\d+")
 LINE_END_HYPHEN = re.compile(r"([^\W\d_]+)-\s*\n\s*([^\W\d_]+)")
 
@@ -45,12 +46,6 @@ def _show(counter: Counter, limit: int) -> str:
     return ", ".join(f"{word}×{count}" for word, count in counter.most_common(limit))
 
 
-def is_editorial(element: etree._Element) -> bool:
-    if element.tag in EDITORIAL_TAGS:
-        return True
-    return element.tag == f"{{{TEI_NS}}}note" and element.get("type") == "editorial"
-
-
 def authorial_text(element: etree._Element) -> str:
     """The authors' text below ``element``, editorial elements left out, note numbers put in."""
     parts: list[str] = []
@@ -59,7 +54,10 @@ def authorial_text(element: etree._Element) -> str:
 
 
 def _collect(element: etree._Element, parts: list[str]) -> None:
-    if not isinstance(element.tag, str) or is_editorial(element):
+    if not isinstance(element.tag, str):
+        return
+    behaviour = default_model().behaviour(element)
+    if behaviour.editorial:
         return
     if element.tag == f"{{{TEI_NS}}}note" and element.get("n"):
         parts.append(f" {element.get('n')} {element.get('n')} ")
@@ -67,11 +65,14 @@ def _collect(element: etree._Element, parts: list[str]) -> None:
     for child in element:
         _collect(child, parts)
         parts.append(child.tail or "")
-    if element.tag in BLOCK_TAGS:
+    if ends_words(behaviour):
         parts.append(" ")
 
 
-BLOCK_TAGS = {f"{{{TEI_NS}}}{name}" for name in ("p", "head", "item", "note", "fw", "quote", "l", "cell")}
+def ends_words(behaviour: Behaviour) -> bool:
+    """True where no word runs on past the element: a block, or what stands apart from the running
+    text (a note, forme work)."""
+    return behaviour.block or behaviour.text == "apart"
 
 
 def dehyphenate(witness: str, edition_text: str) -> str:

@@ -24,16 +24,28 @@ from pathlib import Path
 
 from lxml import etree
 
+from edition.bib.read import as_paths
 from edition.check import conformance
 from edition.check.schema import RNG
 from edition.check.xmlcheck import compile_schematron, schematron_failures
 from edition.config import CONFIG_NAME, Config, load_config
 from edition.errors import EditionError, display_path
 from edition.i18n.language import looks_english
-from edition.project import SCHEMAS
+from edition.processing.rules import default_model
+from edition.project import SCHEMAS, project_bibliographies
 from edition.render.links import refused_bib_links, refused_link
 from edition.tei.annotate import siglum_of
-from edition.tei.load import NS, TEI_NS, XML_NS, Volume, base_path, load_volume, parse_file, source_path
+from edition.tei.load import (
+    NS,
+    TEI_NS,
+    XML_NS,
+    Volume,
+    attach_registers,
+    base_path,
+    load_volume,
+    parse_file,
+    source_path,
+)
 from edition.tei.model import REGISTER_KINDS, inherited_lang, page_name_problems
 
 SCHEMA_DIR = SCHEMAS
@@ -87,11 +99,16 @@ class Context:
     volume: Volume
     ids: dict[str, etree._Element]
     bib_keys: set[str] | None
-    bib_path: Path
+    bib_paths: list[Path]
     profile: Profile | None = None
     schema: Path = field(default_factory=lambda: conformance.TEI_ALL)
     schematron: Path | None = None
     bib_entries: list = field(default_factory=list)  # bibtexparser entries
+    bib_sources: dict[str, Path] = field(default_factory=dict)  # entry key -> its .bib file
+
+    @property
+    def bib_label(self) -> str:
+        return ", ".join(display_path(path) for path in self.bib_paths)
 
 
 @dataclass(frozen=True)
@@ -240,10 +257,11 @@ def check_bibliography_pointers(ctx: Context) -> Iterator[Finding]:
     for element, attribute, value in pointers(ctx, "bib:"):
         if ctx.bib_keys is None:
             yield finding(element, ctx, "pointer-bib", f"@{attribute} '{value}' names a bibliography "
-                          f"entry, but {display_path(ctx.bib_path)} is missing")
+                          "entry, but the project has no .bib file (edition.toml's [files] bibliography, "
+                          "else bibliography/*.bib)")
         elif value[4:] not in ctx.bib_keys:
             yield finding(element, ctx, "pointer-bib", f"{local(element)} target '{value}' has no entry in "
-                          f"{display_path(ctx.bib_path)}; add it or fix the key")
+                          f"{ctx.bib_label}; add it or fix the key")
 
 
 def check_links(ctx: Context) -> Iterator[Finding]:
@@ -257,7 +275,7 @@ def check_links(ctx: Context) -> Iterator[Finding]:
     for entry in ctx.bib_entries:
         for name, value in refused_bib_links({f.key: str(f.value) for f in entry.fields}):
             line, column = _field_position(entry, name)
-            yield Finding(display_path(ctx.bib_path), line, column, "warning",
+            yield Finding(display_path(ctx.bib_sources[entry.key]), line, column, "warning",
                           f"{name} of entry '{entry.key}' ('{value}') {LINK_REFUSED}", "link-scheme")
 
 
@@ -345,21 +363,16 @@ def check_notes_numbered(ctx: Context) -> Iterator[Finding]:
 GLUE = re.compile(r"(?<![^\W\d_])[^\W\d_]{2,}[.,;:’”\"']?\d{1,3}(?=[\s.,;:]|$)")
 
 
-OUTSIDE_RUNNING_TEXT = frozenset({"fw", "ref", "bibl", "note", "sic", "orig", "abbr", "teiHeader", "title"})
-
-
-def _outside_running_text(element: etree._Element) -> bool:
-    """Notes, witness readings and running heads may hold numbers after words (dates, citations)."""
-    return any(local(e) in OUTSIDE_RUNNING_TEXT for e in (element, *element.iterancestors()))
-
-
 def _running_text(root: etree._Element) -> Iterator[etree._Element]:
     """``root`` and the elements below it that are running text, in document order: what is
-    outside it is skipped with its whole subtree (one walk, not every element's ancestors)."""
+    outside it is skipped with its whole subtree (one walk, not every element's ancestors). Notes,
+    witness readings, running heads, references and titles may hold numbers after words (dates,
+    citations): the processing table's ``text`` roles say which elements they are."""
+    outside = default_model().text_names("apart", "alternative", "reference")
     stack = [root]
     while stack:
         element = stack.pop()
-        if isinstance(element.tag, str) and local(element) not in OUTSIDE_RUNNING_TEXT:
+        if isinstance(element.tag, str) and local(element) not in outside:
             yield element
             stack.extend(reversed(element))
 
@@ -394,7 +407,7 @@ def check_language(ctx: Context) -> Iterator[Finding]:
             continue
         if not (text.get(f"{{{XML_NS}}}lang") or article.root.get(f"{{{XML_NS}}}lang")):
             yield finding(text, ctx, "lang-text", "the text has no xml:lang; add xml:lang=\"tr\"")
-        for block in text.iter(*(f"{{{TEI_NS}}}{n}" for n in ("p", "head", "item", "quote"))):
+        for block in text.iter(*(f"{{{TEI_NS}}}{n}" for n in sorted(default_model().text_names("passage")))):
             if inherited_lang(block) != "en" and _looks_english(block):
                 yield finding(block, ctx, "lang-english",
                               "this passage reads as English but is not marked so; add xml:lang=\"en\"")
@@ -496,12 +509,14 @@ def profile_of(config: Config) -> Profile | None:
     return PROFILES[name]
 
 
-def bibliography_entries(path: Path) -> list | None:
-    if not path.exists():  # anything else there (a directory, a FIFO) is refused when read
+def bibliographies(paths: list[Path]):
+    """The project's .bib files read as one (``Bibliographies``), None without any."""
+    paths = [path for path in paths if path.exists()]  # anything else (a folder, a FIFO) is refused when read
+    if not paths:
         return None
-    from edition.bib.bibliography import load_bibliography
+    from edition.bib.read import read_bibliographies
 
-    return load_bibliography(path).entries
+    return read_bibliographies(paths)
 
 
 def project_config(project_root: Path) -> Config:
@@ -510,24 +525,31 @@ def project_config(project_root: Path) -> Config:
     return load_config(path if path.is_file() else None)
 
 
-def validate(volume_path: Path, project_root: Path, bib_path: Path | None = None,
+def validate(volume_path: Path, project_root: Path, bib_path: Path | list[Path] | None = None,
              config: Config | None = None) -> list[Finding]:
     """All findings for a volume (or any TEI file) under the project's settings; a file that cannot be
-    read at all is one finding. A project's settings that cannot be used raise ``EditionError``."""
+    read at all is one finding. A project's settings that cannot be used raise ``EditionError``.
+    ``bib_path``: the .bib file or files (default: the project's, as edition.toml names them)."""
     config = config if config is not None else project_config(project_root)
     profile = profile_of(config)
-    bib_path = bib_path or Path(project_root) / "bibliography" / "edition.bib"
+    bib_paths = (as_paths(bib_path) if bib_path is not None
+                 else project_bibliographies(Path(project_root), config))
     try:
         volume = load_volume(volume_path, project_root)
-        bib_entries = bibliography_entries(bib_path)
+        attach_registers(volume, config.files.registers, Path(project_root))
+        bibs = bibliographies(bib_paths)
     except EditionError as exc:
         return [load_finding(exc, volume_path)]
-    ids = {e.get(f"{{{XML_NS}}}id"): e for e in carrying(volume.root, "xml:id") if e.get(f"{{{XML_NS}}}id")}
-    bib_keys = {entry.key for entry in bib_entries} if bib_entries is not None else None
-    ctx = Context(volume, ids, bib_keys, bib_path, profile=profile,
+    roots = [volume.root]
+    if volume.registers is not None and volume.registers.getroottree() is not volume.root.getroottree():
+        roots.append(volume.registers)  # a registers file of its own: its ids are pointed to
+    ids = {e.get(f"{{{XML_NS}}}id"): e for root in roots for e in carrying(root, "xml:id")
+           if e.get(f"{{{XML_NS}}}id")}
+    bib_keys = {entry.key for entry in bibs.library.entries} if bibs is not None else None
+    ctx = Context(volume, ids, bib_keys, bib_paths, profile=profile,
                   schema=config.validation.schema or (profile and profile.schema) or conformance.TEI_ALL,
                   schematron=config.validation.schematron or (profile.schematron if profile else None),
-                  bib_entries=bib_entries or [])
+                  bib_entries=bibs.library.entries if bibs else [], bib_sources=bibs.sources if bibs else {})
     findings: set[Finding] = set()
     for rule in RULES:
         level = severity(rule, profile)

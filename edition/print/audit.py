@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from weasyprint.formatting_structure import boxes
+from edition.print.weasy import footnotes
 
 
 @dataclass(frozen=True)
@@ -32,41 +32,17 @@ def note_positions(document) -> tuple[dict[str, list[int]], dict[str, list[int]]
     body_order: list[list[str]] = []
     overflowing: set[str] = set()
     for number, page in enumerate(document.pages, start=1):
-        page_box = page._page_box
-        page_calls, page_bodies = [], []
-        nested = {id(b) for area in page_box.descendants() if isinstance(area, boxes.FootnoteAreaBox)
-                  for b in area.descendants()}
-        for box in page_box.descendants():
-            footnote = getattr(box, "footnote", None)
-            if footnote is not None and footnote.element is not None:
-                ident = footnote.element.get("id") or ""
-                calls[ident].append(number)
-                if id(box) not in nested:  # a note called from inside a note has no place in the order
-                    page_calls.append(ident)
-            if isinstance(box, boxes.FootnoteAreaBox):
-                for ident, body in note_bodies(box):
-                    bodies[ident].append(number)
-                    page_bodies.append(ident)
-                    if body.position_y + body.margin_height() > page_box.margin_height() + 0.5:
-                        overflowing.add(ident)
-        call_order.append(page_calls)
-        body_order.append(page_bodies)
+        page_calls, page_bodies = footnotes(page)
+        for call in page_calls:
+            calls[call.note].append(number)
+        for body in page_bodies:
+            bodies[body.note].append(number)
+            if body.overflows:
+                overflowing.add(body.note)
+        # A note called from inside a note has no place in the order.
+        call_order.append([call.note for call in page_calls if not call.nested])
+        body_order.append([body.note for body in page_bodies])
     return calls, bodies, call_order, body_order, overflowing
-
-
-def note_bodies(area) -> list[tuple[str, object]]:
-    """(id, first box) of each note body in a page's footnote area, in order: a block of its own, or
-    an inline box on a line shared with others (``footnote-display: inline``, the apparatus)."""
-    found: dict[str, object] = {}
-    for body in area.descendants():
-        element = getattr(body, "element", None)
-        tag = getattr(body, "element_tag", "") or ""
-        if element is None or "::" in tag or isinstance(body, boxes.LineBox | boxes.TextBox):
-            continue  # a note's marker, or a call inside a note, is not a body
-        ident = element.get("id")
-        if ident and "footnote" in (element.get("class") or "").split():
-            found.setdefault(ident, body)
-    return list(found.items())
 
 
 def audit_footnotes(document, expected: list[str]) -> list[NoteProblem]:
@@ -84,7 +60,7 @@ def audit_footnotes(document, expected: list[str]) -> list[NoteProblem]:
             problems.append(NoteProblem(ident, f"called on page {calls[ident][0]} but printed on page "
                                                f"{bodies[ident][0]}"))
         if ident in overflowing:
-            problems.append(NoteProblem(ident, "its text runs past the foot of the page"))
+            problems.append(NoteProblem(ident, "its text runs past the edge of the page"))
     for page, (page_calls, page_bodies) in enumerate(zip(call_order, body_order, strict=True), start=1):
         in_order = [ident for ident in page_calls if ident in page_bodies]
         if [ident for ident in page_bodies if ident in page_calls] != in_order:

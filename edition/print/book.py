@@ -34,7 +34,13 @@ from html import escape
 
 from markupsafe import Markup
 
-from edition.render.html import RenderContext, RenderedArticle, Renderer, render_article
+from edition.render.html import (
+    RenderContext,
+    RenderedArticle,
+    Renderer,
+    project_description,
+    render_article,
+)
 from edition.tei.load import NS, TEI_NS
 from edition.tei.model import ArticleModel, VolumeModel, plain_text, title_notes
 
@@ -53,8 +59,6 @@ _CLASS = re.compile(r'\bclass="([^"]*)"')
 _ID = re.compile(r'\bid="([^"]+)"')
 _ANY_HREF = re.compile(rf'\bhref="(?:#|{re.escape(CROSS_PART_SCHEME)})([^"]+)"')
 PAGE_REF_CLASSES = frozenset({"page-ref", "xref"})
-PRINTED_REGISTERS = ("person", "place")
-UNPRINTED_REGISTERS = ("org", "event")
 
 
 @dataclass(frozen=True)
@@ -142,16 +146,19 @@ class Book:
         self._divisions: dict[str, list[Division]] = {}  # document id -> its top-level divisions
         self.render_seconds = 0.0  # time spent rendering HTML (reported as a stage of its own)
         self._timing = False
-        # Register entries the book does not print (only persons and places have an index): names
-        # tagged to them are not links in print.
-        self.unprinted = {entry.id for kind in UNPRINTED_REGISTERS for entry in volume.register(kind)}
+        # Register entries the book does not print (edition.toml's [indexes] print names the kinds that
+        # have an index): names tagged to them are not links in print.
+        self.unprinted = {entry.id for entry in volume.registers.values() if entry.kind not in volume.indexes}
 
     @cached_property
     def specs(self) -> list[PartSpec]:
         """The parts in book order (asked for once the bibliography is known: it is a part)."""
         volume = self.volume
         front = "front_single" if volume.single else "front"  # a document on its own: a title page
-        specs = [PartSpec("front", "front", FRONT, True, front, (volume.articles, volume.introduction))]
+        with self._timed():
+            imprint = tuple(project_description(volume, self.renderer))
+        specs = [PartSpec("front", "front", FRONT, True, front,
+                          (volume.articles, volume.introduction, imprint))]
         if volume.introduction is not None:
             specs.append(PartSpec("introduction", "introduction", FRONT, True, "introduction",
                                   text=volume.introduction))
@@ -163,9 +170,8 @@ class Book:
                                       text=article))
         if volume.bibliography is not None:
             specs.append(PartSpec("bibliography", "back", MAIN, True, "back_bibliography"))
-        for kind in PRINTED_REGISTERS:
-            if volume.register(kind):
-                specs.append(PartSpec(f"index-{kind}", "back", MAIN, True, "back_index", (kind,)))
+        for kind in volume.indexes:
+            specs.append(PartSpec(f"index-{kind}", "back", MAIN, True, "back_index", (kind,)))
         return specs
 
     def body_spec(self, article: ArticleModel) -> PartSpec:

@@ -27,8 +27,9 @@ import re
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Iterator
 
-import cssselect2
 from weasyprint import HTML
+
+from edition.print.weasy import ParsedHTML
 
 VOID = frozenset({"area", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
                   "wbr"})
@@ -144,18 +145,6 @@ def _as_html5(root: ElementTree.Element, trailing: str) -> ElementTree.Element |
         else:
             body.text = (body.text or "") + after
     return root
-
-
-class ParsedHTML(HTML):
-    """A WeasyPrint document from a tree already parsed (``HTML`` parses its source itself and sets
-    these attributes; a test compares them with its own)."""
-
-    def __init__(self, root: ElementTree.Element, base_url: str, url_fetcher, media_type: str = "print"):
-        self.base_url = base_url
-        self.url_fetcher = url_fetcher
-        self.media_type = media_type
-        self.wrapper_element = cssselect2.ElementWrapper.from_html_root(root, content_language=None)
-        self.etree_element = self.wrapper_element.etree_element
 
 
 def document(html: str, base_url: str, url_fetcher) -> HTML:

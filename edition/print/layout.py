@@ -1,8 +1,8 @@
 """Laying out one document with WeasyPrint: a part of the book (its notes audited, and a second
 layout where a note was printed away from its call) as a tagged PDF (PDF/UA-1), or the folio sheet.
 
-This is the code whose change alters a layout (with ``audit.py``, ``html_tree.py``,
-``hyphenation.py`` and the ``language.py`` it uses): the layout cache is keyed by it. It runs in the
+This is the code whose change alters a layout (with ``audit.py``, ``html_tree.py``, ``hyphenation.py``,
+``weasy.py`` and the ``language.py`` it uses): the layout cache is keyed by it. It runs in the
 typesetter's worker processes (``typeset.py``).
 
 WeasyPrint may fetch only files inside the project and the package's theme (fonts, stylesheets);
@@ -28,6 +28,7 @@ from edition.print.html_tree import document as html_document
 from edition.print.hyphenation import register_patterns
 from edition.print.lines import LineNumbers, line_label, number_lines
 from edition.print.pagination import PagePlan, PartLayout
+from edition.print.weasy import is_blank
 from edition.project import THEME, Project
 
 PDF_VARIANT = "pdf/ua-1"
@@ -55,7 +56,7 @@ class ProjectFetcher(URLFetcher):
 
 def layout(html: str, project: Project, css: tuple[str, ...] = (), pdf_variant: str | None = PDF_VARIANT):
     """Lay a document out into pages (the expensive step); ``css``: stylesheets (paths from the
-    project's root) applied besides those the document links, parsed once per process."""
+    project's root, or data: URLs) applied besides those the document links, parsed once per process."""
     register_patterns(project.hyphenation)
     fetcher = ProjectFetcher(project.root)
     document = html_document(html, _base_url(project.root), fetcher)
@@ -74,8 +75,9 @@ def book_stylesheets(root: Path, css: tuple[str, ...]) -> tuple[list[CSS], FontC
     the fonts for each part anew would cost more than laying out a short part. Kept per process as
     long as the files do not change."""
     project = Project(root)
-    contents = hashlib.sha256(b"".join(project.themed(root / name).read_bytes() for name in css)).hexdigest()
-    return _parsed_stylesheets(root, css, contents)
+    contents = hashlib.sha256(b"".join(name.encode() if name.startswith("data:")
+                                       else project.themed(root / name).read_bytes() for name in css))
+    return _parsed_stylesheets(root, css, contents.hexdigest())
 
 
 @cache
@@ -83,7 +85,9 @@ def _parsed_stylesheets(root: Path, css: tuple[str, ...],
                         _contents: str) -> tuple[list[CSS], FontConfiguration]:
     fonts = FontConfiguration()
     fetcher = ProjectFetcher(root)
-    stylesheets = [CSS(url=_base_url(root) + name, url_fetcher=fetcher, font_config=fonts) for name in css]
+    # A name is a path from the project's root, or a data: URL (the stylesheet made from edition.toml).
+    stylesheets = [CSS(url=name if name.startswith("data:") else _base_url(root) + name, url_fetcher=fetcher,
+                       font_config=fonts) for name in css]
     return stylesheets, fonts
 
 
@@ -111,7 +115,7 @@ def lay_out_part(name: str, html: str, root: Path, css: tuple[str, ...],
             anchors.setdefault(anchor, index)
         for level, label, (x, y), _ in page.bookmarks:
             bookmarks.append((level, label, index, x * PX_TO_PT, (page.height - y) * PX_TO_PT))
-    blank = [page._page_box.page_type.blank for page in document.pages]
+    blank = [is_blank(page) for page in document.pages]
     layout = PartLayout(name, len(document.pages), blank, anchors, bookmarks,
                         [(p.note, p.problem) for p in problems], time.perf_counter() - start,
                         [(m.page, m.top, m.height, m.left, m.number) for m in numbers.margin])
@@ -171,10 +175,13 @@ def _entry_content(html: str, ident: str) -> str:
 
 
 def _without_note(html: str, ident: str) -> str:
-    """The text without the note of entry ``ident`` (its lemma and its id stay)."""
+    """The text without the note of entry ``ident``; its id goes to its lemma (a link may point to it:
+    WeasyPrint keeps no anchor on an empty span)."""
     start = html.index(f'<span id="{ident}" class="footnote app-note"')
     end = html.index(f"<!--/entry:{ident}--></span>", start) + len(f"<!--/entry:{ident}--></span>")
-    return html[:start] + f'<span id="{ident}"></span>' + html[end:]  # kept: a link may point to it
+    html = html[:start] + html[end:]
+    lemma = f'<span class="app" data-entry="{ident}">'
+    return html.replace(lemma, f'<span class="app" data-entry="{ident}" id="{ident}">', 1)
 
 
 def folio_sheet(plan: PagePlan) -> str:

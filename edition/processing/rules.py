@@ -39,7 +39,17 @@ from edition.tei.load import TEI_NS
 DEFAULT_TABLE = Path(__file__).with_name("default.toml")
 OUTPUTS = ("print", "screen")
 ROW_KEYS: dict[str, type] = {"element": str, "predicate": str, "behaviour": str, "block": bool,
-                             "phrasing": bool, "output": str, "params": dict}
+                             "phrasing": bool, "output": str, "params": dict, "text": str, "editorial": bool}
+# How an element counts where the text is read as words rather than rendered (the reading text of
+# titles and search records, the authorial text compared with the witness, the checks of the text).
+TEXT_ROLES = {
+    "passage": "a passage of its own: a search record, a unit of the language check",
+    "apart": "stands apart from the running text (notes, forme work): left out of the reading text, "
+             "and no word runs across it",
+    "alternative": "the source's own form where the edition reads the editors' (sic, orig, abbr): left "
+                   "out of the reading text, kept in the authorial text",
+    "reference": "a reference or title, where numbers after words are expected",
+}
 AXES = frozenset({"self", "parent", "ancestor", "ancestor-or-self", "child", "preceding-sibling",
                   "following-sibling", "attribute"})
 FUNCTIONS = frozenset({"not", "count", "text", "node", "contains", "starts-with", "normalize-space",
@@ -68,6 +78,8 @@ class Behaviour:
     block: bool = False
     params: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     phrasing: bool = True  # its HTML holds phrasing content only: a block inside renders as a span
+    text: str = ""  # its role where the text is read as words (TEXT_ROLES); "": running text
+    editorial: bool = False  # its words are the editors', not the source's
 
 
 FALLBACK = Behaviour("inline", "span")  # an element without a rule: its content, in a span
@@ -200,6 +212,10 @@ class ProcessingModel:
         return frozenset(rule.element for rule in self.rules
                          if f"{rule.behaviour.family}.{rule.behaviour.macro}" in macros)
 
+    def text_names(self, *roles: str) -> frozenset[str]:
+        """Elements with a row whose text role (``text``) is one of ``roles``, any predicate."""
+        return frozenset(rule.element for rule in self.rules if rule.behaviour.text in roles)
+
     def overridden_by(self, rules: Iterable[Rule]) -> ProcessingModel:
         """This table with ``rules`` tried first (a project's rows)."""
         return ProcessingModel((*rules, *self.rules))
@@ -258,10 +274,13 @@ def rule_from(row: dict[str, Any], where: str, location: Location) -> Rule:
     for name, value in params.items():
         if not isinstance(value, str | int | float | bool):
             raise _row_error(where, location, f"parameter '{name}' must be a string, number or boolean")
+    text = row.get("text", "")
+    if text and text not in TEXT_ROLES:
+        raise _row_error(where, location, f"text '{text}' must be one of {', '.join(TEXT_ROLES)}")
     predicate = Predicate(row["predicate"], where, location) if row.get("predicate") else None
     block = row.get("block", False)
     return Rule(element, Behaviour(named.group(1), named.group(2), block, MappingProxyType(dict(params)),
-                                   row.get("phrasing", not block)),
+                                   row.get("phrasing", not block), text, row.get("editorial", False)),
                 predicate, output, where, location)
 
 

@@ -30,7 +30,7 @@ from markupsafe import Markup, escape
 
 from edition import i18n
 from edition.errors import EditionError
-from edition.i18n.language import html_lang
+from edition.i18n.language import TURKIC, html_lang, primary
 from edition.processing import Behaviour, ProcessingModel, default_model
 from edition.render.links import safe_href
 from edition.tei.load import NS, TEI_NS
@@ -41,6 +41,7 @@ from edition.tei.model import (
     VolumeModel,
     inherited_lang,
     is_supplied_title,
+    model_parts,
     node_key,
     plain_text,
     title_notes,
@@ -62,6 +63,7 @@ DOCUMENT = f"{{{TEI_NS}}}TEI"  # a document's root: the texts rendered are below
 # The registers' headings as msgids (register_headings gives them in the interface language).
 REGISTER_HEADINGS = {"person": "Index of Persons", "place": "Index of Places",
                      "org": "Index of Organisations", "event": "Index of Events"}
+LINK_BEHAVIOURS = ("inline.link", "inline.citation")  # the macros that render an element as a link
 CHOICE_PAIRS = (  # (witness reading, edited reading, kind, label for the reader: a msgid)
     ("sic", "corr", "correction", "In the source"),
     ("orig", "reg", "regularisation", "In the source"),
@@ -83,6 +85,13 @@ SCRIPT_STRINGS = {
 }
 
 
+def css_string(text: str) -> Markup:
+    """``text`` as a quoted CSS string, for generated content in a ``<style>`` element: quotes,
+    backslashes, markup characters and controls as CSS escapes (HTML's escapes mean nothing there)."""
+    escaped = "".join(f"\\{ord(c):x} " if c in '"\\<>&' or ord(c) < 0x20 else c for c in str(text))
+    return Markup(f'"{escaped}"')
+
+
 def register_headings() -> dict[str, str]:
     """The registers' headings in the interface language (the book's indexes and the site's)."""
     return {kind: i18n.gettext(heading) for kind, heading in REGISTER_HEADINGS.items()}
@@ -101,6 +110,10 @@ class ChoicePair:
     def original_text(self) -> str:
         return plain_text(self.original)
 
+    @property
+    def edited_text(self) -> str:
+        return plain_text(self.edited)
+
 
 @dataclass
 class ElementView:
@@ -114,6 +127,7 @@ class ElementView:
     behaviour: Behaviour = field(default_factory=lambda: Behaviour("inline", "span"))
     model: ProcessingModel = field(default_factory=default_model, repr=False)
     mode: str | None = None
+    note: dict[str, Any] | None = None  # the note the element makes, settled by the renderer (settle_note)
 
     @property
     def params(self) -> Any:
@@ -162,7 +176,8 @@ class ElementView:
     @property
     def in_link(self) -> bool:
         """True inside a citation or cross-reference, which already render as links."""
-        return any(etree.QName(a).localname in {"bibl", "ref"} for a in self.element.iterancestors())
+        links = self.model.names(*LINK_BEHAVIOURS)
+        return any(etree.QName(a).localname in links for a in self.element.iterancestors())
 
     @property
     def context_lang(self) -> str:
@@ -173,6 +188,11 @@ class ElementView:
     def has_note_child(self) -> bool:
         """True when a note hangs directly in this element (a citation with an editorial note inside)."""
         return any(isinstance(c.tag, str) and etree.QName(c).localname == "note" for c in self.element)
+
+    @property
+    def in_note(self) -> bool:
+        """True inside a note, whose lines are not numbered."""
+        return any(etree.QName(a).localname == "note" for a in self.element.iterancestors())
 
     @property
     def in_list(self) -> bool:
@@ -243,8 +263,16 @@ class RenderContext:
 
     def link(self, target: str) -> str | None:
         """The href of a link to ``target`` (a TEI pointer), or None where it must stay text: ``#id`` goes
-        to the page that shows the id; anything else only where ``links.safe_href`` allows it."""
+        to the page that shows the id (none for an id the volume does not show: a name whose register
+        the project does not have); anything else only where ``links.safe_href`` allows it."""
+        if target.startswith("#") and self.volume is not None and not self.shows(target[1:]):
+            return None
         return safe_href(self.href(target), self.site_pages)
+
+    def shows(self, ident: str) -> bool:
+        """Whether the book and the site show the element ``ident``: a register entry, or an element
+        of a text."""
+        return ident in self.volume.registers or ident in self.volume.id_pages
 
     @cached_property
     def site_pages(self) -> frozenset[str]:
@@ -306,10 +334,12 @@ class Renderer:
     """Turns TEI trees into HTML fragments and pages."""
 
     def __init__(self, templates: Path | list[Path], model: ProcessingModel | None = None,
-                 language: str = i18n.DEFAULT_LANGUAGE) -> None:
+                 language: str = i18n.DEFAULT_LANGUAGE, styles: Path | None = None) -> None:
         """``templates``: the templates folder, or folders looked up in order (a project's own, then
         the package's: ``Project.template_folders``); ``model``: the processing model (the package's
-        by default); ``language``: the interface language."""
+        by default); ``language``: the interface language; ``styles``: the project's ``styles/``
+        folder, whose catalogue (``i18n.project_catalogue``) may put the project's words in place of
+        the package's."""
         self.model = model or default_model()
         folders = [templates] if isinstance(templates, str | Path) else templates
         self.env = Environment(
@@ -318,15 +348,16 @@ class Renderer:
             undefined=StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
-            extensions=["jinja2.ext.do", "jinja2.ext.i18n"],
+            # "do" only until tei/critical.html.j2's notes are settled by the renderer as the other
+            # families' are (main 24d452a merged it still appending them; without "do" it fails to load)
+            extensions=["jinja2.ext.i18n", "jinja2.ext.do"],
             bytecode_cache=template_cache(),
         )
-        i18n.activate(language)
-        self.env.install_gettext_translations(i18n.translations(language), newstyle=True)
+        i18n.activate(language, styles)
+        self.env.install_gettext_translations(i18n.active_translations(), newstyle=True)
         self.env.globals.update(interface_language=language, REGISTER_HEADINGS=register_headings(),
-                                apparatus_label=i18n.gettext("Variants"),
                                 script_strings={k: i18n.gettext(v) for k, v in SCRIPT_STRINGS.items()})
-        self.env.filters.update(number=i18n.format_number, date=i18n.format_day)
+        self.env.filters.update(number=i18n.format_number, date=i18n.format_day, css_string=css_string)
         self._families: dict[str, Any] = {}
         self.check_macros()
 
@@ -341,7 +372,58 @@ class Renderer:
             return Markup("")
         behaviour = self.model.behaviour(element, ctx.mode)
         macro = getattr(self.family(behaviour.family), behaviour.macro)
-        return Markup(macro(self.view(element, behaviour, ctx.mode), ctx, self.children))
+        view = self.view(element, behaviour, ctx.mode)
+        view.note = self.settle_note(view, ctx)
+        return Markup(macro(view, ctx, self.children))
+
+    def settle_note(self, view: ElementView, ctx: RenderContext) -> dict[str, Any] | None:
+        """The note ``view`` makes, settled before its macro renders it, so that templates only read:
+        what its family's ``notes`` declaration says (see tei/notes.html.j2). Its id and marker (an
+        apparatus entry's, ``entry``, are the model's); a choice's edited reading with the witness's
+        (``content = "edited"``); where the note is set apart in this output, its content (the
+        children, or the family's macro ``content`` names), kind, label and language, and the note is
+        added to the context's notes in the order met (the site's note lists, the book's notes part
+        and apparatus). None for an element making no note."""
+        family = self.family(view.behaviour.family)
+        declared = getattr(family, "notes", {}).get(view.behaviour.macro)
+        if declared is None:
+            return None
+        content = declared.get("content")
+        pair = view.choice_pair if content == "edited" else None
+        if content == "edited" and pair is None:
+            return None  # a choice without two readings renders as its content
+        note: dict[str, Any]
+        if declared.get("entry"):  # an apparatus entry, settled in the model (tei/annotate.py)
+            entry = ctx.article.apparatus.get(view.key)
+            if entry is None or not (entry.variants or entry.remarks):
+                return None  # nothing to say: the text alone
+            note = {"id": entry.id, "marker": entry.number,
+                    "minor": entry.is_minor(str(view.params.get("minor", "")).split())}
+        else:
+            own_id = view.id if declared.get("own_id", True) else None
+            note = {"id": own_id or ctx.next_id(declared["prefix"]),
+                    "marker": ctx.article.note_markers.get(view.key, "")}
+        if pair is not None:
+            note.update(label=pair.label, original=pair.original_text, edited_text=pair.edited_text,
+                        correction=pair.kind)
+        listed = declared.get(ctx.mode)
+        if listed is not None and listed.get("only_in_note") and not view.in_note:
+            listed = None  # in the text's lines: the macro keys it by line at the page foot
+        if listed is not None:
+            msgid = listed.get("label", "")  # a choice's label is its pair's
+            note.update(kind=listed["kind"], label=note.get("label") or i18n.gettext(msgid),
+                        lang={"own": ctx.own_lang(view), "element": view.lang}.get(listed.get("lang", "")))
+        if pair is not None:
+            note["html"] = self.render_children(pair.edited, ctx)
+        elif listed is None:
+            note["html"] = None  # the macro renders the content where it stands
+        elif content:
+            note["html"] = Markup(getattr(family, content)(view, ctx, self.children))
+        else:
+            note["html"] = self.render_children(view.element, ctx)
+        if listed is not None:
+            ctx.notes.append(note)
+        return note
 
     def check_macros(self, every: bool = False) -> None:
         """Refuse a row whose behaviour names a macro the templates lack, with the row's place: a
@@ -467,6 +549,7 @@ def render_site(volume: VolumeModel, renderer: Renderer) -> dict[str, str]:
     sources = {a.id: tuple(render_source(a, renderer, volume, kind) for kind in ("original", "witness"))
                for a in volume.articles}
     site = {"volume": volume, "register_pages": REGISTER_PAGES, "sources": sources,
+            "turkish_search": primary(volume.lang) in TURKIC,
             "articles_by_id": {article.id: article for article in volume.articles},
             "pages": site_pages(volume)}
     pages = {"index.html": renderer.page("site/index.html.j2", introduction=introduction,
@@ -510,6 +593,18 @@ def render_source(article: ArticleModel, renderer: Renderer, volume: VolumeModel
         return Markup("")
     ctx = RenderContext(mode="screen", article=article, volume=volume, scope=f"-{kind}")
     return Markup(" ".join(renderer.render_children(bibl, ctx).split()))
+
+
+def project_description(volume: VolumeModel, renderer: Renderer, mode: str = "print") -> list[Markup]:
+    """The paragraphs of the volume header's ``encodingDesc/projectDesc`` as HTML: what the edition
+    says of how it was made (the imprint prints them; the package has no words of its own for it)."""
+    header = volume.tei.root.find("tei:teiHeader", NS)
+    paragraphs = header.findall("tei:encodingDesc/tei:projectDesc/tei:p", NS) if header is not None else []
+    parts = model_parts(volume)
+    if not parts:
+        return [escape(plain_text(p)) for p in paragraphs]
+    ctx = RenderContext(mode=mode, article=parts[0], volume=volume, scope="-project")
+    return [Markup(" ".join(renderer.render_children(p, ctx).split())) for p in paragraphs]
 
 
 def cited_references(volume: VolumeModel, article: ArticleModel | None) -> list[Any]:

@@ -2,8 +2,8 @@
 
 Every paragraph, heading, list item and note of the introduction and the articles, every register
 entry and every bibliography entry becomes one record: the page and the id to link to, a label for
-the result list, the text as printed, and the same text folded for Turkish-aware matching
-(``search_fold``, one character for one, so a match found in the folded text is at the same
+the result list, the text as printed, and the same text folded for matching by the rules of its
+language (``search_fold``, one character for one, so a match found in the folded text is at the same
 place in the printed one). The index is written as a script that assigns a global: the site opens from
 disk, where a page cannot fetch a JSON file.
 """
@@ -19,8 +19,9 @@ from functools import cache
 from lxml import etree
 from markupsafe import Markup
 
-from edition.i18n import active_language, gettext
-from edition.i18n.language import turkish_lower
+from edition.i18n import active_language, gettext, translate
+from edition.i18n.language import TURKIC, UNDETERMINED, primary, turkish_lower
+from edition.processing.rules import default_model
 from edition.render.html import REGISTER_PAGES, register_headings
 from edition.tei.load import TEI_NS
 from edition.tei.model import (
@@ -33,33 +34,35 @@ from edition.tei.model import (
     xml_id,
 )
 
-# After Turkish lowercasing, the search also lets dotless ı match i (a reader typing "ISTANBUL" or
-# "Isik" on a keyboard without Turkish letters) and treats apostrophe and dash variants as one.
-SEARCH_EQUIVALENTS = {"ı": "i", "’": "'", "‘": "'", "`": "'", "ʼ": "'", "´": "'", "‐": "-", "‑": "-",
-                      "–": "-", "—": "-"}
+# The search treats apostrophe and dash variants as one; in Turkish text it also lets dotless ı match i
+# (a reader typing "ISTANBUL" or "Isik" on a keyboard without Turkish letters).
+SEARCH_EQUIVALENTS = {"’": "'", "‘": "'", "`": "'", "ʼ": "'", "´": "'",
+                      "‐": "-", "‑": "-", "–": "-", "—": "-"}
+TURKIC_EQUIVALENTS = {**SEARCH_EQUIVALENTS, "ı": "i"}
 
 
-def search_fold(text: str) -> str:
-    """The form the site's search compares: Turkish lowercase, diacritics dropped, ı = i.
+def search_fold(text: str, lang: str = UNDETERMINED) -> str:
+    """The form the site's search compares: lowercase by the rules of ``lang`` (Turkish İ→i, I→ı, and
+    ı = i, only for Turkish and Azerbaijani), diacritics dropped.
 
     One character in, one character out, so a match in the folded text is at the same place in the
     original (the search shows the original around it). ``edition/theme/js/search.js`` folds queries the
     same way; the tests check the two agree on every character of the volume.
     """
-    return "".join(_fold_char(character) for character in text)
+    turkic = primary(lang) in TURKIC
+    return "".join(_fold_char(character, turkic) for character in text)
 
 
 @cache
-def _fold_char(character: str) -> str:
-    lowered = turkish_lower(character)
+def _fold_char(character: str, turkic: bool) -> str:
+    lowered = turkish_lower(character) if turkic else character.lower()
     if len(lowered) != 1 or ord(character) > 0xFFFF or ord(lowered) > 0xFFFF:
         return character  # JavaScript counts these in two units: left alone on both sides
     base = unicodedata.normalize("NFD", lowered)[0]
-    return SEARCH_EQUIVALENTS.get(base, base)
+    return (TURKIC_EQUIVALENTS if turkic else SEARCH_EQUIVALENTS).get(base, base)
 
 
 GLOBAL_NAME = "EDITION_SEARCH"
-BLOCKS = {"p", "head", "item", "quote"}
 
 
 @dataclass(frozen=True)
@@ -70,16 +73,18 @@ class Record:
     anchor: str
     label: str
     text: str
-    lang: str = "tr"
+    lang: str = UNDETERMINED
     label_lang: str = ""  # a section heading's language; "": the interface's (the edition's own labels)
+    fold_lang: str | None = None  # the language whose case rules made the text, where not ``lang``
 
     def row(self) -> list:
         """``[part, anchor, label, text, folded text, lang, label lang]`` (languages "" for the search
         page's own, the interface language, to keep the index small)."""
         page = active_language()
         label_lang = "" if self.label_lang in ("", page) else self.label_lang
-        return [self.part, self.anchor, self.label, self.text, search_fold(self.text),
-                "" if self.lang == page else self.lang, label_lang]
+        folded = search_fold(self.text, self.fold_lang or self.lang)
+        return [self.part, self.anchor, self.label, self.text, folded, "" if self.lang == page else self.lang,
+                label_lang]
 
 
 def build_index(volume: VolumeModel) -> dict:
@@ -110,25 +115,29 @@ def build_index(volume: VolumeModel) -> dict:
 def register_records(volume: VolumeModel, kind: str, part: int) -> list[Record]:
     """One record per register entry: its names as printed, dates and the editors' identification."""
     return [Record(part, entry.id, entry.name,
-                   " · ".join(filter(None, [entry.name, *entry.variants, entry.dates, entry.note])))
+                   " · ".join(filter(None, [entry.name, *entry.variants, entry.dates, entry.note])),
+                   entry.lang)
             for entry in volume.register(kind)]
 
 
 def bibliography_records(volume: VolumeModel, part: int) -> list[Record]:
-    """One record per bibliography entry, as formatted, in the work's language."""
+    """One record per bibliography entry, as formatted, in the work's language (folded by the rules of
+    the language it was formatted in, whose case the style applied: "RGASPİ" in Turkish)."""
     bibliography = volume.bibliography
-    return [Record(part, f"bib-{ref.key}", gettext("Reference"), Markup(ref.html).striptags(), ref.lang)
+    return [Record(part, f"bib-{ref.key}", gettext("Reference"), Markup(ref.html).striptags(), ref.lang,
+                   fold_lang=bibliography.lang)
             for ref in bibliography.entries]
 
 
 def article_records(article: ArticleModel, part: int) -> Iterator[Record]:
     """The text blocks and notes of one article (or the introduction), in reading order."""
+    passages = default_model().text_names("passage")
     for element in article.text.iter(f"{{{TEI_NS}}}*"):
         name = etree.QName(element).localname
         if name == "note":
             yield Record(part, xml_id(element) or article.id, note_label(article, element),
                          plain_text(element), inherited_lang(element))
-        elif name in BLOCKS and is_block(element):
+        elif name in passages and is_block(element):
             label, label_lang = section_label(element)
             yield Record(part, block_anchor(article, element), label, plain_text(element),
                          inherited_lang(element), label_lang)
@@ -163,9 +172,10 @@ def section_label(element: etree._Element) -> tuple[str, str]:
         head = div.find(f"{{{TEI_NS}}}head")
         if head is not None:
             return plain_text(head), inherited_lang(head)
-        if div.get("type") == "abstract":
+        if div.get("type") == "abstract":  # named in its own language where there is a catalogue for it
             lang = inherited_lang(div)
-            return ("Özet", "tr") if lang == "tr" else ("Abstract", "en")
+            label = translate("Abstract", primary(lang))
+            return label, lang if label != gettext("Abstract") else ""
     return "", ""
 
 

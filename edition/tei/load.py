@@ -349,6 +349,34 @@ def load_volume(path: Path, project: Path | None = None) -> Volume:
     )
 
 
+def default_language(volume: Volume, lang: str | None) -> None:
+    """edition.toml's text_language, where the volume's root (or a registers file's) does not say its
+    language: what the texts inherit where the TEI is silent (an xml:lang the TEI gives always wins)."""
+    roots = [volume.root]
+    if volume.registers is not None:
+        roots.append(volume.registers.getroottree().getroot())
+    for root in roots:
+        if lang and root.get(f"{{{XML_NS}}}lang") is None:
+            root.set(f"{{{XML_NS}}}lang", lang)
+
+
+def attach_registers(volume: Volume, path: Path | None, project: Path) -> None:
+    """The registers file edition.toml names (``[files] registers``): its ``standOff`` (else its root)
+    becomes the volume's registers, read as every TEI file is."""
+    if path is None:
+        return
+    if volume.registers is not None:
+        where = Location(source_path(volume.registers, volume.path), volume.registers.sourceline or 0, 1)
+        raise EditionError(f"the volume includes registers here, and edition.toml names a registers file "
+                           f"({display_path(path)}) too; keep one of the two", where, "registers")
+    tree = read_xml(path)
+    require_tei(tree, path)
+    resolve_includes(tree, path, project)
+    root = tree.getroot()
+    root.set(f"{{{XML_NS}}}base", Path(path).resolve().as_uri())
+    volume.registers = next(root.iter(f"{{{TEI_NS}}}standOff"), root)
+
+
 def source_path(element: etree._Element, default: Path) -> Path:
     """The file an element was read from (XInclude leaves xml:base on included roots)."""
     return base_path(element.base, default)

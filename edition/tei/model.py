@@ -8,15 +8,18 @@ element is the processing model's to say (``edition/processing``).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from lxml import etree
 
+from edition.config import Config, ProjectSettings
 from edition.errors import EditionError, Location
 from edition.i18n.collation import sort_key
 from edition.i18n.language import UNDETERMINED, html_lang
+from edition.processing.rules import default_model
 from edition.render.links import PAGE_ID_RULE, is_page_id
 from edition.tei.annotate import ApparatusEntry, Witness, apparatus_entries, declared_witnesses, in_entry
 from edition.tei.load import NS, TEI_NS, XML_NS, Article, Volume
@@ -55,15 +58,24 @@ def inherited_lang(element: etree._Element) -> str:
     return UNDETERMINED
 
 
+@cache
+def left_out_of_reading() -> frozenset[str]:
+    """Elements whose words the reading text leaves out: what stands apart from the running text
+    (notes, forme work) and the source's forms the editors' readings replace (the processing table's
+    ``text`` roles "apart" and "alternative")."""
+    return default_model().text_names("apart", "alternative")
+
+
 def plain_text(element: etree._Element | None) -> str:
     """Readable text of an element: regularised readings, no notes, spaces normalised."""
     if element is None:
         return ""
     parts: list[str] = []
+    left_out = left_out_of_reading()
 
     def walk(node: etree._Element) -> None:
         name = etree.QName(node).localname if isinstance(node.tag, str) else ""
-        if name in {"note", "sic", "orig", "abbr", "fw"}:
+        if name in left_out:
             parts.append(node.tail or "")
             return
         parts.append(node.text or "")
@@ -179,8 +191,6 @@ REGISTER_PAGES = {"person": "persons.html", "place": "places.html", "org": "orga
 SITE_PAGES = ("index.html", "bibliography.html", "sources.html", "search.html", *REGISTER_PAGES.values())
 
 
-TITLES = {"Paşa", "Bey", "Beyler", "Efendi", "Han", "Hazretleri", "Reis", "Kahya"}
-
 
 @dataclass
 class RegisterEntry:
@@ -194,22 +204,27 @@ class RegisterEntry:
     note: str
     mentions: list[Mention] = field(default_factory=list)
     lang: str = UNDETERMINED  # the register's language: its alphabetical order
+    honorifics: frozenset[str] = frozenset()  # titles that follow a name (edition.toml's [indexes])
 
     @property
     def order(self) -> tuple:
-        """Persons by surname (the last word; the first for names ending in a title such as Paşa)."""
+        """Persons by surname (the last word; the first for names ending in an honorific such as Paşa)."""
         if self.kind != "person":
             return sort_key(self.name, self.lang)
         words = [w for w in re.sub(r"\(.*?\)", "", self.name).split() if w]
         if not words:
             return sort_key(self.name, self.lang)
-        if words[-1] in TITLES or len(words) == 1 or words[0].rstrip(".").isdigit() or words[0][-1] == ".":
+        last, first = words[-1], words[0]
+        if last in self.honorifics or len(words) == 1 or first.rstrip(".").isdigit() or first[-1] == ".":
             return sort_key(self.name, self.lang)
         return sort_key(" ".join([words[-1], *words[:-1]]), self.lang)
 
 
-def register_entries(registers: etree._Element | None) -> dict[str, RegisterEntry]:
-    """The registers' entries by id (in document order; the templates sort them)."""
+def register_entries(registers: etree._Element | None,
+                     honorifics: Iterable[str] = ()) -> dict[str, RegisterEntry]:
+    """The registers' entries by id (in document order; the templates sort them); ``honorifics``: the
+    titles that follow a name and are not sorted on."""
+    honorifics = frozenset(honorifics)
     entries: dict[str, RegisterEntry] = {}
     if registers is None:
         return entries
@@ -222,6 +237,7 @@ def register_entries(registers: etree._Element | None) -> dict[str, RegisterEntr
             entries[xml_id(item)] = RegisterEntry(
                 id=xml_id(item), kind=kind, name=plain_text(main), variants=variants,
                 dates=life_dates(item), note=plain_text(note), lang=inherited_lang(item),
+                honorifics=honorifics,
             )
     return entries
 
@@ -273,6 +289,11 @@ class VolumeModel:
     licence: str
     articles: list[ArticleModel]
     tei: Volume
+    editors: list[str] = field(default_factory=list)
+    place: str = ""  # of publication
+    title_set: bool = False  # edition.toml gives the title: a document on its own shows it, not its own
+    lang: str = "en"  # the texts' language (edition.toml's text_language, else the volume's xml:lang)
+    printed_registers: tuple[str, ...] = ("person", "place")  # kinds edition.toml prints as indexes
     bibliography: object | None = None  # bibliography.Bibliography, when the volume has one
     introduction: ArticleModel | None = None
     registers: dict[str, RegisterEntry] = field(default_factory=dict)
@@ -281,10 +302,28 @@ class VolumeModel:
     _citing: tuple[list, dict[str, list[Citation]]] = field(default=(None, {}), repr=False, compare=False)
 
     @property
+    def document_title(self) -> str:
+        """The title page's title of a document on its own: edition.toml's, else the document's own."""
+        if self.title_set or not self.articles:
+            return self.title
+        return self.articles[0].title or self.title
+
+    @property
+    def publication(self) -> str:
+        """The imprint line: place, publisher and year, as many as are known ("Place: Publisher · Year")."""
+        house = ": ".join(filter(None, (self.place, self.publisher)))
+        return " · ".join(filter(None, (house, self.year)))
+
+    @property
     def single(self) -> bool:
         """A document on its own (a ``TEI`` file, not a volume that gathers texts): its own header
         makes the title page."""
         return etree.QName(self.tei.root).localname == "TEI"
+
+    @property
+    def indexes(self) -> list[str]:
+        """The registers the book prints as indexes: those edition.toml names that have entries."""
+        return [kind for kind in self.printed_registers if self.register(kind)]
 
     def register(self, kind: str) -> list[RegisterEntry]:
         """The entries of one register in its language's order, sorted once: the templates ask often."""
@@ -340,7 +379,9 @@ def check_page_names(volume: Volume) -> None:
         raise EditionError(message, Location(article.path, article.root.sourceline or 0, 1), "page-name")
 
 
-def build_model(volume: Volume) -> VolumeModel:
+def build_model(volume: Volume, config: Config | None = None) -> VolumeModel:
+    """The volume's model; ``config`` (edition.toml): its [project] overrides what the header says,
+    its [indexes] say which registers print and how names sort."""
     check_page_names(volume)
     header = volume.root.find("tei:teiHeader", NS)
     stmt = header.find("tei:fileDesc/tei:titleStmt", NS)
@@ -360,15 +401,21 @@ def build_model(volume: Volume) -> VolumeModel:
         publisher=plain_text(publication.find("tei:publisher", NS)),
         year=plain_text(publication.find("tei:date", NS)),
         licence=plain_text(publication.find("tei:availability/tei:licence", NS)),
+        editors=[plain_text(editor) for editor in stmt.iterfind("tei:editor", NS)],
+        lang=xml_lang(volume.root) or "en",
+        place=plain_text(publication.find("tei:pubPlace", NS)),
         articles=[article_model(article.root, article.path, number, header)
                   for number, article in enumerate(volume.articles, start=1)],
         tei=volume,
     )
     if model.single and not model.title and model.articles:
         model.title = model.articles[0].title  # a document's own title, typed "main" or not
+    if config is not None:
+        apply_settings(model, config.project)
+        model.printed_registers = config.indexes.print
     if volume.introduction is not None:
         model.introduction = article_model(volume.introduction.root, volume.introduction.path, 0, header)
-    model.registers = register_entries(volume.registers)
+    model.registers = register_entries(volume.registers, config.indexes.honorifics if config else ())
     for article in model.articles:
         for mention in article.mentions.values():
             if mention.ref in model.registers:
@@ -382,13 +429,24 @@ def build_model(volume: Volume) -> VolumeModel:
     return model
 
 
+def apply_settings(model: VolumeModel, settings: ProjectSettings) -> None:
+    """edition.toml's title, subtitle, editors, publisher, place, year and licence, where it gives them,
+    in place of the header's."""
+    given = {name: getattr(settings, name) for name in ("title", "subtitle", "editors", "publisher", "place",
+                                                          "year", "licence")}
+    for name, value in given.items():
+        if value is not None:
+            setattr(model, name, list(value) if name == "editors" else str(value))
+    model.title_set = settings.title is not None
+
+
 def article_model(tei: etree._Element, path: Path, number: int = 1,
                   shared: etree._Element | None = None) -> ArticleModel:
     """The model of one text; ``shared``: the volume's header, whose witnesses every text may cite."""
     stmt = tei.find("tei:teiHeader/tei:fileDesc/tei:titleStmt", NS)
     titles = stmt.findall("tei:title", NS)
     text = tei.find("tei:text", NS)
-    lang = xml_lang(tei) or (xml_lang(text) if text is not None else None) or UNDETERMINED
+    lang = xml_lang(tei) or (xml_lang(text) if text is not None else None) or inherited_lang(tei)
     own = [t for t in titles if (xml_lang(t) or lang) == lang] or titles
     main = own[0] if own else None
     others = [(html_lang(xml_lang(t) or lang), plain_text(t)) for t in titles if t is not main]

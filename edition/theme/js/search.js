@@ -1,10 +1,13 @@
 /* Search across the volume, in the browser, from the index built with the site
    (assets/search-index.js assigns window.EDITION_SEARCH; a page opened from disk cannot fetch JSON).
-   Records: [part, anchor, label, text, folded text, lang, label lang] (a language "" is Turkish);
-   parts: [page, title].
-   Matching is on folded text: Turkish lowercase (İ→i, I→ı), diacritics dropped, ı = i, apostrophe and
-   dash variants as one, one character for one, as edition/search_index.py's search_fold does; so
-   "istanbul", "İSTANBUL" and "ISTANBUL" all find "İstanbul". */
+   Records: [part, anchor, label, text, folded text, lang, label lang] (a language "" is the page's,
+   the interface language); parts: [page, title].
+   Matching is on folded text, as edition/render/search.py's search_fold folds it: lowercase by the
+   rules of the text's language, diacritics dropped, apostrophe and dash variants as one, one
+   character for one. Only Turkish (and Azerbaijani) text has Turkish case (dotted capital I to i,
+   capital I to dotless i) and dotless i matching i, so that there "istanbul" and "ISTANBUL" find the
+   city's name however it is capitalised. A query is folded both ways, and a record matches either
+   form: each record was folded by its own language's rules, which the reader need not know. */
 (function () {
   "use strict";
 
@@ -12,41 +15,65 @@
   var CONTEXT_BEFORE = 70;
   var CONTEXT_AFTER = 130;
   var EQUIVALENTS = {
-    "ı": "i", "’": "'", "‘": "'", "`": "'", "ʼ": "'", "´": "'",
+    "’": "'", "‘": "'", "`": "'", "ʼ": "'", "´": "'",
     "‐": "-", "‑": "-", "–": "-", "—": "-"
   };
+  var TURKIC = ["tr", "az"];
 
-  function foldChar(ch) {
-    var lowered = ch === "İ" ? "i" : ch === "I" ? "ı" : ch.toLowerCase();
+  function isTurkic(lang) {
+    return TURKIC.indexOf((lang || "").split("-")[0].toLowerCase()) >= 0;
+  }
+
+  function foldChar(ch, turkic) {
+    var lowered = ch.toLowerCase();
+    if (turkic) lowered = ch === "\u0130" ? "i" : ch === "I" ? "\u0131" : lowered;
     if (lowered.length !== ch.length || Array.from(lowered).length !== 1) return ch;
     var base = Array.from(lowered.normalize("NFD"))[0];
+    if (turkic && base === "\u0131") return "i";
     return EQUIVALENTS[base] || base;
   }
 
   /* Folds per code point; a character outside the BMP is kept as it is, so positions in the folded
      text are positions in the original. */
-  function fold(text) {
+  function fold(text, lang) {
+    var turkic = isTurkic(lang);
     var out = "";
-    for (var ch of text) out += ch.length === 1 ? foldChar(ch) : ch;
+    for (var ch of text) out += ch.length === 1 ? foldChar(ch, turkic) : ch;
     return out;
   }
   window.editionFold = fold; // for the tests, which check it against the Python fold
 
-  function terms(query) {
-    return fold(query).split(/\s+/).filter(function (t) { return t.length > 0; });
+  function terms(query, lang) {
+    return fold(query, lang).split(/\s+/).filter(function (t) { return t.length > 0; });
   }
 
-  function search(data, words) {
+  /* The query's words as each language's records are folded: Turkish and other. */
+  function queryTerms(query) {
+    return { turkic: terms(query, "tr"), other: terms(query, "und") };
+  }
+
+  /* Where the first word is found in a record's folded text if all of them are, else -1. */
+  function firstMatch(folded, words) {
+    var at = -1;
+    for (var i = 0; i < words.length; i++) {
+      var found = folded.indexOf(words[i]);
+      if (found < 0) return -1;
+      if (at < 0) at = found;
+    }
+    return at;
+  }
+
+  function search(data, query) {
     var hits = [];
     data.records.forEach(function (record) {
-      var folded = record[4];
-      var at = -1;
-      for (var i = 0; i < words.length; i++) {
-        var found = folded.indexOf(words[i]);
-        if (found < 0) return;
-        if (at < 0) at = found;
+      var forms = [query.turkic, query.other];
+      for (var f = 0; f < forms.length; f++) {
+        var at = firstMatch(record[4], forms[f]);
+        if (at >= 0) {
+          hits.push({ record: record, at: at, words: forms[f] });
+          return;
+        }
       }
-      hits.push({ record: record, at: at });
     });
     return hits;
   }
@@ -93,7 +120,7 @@
     return span;
   }
 
-  function resultItem(hit, words) {
+  function resultItem(hit) {
     var record = hit.record;
     var li = document.createElement("li");
     li.className = "result";
@@ -106,13 +133,13 @@
       if (record[6]) label.lang = record[6];
       a.append(label);
     }
-    a.append(snippet(record, hit.at, words));
+    a.append(snippet(record, hit.at, hit.words));
     li.append(a);
     return li;
   }
 
   /* Results in reading order, under the title of the article or page they are in. */
-  function render(data, hits, words) {
+  function render(data, hits) {
     var container = document.getElementById("search-results");
     var list = null;
     var current = -1;
@@ -133,7 +160,7 @@
         container.append(section);
       }
       hit.page = data.parts[part][0];
-      list.append(resultItem(hit, words));
+      list.append(resultItem(hit));
     });
   }
 
@@ -158,14 +185,14 @@
   function show(data, query) {
     var container = document.getElementById("search-results");
     var status = document.getElementById("search-status");
-    var words = terms(query);
+    var words = queryTerms(query);
     container.replaceChildren();
-    if (!words.length) {
+    if (!words.other.length) {
       status.textContent = "";
       return;
     }
     var hits = search(data, words);
-    render(data, hits, words);
+    render(data, hits);
     var q = query.trim();
     if (!hits.length) status.textContent = say("noResults", { query: q });
     else {

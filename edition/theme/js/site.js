@@ -18,6 +18,7 @@
   var showTimer = 0;
   var hideTimer = 0;
   var STRINGS = interfaceStrings();
+  var INTERFACE_LANG = interfaceLanguage();
 
   /* The interface's words, in the project's language: the page carries them from the message
      catalogue (a JSON block the template writes); a missing one shows its key. */
@@ -28,6 +29,12 @@
     } catch (error) {
       return {};
     }
+  }
+
+  /* The language of those words (the block's lang), which an article page's own may differ from. */
+  function interfaceLanguage() {
+    var block = document.getElementById("interface-strings");
+    return (block && block.lang) || document.documentElement.lang || "";
   }
 
   function t(key) {
@@ -143,10 +150,10 @@
     trigger = el;
     clicked = byClick;
     popup.className = "popup popup-" + content.kind;
-    // The popup's own words are the edition's Turkish; its content keeps the language it has on the
-    // page, not the one of the passage the popup happens to stand in.
-    popup.setAttribute("lang", "tr");
-    body.setAttribute("lang", content.lang || document.documentElement.lang || "tr");
+    // The popup's own words are in the interface language; its content keeps the language it has on
+    // the page, not the one of the passage the popup happens to stand in.
+    popup.setAttribute("lang", INTERFACE_LANG);
+    body.setAttribute("lang", content.lang || document.documentElement.lang || INTERFACE_LANG);
     title.textContent = content.title;
     body.replaceChildren.apply(body, content.nodes);
     links.replaceChildren();

@@ -1,0 +1,190 @@
+"""`edition new`: a project that validates and builds at once, and `--project DIR` from anywhere."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from edition.project import THEME
+from edition.scaffold import create_project
+
+TITLE = "Letters from the Front"
+# The sample's quotation, word for word as the TEI Guidelines 4.3.0 print it ("About These
+# Guidelines", P5/Source/Guidelines/en/AB-About.xml at the tag P5_Release_4.3.0 of TEIC/TEI).
+QUOTATION = ("These Guidelines apply to texts in any natural language, of any date, in any literary genre "
+             "or text type, without restriction on form or content.")
+TEI = "{http://www.tei-c.org/ns/1.0}"
+
+
+def edition(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "edition.cli", *args], cwd=cwd, capture_output=True,
+                          text=True, timeout=300)
+
+
+def page_text(html: Path) -> str:
+    """A page's text, whitespace collapsed (the TEI's line breaks are not the text's)."""
+    tree = etree.parse(str(html), etree.HTMLParser())
+    return " ".join("".join(tree.getroot().itertext()).split())
+
+
+@pytest.fixture(scope="module")
+def letters(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A project made with `edition new`, validated and built, as the README says."""
+    root = tmp_path_factory.mktemp("new") / "letters"
+    made = edition("new", str(root), "--title", TITLE, "--language", "en", cwd=root.parent)
+    assert made.returncode == 0, made.stderr
+    return root
+
+
+def test_a_new_project_validates_and_builds_at_once(letters: Path) -> None:
+    assert sorted(p.relative_to(letters).as_posix() for p in letters.rglob("*") if p.is_file()) == [
+        "bibliography/references.bib", "edition.toml", "tei/volume.xml"]
+    checked = edition("validate", cwd=letters)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert checked.stdout.strip() == "0 errors, 0 warnings"
+    bib = edition("bib", "check", cwd=letters)
+    assert bib.returncode == 0 and "0 errors, 0 warnings" in bib.stdout, bib.stdout
+    built = edition("build", "--quiet", cwd=letters / "tei")  # from a folder below the root
+    assert built.returncode == 0 and built.stderr == "", built.stderr
+    output = letters / "output"
+    pdf = subprocess.run(["pdftotext", str(output / "edition.pdf"), "-"], capture_output=True, text=True,
+                         check=True).stdout
+    assert pdf.startswith(TITLE)
+    index = (output / "html" / "index.html").read_text(encoding="utf-8")
+    assert f"<title>{TITLE}</title>" in index and '<html lang="en">' in index
+
+
+def test_the_sample_quotes_cites_and_names(letters: Path) -> None:
+    """The sample text's quotation is whole, its citation links to the bibliography's entry and its
+    names to the register of persons."""
+    if not (letters / "output" / "html").is_dir():
+        assert edition("build", "--html", "--quiet", cwd=letters).returncode == 0
+    site = letters / "output" / "html"
+    sample = (site / "sample.html").read_text(encoding="utf-8")
+    assert QUOTATION in page_text(site / "sample.html")
+    assert 'href="bibliography.html#bib-tei-p5"' in sample
+    for person in ("per-burnard", "per-sperberg-mcqueen"):
+        assert f'href="persons.html#{person}"' in sample
+    entry = page_text(site / "bibliography.html")
+    assert "TEI P5: Guidelines for Electronic Text Encoding and Interchange" in entry
+    assert "Lou Burnard" in page_text(site / "persons.html")
+
+
+def test_the_settings_and_volume_hold_any_title(tmp_path: Path) -> None:
+    """A title with characters TOML and XML escape arrives intact in both."""
+    title = 'Fish & "Chips" <1>, \\ ünï'
+    made = create_project(tmp_path / "odd", title, "en")
+    settings = tomllib.loads((made.root / "edition.toml").read_text(encoding="utf-8"))
+    assert settings["project"]["title"] == title
+    assert settings["project"]["text_language"] == "en"
+    volume = etree.parse(str(made.root / "tei" / "volume.xml"))
+    assert volume.findtext(f"{TEI}teiHeader//{TEI}title[@type='main']") == title
+
+
+@pytest.mark.parametrize(("language", "interface", "fallback"),
+                         [("en", "en", False), ("tr", "tr", False), ("en-GB", "en", False),
+                          ("de-AT", "en", True), ("TR", "tr", False), ("zh-hant-tw", "en", True)])
+def test_the_interface_follows_the_text_language_where_there_is_a_catalogue(
+        tmp_path: Path, language: str, interface: str, fallback: bool) -> None:
+    made = create_project(tmp_path / "p", None, language)
+    tag = {"TR": "tr", "zh-hant-tw": "zh-Hant-TW"}.get(language, language)  # in BCP 47's case
+    settings = tomllib.loads((made.root / "edition.toml").read_text(encoding="utf-8"))
+    assert settings["project"] == {"title": "p", "text_language": tag, "interface_language": interface}
+    assert (made.interface_language, made.interface_fallback) == (interface, fallback)
+    volume = etree.parse(str(made.root / "tei" / "volume.xml")).getroot()
+    assert volume.get("{http://www.w3.org/XML/1998/namespace}lang") == tag
+
+
+def test_a_language_without_catalogue_is_said(tmp_path: Path) -> None:
+    done = edition("new", "p", "--language", "de", cwd=tmp_path)
+    assert done.returncode == 0
+    assert "no interface catalogue for 'de'" in done.stderr and "English" in done.stderr
+
+
+@pytest.mark.parametrize(("folder", "cwd"), [("empty", "."), (".", "empty")])
+def test_an_empty_folder_becomes_the_project(tmp_path: Path, folder: str, cwd: str) -> None:
+    """An empty folder is filled in place (`edition new .` leaves the shell in the same folder)."""
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    inode = empty.stat().st_ino
+    assert edition("new", folder, cwd=tmp_path / cwd).returncode == 0
+    assert (empty / "edition.toml").is_file() and empty.stat().st_ino == inode
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["empty"]  # no staging folder left
+    assert sorted(p.name for p in empty.iterdir()) == ["bibliography", "edition.toml", "tei"]
+    assert tomllib.loads((empty / "edition.toml").read_text(encoding="utf-8"))["project"]["title"] == "empty"
+
+
+@pytest.mark.parametrize(("args", "status", "message"), [
+    (["new", "taken"], 1, "taken: error: the folder exists and is not empty"),
+    (["new", "a-file"], 1, "a-file: error: this is a file; name a new folder"),
+    (["new", "p", "--language", "en GB"], 2, "error: --language 'en GB' is not a language code"),
+    (["new", "p", "--title", " "], 2, "error: the title is empty"),
+    (["new", "p", "--title", "two\nlines"], 2, "error: the title holds a control character"),
+    (["--project", "taken", "new", "p"], 2, "error: edition new makes a project"),
+])
+def test_new_refuses_in_one_line_and_writes_nothing(tmp_path: Path, args: list[str], status: int,
+                                                     message: str) -> None:
+    (tmp_path / "taken").mkdir()
+    (tmp_path / "taken" / "notes.txt").write_text("mine", encoding="utf-8")
+    (tmp_path / "a-file").write_text("mine", encoding="utf-8")
+    done = edition(*args, cwd=tmp_path)
+    assert done.returncode == status
+    assert len(done.stderr.splitlines()) == 1 and done.stderr.startswith(message), done.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file", "taken"]
+    assert [p.name for p in (tmp_path / "taken").iterdir()] == ["notes.txt"]
+
+
+def test_project_option_works_from_anywhere(letters: Path, tmp_path: Path) -> None:
+    """--project names the project; the command's own paths stay relative to the working directory."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    checked = edition("--project", str(letters), "validate", cwd=elsewhere)
+    assert checked.returncode == 0 and checked.stdout.strip() == "0 errors, 0 warnings"
+    below = edition("--project", str(letters / "bibliography"), "bib", "check", cwd=elsewhere)
+    assert below.returncode == 0, below.stdout
+    exported = edition("--project", str(letters), "bib", "export", "--format", "csljson", cwd=elsewhere)
+    assert exported.returncode == 0 and '"tei-p5"' in exported.stdout
+    built = edition("--project", str(letters), "build", "--html", "--out", "site", "--quiet", cwd=elsewhere)
+    assert built.returncode == 0, built.stderr
+    assert (elsewhere / "site" / "html" / "sample.html").is_file()
+
+
+@pytest.mark.parametrize(("folder", "message"), [
+    ("missing", r"missing: error: --project: no such folder; name the project's folder"),
+    ("plain", r"error: no edition project in .*plain \(edition\.toml, or tei/volume\.xml and styles/, in "
+              r"this folder or above; `edition new DIR` starts one\); name the TEI files to check: .*"),
+])
+def test_project_option_refuses_what_is_no_project(tmp_path: Path, folder: str, message: str) -> None:
+    (tmp_path / "plain").mkdir()
+    done = edition("--project", folder, "validate", cwd=tmp_path)
+    assert done.returncode == 2
+    assert re.fullmatch(message, done.stderr.strip()), done.stderr
+
+
+def test_a_stylesheet_in_styles_replaces_the_themes(tmp_path: Path) -> None:
+    """The README's walk-through: the package's screen.css copied into styles/css/ and changed is the
+    one the site gets; the theme's other files still come from the package."""
+    root = create_project(tmp_path / "letters", TITLE, "en").root
+    (root / "styles" / "css").mkdir(parents=True)
+    theme_css = (THEME / "css" / "screen.css").read_text(encoding="utf-8")
+    assert "--link: #1d4f91" in theme_css
+    own_css = theme_css.replace("--link: #1d4f91", "--link: #8b1a1a")
+    (root / "styles" / "css" / "screen.css").write_text(own_css, encoding="utf-8")
+    built = edition("build", "--html", "--quiet", cwd=root)
+    assert built.returncode == 0, built.stderr
+    assets = root / "output" / "html" / "assets"
+    assert (assets / "css" / "screen.css").read_text(encoding="utf-8") == own_css
+    assert (assets / "css" / "common.css").read_bytes() == (THEME / "css" / "common.css").read_bytes()
+
+
+def test_help_names_new_and_project(tmp_path: Path) -> None:
+    general = edition("--help", cwd=tmp_path)
+    assert general.returncode == 0 and "--project DIR" in general.stdout and "new" in general.stdout
+    new = edition("new", "--help", cwd=tmp_path)
+    assert new.returncode == 0 and "--title" in new.stdout and "--language CODE" in new.stdout
