@@ -89,6 +89,11 @@ def test_bibtex_export_of_biblatex_examples(tmp_path: Path) -> None:
     what differs is what BibTeX cannot say (lists in ``address``, BibLaTeX-only types)."""
     text = export(EXAMPLES, "bibtex")
     assert "journal = jomch" in text and "@string{jomch" in text
+    # what a chapter inherits from its crossref'd book, written in for readers that do not follow it
+    chapter = parse_bib(text, EXAMPLES).entries_dict["westfahl:space"]
+    assert {name: chapter[name] for name in ("crossref", "editor", "booktitle", "year")} == {
+        "crossref": "westfahl:frontier", "editor": "Westfahl, Gary", "year": "2000",
+        "booktitle": "Space and Beyond: The Frontier Theme in Science Fiction"}
     before = pandoc_csl(EXAMPLES, "biblatex")
     after = pandoc_csl(written(tmp_path, EXAMPLES, "bibtex"), "bibtex")
     lists = {"publisher-place", "publisher", "jurisdiction"}  # BibLaTeX lists, "and"-joined in BibTeX
