@@ -62,7 +62,8 @@ def title(text: str | None) -> str:
 @pytest.mark.parametrize("fmt", ["bibtex", "biblatex", "ris", "csljson"])
 @pytest.mark.parametrize("bib", list(SOURCES), ids=lambda path: path.stem)
 def test_citationjs_reads_the_export_as_pandoc_reads_the_source(bib: Path, fmt: str, tmp_path: Path) -> None:
-    if bib.stem == "biblatex-examples" and fmt in {"bibtex", "biblatex"}:
+    if bib.stem == "biblatex-examples" and fmt == "biblatex":
+        # (the bibtex export says \enquote* in plain LaTeX)
         pytest.skip("citation-js cannot parse \\enquote* of biblatex-examples.bib itself")
     path = tmp_path / f"{bib.stem}.{fmt}"
     path.write_text(export(bib, fmt), encoding="utf-8")
@@ -78,8 +79,8 @@ def test_citationjs_reads_the_export_as_pandoc_reads_the_source(bib: Path, fmt: 
         if "date-parts" in item.get("issued", {}):
             assert got[key]["issued"]["date-parts"][0][0] == item["issued"]["date-parts"][0][0], key
         # (pandoc: a maintitle as the title, the volume's as volume-title; a @periodical's issue
-        # title as the title, which RIS keeps in the note)
-        if "volume-title" not in item and not (fmt == "ris" and texts[key].kind == "periodical"):
+        # title as the title, which RIS keeps in the note and BibTeX's @misc in issuetitle)
+        if "volume-title" not in item and not (fmt in {"ris", "bibtex"} and texts[key].kind == "periodical"):
             assert title(got[key].get("title")) == title(item.get("title")), key
 
 
