@@ -327,6 +327,8 @@ def to_csljson(text: str, bib: Path, library: Library) -> str:
         issue = ": ".join(filter(None, (record.get("issuetitle"), record.get("issuesubtitle"))))
         if issue and "volume-title" not in item and issue.casefold() != item.get("title", "").casefold():
             item["volume-title"] = issue
+        if archival(record):
+            with_archive(item, record)
         if record.get("language") or record.get("langid"):
             item.setdefault("language", record.get("language") or record.get("langid"))
         note = joined_note(item.get("note", ""), edition_note(record))
@@ -334,6 +336,15 @@ def to_csljson(text: str, bib: Path, library: Library) -> str:
         if note:
             item["note"] = note
     return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
+
+
+def with_archive(item: dict, record: Record) -> None:
+    """An archival document's archive as CSL's ``archive`` (pandoc makes ``howpublished`` a publisher),
+    which Zotero reads as the manuscript's archive and an import back as ``howpublished``."""
+    archive = record.get("archive") or record.get("library") or record.get("howpublished")
+    if item.get("publisher") == archive:
+        del item["publisher"]
+    item["archive"] = archive
 
 
 # CSL variables Zotero has no field for: its CSL JSON import would drop them.
