@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from edition.bib.export import export
+from edition.bib.export import NOT_WORKS, export
 from edition.bib.fields import records
 from edition.bib.read import parse_bib, read_bib
 from edition.pandoc import pandoc_binary
@@ -68,8 +68,10 @@ def test_citationjs_reads_the_export_as_pandoc_reads_the_source(bib: Path, fmt: 
     path = tmp_path / f"{bib.stem}.{fmt}"
     path.write_text(export(bib, fmt), encoding="utf-8")
     source, got = pandoc(bib, SOURCES[bib]), citationjs(path, READERS[fmt])
-    assert got.keys() == source.keys()
     texts = {r.key: r for r in records(parse_bib(read_bib(bib), bib))}
+    if fmt in {"ris", "csljson"}:  # no place for a @set or @xdata, which are no works
+        source = {key: item for key, item in source.items() if texts[key].kind not in NOT_WORKS}
+    assert got.keys() == source.keys()
     for key, item in source.items():
         roles = ("author", "translator") if fmt == "ris" and texts[key].kind not in {
             "incollection", "inbook", "inproceedings", "inreference"} else ("author", "editor", "translator")

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from edition.bib.bibliography import LANGUAGE_TAGS
-from edition.bib.export import archival, export
+from edition.bib.export import NOT_WORKS, archival, export
 from edition.bib.fields import Record, records
 from edition.bib.read import parse_bib, read_bib
 
@@ -115,7 +115,8 @@ def test_zotero_imports_every_entry_with_its_names_roles_titles_years_and_langua
                                                                                     fmt: str) -> None:
     found = zotero(bib, fmt)
     assert found["detected"], f"Zotero would not pick its {TRANSLATORS[fmt]} import for the file"
-    items, texts = found["items"], source(bib)
+    items = found["items"]
+    texts = [r for r in source(bib) if fmt in {"bibtex", "biblatex"} or r.kind not in NOT_WORKS]
     assert len(items) == len(texts)
     for item, record in zip(items, texts, strict=True):  # Zotero keeps the file's order
         for role in ROLES:

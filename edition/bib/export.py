@@ -47,6 +47,9 @@ FORMATS = ("bibtex", "biblatex", "csljson", "ris")
 EDITION_FIELDS = ("provenance", "conflict", "keywords")  # kept in CSL note / RIS N1
 EDITION_NOTE_FIELDS = ("provenance", "conflict")  # kept in BibTeX's annote (keywords Zotero reads)
 NO_ESCAPE = {"url", "doi", "file", "eprint", "crossref", "xdata"}
+# BibLaTeX entries that are no work: a set groups works exported on their own, an xdata entry holds
+# fields its children inherit. RIS and CSL-JSON have no place for them (Zotero made empty items).
+NOT_WORKS = {"set", "xdata"}
 # BibLaTeX → BibTeX where BibTeX has the field under another name; the BibLaTeX field is kept too
 # when BibTeX has no place for part of it (``date`` with a day).
 BIBTEX_NAMES = {"journaltitle": "journal", "location": "address"}
@@ -316,6 +319,7 @@ def to_csljson(text: str, bib: Path, library: Library) -> str:
     (read after pandoc, whose time limit stops a file too slow to read)."""
     items = json.loads(run_pandoc(["--from=biblatex", "--to=csljson"], bib, stdin=text))
     by_key = {record.key: record for record in records(library)}
+    items = [item for item in items if getattr(by_key.get(item["id"]), "kind", "") not in NOT_WORKS]
     for item in items:
         record = by_key.get(item["id"])
         if record is None:  # an entry pandoc made of something bibtexparser read otherwise
@@ -488,7 +492,7 @@ def to_ris(entries: list[Record]) -> str:
     is one line: RIS has no continuation lines, so line breaks in a value become spaces, and the
     note's lines are joined by " | " into one N1 (citation-js keeps only the first N1)."""
     out = []
-    for record in entries:
+    for record in (record for record in entries if record.kind not in NOT_WORKS):
         lines = [(tag, " | ".join(value.splitlines()) if tag == "N1" else re.sub(r"[ \t\r\n]+", " ", value))
                  for tag, value in ris_record(record)]
         out.append("".join(f"{tag}  - {value}\n" for tag, value in lines) + "ER  - \n")
