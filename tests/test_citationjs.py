@@ -1,9 +1,11 @@
 """citation-js (npm, package.json) reads every export as pandoc reads the source: the same entries,
-names in the same roles, years and titles. citation-js runs in Node through tests/citationjs.js.
+names in the same roles, years, titles and a language wherever the entry has one. citation-js runs in
+Node through tests/citationjs.js.
 
 Known and stated: citation-js reads a book's editor only from RIS's A3, while the RIS export writes ED
 (read by Zotero, EndNote, JabRef and pandoc; A3 would be read twice by Zotero); and it cannot parse
-``\\enquote*{…}``, which biblatex-examples.bib itself has, so that file is compared in CSL-JSON and RIS.
+``\\enquote*{…}``, which biblatex-examples.bib itself has, so that file is compared in CSL-JSON, RIS
+and the BibTeX export (which says it in plain LaTeX).
 """
 
 from __future__ import annotations
@@ -78,6 +80,8 @@ def test_citationjs_reads_the_export_as_pandoc_reads_the_source(bib: Path, fmt: 
         for role in roles:
             assert [family(n) for n in got[key].get(role, [])] == [family(n) for n in item.get(role, [])], \
                 (key, role)
+        if texts[key].get("langid"):  # langid or language (BibTeX), LA (RIS), language (CSL-JSON)
+            assert got[key].get("language"), key
         if "date-parts" in item.get("issued", {}):
             assert got[key]["issued"]["date-parts"][0][0] == item["issued"]["date-parts"][0][0], key
         # (pandoc: a maintitle as the title, the volume's as volume-title; a @periodical's issue
