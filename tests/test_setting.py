@@ -3,11 +3,13 @@ more than two hyphens, no page ending on a hyphen (issue 21)."""
 
 from __future__ import annotations
 
+import re
 from itertools import pairwise
 
 import pytest
 from weasyprint import HTML
 
+from edition.i18n.language import bind_dates
 from edition.pipeline import book_stylesheets
 from edition.print.layout import layout
 from edition.print.setting import audit_lines, audit_setting, hyphenated_word
@@ -73,3 +75,22 @@ def test_a_name_and_its_suffix_do_not_end_a_line_alone(a001) -> None:
     texts = [line.text for line in justified_lines(a001)]
     assert any("Özalp’la irtibata" in text for text in texts)
     assert "Özalp’la" not in texts
+
+
+def test_dates_are_bound_with_the_month_names_of_their_language() -> None:
+    assert bind_dates("27/28 Ocak\n1920 gecesi, 15 Mayıs 1919’da; 22/II/1922", "tr") == (
+        "27/28\u00a0Ocak\u00a01920 gecesi, 15\u00a0Mayıs\u00a01919’da; 22/\u2060II/\u20601922")
+    assert bind_dates("on 15 May 1919, or May 15, 1919; you may 3 times", "en") == (
+        "on 15\u00a0May\u00a01919, or May\u00a015, 1919; you may 3 times")
+    assert bind_dates("15 Mayıs 1919", "und") == "15 Mayıs 1919"
+
+
+TURKISH_MONTHS = ("Ocak", "Şubat", "Mart", "Nisan", "Mayıs", "Haziran", "Temmuz", "Ağustos", "Eylül", "Ekim",
+                  "Kasım", "Aralık")
+SPLIT_DATE = re.compile(rf"(\b\d{{1,2}}\.?\n({'|'.join(TURKISH_MONTHS)})\b)|"
+                        rf"(\b({'|'.join(TURKISH_MONTHS)})\n\d{{4}})|(\d/\n[IVX\d])")
+
+
+def test_no_date_is_split_at_a_line_end(a001) -> None:
+    text = "\n".join(line.text for line in justified_lines(a001))
+    assert [match.group(0) for match in SPLIT_DATE.finditer(text)] == []

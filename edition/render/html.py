@@ -30,7 +30,7 @@ from markupsafe import Markup, escape
 
 from edition import i18n
 from edition.errors import EditionError
-from edition.i18n.language import TURKIC, html_lang, primary
+from edition.i18n.language import TURKIC, bind_dates, html_lang, primary
 from edition.processing import Behaviour, ProcessingModel, default_model
 from edition.render.links import safe_href
 from edition.tei.load import NS, TEI_NS
@@ -53,11 +53,17 @@ LAST_NUMBER = re.compile(r"(\d+)\D*$")
 BLANKS_BEFORE_NEWLINE = re.compile(r"[ \t]+\n")
 
 
-def source_text(text: str | None) -> Markup:
+def source_text(text: str | None, lang: str | None = None) -> Markup:
     """A text node of the source as HTML: escaped, blanks before a line end dropped and tabs made
     spaces (HTML collapses them anyway; WeasyPrint 70 fails an assertion on " \n" between two lines
-    at a footnote in a heading)."""
-    return escape(BLANKS_BEFORE_NEWLINE.sub("\n", text or "").replace("\t", " "))
+    at a footnote in a heading); with ``lang`` (the book's), no line break inside a date."""
+    text = BLANKS_BEFORE_NEWLINE.sub("\n", text or "").replace("\t", " ")
+    return escape(bind_dates(text, lang) if lang else text)
+
+
+def print_lang(element: etree._Element, ctx: RenderContext) -> str | None:
+    """The language the book binds the dates of ``element``'s text by; None on screen."""
+    return inherited_lang(element) if ctx.mode == "print" else None
 DOCUMENT = f"{{{TEI_NS}}}TEI"  # a document's root: the texts rendered are below it
 
 # The registers' headings as msgids (register_headings gives them in the interface language).
@@ -447,7 +453,8 @@ class Renderer:
         (``w``, ``pc``) and the word after it, a space goes between them unless ``@join`` joins
         them; a line break inside a word (``lb break="no"``, a row with ``params.joins``) takes the
         source's line-end spaces around it away."""
-        parts = [source_text(element.text)]
+        lang = print_lang(element, ctx)
+        parts = [source_text(element.text, lang)]
         previous: etree._Element | None = None
         for child in element:
             if self._space_between(previous, child, ctx.mode):
@@ -457,7 +464,7 @@ class Renderer:
                 parts[-1] = parts[-1].rstrip()  # the text before it (parts end with a text)
                 tail = tail.lstrip()
             parts.append(self.render(child, ctx))
-            parts.append(source_text(tail))
+            parts.append(source_text(tail, lang))
             previous = child if isinstance(child.tag, str) and not tail else None
         return Markup("").join(parts)
 
@@ -479,7 +486,8 @@ class Renderer:
         citation with a note in it becomes a link on each side of the call (on screen and in print).
         """
         runs: list[tuple[bool, Markup]] = []
-        current = [source_text(element.text)]
+        lang = print_lang(element, ctx)
+        current = [source_text(element.text, lang)]
         for child in element:
             if isinstance(child.tag, str) and etree.QName(child).localname == "note":
                 runs.append((False, Markup("").join(current)))
@@ -487,7 +495,7 @@ class Renderer:
                 current = []
             else:
                 current.append(self.render(child, ctx))
-            current.append(source_text(child.tail))
+            current.append(source_text(child.tail, lang))
         runs.append((False, Markup("").join(current)))
         return [(is_note, html) for is_note, html in runs if is_note or html]
 
