@@ -210,15 +210,23 @@ class RegisterEntry:
     @property
     def order(self) -> tuple:
         """Persons by surname (the last word; the first for names ending in an honorific such as Paşa)."""
+        return sort_key(self.heading, self.lang)
+
+    @property
+    def heading(self) -> str:
+        """The name as the index prints it: a person's surname first ("Abilov, İbrahim"), the way
+        the index is sorted; a name that ends in an honorific ("Enver Paşa"), a single name, and the
+        other kinds' names as written."""
         if self.kind != "person":
-            return sort_key(self.name, self.lang)
-        words = [w for w in re.sub(r"\(.*?\)", "", self.name).split() if w]
-        if not words:
-            return sort_key(self.name, self.lang)
-        last, first = words[-1], words[0]
-        if last in self.honorifics or len(words) == 1 or first.rstrip(".").isdigit() or first[-1] == ".":
-            return sort_key(self.name, self.lang)
-        return sort_key(" ".join([words[-1], *words[:-1]]), self.lang)
+            return self.name
+        words = self.name.split()
+        bare = [w for w in re.sub(r"\(.*?\)", "", self.name).split() if w]  # "(Sergo)" is not a surname
+        if not bare or words[-1] != bare[-1]:
+            return self.name  # "İbrahim Bey (Teğmen)": a rank or role after the name
+        last, first = bare[-1], bare[0]
+        if last in self.honorifics or len(bare) == 1 or first.rstrip(".").isdigit() or first[-1] == ".":
+            return self.name
+        return f"{last}, {' '.join(words[:-1])}"
 
 
 def register_entries(registers: etree._Element | None,
