@@ -61,6 +61,15 @@ def source_text(text: str | None, lang: str | None = None) -> Markup:
     return escape(bind_dates(text, lang) if lang else text)
 
 
+EN_DASH_COMPOUND = re.compile(r"(?<=\w)–(?=\w)")
+
+
+def unbroken_dashes(text: str) -> str:
+    """A compound joined by an en dash ("Türk–Sovyet") kept on one line: a word joiner after the dash,
+    where line breaking would otherwise allow a break (a title, a running head)."""
+    return EN_DASH_COMPOUND.sub("–\u2060", str(text))
+
+
 def print_lang(element: etree._Element, ctx: RenderContext) -> str | None:
     """The language the book binds the dates of ``element``'s text by; None on screen."""
     return inherited_lang(element) if ctx.mode == "print" else None
@@ -361,7 +370,8 @@ class Renderer:
         self.env.install_gettext_translations(i18n.active_translations(), newstyle=True)
         self.env.globals.update(interface_language=language, REGISTER_HEADINGS=register_headings(),
                                 script_strings={k: i18n.gettext(v) for k, v in SCRIPT_STRINGS.items()})
-        self.env.filters.update(number=i18n.format_number, date=i18n.format_day, css_string=css_string)
+        self.env.filters.update(number=i18n.format_number, date=i18n.format_day, css_string=css_string,
+                                unbroken_dashes=unbroken_dashes)
         self._families: dict[str, Any] = {}
         self.check_macros()
 

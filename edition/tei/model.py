@@ -119,6 +119,7 @@ class ArticleModel:
     lang: str
     title: str
     title_supplied: bool
+    short_title: str
     titles_other: list[tuple[str, str]]  # (lang, title) of printed titles in other languages
     authors: list[Author]
     venue: str
@@ -453,7 +454,8 @@ def article_model(tei: etree._Element, path: Path, number: int = 1,
                   shared: etree._Element | None = None) -> ArticleModel:
     """The model of one text; ``shared``: the volume's header, whose witnesses every text may cite."""
     stmt = tei.find("tei:teiHeader/tei:fileDesc/tei:titleStmt", NS)
-    titles = stmt.findall("tei:title", NS)
+    titles = [t for t in stmt.findall("tei:title", NS) if t.get("type") != "short"]
+    short = stmt.find("tei:title[@type='short']", NS)  # the running head's, where the title is long
     text = tei.find("tei:text", NS)
     lang = xml_lang(tei) or (xml_lang(text) if text is not None else None) or inherited_lang(tei)
     own = [t for t in titles if (xml_lang(t) or lang) == lang] or titles
@@ -466,6 +468,7 @@ def article_model(tei: etree._Element, path: Path, number: int = 1,
         lang=html_lang(lang),
         title=plain_text(main),
         title_supplied=main is not None and main.get("type") == "supplied",
+        short_title=plain_text(short) if short is not None else "",
         titles_other=others,
         authors=[
             Author(plain_text(a), inferred=a.get("resp") is not None or a.get("cert") is not None,
