@@ -33,6 +33,7 @@ from edition.errors import EditionError
 from edition.i18n.language import TURKIC, bind_dates, html_lang, primary
 from edition.processing import Behaviour, ProcessingModel, default_model
 from edition.render.links import safe_href
+from edition.tei.figures import figure
 from edition.tei.load import NS, TEI_NS
 from edition.tei.model import (
     REGISTER_PAGES,
@@ -155,6 +156,11 @@ class ElementView:
     @property
     def key(self) -> str:
         return node_key(self.element)
+
+    @property
+    def figure(self) -> int:
+        """The count a ``<num type="count">`` stands for, from the TEI as it is now."""
+        return figure(self.element)
 
     @property
     def depth(self) -> int:
