@@ -32,3 +32,16 @@ def test_no_heading_or_running_head_shows_an_identifier(book_parts) -> None:
         texts += tree.xpath("//@data-running-left|//@data-running-right")
         found += [(name, text) for text in texts if IDENTIFIER.search(text)]
     assert found == []
+
+
+def test_the_source_s_pages_stand_in_the_margin_numbered_or_counted(book_parts) -> None:
+    numbers = lxml_html.fromstring(book_parts["a004"]).xpath("//span[contains(@class, 'pb-margin')]/@data-n")
+    assert "188" in numbers and "193" in numbers  # printed by the source
+    assert numbers[numbers.index("188") + 1] == "[189]"  # counted by the editors, in brackets
+
+
+def test_acronyms_are_set_apart_in_the_text_but_not_in_headings(book_parts) -> None:
+    tree = lxml_html.fromstring(book_parts["a001"])
+    acronyms = [span.text for span in tree.xpath("//span[@class='acronym']")]
+    assert "TBMM" in acronyms and not {"I", "II", "XV"} & set(acronyms)
+    assert not tree.xpath("//h1//span[@class='acronym'] | //h2//span[@class='acronym']")
