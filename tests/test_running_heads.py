@@ -38,6 +38,8 @@ def test_the_source_s_pages_stand_in_the_margin_numbered_or_counted(book_parts) 
     numbers = lxml_html.fromstring(book_parts["a004"]).xpath("//span[contains(@class, 'pb-margin')]/@data-n")
     assert "188" in numbers and "193" in numbers  # printed by the source
     assert numbers[numbers.index("188") + 1] == "[189]"  # counted by the editors, in brackets
+    first = lxml_html.fromstring(book_parts["a000"]).xpath("//span[contains(@class, 'pb-margin')]/@data-n")[0]
+    assert first == "[2]"  # the source's first page holds the title, the abstracts and the keywords
 
 
 def test_acronyms_are_set_apart_in_the_text_but_not_in_headings(book_parts) -> None:

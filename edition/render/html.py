@@ -112,14 +112,12 @@ NOT_THE_SOURCE_S_PAGE = frozenset({"head", "title", "titlePart", "docTitle", "su
 def plain_text_before(text: etree._Element, stop: etree._Element) -> list[str]:
     """The running text of ``text`` before ``stop``: headings, titles, notes and the editors'
     supplied words left out (they tell nothing of where the source's page begins)."""
-    within = {id(element) for element in text.iter()}
     found = []
     for node in stop.xpath("preceding::text()"):
         parent = node.getparent()
-        if id(parent) not in within:
-            continue
-        path = [parent, *parent.iterancestors()]
-        if not any(etree.QName(e).localname in NOT_THE_SOURCE_S_PAGE for e in path if isinstance(e.tag, str)):
+        path = [parent, *parent.iterancestors()]  # lxml's proxies are compared by ==, not by id()
+        if text in path and not any(etree.QName(e).localname in NOT_THE_SOURCE_S_PAGE
+                                    for e in path[:path.index(text)] if isinstance(e.tag, str)):
             found.append(str(node))
     return found
 
