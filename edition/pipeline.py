@@ -52,8 +52,8 @@ BOOK_CSS = ("styles/css/fonts.css", "styles/css/page.css", "styles/css/common.cs
 FOLIO_CSS = ("styles/css/fonts.css", "styles/css/page.css", "styles/css/folios.css")
 BIBLIOGRAPHY_CACHE = "1"  # bump when what is kept of pandoc's output changes
 # The code whose change alters a part's layout (the rest changes the HTML, which is hashed itself).
-LAYOUT_CODE = ("print/layout.py", "print/audit.py", "print/lines.py", "print/html_tree.py",
-               "print/hyphenation.py", "print/weasy.py", "i18n/language.py")
+LAYOUT_CODE = ("print/layout.py", "print/audit.py", "print/setting.py", "print/lines.py",
+               "print/html_tree.py", "print/hyphenation.py", "print/weasy.py", "i18n/language.py")
 SITE_CSS = ("fonts.css", "common.css", "screen.css")
 SITE_JS = ("site.js", "search.js")
 SITE_FONTS = ("LinLibertine_R.otf", "LinLibertine_RI.otf", "LinLibertine_RB.otf",
