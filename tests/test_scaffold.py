@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
+from edition.config import KEYS, SECTIONS, load_config
 from edition.project import THEME
 from edition.scaffold import create_project
 
@@ -188,3 +189,65 @@ def test_help_names_new_and_project(tmp_path: Path) -> None:
     assert general.returncode == 0 and "--project DIR" in general.stdout and "new" in general.stdout
     new = edition("new", "--help", cwd=tmp_path)
     assert new.returncode == 0 and "--title" in new.stdout and "--language CODE" in new.stdout
+
+
+# A line of the scaffold's edition.toml that is a section or a key commented out: "# [print]",
+# "# page_size = ..." (prose comments have no "name =" at their start).
+COMMENTED = re.compile(r"^#\s?(\[\w+\]|\w+\s*=\s*\S.*)$")
+
+
+def theme_defaults() -> dict[tuple[str, str], object]:
+    """What the theme's stylesheets decide where edition.toml's [print] says nothing."""
+    page = (THEME / "css" / "page.css").read_text(encoding="utf-8")
+    common = (THEME / "css" / "common.css").read_text(encoding="utf-8")
+
+    def fallback(prop: str) -> tuple[str, ...]:
+        families = re.search(rf"var\({prop}, ([^)]*)\)", common)
+        assert families, prop
+        return tuple(re.findall(r'"([^"]+)"', families.group(1)))
+
+    size = re.search(r"@page\s*\{[^}]*\bsize:\s*([^;]+);", page)
+    assert size
+    return {("print", "page_size"): size.group(1).strip(), ("print", "body_fonts"): fallback("--body-fonts"),
+            ("print", "heading_fonts"): fallback("--heading-fonts")}
+
+
+def commented_keys(lines: list[str]) -> set[tuple[str, str]]:
+    """The (section, key) of each key commented out, whether its section is or not."""
+    keys, section = set(), ""
+    for line in lines:
+        text = match.group(1) if (match := COMMENTED.match(line)) else line
+        if header := re.match(r"\[(\w+)\]", text):
+            section = header.group(1)
+        elif match:
+            keys.add((section, text.split("=")[0].strip()))
+    return keys
+
+
+def test_every_key_the_scaffold_mentions_exists_with_a_valid_value(tmp_path: Path) -> None:
+    """Each key of the new project's edition.toml, commented out or not, is in KEYS and, once
+    uncommented, is read without complaint; a commented key shows the default in force (the
+    settings' own, or the theme's stylesheet's), unless its default is no value (registers, schema)."""
+    root = create_project(tmp_path / "p", TITLE, "en").root
+    settings = root / "edition.toml"
+    lines = settings.read_text(encoding="utf-8").splitlines()
+    settings.write_text("\n".join(m.group(1) if (m := COMMENTED.match(line)) else line for line in lines),
+                        encoding="utf-8")
+    data = tomllib.loads(settings.read_text(encoding="utf-8"))
+    known = {(key.section, key.name): key for key in KEYS}
+    assert {(section, name) for section, table in data.items() for name in table} <= set(known)
+    commented = commented_keys(lines)
+    assert {("print", "page_size"), ("indexes", "print"), ("files", "registers")} <= commented
+    for section, name in commented:
+        if known[(section, name)].kind in (Path, list[Path]):
+            (root / data[section][name]).parent.mkdir(parents=True, exist_ok=True)
+            (root / data[section][name]).touch()  # a file of the user's: here only its name is checked
+    config = load_config(settings)
+    theme = theme_defaults()
+    for section, name in commented:
+        default = getattr(SECTIONS[section](), name)
+        shown = getattr(getattr(config, section), name)
+        if default is not None:
+            assert shown == default, (section, name)
+        elif (section, name) in theme:
+            assert shown == theme[(section, name)], (section, name)
