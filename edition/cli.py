@@ -142,6 +142,9 @@ def parser() -> argparse.ArgumentParser:
     draft.add_argument("-o", "--output", type=Path, metavar="FILE",
                        help="write here (default: for a .docx, tei/NAME.xml of the project; for a text, "
                        "stdout)")
+    draft.add_argument("--language", metavar="CODE",
+                       help="the language of a plain text (BCP 47; default: the project's text_language, "
+                       "else none is written and the including volume's applies); a .docx says its own")
     draft.set_defaults(run=run_import)
 
     bib = commands.add_parser("bib", help="the unified bibliography",
@@ -340,7 +343,7 @@ def run_import(args: argparse.Namespace, console: Console) -> int:
     if args.source.suffix.lower() == ".docx":
         return run_import_docx(args, console)
     try:
-        tei, report = import_text(args.source)
+        tei, report = import_text(args.source, draft_language(args))
     except UnicodeDecodeError as exc:
         raise EditionError(f"{display_path(args.source)}: not UTF-8 text ({exc.reason})") from exc
     if args.output:
@@ -350,6 +353,17 @@ def run_import(args: argparse.Namespace, console: Console) -> int:
         sys.stdout.write(tei)
     console.info(report.summary())
     return EXIT_OK
+
+
+def draft_language(args: argparse.Namespace) -> str | None:
+    """The language a plain-text draft declares: --language, else the project's text_language."""
+    from edition.scaffold import canonical_language, check_arguments
+
+    if args.language:
+        check_arguments("-", args.language)
+        return canonical_language(args.language)
+    project = project_or_none(args.project)
+    return project.config.project.text_language if project is not None else None
 
 
 def run_import_docx(args: argparse.Namespace, console: Console) -> int:
