@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
+from edition.check.validate import validate
 from edition.importers.pdftext import import_text
 from edition.project import SCHEMAS, Project
 from edition.scaffold import create_project
@@ -110,3 +111,13 @@ def test_a_draft_included_without_a_language_takes_the_volumes(tmp_path: Path) -
                       encoding="utf-8")
     model = load(Project(root), None, Timings(), None)
     assert [article.lang for article in model.articles] == ["en", "tr"]  # the sample says "en"
+    settings = root / "edition.toml"
+    settings.write_text(settings.read_text(encoding="utf-8") + '\n[validation]\nprofile = "article-volume"\n',
+                        encoding="utf-8")
+    assert not [f for f in validate(volume, root) if f.rule == "lang-text"]  # the profile's rule agrees
+    volume.write_text(volume.read_text(encoding="utf-8").replace(' xml:lang="tr"', ""), encoding="utf-8")
+    assert not [f for f in validate(volume, root) if f.rule == "lang-text"]  # text_language = "tr"
+    settings.write_text(settings.read_text(encoding="utf-8").replace('text_language = "tr"', ""),
+                        encoding="utf-8")
+    unsaid = [f for f in validate(volume, root) if f.rule == "lang-text"]
+    assert [Path(f.path).name for f in unsaid] == ["draft.xml"]
