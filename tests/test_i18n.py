@@ -14,8 +14,9 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
 from edition import i18n
+from edition.processing.rules import default_model
 from edition.project import THEME
-from edition.render.html import CHOICE_PAIRS, REGISTER_HEADINGS, SCRIPT_STRINGS, Renderer
+from edition.render.html import REGISTER_HEADINGS, SCRIPT_STRINGS, Renderer
 
 from .conftest import ROOT
 
@@ -50,7 +51,8 @@ def used_msgids() -> set[str]:
     for _, _, message, _, _ in extract_from_dir(ROOT / "edition", [("**.py", "python")],
                                                 keywords={"gettext": None, "ngettext": (1, 2)}):
         found.add(message if isinstance(message, str) else message[0])
-    found |= {*REGISTER_HEADINGS.values(), *SCRIPT_STRINGS.values(), *(pair[3] for pair in CHOICE_PAIRS)}
+    found |= {*REGISTER_HEADINGS.values(), *SCRIPT_STRINGS.values(),
+              *(pair.label for pair in default_model().choice_pairs())}
     return found | note_labels()
 
 

@@ -64,11 +64,6 @@ DOCUMENT = f"{{{TEI_NS}}}TEI"  # a document's root: the texts rendered are below
 REGISTER_HEADINGS = {"person": "Index of Persons", "place": "Index of Places",
                      "org": "Index of Organisations", "event": "Index of Events"}
 LINK_BEHAVIOURS = ("inline.link", "inline.citation")  # the macros that render an element as a link
-CHOICE_PAIRS = (  # (witness reading, edited reading, kind, label for the reader: a msgid)
-    ("sic", "corr", "correction", "In the source"),
-    ("orig", "reg", "regularisation", "In the source"),
-    ("abbr", "expan", "expansion", "Abbreviation"),
-)
 # The strings site.js and search.js show, handed to them in each page (see Renderer.script_strings).
 SCRIPT_STRINGS = {
     "close": "Close",
@@ -225,9 +220,10 @@ class ElementView:
     @property
     def choice_pair(self) -> ChoicePair | None:
         children = {etree.QName(c).localname: c for c in self.element if isinstance(c.tag, str)}
-        for original, edited, kind, label in CHOICE_PAIRS:
-            if original in children and edited in children:
-                return ChoicePair(kind, i18n.gettext(label), children[original], children[edited])
+        for pair in self.model.choice_pairs():  # the processing table's (choice_with)
+            if pair.original in children and pair.edited in children:
+                return ChoicePair(pair.kind, i18n.gettext(pair.label), children[pair.original],
+                                  children[pair.edited])
         return None
 
 
