@@ -220,9 +220,10 @@ def test_an_english_volume_has_no_turkish_left(tmp_path: Path) -> None:
     letter and no phrase of a Turkish catalogue (the package's or the bundled volume's), and nothing
     that describes the bundled volume; the words they have instead are English."""
     files = built_text(english_volume(tmp_path))
-    assert {"index.html", "kipling.html", "search.html", "bibliography.html", "sources.html",
+    assert {"index.html", "kipling.html", "search.html", "bibliography.html",
             "assets/search-index.js", "assets/js/search.js", "assets/js/site.js", "assets/css/screen.css",
             "edition.pdf"} <= files.keys()
+    assert "sources.html" not in files  # no witness named, no primary source cited: no sources page
     phrases = turkish_left_over()
     assert {"İçindekiler", "Kapat"} <= set(phrases)  # the package's and the bundled volume's:
     assert any(phrase.startswith("Beş makalede anılan eserler") for phrase in phrases)

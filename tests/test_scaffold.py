@@ -251,3 +251,26 @@ def test_every_key_the_scaffold_mentions_exists_with_a_valid_value(tmp_path: Pat
             assert shown == default, (section, name)
         elif (section, name) in theme:
             assert shown == theme[(section, name)], (section, name)
+
+
+def test_the_sources_page_is_made_only_when_there_are_sources(tmp_path: Path) -> None:
+    """A project whose texts name no witness and cite no primary source has no sources page, and no
+    page links to one (the sample has none); a text with a witness brings the page, listing it."""
+    root = create_project(tmp_path / "letters", TITLE, "en").root
+    assert edition("build", "--html", "--quiet", cwd=root).returncode == 0
+    site = root / "output" / "html"
+    assert not (site / "sources.html").exists()
+    for page in site.glob("*.html"):
+        assert "sources.html" not in page.read_text(encoding="utf-8"), page.name
+    assert "Primary sources are also listed" not in page_text(site / "bibliography.html")
+    volume = root / "tei" / "volume.xml"
+    text = volume.read_text(encoding="utf-8")
+    described = re.sub(r"<p>Written for <code>edition new</code>.*?</p>",
+                       '<bibl type="witness">The TEI Guidelines, version 4.3.0</bibl>', text, flags=re.DOTALL)
+    assert described != text
+    volume.write_text(described, encoding="utf-8")
+    assert edition("build", "--html", "--quiet", cwd=root).returncode == 0
+    sources = page_text(site / "sources.html")
+    assert "Witness: The TEI Guidelines, version 4.3.0" in sources
+    assert "Archival Documents and Primary Sources" not in sources  # the bibliography has none
+    assert 'href="sources.html"' in (site / "index.html").read_text(encoding="utf-8")

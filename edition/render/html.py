@@ -551,6 +551,7 @@ def render_site(volume: VolumeModel, renderer: Renderer) -> dict[str, str]:
                                          **site)}
     if volume.bibliography is not None:
         pages["bibliography.html"] = renderer.page("site/bibliography.html.j2", **site)
+    if "sources.html" in site["pages"]:
         pages["sources.html"] = renderer.page("site/sources.html.j2", **site)
     for kind, name in REGISTER_PAGES.items():
         if volume.register(kind):
@@ -573,9 +574,18 @@ def site_pages(volume: VolumeModel) -> frozenset[str]:
     or registers gets no such pages."""
     pages = {"index.html", "search.html", *(f"{article.id}.html" for article in volume.articles)}
     if volume.bibliography is not None:
-        pages |= {"bibliography.html", "sources.html"}
+        pages.add("bibliography.html")
+    if has_sources(volume):
+        pages.add("sources.html")
     pages |= {name for kind, name in REGISTER_PAGES.items() if volume.register(kind)}
     return frozenset(pages)
+
+
+def has_sources(volume: VolumeModel) -> bool:
+    """Whether the sources page has anything to list: primary sources in the bibliography, or a text
+    whose header names where it was first published or the witness it is edited from."""
+    primary = volume.bibliography is not None and bool(volume.bibliography.primary)
+    return primary or any(article.venue or article.witness for article in volume.articles)
 
 
 def render_source(article: ArticleModel, renderer: Renderer, volume: VolumeModel, kind: str) -> Markup:
