@@ -274,3 +274,35 @@ def test_the_sources_page_is_made_only_when_there_are_sources(tmp_path: Path) ->
     assert "Witness: The TEI Guidelines, version 4.3.0" in sources
     assert "Archival Documents and Primary Sources" not in sources  # the bibliography has none
     assert 'href="sources.html"' in (site / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_footnote_runs_on_across_the_line_ends_of_the_tei_file(tmp_path: Path) -> None:
+    """The line ends of the TEI file are spaces in the book's footnotes as in its paragraphs
+    (WeasyPrint 70 broke a footnote's line at each of them). Unit-test words, one to a line."""
+    root = create_project(tmp_path / "letters", TITLE, "en").root
+    volume = root / "tei" / "volume.xml"
+    text = volume.read_text(encoding="utf-8")
+    words = ["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta"]
+    note = "\n      ".join(words)
+    noted = re.sub(r"(<note\s+place=\"foot\" n=\"1\">).*?(</note>)", rf"\g<1>{note}\g<2>", text,
+                   flags=re.DOTALL)
+    assert noted != text
+    volume.write_text(noted, encoding="utf-8")
+    assert edition("build", "--pdf", "--quiet", cwd=root).returncode == 0
+    pdf = subprocess.run(["pdftotext", str(root / "output" / "edition.pdf"), "-"], capture_output=True,
+                         text=True, check=True).stdout
+    assert "1 " + " ".join(words) in pdf.splitlines()
+
+
+def test_a_mistyped_citation_key_is_found_by_validate(tmp_path: Path) -> None:
+    """A project without a profile is still told of a bib: key its .bib lacks (the citation would be
+    printed without its link), as a warning with the line."""
+    root = create_project(tmp_path / "letters", TITLE, "en").root
+    volume = root / "tei" / "volume.xml"
+    mistyped = volume.read_text(encoding="utf-8").replace("bib:tei-p5", "bib:tei-p6")
+    volume.write_text(mistyped, encoding="utf-8")
+    checked = edition("validate", cwd=root)
+    lines = checked.stdout.strip().splitlines()
+    assert checked.returncode == 0 and lines[-1] == "0 errors, 1 warning", checked.stdout
+    assert re.fullmatch(r"tei/volume\.xml:\d+:1: warning: ptr target 'bib:tei-p6' has no entry in "
+                        r"bibliography/references\.bib; add it or fix the key \[pointer-bib\]", lines[0])

@@ -50,14 +50,15 @@ from edition.tei.model import (
 )
 
 LAST_NUMBER = re.compile(r"(\d+)\D*$")
-BLANKS_BEFORE_NEWLINE = re.compile(r"[ \t]+\n")
+LINE_END = re.compile(r"[ \t]*\n[ \t]*")
 
 
 def source_text(text: str | None) -> Markup:
-    """A text node of the source as HTML: escaped, blanks before a line end dropped and tabs made
-    spaces (HTML collapses them anyway; WeasyPrint 70 fails an assertion on " \n" between two lines
-    at a footnote in a heading)."""
-    return escape(BLANKS_BEFORE_NEWLINE.sub("\n", text or "").replace("\t", " "))
+    """A text node of the source as HTML: escaped, each line end of the TEI file (with the blanks
+    around it) made one space and tabs made spaces. HTML collapses them anyway, but WeasyPrint 70
+    does not in a footnote: it breaks the note's line wherever the file's line ends (and fails an
+    assertion on " \n" between two lines at a footnote in a heading)."""
+    return escape(LINE_END.sub(" ", text or "").replace("\t", " "))
 DOCUMENT = f"{{{TEI_NS}}}TEI"  # a document's root: the texts rendered are below it
 
 # The registers' headings as msgids (register_headings gives them in the interface language).
