@@ -255,6 +255,8 @@ def check_register_pointers(ctx: Context) -> Iterator[Finding]:
 
 
 def check_bibliography_pointers(ctx: Context) -> Iterator[Finding]:
+    if ctx.bib_keys is None and ctx.profile is None:
+        return  # no .bib and no profile asking for one: bib: may be the document's own convention
     for element, attribute, value in pointers(ctx, "bib:"):
         if ctx.bib_keys is None:
             yield finding(element, ctx, "pointer-bib", f"@{attribute} '{value}' names a bibliography "
@@ -470,7 +472,8 @@ RULES: tuple[Rule, ...] = (
          "assertion's id when it has one).", check_schematron, generic="error"),
     Rule("pointer-register", "A name's @ref points to a register entry of the right kind.",
          check_register_pointers),
-    Rule("pointer-bib", "Every bib:KEY names an entry of the .bib.", check_bibliography_pointers),
+    Rule("pointer-bib", "Every bib:KEY names an entry of the .bib.", check_bibliography_pointers,
+         generic="warning"),  # bib: is edition's own scheme: every project's citations use it
     Rule("note-number", "Every footnote carries the number the source prints (@n).", check_notes_numbered),
     Rule("note-glue", "No footnote number stays glued to a word in the text.", check_footnote_glue,
          severity="warning"),
