@@ -172,11 +172,19 @@ def test_a_stylesheet_in_styles_replaces_the_themes(tmp_path: Path) -> None:
     """The README's walk-through: the package's screen.css copied into styles/css/ and changed is the
     one the site gets; the theme's other files still come from the package."""
     root = create_project(tmp_path / "letters", TITLE, "en").root
-    (root / "styles" / "css").mkdir(parents=True)
-    theme_css = (THEME / "css" / "screen.css").read_text(encoding="utf-8")
+    listed = edition("theme", cwd=root)
+    assert listed.returncode == 0 and {"css/screen.css", "templates/site/base.html.j2"} <= set(
+        listed.stdout.split())
+    copied = edition("theme", "css/screen.css", cwd=root)
+    assert copied.returncode == 0 and copied.stderr.strip() == "wrote styles/css/screen.css"
+    theme_css = (root / "styles" / "css" / "screen.css").read_text(encoding="utf-8")
+    assert theme_css == (THEME / "css" / "screen.css").read_text(encoding="utf-8")
     assert "--link: #1d4f91" in theme_css
     own_css = theme_css.replace("--link: #1d4f91", "--link: #8b1a1a")
     (root / "styles" / "css" / "screen.css").write_text(own_css, encoding="utf-8")
+    again = edition("theme", "css/screen.css", cwd=root)  # never over the user's file
+    assert again.returncode == 2 and "exists already" in again.stderr
+    assert (root / "styles" / "css" / "screen.css").read_text(encoding="utf-8") == own_css
     built = edition("build", "--html", "--quiet", cwd=root)
     assert built.returncode == 0, built.stderr
     assets = root / "output" / "html" / "assets"
