@@ -82,6 +82,15 @@ def parser() -> argparse.ArgumentParser:
                      "labels) is in the same language if edition has a catalogue for it, else in English")
     new.set_defaults(run=run_new)
 
+    theme = commands.add_parser(
+        "theme", parents=[common], help="copy a theme file into styles/ to change it",
+        description="Copy files of the package's theme (templates, stylesheets, scripts, fonts, CSL "
+        "styles) into the project's styles/, at the same path, where the build takes them instead of the "
+        "package's; every other file still comes from the package. Without FILE: list the theme's files.")
+    theme.add_argument("files", nargs="*", metavar="FILE",
+                       help="a path in the theme, such as css/screen.css or templates/site/base.html.j2")
+    theme.set_defaults(run=run_theme)
+
     build = commands.add_parser(
         "build", parents=[common], help="typeset the PDF and the HTML site",
         description="Build edition.pdf and html/ from the project's volume, or from one TEI file anywhere "
@@ -142,6 +151,9 @@ def parser() -> argparse.ArgumentParser:
     draft.add_argument("-o", "--output", type=Path, metavar="FILE",
                        help="write here (default: for a .docx, tei/NAME.xml of the project; for a text, "
                        "stdout)")
+    draft.add_argument("--language", metavar="CODE",
+                       help="the language of a plain text (BCP 47; default: the project's text_language, "
+                       "else none is written and the including volume's applies); a .docx says its own")
     draft.set_defaults(run=run_import)
 
     bib = commands.add_parser("bib", help="the unified bibliography",
@@ -294,6 +306,34 @@ def run_new(args: argparse.Namespace, console: Console) -> int:
     return EXIT_OK
 
 
+def run_theme(args: argparse.Namespace, console: Console) -> int:
+    """List the theme's files, or copy some into the project's styles/ (never over a file there)."""
+    import shutil
+
+    from edition.project import THEME
+
+    shipped = sorted(p.relative_to(THEME).as_posix() for p in THEME.rglob("*")
+                     if p.is_file() and "__pycache__" not in p.parts)
+    if not args.files:
+        sys.stdout.write("".join(f"{name}\n" for name in shipped))
+        return EXIT_OK
+    project = find_project(purpose="run `edition theme FILE` in a project's folder", start=args.project)
+    for name in args.files:
+        name = Path(name).as_posix().removeprefix("styles/")
+        if name not in shipped:
+            raise EditionError(f"the theme has no file '{name}' (`edition theme` lists them)", rule="usage")
+        if (project.styles / name).exists():
+            raise EditionError(f"{display_path(project.styles / name)} exists already; edit it there "
+                               "(edition theme writes over nothing)", rule="usage")
+    for name in args.files:
+        name = Path(name).as_posix().removeprefix("styles/")
+        target = project.styles / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(THEME / name, target)
+        console.info(f"wrote {display_path(target)}")
+    return EXIT_OK
+
+
 def run_validate(args: argparse.Namespace, console: Console) -> int:
     from edition.check.validate import report, validate
     from edition.config import CONFIG_NAME, load_config
@@ -340,7 +380,7 @@ def run_import(args: argparse.Namespace, console: Console) -> int:
     if args.source.suffix.lower() == ".docx":
         return run_import_docx(args, console)
     try:
-        tei, report = import_text(args.source)
+        tei, report = import_text(args.source, draft_language(args))
     except UnicodeDecodeError as exc:
         raise EditionError(f"{display_path(args.source)}: not UTF-8 text ({exc.reason})") from exc
     if args.output:
@@ -350,6 +390,17 @@ def run_import(args: argparse.Namespace, console: Console) -> int:
         sys.stdout.write(tei)
     console.info(report.summary())
     return EXIT_OK
+
+
+def draft_language(args: argparse.Namespace) -> str | None:
+    """The language a plain-text draft declares: --language, else the project's text_language."""
+    from edition.scaffold import canonical_language, check_arguments
+
+    if args.language:
+        check_arguments("-", args.language)
+        return canonical_language(args.language)
+    project = project_or_none(args.project)
+    return project.config.project.text_language if project is not None else None
 
 
 def run_import_docx(args: argparse.Namespace, console: Console) -> int:

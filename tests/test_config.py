@@ -329,8 +329,8 @@ def test_without_registers_no_register_page_index_or_link(tmp_path: Path) -> Non
     assert done.returncode == 0, done.stderr
     assert "a link points to" not in done.stderr
     site = root / "public" / "html"
-    assert sorted(page.name for page in site.glob("*.html")) == [
-        "bibliography.html", "index.html", "letter.html", "search.html", "sources.html"]
+    assert sorted(page.name for page in site.glob("*.html")) == [  # no witness, no primary source:
+        "bibliography.html", "index.html", "letter.html", "search.html"]  # no sources page either
     assert unresolved_links(site) == []
     assert 'class="persName"' in (site / "letter.html").read_text(encoding="utf-8")  # the name, as text
     assert "Enver Paşa" in (site / "letter.html").read_text(encoding="utf-8")

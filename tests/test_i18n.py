@@ -14,8 +14,9 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
 from edition import i18n
+from edition.processing.rules import default_model
 from edition.project import THEME
-from edition.render.html import CHOICE_PAIRS, REGISTER_HEADINGS, SCRIPT_STRINGS, Renderer
+from edition.render.html import REGISTER_HEADINGS, SCRIPT_STRINGS, Renderer
 
 from .conftest import ROOT
 
@@ -50,7 +51,8 @@ def used_msgids() -> set[str]:
     for _, _, message, _, _ in extract_from_dir(ROOT / "edition", [("**.py", "python")],
                                                 keywords={"gettext": None, "ngettext": (1, 2)}):
         found.add(message if isinstance(message, str) else message[0])
-    found |= {*REGISTER_HEADINGS.values(), *SCRIPT_STRINGS.values(), *(pair[3] for pair in CHOICE_PAIRS)}
+    found |= {*REGISTER_HEADINGS.values(), *SCRIPT_STRINGS.values(),
+              *(pair.label for pair in default_model().choice_pairs())}
     return found | note_labels()
 
 
@@ -218,9 +220,10 @@ def test_an_english_volume_has_no_turkish_left(tmp_path: Path) -> None:
     letter and no phrase of a Turkish catalogue (the package's or the bundled volume's), and nothing
     that describes the bundled volume; the words they have instead are English."""
     files = built_text(english_volume(tmp_path))
-    assert {"index.html", "kipling.html", "search.html", "bibliography.html", "sources.html",
+    assert {"index.html", "kipling.html", "search.html", "bibliography.html",
             "assets/search-index.js", "assets/js/search.js", "assets/js/site.js", "assets/css/screen.css",
             "edition.pdf"} <= files.keys()
+    assert "sources.html" not in files  # no witness named, no primary source cited: no sources page
     phrases = turkish_left_over()
     assert {"İçindekiler", "Kapat"} <= set(phrases)  # the package's and the bundled volume's:
     assert any(phrase.startswith("Beş makalede anılan eserler") for phrase in phrases)

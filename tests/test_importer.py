@@ -9,9 +9,11 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
+from edition.check.validate import validate
 from edition.importers.pdftext import import_text
-from edition.project import SCHEMAS
-from edition.tei.load import NS
+from edition.project import SCHEMAS, Project
+from edition.scaffold import create_project
+from edition.tei.load import NS, XML_NS
 
 from .conftest import ROOT
 
@@ -44,7 +46,7 @@ def test_footnotes_move_to_their_calls() -> None:
 
 
 def test_abstracts_and_headings_are_found() -> None:
-    tei, _ = import_text(ROOT / "tei" / "sources" / "001_b0f37a7206e51bc1.txt")
+    tei, _ = import_text(ROOT / "tei" / "sources" / "001_b0f37a7206e51bc1.txt", "tr")
     root = etree.fromstring(tei.encode())
     abstracts = root.findall("tei:text/tei:front/tei:div[@type='abstract']", NS)
     assert [a.get("{http://www.w3.org/XML/1998/namespace}lang") for a in abstracts] == [None, "en"]
@@ -61,3 +63,61 @@ def test_command_writes_the_draft_and_reports(tmp_path: Path) -> None:
     assert "footnotes placed at their calls: 4" in result.stderr
     assert "words kept: recall" in result.stderr
     etree.parse(str(out))
+
+
+LANG = f"{{{XML_NS}}}lang"
+WITNESS = ROOT / "tei" / "sources" / "002_1153e0046de7ad24.txt"
+
+
+def draft_language(tei: str) -> str | None:
+    return etree.fromstring(tei.encode()).get(LANG)
+
+
+def test_the_draft_declares_the_language_it_is_given_and_its_header_is_neutral() -> None:
+    turkish, _ = import_text(WITNESS, "tr")
+    root = etree.fromstring(turkish.encode())
+    assert root.get(LANG) == "tr" and root.find("tei:text", NS).get(LANG) is None  # inherited
+    header = " ".join(root.find("tei:teiHeader", NS).itertext())
+    assert "Draft: 002_1153e0046de7ad24.txt" in header and not set("şğıİŞĞçöüÇÖÜ") & set(header)
+    unsaid, _ = import_text(WITNESS)
+    assert draft_language(unsaid) is None
+
+
+@pytest.mark.parametrize(("args", "cwd", "language"), [
+    ([], ROOT, "tr"),  # the bundled volume's edition.toml: text_language = "tr"
+    (["--language", "DE-at"], ROOT, "de-AT"),
+    ([], None, None),  # no project, no --language: left to the volume that includes the draft
+])
+def test_the_command_takes_the_language_from_the_option_or_the_project(
+        tmp_path: Path, args: list[str], cwd: Path | None, language: str | None) -> None:
+    done = subprocess.run([sys.executable, "-m", "edition.cli", "import", str(WITNESS), "-o",
+                           str(tmp_path / "draft.xml"), *args], capture_output=True, text=True,
+                          cwd=cwd or tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert draft_language((tmp_path / "draft.xml").read_text(encoding="utf-8")) == language
+
+
+def test_a_draft_included_without_a_language_takes_the_volumes(tmp_path: Path) -> None:
+    """An article pulled in by xi:include that does not say its language is in the volume's (the
+    language attribute of the including teiCorpus), not undetermined."""
+    from edition.pipeline import Timings, load
+
+    root = create_project(tmp_path / "letters", "Letters", "tr").root
+    tei, _ = import_text(WITNESS)
+    (root / "tei" / "draft.xml").write_text(tei, encoding="utf-8")
+    volume = root / "tei" / "volume.xml"
+    text = volume.read_text(encoding="utf-8")
+    volume.write_text(text.replace("</teiCorpus>", '  <xi:include href="draft.xml"/>\n</teiCorpus>'),
+                      encoding="utf-8")
+    model = load(Project(root), None, Timings(), None)
+    assert [article.lang for article in model.articles] == ["en", "tr"]  # the sample says "en"
+    settings = root / "edition.toml"
+    settings.write_text(settings.read_text(encoding="utf-8") + '\n[validation]\nprofile = "article-volume"\n',
+                        encoding="utf-8")
+    assert not [f for f in validate(volume, root) if f.rule == "lang-text"]  # the profile's rule agrees
+    volume.write_text(volume.read_text(encoding="utf-8").replace(' xml:lang="tr"', ""), encoding="utf-8")
+    assert not [f for f in validate(volume, root) if f.rule == "lang-text"]  # text_language = "tr"
+    settings.write_text(settings.read_text(encoding="utf-8").replace('text_language = "tr"', ""),
+                        encoding="utf-8")
+    unsaid = [f for f in validate(volume, root) if f.rule == "lang-text"]
+    assert [Path(f.path).name for f in unsaid] == ["draft.xml"]

@@ -400,3 +400,33 @@ def test_build_refuses_an_invalid_predicate_with_one_line(tmp_path: Path) -> Non
         f"edition.toml:{row_line(HOSTILE / 'processing-descendant.toml', HOSTILE_ROWS[0][1])}:1: error: "
         + HOSTILE_ROWS[0][1]]
     assert not (root / "output" / "html").exists()
+
+
+CHOICES = """<TEI xmlns="http://www.tei-c.org/ns/1.0" xml:lang="en"><teiHeader><fileDesc>
+<titleStmt><title>Choices</title></titleStmt><publicationStmt><p>Test.</p></publicationStmt>
+<sourceDesc><p>Test.</p></sourceDesc></fileDesc></teiHeader><text><body>
+<p>A <choice><sic>teh</sic><corr>the</corr></choice> letter from <rs ref="#p1">the General</rs>
+and <name ref="#p2">Ada</name>, <choice><abbr>Gen.</abbr><expan>General</expan></choice>.</p>
+</body></text></TEI>"""
+
+
+def test_choice_pairs_and_names_come_from_the_table(tmp_path: Path) -> None:
+    """The pairs a choice shows and the names that point into the registers are the processing
+    table's rows (choice_with; inline.name), so a project's row changes them."""
+    document = tmp_path / "choices.xml"
+    document.write_text(CHOICES, encoding="utf-8")
+    pairs = {(pair.original, pair.edited) for pair in default_model().choice_pairs()}
+    assert pairs == {("sic", "corr"), ("orig", "reg"), ("abbr", "expan")}
+    html, _ = rendered(document, Renderer(THEME / "templates"), "screen")
+    assert 'class="choice correction"' in html and 'class="choice expansion"' in html
+    assert "[In the source: teh]" in html_text(html) and "[Abbreviation: Gen.]" in html_text(html)
+    settings = tmp_path / "edition.toml"
+    settings.write_text('[[processing.rule]]\nelement = "corr"\nbehaviour = "critical.plain"\n'
+                        'editorial = true\nparams = { choice_with = "sic", choice_kind = "emendation", '
+                        'choice_label = "Source" }\n', encoding="utf-8")
+    own, _ = rendered(document, Renderer(THEME / "templates", processing_model(load_config(settings))),
+                      "screen")
+    assert 'class="choice emendation"' in own and "[Source: teh]" in html_text(own)
+    mentions = article_model(read_xml(document).getroot(), document).mentions.values()
+    assert sorted((mention.ref, mention.text) for mention in mentions) == [("p1", "the General"),
+                                                                           ("p2", "Ada")]

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
+from edition.config import KEYS, SECTIONS, load_config
 from edition.project import THEME
 from edition.scaffold import create_project
 
@@ -171,11 +172,19 @@ def test_a_stylesheet_in_styles_replaces_the_themes(tmp_path: Path) -> None:
     """The README's walk-through: the package's screen.css copied into styles/css/ and changed is the
     one the site gets; the theme's other files still come from the package."""
     root = create_project(tmp_path / "letters", TITLE, "en").root
-    (root / "styles" / "css").mkdir(parents=True)
-    theme_css = (THEME / "css" / "screen.css").read_text(encoding="utf-8")
+    listed = edition("theme", cwd=root)
+    assert listed.returncode == 0 and {"css/screen.css", "templates/site/base.html.j2"} <= set(
+        listed.stdout.split())
+    copied = edition("theme", "css/screen.css", cwd=root)
+    assert copied.returncode == 0 and copied.stderr.strip() == "wrote styles/css/screen.css"
+    theme_css = (root / "styles" / "css" / "screen.css").read_text(encoding="utf-8")
+    assert theme_css == (THEME / "css" / "screen.css").read_text(encoding="utf-8")
     assert "--link: #1d4f91" in theme_css
     own_css = theme_css.replace("--link: #1d4f91", "--link: #8b1a1a")
     (root / "styles" / "css" / "screen.css").write_text(own_css, encoding="utf-8")
+    again = edition("theme", "css/screen.css", cwd=root)  # never over the user's file
+    assert again.returncode == 2 and "exists already" in again.stderr
+    assert (root / "styles" / "css" / "screen.css").read_text(encoding="utf-8") == own_css
     built = edition("build", "--html", "--quiet", cwd=root)
     assert built.returncode == 0, built.stderr
     assets = root / "output" / "html" / "assets"
@@ -188,3 +197,120 @@ def test_help_names_new_and_project(tmp_path: Path) -> None:
     assert general.returncode == 0 and "--project DIR" in general.stdout and "new" in general.stdout
     new = edition("new", "--help", cwd=tmp_path)
     assert new.returncode == 0 and "--title" in new.stdout and "--language CODE" in new.stdout
+
+
+# A line of the scaffold's edition.toml that is a section or a key commented out: "# [print]",
+# "# page_size = ..." (prose comments have no "name =" at their start).
+COMMENTED = re.compile(r"^#\s?(\[\w+\]|\w+\s*=\s*\S.*)$")
+
+
+def theme_defaults() -> dict[tuple[str, str], object]:
+    """What the theme's stylesheets decide where edition.toml's [print] says nothing."""
+    page = (THEME / "css" / "page.css").read_text(encoding="utf-8")
+    common = (THEME / "css" / "common.css").read_text(encoding="utf-8")
+
+    def fallback(prop: str) -> tuple[str, ...]:
+        families = re.search(rf"var\({prop}, ([^)]*)\)", common)
+        assert families, prop
+        return tuple(re.findall(r'"([^"]+)"', families.group(1)))
+
+    size = re.search(r"@page\s*\{[^}]*\bsize:\s*([^;]+);", page)
+    assert size
+    return {("print", "page_size"): size.group(1).strip(), ("print", "body_fonts"): fallback("--body-fonts"),
+            ("print", "heading_fonts"): fallback("--heading-fonts")}
+
+
+def commented_keys(lines: list[str]) -> set[tuple[str, str]]:
+    """The (section, key) of each key commented out, whether its section is or not."""
+    keys, section = set(), ""
+    for line in lines:
+        text = match.group(1) if (match := COMMENTED.match(line)) else line
+        if header := re.match(r"\[(\w+)\]", text):
+            section = header.group(1)
+        elif match:
+            keys.add((section, text.split("=")[0].strip()))
+    return keys
+
+
+def test_every_key_the_scaffold_mentions_exists_with_a_valid_value(tmp_path: Path) -> None:
+    """Each key of the new project's edition.toml, commented out or not, is in KEYS and, once
+    uncommented, is read without complaint; a commented key shows the default in force (the
+    settings' own, or the theme's stylesheet's), unless its default is no value (registers, schema)."""
+    root = create_project(tmp_path / "p", TITLE, "en").root
+    settings = root / "edition.toml"
+    lines = settings.read_text(encoding="utf-8").splitlines()
+    settings.write_text("\n".join(m.group(1) if (m := COMMENTED.match(line)) else line for line in lines),
+                        encoding="utf-8")
+    data = tomllib.loads(settings.read_text(encoding="utf-8"))
+    known = {(key.section, key.name): key for key in KEYS}
+    assert {(section, name) for section, table in data.items() for name in table} <= set(known)
+    commented = commented_keys(lines)
+    assert {("print", "page_size"), ("indexes", "print"), ("files", "registers")} <= commented
+    for section, name in commented:
+        if known[(section, name)].kind in (Path, list[Path]):
+            (root / data[section][name]).parent.mkdir(parents=True, exist_ok=True)
+            (root / data[section][name]).touch()  # a file of the user's: here only its name is checked
+    config = load_config(settings)
+    theme = theme_defaults()
+    for section, name in commented:
+        default = getattr(SECTIONS[section](), name)
+        shown = getattr(getattr(config, section), name)
+        if default is not None:
+            assert shown == default, (section, name)
+        elif (section, name) in theme:
+            assert shown == theme[(section, name)], (section, name)
+
+
+def test_the_sources_page_is_made_only_when_there_are_sources(tmp_path: Path) -> None:
+    """A project whose texts name no witness and cite no primary source has no sources page, and no
+    page links to one (the sample has none); a text with a witness brings the page, listing it."""
+    root = create_project(tmp_path / "letters", TITLE, "en").root
+    assert edition("build", "--html", "--quiet", cwd=root).returncode == 0
+    site = root / "output" / "html"
+    assert not (site / "sources.html").exists()
+    for page in site.glob("*.html"):
+        assert "sources.html" not in page.read_text(encoding="utf-8"), page.name
+    assert "Primary sources are also listed" not in page_text(site / "bibliography.html")
+    volume = root / "tei" / "volume.xml"
+    text = volume.read_text(encoding="utf-8")
+    described = re.sub(r"<p>Written for <code>edition new</code>.*?</p>",
+                       '<bibl type="witness">The TEI Guidelines, version 4.3.0</bibl>', text, flags=re.DOTALL)
+    assert described != text
+    volume.write_text(described, encoding="utf-8")
+    assert edition("build", "--html", "--quiet", cwd=root).returncode == 0
+    sources = page_text(site / "sources.html")
+    assert "Witness: The TEI Guidelines, version 4.3.0" in sources
+    assert "Archival Documents and Primary Sources" not in sources  # the bibliography has none
+    assert 'href="sources.html"' in (site / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_footnote_runs_on_across_the_line_ends_of_the_tei_file(tmp_path: Path) -> None:
+    """The line ends of the TEI file are spaces in the book's footnotes as in its paragraphs
+    (WeasyPrint 70 broke a footnote's line at each of them). Unit-test words, one to a line."""
+    root = create_project(tmp_path / "letters", TITLE, "en").root
+    volume = root / "tei" / "volume.xml"
+    text = volume.read_text(encoding="utf-8")
+    words = ["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta"]
+    note = "\n      ".join(words)
+    noted = re.sub(r"(<note\s+place=\"foot\" n=\"1\">).*?(</note>)", rf"\g<1>{note}\g<2>", text,
+                   flags=re.DOTALL)
+    assert noted != text
+    volume.write_text(noted, encoding="utf-8")
+    assert edition("build", "--pdf", "--quiet", cwd=root).returncode == 0
+    pdf = subprocess.run(["pdftotext", str(root / "output" / "edition.pdf"), "-"], capture_output=True,
+                         text=True, check=True).stdout
+    assert "1 " + " ".join(words) in pdf.splitlines()
+
+
+def test_a_mistyped_citation_key_is_found_by_validate(tmp_path: Path) -> None:
+    """A project without a profile is still told of a bib: key its .bib lacks (the citation would be
+    printed without its link), as a warning with the line."""
+    root = create_project(tmp_path / "letters", TITLE, "en").root
+    volume = root / "tei" / "volume.xml"
+    mistyped = volume.read_text(encoding="utf-8").replace("bib:tei-p5", "bib:tei-p6")
+    volume.write_text(mistyped, encoding="utf-8")
+    checked = edition("validate", cwd=root)
+    lines = checked.stdout.strip().splitlines()
+    assert checked.returncode == 0 and lines[-1] == "0 errors, 1 warning", checked.stdout
+    assert re.fullmatch(r"tei/volume\.xml:\d+:1: warning: ptr target 'bib:tei-p6' has no entry in "
+                        r"bibliography/references\.bib; add it or fix the key \[pointer-bib\]", lines[0])

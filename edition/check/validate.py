@@ -30,7 +30,7 @@ from edition.check.schema import RNG
 from edition.check.xmlcheck import compile_schematron, schematron_failures
 from edition.config import CONFIG_NAME, Config, load_config
 from edition.errors import EditionError, display_path
-from edition.i18n.language import looks_english
+from edition.i18n.language import UNDETERMINED, looks_english
 from edition.processing.rules import default_model
 from edition.project import SCHEMAS, project_bibliographies
 from edition.render.links import refused_bib_links, refused_link
@@ -42,6 +42,7 @@ from edition.tei.load import (
     Volume,
     attach_registers,
     base_path,
+    default_language,
     load_volume,
     parse_file,
     source_path,
@@ -254,6 +255,8 @@ def check_register_pointers(ctx: Context) -> Iterator[Finding]:
 
 
 def check_bibliography_pointers(ctx: Context) -> Iterator[Finding]:
+    if ctx.bib_keys is None and ctx.profile is None:
+        return  # no .bib and no profile asking for one: bib: may be the document's own convention
     for element, attribute, value in pointers(ctx, "bib:"):
         if ctx.bib_keys is None:
             yield finding(element, ctx, "pointer-bib", f"@{attribute} '{value}' names a bibliography "
@@ -405,8 +408,9 @@ def check_language(ctx: Context) -> Iterator[Finding]:
         text = article.root.find(f"{{{TEI_NS}}}text")
         if text is None:
             continue
-        if not (text.get(f"{{{XML_NS}}}lang") or article.root.get(f"{{{XML_NS}}}lang")):
-            yield finding(text, ctx, "lang-text", "the text has no xml:lang; add xml:lang=\"tr\"")
+        if inherited_lang(text) == UNDETERMINED:  # an article included into a volume takes the volume's
+            yield finding(text, ctx, "lang-text", "the text has no xml:lang, nor does the volume around it; "
+                          "add one (xml:lang=\"en\", \"tr\", …) to the text or to the volume")
         for block in text.iter(*(f"{{{TEI_NS}}}{n}" for n in sorted(default_model().text_names("passage")))):
             if inherited_lang(block) != "en" and _looks_english(block):
                 yield finding(block, ctx, "lang-english",
@@ -468,7 +472,8 @@ RULES: tuple[Rule, ...] = (
          "assertion's id when it has one).", check_schematron, generic="error"),
     Rule("pointer-register", "A name's @ref points to a register entry of the right kind.",
          check_register_pointers),
-    Rule("pointer-bib", "Every bib:KEY names an entry of the .bib.", check_bibliography_pointers),
+    Rule("pointer-bib", "Every bib:KEY names an entry of the .bib.", check_bibliography_pointers,
+         generic="warning"),  # bib: is edition's own scheme: every project's citations use it
     Rule("note-number", "Every footnote carries the number the source prints (@n).", check_notes_numbered),
     Rule("note-glue", "No footnote number stays glued to a word in the text.", check_footnote_glue,
          severity="warning"),
@@ -537,6 +542,7 @@ def validate(volume_path: Path, project_root: Path, bib_path: Path | list[Path] 
     try:
         volume = load_volume(volume_path, project_root)
         attach_registers(volume, config.files.registers, Path(project_root))
+        default_language(volume, config.project.text_language)  # what the build's texts inherit too
         bibs = bibliographies(bib_paths)
     except EditionError as exc:
         return [load_finding(exc, volume_path)]

@@ -39,7 +39,7 @@ class Block:
     kind: str  # p, head, abstract-head, keywords
     text: str
     level: int = 1
-    lang: str = "tr"
+    lang: str | None = None  # None: the document's language
 
 
 @dataclass
@@ -152,7 +152,7 @@ class Importer:
         block = Block("p", text)
         if ABSTRACT_HEAD.match(plain):
             block.kind = "abstract-head"
-            block.lang = "en" if plain.lower().startswith("abstract") else "tr"
+            block.lang = "en" if plain.lower().startswith("abstract") else "tr"  # Özet, Öz: Turkish
         elif KEYWORDS.match(plain):
             block.kind = "keywords"
         elif len(lines) <= 2 and len(plain) < 120 and not plain.endswith((".", ",", ";")) and (
@@ -201,7 +201,10 @@ def inline(text: str, notes: dict[str, str], report: ImportReport) -> str:
     return "".join(out)
 
 
-def to_tei(blocks: list[Block], notes: dict[str, str], source_name: str, report: ImportReport) -> str:
+def to_tei(blocks: list[Block], notes: dict[str, str], source_name: str, report: ImportReport,
+           language: str | None = None) -> str:
+    """The draft's text; ``language`` is the document's (None: unsaid, so that an including volume's
+    xml:lang, or the project's text_language, is what the text inherits)."""
     front: list[str] = []
     body: list[str] = []
     target = body
@@ -215,7 +218,7 @@ def to_tei(blocks: list[Block], notes: dict[str, str], source_name: str, report:
     in_abstract = False
     for block in blocks:
         text = inline(block.text, notes, report)
-        lang = ' xml:lang="en"' if block.lang == "en" else ""
+        lang = f' xml:lang="{block.lang}"' if block.lang and block.lang != language else ""
         if block.kind == "abstract-head":
             if in_abstract:
                 front.append("</div>")
@@ -250,6 +253,7 @@ def to_tei(blocks: list[Block], notes: dict[str, str], source_name: str, report:
     if not any(part.startswith("<p") for part in body):
         body.append("<p/>")
     return TEMPLATE.format(
+        lang=f' xml:lang="{escape(language)}"' if language else "",
         source=escape(source_name), front="\n".join(front) if front else "",
         body="\n".join(fix_empty_divs(body)),
     ).replace("<front></front>", "")
@@ -266,21 +270,21 @@ def fix_empty_divs(body: list[str]) -> list[str]:
 
 
 TEMPLATE = """<?xml version="1.0" encoding="UTF-8"?>
-<TEI xmlns="http://www.tei-c.org/ns/1.0" xml:lang="tr">
-  <teiHeader>
+<TEI xmlns="http://www.tei-c.org/ns/1.0"{lang}>
+  <teiHeader xml:lang="en">
     <fileDesc>
       <titleStmt>
-        <title type="supplied">Taslak: {source}</title>
+        <title type="supplied">Draft: {source}</title>
       </titleStmt>
-      <publicationStmt><p>edition import ile üretilmiş taslak; başlık, yazar ve yayın bilgisi editörce
-        doldurulmalıdır.</p></publicationStmt>
+      <publicationStmt><p>A draft made by edition import: the title, the author and the publication
+        details are for the editors to supply.</p></publicationStmt>
       <sourceDesc>
-        <bibl type="witness">PDF'ten çıkarılmış düz metin:
+        <bibl type="witness">Plain text extracted from a PDF:
           <ref target="sources/{source}">{source}</ref></bibl>
       </sourceDesc>
     </fileDesc>
   </teiHeader>
-  <text xml:lang="tr">
+  <text>
     <front>{front}</front>
     <body>
 {body}
@@ -290,12 +294,14 @@ TEMPLATE = """<?xml version="1.0" encoding="UTF-8"?>
 """
 
 
-def import_text(path: Path) -> tuple[str, ImportReport]:
-    """Draft TEI for one witness, with the report of what was recovered and what was not."""
+def import_text(path: Path, language: str | None = None) -> tuple[str, ImportReport]:
+    """Draft TEI for one witness, with the report of what was recovered and what was not.
+    ``language``: the text's (a BCP 47 code: the project's text_language or the command's
+    --language); None leaves it unsaid, for the volume that includes the draft to give."""
     source = Path(path).read_text(encoding="utf-8")
     importer = Importer(source)
     blocks = importer.run()
-    tei = to_tei(blocks, dict(importer.notes), Path(path).name, importer.report)
+    tei = to_tei(blocks, dict(importer.notes), Path(path).name, importer.report, language)
     root = _parse(tei)
     edition_text = authorial_text(root.find("tei:text", NS))
     importer.report.fidelity = measure(words(dehyphenate(source, edition_text)), words(edition_text))

@@ -82,6 +82,17 @@ class Behaviour:
     editorial: bool = False  # its words are the editors', not the source's
 
 
+@dataclass(frozen=True)
+class ChoiceRow:
+    """A pair a ``choice`` holds, as the table gives it: the source's form, the edited reading, the
+    pair's class and the label of the source's form (a msgid)."""
+
+    original: str
+    edited: str
+    kind: str
+    label: str
+
+
 FALLBACK = Behaviour("inline", "span")  # an element without a rule: its content, in a span
 
 
@@ -193,6 +204,11 @@ class ProcessingModel:
         for rule in self.rules:
             by_element.setdefault(rule.element, []).append(rule)
         self._by_element = {name: tuple(rows) for name, rows in by_element.items()}
+        self._choice_pairs = tuple(
+            ChoiceRow(rule.behaviour.params["choice_with"], rule.element,
+                      rule.behaviour.params.get("choice_kind", rule.element),
+                      rule.behaviour.params.get("choice_label", ""))
+            for rule in self.rules if "choice_with" in rule.behaviour.params)
 
     def rule_for(self, element: etree._Element, mode: str | None = None) -> Rule | None:
         """The first row matching ``element`` in ``mode`` (None: any output), or None."""
@@ -211,6 +227,11 @@ class ProcessingModel:
         """Elements with a row whose behaviour is one of ``macros`` (``family.macro``), any predicate."""
         return frozenset(rule.element for rule in self.rules
                          if f"{rule.behaviour.family}.{rule.behaviour.macro}" in macros)
+
+    def choice_pairs(self) -> tuple[ChoiceRow, ...]:
+        """The pairs a ``choice`` may hold, in table order: each row with a ``choice_with`` parameter
+        (the edited reading's row; the parameter names the source's form it stands for)."""
+        return self._choice_pairs
 
     def text_names(self, *roles: str) -> frozenset[str]:
         """Elements with a row whose text role (``text``) is one of ``roles``, any predicate."""

@@ -51,7 +51,7 @@ from edition.tei.model import (
 )
 
 LAST_NUMBER = re.compile(r"(\d+)\D*$")
-BLANKS_BEFORE_NEWLINE = re.compile(r"[ \t]+\n")
+LINE_END = re.compile(r"[ \t]*\n[ \t]*")
 
 
 # A word of capitals (two or more, Turkish ones too) that is not a Roman numeral: an acronym.
@@ -59,11 +59,13 @@ ACRONYM = re.compile(r"(?<![\w.])(?![IVXLCDM]+(?![\w]))([A-ZÇĞİÖŞÜ]{2,}[A-
 
 
 def source_text(text: str | None, lang: str | None = None, acronyms: bool = False) -> Markup:
-    """A text node of the source as HTML: escaped, blanks before a line end dropped and tabs made
-    spaces (HTML collapses them anyway; WeasyPrint 70 fails an assertion on " \n" between two lines
-    at a footnote in a heading); with ``lang`` (the book's), no line break inside a date; with
-    ``acronyms``, each acronym in a ``.acronym`` span (the book sets them in small capitals)."""
-    text = BLANKS_BEFORE_NEWLINE.sub("\n", text or "").replace("\t", " ")
+    """A text node of the source as HTML: escaped, each line end of the TEI file (with the blanks
+    around it) made one space and tabs made spaces. HTML collapses them anyway, but WeasyPrint 70
+    does not in a footnote: it breaks the note's line wherever the file's line ends (and fails an
+    assertion on " \n" between two lines at a footnote in a heading). With ``lang`` (the book's), no
+    line break inside a date; with ``acronyms``, each acronym in a ``.acronym`` span (the book sets
+    them in small capitals)."""
+    text = LINE_END.sub(" ", text or "").replace("\t", " ")
     html = escape(bind_dates(text, lang) if lang else text)
     if acronyms:
         html = Markup(ACRONYM.sub(r'<span class="acronym">\1</span>', str(html)))
@@ -125,17 +127,14 @@ def plain_text_before(text: etree._Element, stop: etree._Element) -> list[str]:
 def print_lang(element: etree._Element, ctx: RenderContext) -> str | None:
     """The language the book binds the dates of ``element``'s text by; None on screen."""
     return inherited_lang(element) if ctx.mode == "print" else None
+
+
 DOCUMENT = f"{{{TEI_NS}}}TEI"  # a document's root: the texts rendered are below it
 
 # The registers' headings as msgids (register_headings gives them in the interface language).
 REGISTER_HEADINGS = {"person": "Index of Persons", "place": "Index of Places",
                      "org": "Index of Organisations", "event": "Index of Events"}
 LINK_BEHAVIOURS = ("inline.link", "inline.citation")  # the macros that render an element as a link
-CHOICE_PAIRS = (  # (witness reading, edited reading, kind, label for the reader: a msgid)
-    ("sic", "corr", "correction", "In the source"),
-    ("orig", "reg", "regularisation", "In the source"),
-    ("abbr", "expan", "expansion", "Abbreviation"),
-)
 # The strings site.js and search.js show, handed to them in each page (see Renderer.script_strings).
 SCRIPT_STRINGS = {
     "close": "Close",
@@ -306,9 +305,10 @@ class ElementView:
     @property
     def choice_pair(self) -> ChoicePair | None:
         children = {etree.QName(c).localname: c for c in self.element if isinstance(c.tag, str)}
-        for original, edited, kind, label in CHOICE_PAIRS:
-            if original in children and edited in children:
-                return ChoicePair(kind, i18n.gettext(label), children[original], children[edited])
+        for pair in self.model.choice_pairs():  # the processing table's (choice_with)
+            if pair.original in children and pair.edited in children:
+                return ChoicePair(pair.kind, i18n.gettext(pair.label), children[pair.original],
+                                  children[pair.edited])
         return None
 
 
@@ -639,6 +639,7 @@ def render_site(volume: VolumeModel, renderer: Renderer) -> dict[str, str]:
                                          **site)}
     if volume.bibliography is not None:
         pages["bibliography.html"] = renderer.page("site/bibliography.html.j2", **site)
+    if "sources.html" in site["pages"]:
         pages["sources.html"] = renderer.page("site/sources.html.j2", **site)
     for kind, name in REGISTER_PAGES.items():
         if volume.register(kind):
@@ -661,9 +662,18 @@ def site_pages(volume: VolumeModel) -> frozenset[str]:
     or registers gets no such pages."""
     pages = {"index.html", "search.html", *(f"{article.id}.html" for article in volume.articles)}
     if volume.bibliography is not None:
-        pages |= {"bibliography.html", "sources.html"}
+        pages.add("bibliography.html")
+    if has_sources(volume):
+        pages.add("sources.html")
     pages |= {name for kind, name in REGISTER_PAGES.items() if volume.register(kind)}
     return frozenset(pages)
+
+
+def has_sources(volume: VolumeModel) -> bool:
+    """Whether the sources page has anything to list: primary sources in the bibliography, or a text
+    whose header names where it was first published or the witness it is edited from."""
+    primary = volume.bibliography is not None and bool(volume.bibliography.primary)
+    return primary or any(article.venue or article.witness for article in volume.articles)
 
 
 def render_source(article: ArticleModel, renderer: Renderer, volume: VolumeModel, kind: str) -> Markup:

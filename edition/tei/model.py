@@ -183,8 +183,11 @@ class Mention:
     text: str = ""  # the name as printed at this place
 
 
+# The registers' kinds are TEI's own vocabulary, not a choice of this model: a listPerson holds person
+# entries named by persName, listPlace place/placeName, listOrg org/orgName, listEvent event/label
+# (TEI P5, 13.3). Which elements of the texts point into them is the processing table's word: every
+# element rendered as a name (inline.name) whose @ref names an entry.
 REGISTER_KINDS = {"person": "persName", "place": "placeName", "org": "orgName", "event": "label"}
-NAME_ELEMENTS = ("persName", "placeName", "orgName")
 # The reading site's pages for each register (its entries' ids are looked up here, not in id_pages).
 REGISTER_PAGES = {"person": "persons.html", "place": "places.html", "org": "organisations.html",
                   "event": "events.html"}
@@ -264,7 +267,8 @@ def life_dates(item: etree._Element) -> str:
 def collect_mentions(article: ArticleModel) -> dict[str, Mention]:
     found: dict[str, Mention] = {}
     index = 0
-    for element in article.text.iter(*(f"{{{TEI_NS}}}{n}" for n in NAME_ELEMENTS)):
+    names = sorted(default_model().names("inline.name"))
+    for element in article.text.iter(*(f"{{{TEI_NS}}}{n}" for n in names)):
         ref = (element.get("ref") or "").split()
         if not ref or not ref[0].startswith("#"):
             continue
