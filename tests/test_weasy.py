@@ -127,3 +127,19 @@ def test_a_parsed_tree_lays_out_as_weasyprints_own_parse() -> None:
     assert [placed_text(p) for p in ours.pages] == [placed_text(p) for p in theirs.pages]
     assert [footnotes(p) for p in ours.pages] == [footnotes(p) for p in theirs.pages]
     assert placed_text(ours.pages[0])[0][0] == "Text"
+
+
+@pytest.mark.parametrize("words", range(91, 98))
+def test_a_note_called_on_a_line_kept_by_orphans_is_printed_with_its_call(words: int) -> None:
+    """block._linebox_layout (wrapped: WeasyPrint 70 kept such a line by moving the notes before it
+    to the next page, and never printed the line's own note): the paragraph goes to the next page
+    with its note; the note before stays with its call. Context .footnotes, .current_page_footnotes,
+    .reported_footnotes, ._update_footnote_area(); block.remove_placeholders."""
+    style = PAGE + (" .note { line-height: 20px } p { orphans: 2; widows: 2; margin: 0; line-height: 20px;"
+                    " font-size: 14px }")
+    document = render(f'<p>{" ".join(["word"] * words)}<span class="note" id="a">{"an earlier note " * 3}'
+                      f'</span></p><p>{"one two three four five six seven " * 2}call<span class="note" '
+                      f'id="b">the note of the line</span> {"end of it all " * 12}</p>', style)
+    pages = [footnotes(page) for page in document.pages]
+    assert pages == [([NoteCall("a", False)], [NoteBody("a", False)]),
+                     ([NoteCall("b", False)], [NoteBody("b", False)])]

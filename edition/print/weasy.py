@@ -2,11 +2,11 @@
 
 WeasyPrint's API reference documents ``HTML``, ``CSS``, ``Document``, ``Page`` (its size, anchors,
 bookmarks and links), ``FontConfiguration`` and ``URLFetcher``, and warns that anything else may
-change in any release. The book needs three things beyond it: an ``HTML`` built from a tree parsed
-elsewhere (``html_tree.py``), whether a laid-out page is a blank one inserted before a recto, and where
-each footnote call and footnote body stands (``audit.py``). Those reads live here, each behind one
-function, so that a new WeasyPrint breaks this module alone; ``tests/test_weasy.py`` pins every
-attribute read on a real render.
+change in any release. The book needs more than it: an ``HTML`` built from a tree parsed elsewhere
+(``html_tree.py``), whether a laid-out page is a blank one inserted before a recto, where each footnote
+call and footnote body stands (``audit.py``), and one correction of WeasyPrint's layout (a note
+it loses). Those live here, each behind one function, so that a new WeasyPrint breaks this module
+alone; ``tests/test_weasy.py`` pins every attribute read on a real render.
 
 WeasyPrint reshapes its internals between major versions, so the versions this module was written for
 are checked when it is imported: outside them, one clear error rather than a wrong layout.
@@ -21,6 +21,7 @@ from importlib.metadata import version
 import cssselect2
 from weasyprint import HTML
 from weasyprint.formatting_structure import boxes
+from weasyprint.layout import block as block_layout
 
 from edition.errors import EditionError
 
@@ -46,6 +47,47 @@ def check_version(installed: str | None = None) -> None:
 
 
 check_version()
+
+
+def _keep_each_line_with_its_notes(linebox_layout):
+    """WeasyPrint 70 loses a note called on a line that overflows the page when breaking before that
+    line would leave fewer than ``orphans`` lines of its paragraph: ``_linebox_layout`` then moves the
+    notes of the lines before to the next page until the line fits, and keeps the line without laying
+    out its own notes, which are never printed. Here the paragraph goes to the next page instead, its
+    notes with it, as orphans control does where no note is on the page (and ``footnote-policy:
+    line`` asks); on a page that holds nothing else, the line's notes follow it to the next page."""
+
+    def linebox_layout_keeping_notes(context, box, index, child, new_children, page_is_empty,
+                                     absolute_boxes, fixed_boxes, *args):
+        before = len(new_children)
+        on_page = list(context.current_page_footnotes)
+        moved_on = list(context.reported_footnotes)
+        result = linebox_layout(context, box, index, child, new_children, page_is_empty,
+                                absolute_boxes, fixed_boxes, *args)
+        abort, stop, resume_at, position_y, new_footnotes, max_lines = result
+        kept = new_children[before:]
+        lost = [inner.footnote for line in kept for inner in line.descendants()
+                if inner.footnote is not None and inner.footnote in context.footnotes]
+        if abort or not stop or not lost:
+            return result
+        if page_is_empty:
+            for footnote in lost:  # nowhere to break before: the notes follow on the next page
+                context.layout_footnote(footnote)
+                context.report_footnote(footnote)
+            return abort, stop, resume_at, position_y, [*new_footnotes, *lost], max_lines
+        context.current_page_footnotes[:] = on_page  # the notes moved on come back
+        context.reported_footnotes[:] = moved_on
+        context._update_footnote_area()
+        for line in kept:
+            block_layout.remove_placeholders(context, line.children, absolute_boxes, fixed_boxes)
+        return True, False, resume_at, position_y, new_footnotes, max_lines  # the paragraph moves on
+
+    linebox_layout_keeping_notes.wrapped = linebox_layout
+    return linebox_layout_keeping_notes
+
+
+if not hasattr(block_layout._linebox_layout, "wrapped"):  # once, however often this is imported
+    block_layout._linebox_layout = _keep_each_line_with_its_notes(block_layout._linebox_layout)
 
 
 class ParsedHTML(HTML):
@@ -120,3 +162,4 @@ def placed_text(page) -> list[tuple[str, int, int]]:
     """Every piece of text on a laid-out page, in order, with where it stands (CSS pixels)."""
     return [(box.text, round(box.position_x), round(box.position_y))
             for box in page._page_box.descendants() if isinstance(box, boxes.TextBox)]
+
