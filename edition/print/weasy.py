@@ -4,9 +4,10 @@ WeasyPrint's API reference documents ``HTML``, ``CSS``, ``Document``, ``Page`` (
 bookmarks and links), ``FontConfiguration`` and ``URLFetcher``, and warns that anything else may
 change in any release. The book needs more than it: an ``HTML`` built from a tree parsed elsewhere
 (``html_tree.py``), whether a laid-out page is a blank one inserted before a recto, where each footnote
-call and footnote body stands (``audit.py``), and one correction of WeasyPrint's layout (a note
-it loses). Those live here, each behind one function, so that a new WeasyPrint breaks this module
-alone; ``tests/test_weasy.py`` pins every attribute read on a real render.
+call and footnote body stands (``audit.py``), the boxes of the text's lines (``lines.py``), and one
+correction of WeasyPrint's layout (a note it loses). Those live here, each behind one function, so
+that a new WeasyPrint breaks this module alone; ``tests/test_weasy.py`` pins every attribute read
+on a real render.
 
 WeasyPrint reshapes its internals between major versions, so the versions this module was written for
 are checked when it is imported: outside them, one clear error rather than a wrong layout.
@@ -163,3 +164,54 @@ def placed_text(page) -> list[tuple[str, int, int]]:
     return [(box.text, round(box.position_x), round(box.position_y))
             for box in page._page_box.descendants() if isinstance(box, boxes.TextBox)]
 
+
+@dataclass(frozen=True)
+class LaidBox:
+    """A laid-out box as the line counter (``lines.py``) reads it: positions in CSS pixels from the
+    top left of the page's area (where the folio sheet places things)."""
+
+    kind: str  # "block", "line", "inline", "text", "notes" (the footnote area), "margin" or "other"
+    element: object | None  # the HTML element it was made for (None for an anonymous box)
+    tag: str  # that element's name without namespace, "" for none; a pseudo-element's holds "::"
+    text: str  # a text box's words, "" for any other box
+    top: float
+    height: float
+    content_left: float  # the left edge of its content
+    children: tuple[LaidBox, ...]
+
+
+def _kind(box) -> str:
+    if isinstance(box, boxes.FootnoteAreaBox):
+        return "notes"
+    if isinstance(box, boxes.MarginBox):
+        return "margin"
+    for kind, types in (("line", boxes.LineBox), ("text", boxes.TextBox), ("inline", boxes.InlineBox),
+                        ("block", boxes.BlockBox)):
+        if isinstance(box, types):
+            return kind
+    return "other"
+
+
+def _laid_box(box, left: float, top: float) -> LaidBox:
+    tag = getattr(box, "element_tag", "") or ""
+    return LaidBox(_kind(box), getattr(box, "element", None), tag.rpartition("}")[2],
+                   box.text if isinstance(box, boxes.TextBox) else "", box.position_y - top, box.height,
+                   box.content_box_x() - left,
+                   tuple(_laid_box(child, left, top) for child in getattr(box, "children", ())))
+
+
+def laid_out_pages(document) -> list[LaidBox]:
+    """Each page of a laid-out document as a tree of its boxes, from the page's own box down."""
+    pages = []
+    for page in document.pages:
+        page_box = page._page_box
+        pages.append(_laid_box(page_box, page_box.content_box_x(), page_box.content_box_y()))
+    return pages
+
+
+def root_element(document):
+    """The document's root HTML element (that of the first page's root box), None if it has none."""
+    pages = document.pages
+    if not pages or not pages[0]._page_box.children:
+        return None
+    return pages[0]._page_box.children[0].element
