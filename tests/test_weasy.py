@@ -178,3 +178,15 @@ def test_laid_out_pages_give_each_box_its_kind_element_and_place() -> None:
     notes = [box for box in every if box.kind == "notes"]
     assert [t.text for t in _every(notes[0]) if t.kind == "text"] == ["1. ", "note"]  # its marker, its text
     assert root_element(document).get("lang") == "en"
+
+
+@pytest.mark.parametrize("words", range(91, 98))
+def test_a_note_stays_with_its_call_when_a_later_line_is_kept_by_orphans(words: int) -> None:
+    """block._linebox_layout (wrapped: WeasyPrint 70 kept the second line of the next paragraph on
+    the page by moving the note before it to the next page, a page after its call)."""
+    style = PAGE + (" .note { line-height: 20px } p { orphans: 2; widows: 2; margin: 0; line-height: 20px;"
+                    " font-size: 14px }")
+    document = render(f'<p>{" ".join(["word"] * words)}<span class="note" id="a">{"an earlier note " * 3}'
+                      f'</span></p><p>{"one two three four five six seven " * 8}</p>', style)
+    pages = [footnotes(page) for page in document.pages]
+    assert pages == [([NoteCall("a", False)], [NoteBody("a", False)]), ([], [])]

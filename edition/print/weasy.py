@@ -51,12 +51,14 @@ check_version()
 
 
 def _keep_each_line_with_its_notes(linebox_layout):
-    """WeasyPrint 70 loses a note called on a line that overflows the page when breaking before that
-    line would leave fewer than ``orphans`` lines of its paragraph: ``_linebox_layout`` then moves the
-    notes of the lines before to the next page until the line fits, and keeps the line without laying
-    out its own notes, which are never printed. Here the paragraph goes to the next page instead, its
-    notes with it, as orphans control does where no note is on the page (and ``footnote-policy:
-    line`` asks); on a page that holds nothing else, the line's notes follow it to the next page."""
+    """A line that overflows the page where breaking before it would leave fewer than ``orphans``
+    lines of its block: WeasyPrint 70 (``_linebox_layout``) moves the notes already on the page to the
+    next page, a page after their calls, until the line fits; it then keeps the line without laying
+    out the line's own notes, which are never printed, or, where the line still does not fit, moves
+    the block to the next page and leaves the notes moved. Here the block goes to the next page and
+    the notes stay with their calls, as orphans control does on a page without notes (and as
+    ``footnote-policy: line`` asks). On a page that holds nothing else (nowhere to break before),
+    WeasyPrint's choice stands, and the line's own notes follow the others to the next page."""
 
     def linebox_layout_keeping_notes(context, box, index, child, new_children, page_is_empty,
                                      absolute_boxes, fixed_boxes, *args):
@@ -66,13 +68,19 @@ def _keep_each_line_with_its_notes(linebox_layout):
         result = linebox_layout(context, box, index, child, new_children, page_is_empty,
                                 absolute_boxes, fixed_boxes, *args)
         abort, stop, resume_at, position_y, new_footnotes, max_lines = result
-        kept = new_children[before:]
+        if not (abort or stop):
+            return result
+        kept = [] if abort else new_children[before:]
         lost = [inner.footnote for line in kept for inner in line.descendants()
                 if inner.footnote is not None and inner.footnote in context.footnotes]
-        if abort or not stop or not lost:
+        # Notes moved on to make room for a line, not the kept line's own (which WeasyPrint moves on
+        # where they do not fit, keeping the line, as footnote-policy: auto asks).
+        own = {inner.footnote for inner in kept[-1].descendants()} if kept else set()
+        displaced = [note for note in context.reported_footnotes if note not in moved_on and note not in own]
+        if not lost and not displaced:
             return result
-        if page_is_empty:
-            for footnote in lost:  # nowhere to break before: the notes follow on the next page
+        if page_is_empty and not abort:
+            for footnote in lost:
                 context.layout_footnote(footnote)
                 context.report_footnote(footnote)
             return abort, stop, resume_at, position_y, [*new_footnotes, *lost], max_lines
@@ -81,7 +89,7 @@ def _keep_each_line_with_its_notes(linebox_layout):
         context._update_footnote_area()
         for line in kept:
             block_layout.remove_placeholders(context, line.children, absolute_boxes, fixed_boxes)
-        return True, False, resume_at, position_y, new_footnotes, max_lines  # the paragraph moves on
+        return True, False, resume_at, position_y, new_footnotes, max_lines  # the block moves on
 
     linebox_layout_keeping_notes.wrapped = linebox_layout
     return linebox_layout_keeping_notes

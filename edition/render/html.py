@@ -43,6 +43,7 @@ from edition.tei.model import (
     is_supplied_title,
     model_parts,
     node_key,
+    on_numbered_line,
     plain_text,
     title_notes,
     xml_id,
@@ -190,9 +191,9 @@ class ElementView:
         return any(isinstance(c.tag, str) and etree.QName(c).localname == "note" for c in self.element)
 
     @property
-    def in_note(self) -> bool:
-        """True inside a note, whose lines are not numbered."""
-        return any(etree.QName(a).localname == "note" for a in self.element.iterancestors())
+    def on_numbered_line(self) -> bool:
+        """True on the lines the book numbers (the body's, outside notes and headings)."""
+        return on_numbered_line(self.element)
 
     @property
     def in_list(self) -> bool:
@@ -405,8 +406,8 @@ class Renderer:
             note.update(label=pair.label, original=pair.original_text, edited_text=pair.edited_text,
                         correction=pair.kind)
         listed = declared.get(ctx.mode)
-        if listed is not None and listed.get("only_in_note") and not view.in_note:
-            listed = None  # in the text's lines: the macro keys it by line at the page foot
+        if listed is not None and listed.get("only_unnumbered") and view.on_numbered_line:
+            listed = None  # on the numbered lines: the macro keys it by line at the page foot
         if listed is not None:
             msgid = listed.get("label", "")  # a choice's label is its pair's
             note.update(kind=listed["kind"], label=note.get("label") or i18n.gettext(msgid),
