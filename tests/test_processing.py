@@ -160,7 +160,7 @@ def test_editors_notes_are_a_lettered_series_at_the_page_foot_or_gathered(tmp_pa
     listed after the article. A note inside another note is always gathered."""
     document = synthetic(tmp_path, '<body><p>One<note place="foot">first<note type="editorial">inner</note>'
                                    '</note> two<note type="editorial">by the editors</note>.</p></body>')
-    renderer = Renderer(THEME / "templates", editors_notes_gathered=gathered)
+    renderer = Renderer(THEME / "templates", editors_notes_gathered=gathered)  # [print] editors_notes
     printed, notes = rendered(document, renderer, "print")
     at_foot = re.findall(r'class="footnote editorial-note" data-n="([a-z]+)">([^<]*)</span>', printed)
     listed = [(note["marker"], str(note["html"])) for note in notes if note["kind"] == "editorial-note"]
