@@ -88,6 +88,9 @@ KEYS: tuple[Key, ...] = (
         "The font families of the text, in order of preference (the theme's css/fonts.css declares them)."),
     Key("print", "heading_fonts", list[str], "the theme's ([\"Biolinum\", \"Noto Serif CJK\"])",
         "The font families of what the editors add: their notes and remarks, the apparatus."),
+    Key("print", "editors_notes", str, "after-article",
+        "Where the editors' notes are printed: \"page-foot\", a lettered series at the foot of the page of "
+        "their call, in the editors' face; or \"after-article\", gathered after each article."),
     Key("indexes", "print", list[str], "[\"person\", \"place\"]",
         "Which registers are printed as indexes with page numbers, by kind (person, place, org, …)."),
     Key("indexes", "honorifics", list[str], "[]",
@@ -146,6 +149,7 @@ class PrintSettings:
     page_size: str | None = None
     body_fonts: tuple[str, ...] | None = None
     heading_fonts: tuple[str, ...] | None = None
+    editors_notes: str = "after-article"
 
 
 @dataclass(frozen=True)
@@ -269,6 +273,9 @@ def _check_indexes(config: Config) -> None:
                                f"{', '.join(REGISTER_KINDS)})", config.location("indexes", "print"), "config")
 
 
+EDITORS_NOTES = ("page-foot", "after-article")  # where [print] editors_notes may put them
+
+
 def _check_print(config: Config) -> None:
     """[print]: values the book's stylesheet can hold as they are (``edition.print.settings``)."""
     from edition.print.settings import FONT_NAME, PAGE_NAMES, PAGE_SIZE
@@ -278,6 +285,9 @@ def _check_print(config: Config) -> None:
         raise EditionError(f"[print] page_size = '{settings.page_size}': not a page size (one of "
                            f"{', '.join(PAGE_NAMES)}, or a width and a height such as \"156mm 234mm\")",
                            config.location("print", "page_size"), "config")
+    if settings.editors_notes not in EDITORS_NOTES:
+        raise EditionError(f"[print] editors_notes = '{settings.editors_notes}': one of "
+                           f"{', '.join(EDITORS_NOTES)}", config.location("print", "editors_notes"), "config")
     for name in ("body_fonts", "heading_fonts"):
         for family in getattr(settings, name) or ():
             if not FONT_NAME.match(family):

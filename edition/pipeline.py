@@ -450,8 +450,11 @@ def build_outputs(project: Project, options: BuildOptions, volume: Path | None, 
 
 def project_renderer(project: Project) -> Renderer:
     """The renderer of a project: its templates, processing model, interface language and words."""
+    from edition.check.validate import project_config  # the project's settings, read when building
+
+    gathered = project_config(project.root).print.editors_notes == "after-article"
     return Renderer(project.template_folders, project_model(project.root), interface_language(project),
-                    project.styles)
+                    project.styles, editors_notes_gathered=gathered)
 
 
 def interface_language(project: Project) -> str:

@@ -297,10 +297,10 @@ def test_margin_numbers_and_entries_name_the_lines_the_pdf_prints(name: str, bui
     assert margin_seen >= 8
     # WeasyPrint may still set a note a page after its call where the call's paragraph holds a block
     # (a quotation): the footnote audit names each, and the README says so. They are left out here,
-    # and must stay few (3 of De sabbatis' 52 entries since the theme's fonts changed).
+    # and must stay few.
     warnings = (builds[name] / "warnings.txt").read_text(encoding="utf-8")
     displaced = set(re.findall(r"note (\S+): called on page", warnings))
-    assert len(displaced & {e.id for e in article.apparatus.values()}) <= len(article.apparatus) // 10
+    assert len(displaced & {e.id for e in article.apparatus.values()}) <= 1
     checked = 0
     taken: set[int] = set()
     for entry in article.apparatus.values():

@@ -286,6 +286,10 @@ def test_print_settings_the_stylesheet_cannot_hold_are_refused(tmp_path: Path) -
     done = edition("build", cwd=root)
     assert done.stderr.splitlines() == ["edition.toml:6:1: error: [print] body_fonts: 'X\"; }' is not a font "
                                         "family name (no quotes, backslashes, ;, {, }, < or >)"]
+    (root / "edition.toml").write_text(SETTINGS + '[print]\neditors_notes = "margin"\n', encoding="utf-8")
+    done = edition("build", cwd=root)
+    assert done.stderr.splitlines() == ["edition.toml:6:1: error: [print] editors_notes = 'margin': one of "
+                                        "page-foot, after-article"]
 
 
 # --- [files] registers and [indexes] ---------------------------------------------------------------

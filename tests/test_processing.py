@@ -152,6 +152,27 @@ def test_notes_are_settled_by_the_renderer_in_the_interface_language(tmp_path: P
         assert f'aria-label="{escape(note["label"])} {note["marker"]}"' in screen
 
 
+@pytest.mark.parametrize("gathered", [False, True])
+def test_editors_notes_are_a_lettered_series_at_the_page_foot_or_gathered(tmp_path: Path,
+                                                                          gathered: bool) -> None:
+    """[print] editors_notes: at the page foot, an editors' note floats there as the authors' do,
+    lettered, in its own class (the editors' face); gathered, the text keeps a call and the note is
+    listed after the article. A note inside another note is always gathered."""
+    document = synthetic(tmp_path, '<body><p>One<note place="foot">first<note type="editorial">inner</note>'
+                                   '</note> two<note type="editorial">by the editors</note>.</p></body>')
+    renderer = Renderer(THEME / "templates", editors_notes_gathered=gathered)  # [print] editors_notes
+    printed, notes = rendered(document, renderer, "print")
+    at_foot = re.findall(r'class="footnote editorial-note" data-n="([a-z]+)">([^<]*)</span>', printed)
+    listed = [(note["marker"], str(note["html"])) for note in notes if note["kind"] == "editorial-note"]
+    if gathered:
+        assert at_foot == [] and listed == [("a", "inner"), ("b", "by the editors")]
+        assert printed.count('class="note-call editorial-note"') == 2
+    else:
+        assert at_foot == [("b", "by the editors")] and listed == [("a", "inner")]
+        assert printed.count('class="note-call editorial-note"') == 1  # the one inside a note
+    assert re.findall(r'class="footnote" data-n="(\d+)"', printed) == ["1"]
+
+
 def note_owner(document: Path) -> str:
     root = read_xml(document).getroot()
     return root.get("{http://www.w3.org/XML/1998/namespace}id") or document.stem

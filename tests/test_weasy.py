@@ -16,13 +16,16 @@ from weasyprint import HTML
 from edition.errors import EditionError
 from edition.print.weasy import (
     SUPPORTED,
+    LaidBox,
     NoteBody,
     NoteCall,
     ParsedHTML,
     check_version,
     footnotes,
     is_blank,
+    laid_out_pages,
     placed_text,
+    root_element,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -127,3 +130,63 @@ def test_a_parsed_tree_lays_out_as_weasyprints_own_parse() -> None:
     assert [placed_text(p) for p in ours.pages] == [placed_text(p) for p in theirs.pages]
     assert [footnotes(p) for p in ours.pages] == [footnotes(p) for p in theirs.pages]
     assert placed_text(ours.pages[0])[0][0] == "Text"
+
+
+@pytest.mark.parametrize("words", range(91, 98))
+def test_a_note_called_on_a_line_kept_by_orphans_is_printed_with_its_call(words: int) -> None:
+    """block._linebox_layout (wrapped: WeasyPrint 70 kept such a line by moving the notes before it
+    to the next page, and never printed the line's own note): the paragraph goes to the next page
+    with its note; the note before stays with its call. Context .footnotes, .current_page_footnotes,
+    .reported_footnotes, ._update_footnote_area(); block.remove_placeholders."""
+    style = PAGE + (" .note { line-height: 20px } p { orphans: 2; widows: 2; margin: 0; line-height: 20px;"
+                    " font-size: 14px }")
+    document = render(f'<p>{" ".join(["word"] * words)}<span class="note" id="a">{"an earlier note " * 3}'
+                      f'</span></p><p>{"one two three four five six seven " * 2}call<span class="note" '
+                      f'id="b">the note of the line</span> {"end of it all " * 12}</p>', style)
+    pages = [footnotes(page) for page in document.pages]
+    assert pages == [([NoteCall("a", False)], [NoteBody("a", False)]),
+                     ([NoteCall("b", False)], [NoteBody("b", False)])]
+
+
+def _every(box: LaidBox):
+    yield box
+    for child in box.children:
+        yield from _every(child)
+
+
+def test_laid_out_pages_give_each_box_its_kind_element_and_place() -> None:
+    """Page ._page_box, .content_box_x(), .content_box_y(); Box .element, .element_tag, .children,
+    .position_y, .height, .content_box_x(); LineBox, TextBox, InlineBox, BlockBox, FootnoteAreaBox,
+    MarginBox; the root box's element."""
+    style = PAGE + " @page { @top-center { content: 'head' } } body, p { line-height: 20px; margin: 0 }"
+    document = render('<p id="first">one <em>two</em><span class="note" id="n">note</span></p>'
+                      '<p style="margin-left: 20mm">three</p>', style)
+    (page,) = laid_out_pages(document)
+    assert page.top < 0 and page.content_left == 0  # the page box starts above its area, its content on it
+    every = list(_every(page))
+    assert {box.kind for box in every} >= {"block", "line", "inline", "text", "notes", "margin"}
+    lines = [box for box in every if box.kind == "line" and box.element is not None
+             and box.element.tag.rpartition("}")[2] == "p"]
+    words = [[t.text for t in _every(line) if t.kind == "text"] for line in lines]
+    assert words == [["one ", "two", "1"], ["three"]]  # "1": the note's call, a pseudo-element
+    assert any("::" in box.tag for box in _every(lines[0]))
+    assert lines[0].top == 0 and lines[0].height > 20  # the call's line is taller
+    assert abs(lines[1].top - lines[0].height) < 0.01
+    paragraphs = [box for box in every if box.kind == "block" and box.tag == "p"]
+    assert abs(paragraphs[1].content_left - paragraphs[0].content_left - 20 * 96 / 25.4) < 0.01
+    assert [box.tag for box in every if box.kind == "inline"][:1] == ["em"]
+    notes = [box for box in every if box.kind == "notes"]
+    assert [t.text for t in _every(notes[0]) if t.kind == "text"] == ["1. ", "note"]  # its marker, its text
+    assert root_element(document).get("lang") == "en"
+
+
+@pytest.mark.parametrize("words", range(91, 98))
+def test_a_note_stays_with_its_call_when_a_later_line_is_kept_by_orphans(words: int) -> None:
+    """block._linebox_layout (wrapped: WeasyPrint 70 kept the second line of the next paragraph on
+    the page by moving the note before it to the next page, a page after its call)."""
+    style = PAGE + (" .note { line-height: 20px } p { orphans: 2; widows: 2; margin: 0; line-height: 20px;"
+                    " font-size: 14px }")
+    document = render(f'<p>{" ".join(["word"] * words)}<span class="note" id="a">{"an earlier note " * 3}'
+                      f'</span></p><p>{"one two three four five six seven " * 8}</p>', style)
+    pages = [footnotes(page) for page in document.pages]
+    assert pages == [([NoteCall("a", False)], [NoteBody("a", False)]), ([], [])]

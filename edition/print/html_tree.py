@@ -55,13 +55,17 @@ _DOCTYPE = re.compile(r"^<!DOCTYPE html>", re.IGNORECASE)
 _UNSAFE = re.compile(r"<!--|<!\[|<\?|=\"[^\"]*[\t\n\r][^\"]*\"|='[^']*[\t\n\r][^']*'")
 _CHARACTER_REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]+)|([0-9]+));")
 _STYLE = re.compile(r"<style\b[^>]*>(.*?)</style>", re.DOTALL)
+# A comment XML reads as HTML5 does (the apparatus's entry markers, ``layout.fill_lines``): the layout
+# ignores it, so the tree may leave it out.
+_PLAIN_COMMENT = re.compile(r"<!--(?!-?>)(?:(?!--).)*?-->", re.DOTALL)
 
 
 def parse_part(html: str) -> ElementTree.Element | None:
-    """The HTML5 parser's tree of ``html``, or None where only the HTML5 parser can tell it."""
+    """The HTML5 parser's tree of ``html`` (but for its comments), or None where only the HTML5 parser
+    can tell it."""
     html = html.lstrip()  # HTML5 drops whitespace before the doctype and <html>
-    markup = _closed_voids(_DOCTYPE.sub("", html, count=1))
-    if markup is None or _UNSAFE.search(html) or not _plain_references(html) or any(
+    markup = _closed_voids(_DOCTYPE.sub("", _PLAIN_COMMENT.sub("", html), count=1))
+    if markup is None or _UNSAFE.search(_PLAIN_COMMENT.sub("", html)) or not _plain_references(html) or any(
             "&" in style for style in _STYLE.findall(html)):
         return None
     try:

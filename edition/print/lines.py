@@ -9,14 +9,14 @@ text's layout does not move; each variation point (an ``.app`` with ``data-entry
 its lemma starts on and the one it ends on, which its apparatus entry prints at the page foot
 (``.app-line``, a fixed-width slot filled on a second layout: see ``layout.lay_out_part``).
 
-Like ``audit.py``, this reads WeasyPrint's laid-out boxes (``page._page_box``).
+Like ``audit.py``, this reads WeasyPrint's laid-out boxes through ``weasy.py`` (``laid_out_pages``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from weasyprint.formatting_structure import boxes
+from edition.print.weasy import LaidBox, laid_out_pages, root_element
 
 SCOPE = "data-line-every"
 SKIPPED_CLASSES = frozenset({"footnote", "margin-note", "pb", "page-number"})
@@ -45,22 +45,20 @@ def _classes(element) -> set[str]:
     return set((element.get("class") or "").split()) if element is not None else set()
 
 
-def _skipped(box) -> bool:
-    if isinstance(box, boxes.FootnoteAreaBox | boxes.MarginBox):
+def _skipped(box: LaidBox) -> bool:
+    if box.kind in ("notes", "margin"):
         return True
-    element = getattr(box, "element", None)
-    if element is None:
+    if box.element is None:
         return False
-    tag = getattr(box, "element_tag", "") or ""
-    if tag.rpartition("}")[2] in SKIPPED_TAGS and isinstance(box, boxes.BlockBox):
+    if box.tag in SKIPPED_TAGS and box.kind == "block":
         return True
-    return bool(_classes(element) & SKIPPED_CLASSES) and not isinstance(box, boxes.LineBox)
+    return bool(_classes(box.element) & SKIPPED_CLASSES) and box.kind != "line"
 
 
-def _has_text(box) -> bool:
-    if isinstance(box, boxes.TextBox):
+def _has_text(box: LaidBox) -> bool:
+    if box.kind == "text":
         return bool(box.text.strip())
-    return any(_has_text(child) for child in getattr(box, "children", ()) if not _skipped(child))
+    return any(_has_text(child) for child in box.children if not _skipped(child))
 
 
 def _owners(root) -> dict[int, list[str]]:
@@ -74,14 +72,13 @@ def _owners(root) -> dict[int, list[str]]:
     return owners
 
 
-def _apps(box, owners: dict[int, list[str]], found: set[str]) -> None:
+def _apps(box: LaidBox, owners: dict[int, list[str]], found: set[str]) -> None:
     """The variation points with words in ``box`` (a line)."""
     if _skipped(box):
         return
-    element = getattr(box, "element", None)
-    if element is not None and isinstance(box, boxes.InlineBox | boxes.TextBox):
-        found.update(owners.get(id(element), ()))
-    for child in getattr(box, "children", ()):
+    if box.element is not None and box.kind in ("inline", "text"):
+        found.update(owners.get(id(box.element), ()))
+    for child in box.children:
         _apps(child, owners, found)
 
 
@@ -89,40 +86,34 @@ def number_lines(document) -> LineNumbers:
     """Count the lines of every numbered body in a laid-out document (WeasyPrint's)."""
     result = LineNumbers()
     counts: dict[int, int] = {}  # id(scope element) -> lines so far
-
-    origin = (0.0, 0.0)  # the page area's top left: where the folio sheet's positions start
-    pages = document.pages
-    root = pages[0]._page_box.children[0].element if pages and pages[0]._page_box.children else None
+    root = root_element(document)
     owners = _owners(root) if root is not None else {}
 
-    def walk(box, page: int, scope, every: int, left: float) -> None:
+    def walk(box: LaidBox, page: int, scope, every: int, left: float) -> None:
         if _skipped(box):
             return
-        element = getattr(box, "element", None)
-        if isinstance(box, boxes.BlockBox) and element is not None and element.get(SCOPE) \
-                and box.element_tag != "html":
+        element = box.element
+        if box.kind == "block" and element is not None and element.get(SCOPE) and box.tag != "html":
             if any(inner.get(SCOPE) for inner in element.iter() if inner is not element):
                 scope = None  # its divisions number their own lines; the rest (a preface) is not
             else:
-                scope, every, left = element, int(element.get(SCOPE) or 0), box.content_box_x()
-        if isinstance(box, boxes.LineBox) and scope is not None:
+                scope, every, left = element, int(element.get(SCOPE) or 0), box.content_left
+        if box.kind == "line" and scope is not None:
             if _has_text(box):
                 count = counts[id(scope)] = counts.get(id(scope), 0) + 1
                 if every and count % every == 0:
-                    result.margin.append(MarginNumber(page, box.position_y - origin[1], box.height,
-                                                      left - origin[0], count))
+                    result.margin.append(MarginNumber(page, box.top, box.height, left, count))
                 found: set[str] = set()
                 _apps(box, owners, found)
                 for ident in found:
                     first, _ = result.entries.get(ident, (count, count))
                     result.entries[ident] = (first, count)
             return
-        for child in getattr(box, "children", ()):
+        for child in box.children:
             walk(child, page, scope, every, left)
 
-    for index, page in enumerate(document.pages):
-        origin = (page._page_box.content_box_x(), page._page_box.content_box_y())
-        walk(page._page_box, index, None, 0, 0.0)
+    for index, page in enumerate(laid_out_pages(document)):
+        walk(page, index, None, 0, 0.0)
     return result
 
 

@@ -2,11 +2,12 @@
 
 WeasyPrint's API reference documents ``HTML``, ``CSS``, ``Document``, ``Page`` (its size, anchors,
 bookmarks and links), ``FontConfiguration`` and ``URLFetcher``, and warns that anything else may
-change in any release. The book needs three things beyond it: an ``HTML`` built from a tree parsed
-elsewhere (``html_tree.py``), whether a laid-out page is a blank one inserted before a recto, and where
-each footnote call and footnote body stands (``audit.py``). Those reads live here, each behind one
-function, so that a new WeasyPrint breaks this module alone; ``tests/test_weasy.py`` pins every
-attribute read on a real render.
+change in any release. The book needs more than it: an ``HTML`` built from a tree parsed elsewhere
+(``html_tree.py``), whether a laid-out page is a blank one inserted before a recto, where each footnote
+call and footnote body stands (``audit.py``), the boxes of the text's lines (``lines.py``), and one
+correction of WeasyPrint's layout (a note it loses). Those live here, each behind one function, so
+that a new WeasyPrint breaks this module alone; ``tests/test_weasy.py`` pins every attribute read
+on a real render.
 
 WeasyPrint reshapes its internals between major versions, so the versions this module was written for
 are checked when it is imported: outside them, one clear error rather than a wrong layout.
@@ -24,6 +25,7 @@ from math import inf
 import cssselect2
 from weasyprint import HTML
 from weasyprint.formatting_structure import boxes
+from weasyprint.layout import block as block_layout
 
 from edition.errors import EditionError
 
@@ -134,6 +136,55 @@ def _hyphenated_here(text: str, style, result) -> str | None:
     start = encoded[:resume_index].decode(errors="ignore")
     following = encoded[resume_index:].decode(errors="ignore")
     return hyphenation_key(start, following.split(" ", 1)[0])
+
+
+def _keep_each_line_with_its_notes(linebox_layout):
+    """A line that overflows the page where breaking before it would leave fewer than ``orphans``
+    lines of its block: WeasyPrint 70 (``_linebox_layout``) moves the notes already on the page to the
+    next page, a page after their calls, until the line fits; it then keeps the line without laying
+    out the line's own notes, which are never printed, or, where the line still does not fit, moves
+    the block to the next page and leaves the notes moved. Here the block goes to the next page and
+    the notes stay with their calls, as orphans control does on a page without notes (and as
+    ``footnote-policy: line`` asks). On a page that holds nothing else (nowhere to break before),
+    WeasyPrint's choice stands, and the line's own notes follow the others to the next page."""
+
+    def linebox_layout_keeping_notes(context, box, index, child, new_children, page_is_empty,
+                                     absolute_boxes, fixed_boxes, *args):
+        before = len(new_children)
+        on_page = list(context.current_page_footnotes)
+        moved_on = list(context.reported_footnotes)
+        result = linebox_layout(context, box, index, child, new_children, page_is_empty,
+                                absolute_boxes, fixed_boxes, *args)
+        abort, stop, resume_at, position_y, new_footnotes, max_lines = result
+        if not (abort or stop):
+            return result
+        kept = [] if abort else new_children[before:]
+        lost = [inner.footnote for line in kept for inner in line.descendants()
+                if inner.footnote is not None and inner.footnote in context.footnotes]
+        # Notes moved on to make room for a line, not the kept line's own (which WeasyPrint moves on
+        # where they do not fit, keeping the line, as footnote-policy: auto asks).
+        own = {inner.footnote for inner in kept[-1].descendants()} if kept else set()
+        displaced = [note for note in context.reported_footnotes if note not in moved_on and note not in own]
+        if not lost and not displaced:
+            return result
+        if page_is_empty and not abort:
+            for footnote in lost:
+                context.layout_footnote(footnote)
+                context.report_footnote(footnote)
+            return abort, stop, resume_at, position_y, [*new_footnotes, *lost], max_lines
+        context.current_page_footnotes[:] = on_page  # the notes moved on come back
+        context.reported_footnotes[:] = moved_on
+        context._update_footnote_area()
+        for line in kept:
+            block_layout.remove_placeholders(context, line.children, absolute_boxes, fixed_boxes)
+        return True, False, resume_at, position_y, new_footnotes, max_lines  # the block moves on
+
+    linebox_layout_keeping_notes.wrapped = linebox_layout
+    return linebox_layout_keeping_notes
+
+
+if not hasattr(block_layout._linebox_layout, "wrapped"):  # once, however often this is imported
+    block_layout._linebox_layout = _keep_each_line_with_its_notes(block_layout._linebox_layout)
 
 
 class ParsedHTML(HTML):
@@ -254,3 +305,55 @@ def _text_line(page: int, block, line, last: bool, note: bool) -> TextLine:
     tail = texts[-1].text.removesuffix(hyphen) if hyphenated else ""
     return TextLine(page, id(block.element), text.strip(), line.width - stretch, block.width, last,
                     hyphenated, note, head, tail)
+
+
+@dataclass(frozen=True)
+class LaidBox:
+    """A laid-out box as the line counter (``lines.py``) reads it: positions in CSS pixels from the
+    top left of the page's area (where the folio sheet places things)."""
+
+    kind: str  # "block", "line", "inline", "text", "notes" (the footnote area), "margin" or "other"
+    element: object | None  # the HTML element it was made for (None for an anonymous box)
+    tag: str  # that element's name without namespace, "" for none; a pseudo-element's holds "::"
+    text: str  # a text box's words, "" for any other box
+    top: float
+    height: float
+    content_left: float  # the left edge of its content
+    children: tuple[LaidBox, ...]
+
+
+def _kind(box) -> str:
+    if isinstance(box, boxes.FootnoteAreaBox):
+        return "notes"
+    if isinstance(box, boxes.MarginBox):
+        return "margin"
+    for kind, types in (("line", boxes.LineBox), ("text", boxes.TextBox), ("inline", boxes.InlineBox),
+                        ("block", boxes.BlockBox)):
+        if isinstance(box, types):
+            return kind
+    return "other"
+
+
+def _laid_box(box, left: float, top: float) -> LaidBox:
+    tag = getattr(box, "element_tag", "") or ""
+    return LaidBox(_kind(box), getattr(box, "element", None), tag.rpartition("}")[2],
+                   box.text if isinstance(box, boxes.TextBox) else "", box.position_y - top, box.height,
+                   box.content_box_x() - left,
+                   tuple(_laid_box(child, left, top) for child in getattr(box, "children", ())))
+
+
+def laid_out_pages(document) -> list[LaidBox]:
+    """Each page of a laid-out document as a tree of its boxes, from the page's own box down."""
+    pages = []
+    for page in document.pages:
+        page_box = page._page_box
+        pages.append(_laid_box(page_box, page_box.content_box_x(), page_box.content_box_y()))
+    return pages
+
+
+def root_element(document):
+    """The document's root HTML element (that of the first page's root box), None if it has none."""
+    pages = document.pages
+    if not pages or not pages[0]._page_box.children:
+        return None
+    return pages[0]._page_box.children[0].element

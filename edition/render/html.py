@@ -44,6 +44,7 @@ from edition.tei.model import (
     is_supplied_title,
     model_parts,
     node_key,
+    on_numbered_line,
     plain_text,
     title_notes,
     xml_id,
@@ -271,8 +272,13 @@ class ElementView:
 
     @property
     def in_note(self) -> bool:
-        """True inside a note, whose lines are not numbered."""
+        """True inside another note (WeasyPrint sets no note at the page foot from inside a note)."""
         return any(etree.QName(a).localname == "note" for a in self.element.iterancestors())
+
+    @property
+    def on_numbered_line(self) -> bool:
+        """True on the lines the book numbers (the body's, outside notes and headings)."""
+        return on_numbered_line(self.element)
 
     @property
     def in_list(self) -> bool:
@@ -415,13 +421,16 @@ class Renderer:
     """Turns TEI trees into HTML fragments and pages."""
 
     def __init__(self, templates: Path | list[Path], model: ProcessingModel | None = None,
-                 language: str = i18n.DEFAULT_LANGUAGE, styles: Path | None = None) -> None:
+                 language: str = i18n.DEFAULT_LANGUAGE, styles: Path | None = None,
+                 editors_notes_gathered: bool = True) -> None:
         """``templates``: the templates folder, or folders looked up in order (a project's own, then
         the package's: ``Project.template_folders``); ``model``: the processing model (the package's
         by default); ``language``: the interface language; ``styles``: the project's ``styles/``
         folder, whose catalogue (``i18n.project_catalogue``) may put the project's words in place of
-        the package's."""
+        the package's; ``editors_notes_gathered``: the editors' notes printed after each article
+        rather than at the page foot (edition.toml's ``[print] editors_notes``)."""
         self.model = model or default_model()
+        self.editors_notes_gathered = editors_notes_gathered
         folders = [templates] if isinstance(templates, str | Path) else templates
         self.env = Environment(
             loader=FileSystemLoader([str(folder) for folder in folders]),
@@ -487,8 +496,10 @@ class Renderer:
             note.update(label=pair.label, original=pair.original_text, edited_text=pair.edited_text,
                         correction=pair.kind)
         listed = declared.get(ctx.mode)
-        if listed is not None and listed.get("only_in_note") and not view.in_note:
-            listed = None  # in the text's lines: the macro keys it by line at the page foot
+        if listed is not None and listed.get("only_unnumbered") and view.on_numbered_line:
+            listed = None  # on the numbered lines: the macro keys it by line at the page foot
+        if listed is not None and listed.get("editors") and not (self.editors_notes_gathered or view.in_note):
+            listed = None  # at the page foot ([print] editors_notes), where the macro sets it
         if listed is not None:
             msgid = listed.get("label", "")  # a choice's label is its pair's
             note.update(kind=listed["kind"], label=note.get("label") or i18n.gettext(msgid),

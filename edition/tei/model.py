@@ -66,6 +66,17 @@ def left_out_of_reading() -> frozenset[str]:
     return default_model().text_names("apart", "alternative")
 
 
+def on_numbered_line(element: etree._Element) -> bool:
+    """True for an element of the text's body outside its notes and division headings: on the lines
+    the book counts (print/lines.py), where an apparatus entry is keyed by line."""
+    names = [etree.QName(a).localname for a in element.iterancestors()]
+    if "body" not in names or "note" in names:
+        return False
+    return not any(etree.QName(a).localname == "head" and parent is not None
+                   and etree.QName(parent).localname.startswith("div")
+                   for a in element.iterancestors() for parent in [a.getparent()])
+
+
 def plain_text(element: etree._Element | None) -> str:
     """Readable text of an element: regularised readings, no notes, spaces normalised."""
     if element is None:
@@ -131,6 +142,7 @@ class ArticleModel:
     anchors: dict[str, str] = field(default_factory=dict)  # node_key(p) -> generated id (p without xml:id)
     witnesses: dict[str, Witness] = field(default_factory=dict)  # xml:id -> declared witness
     apparatus: dict[str, ApparatusEntry] = field(default_factory=dict)  # node_key(app) -> its entry
+    corrections: int = 0  # the editors' corrections (choice) in the text's lines: printed keyed by line
     number: int = 0  # place in the volume, from 1
 
     @property
@@ -489,6 +501,8 @@ def article_model(tei: etree._Element, path: Path, number: int = 1,
     model.anchors = paragraph_anchors(model)
     model.witnesses = declared_witnesses(tei.find("tei:teiHeader", NS), shared)
     model.apparatus = apparatus_entries(model.text, model.id, model.witnesses, node_key)
+    choices = model.text.iter(f"{{{TEI_NS}}}choice")
+    model.corrections = sum(1 for choice in choices if on_numbered_line(choice))
     return model
 
 
