@@ -101,6 +101,36 @@ def test_keyboard_focus_opens_the_popup_and_tab_enters_it(desktop) -> None:
     assert page.evaluate("document.activeElement.id") == call_id
 
 
+def test_popup_stays_open_when_pressed_inside_and_its_text_can_be_copied(browser, site: Path) -> None:
+    """A click in a note's popup, a tap in a reference's, and a drag that selects the reference: the
+    popup stays open, and the selection is the reference's text."""
+    for viewport, touch in ((DESKTOP, False), (PHONE, True)):
+        page = open_page(browser, site, "a001.html", viewport, has_touch=touch, is_mobile=touch)
+        for trigger in (page.locator(".body a.note-call").nth(1), page.locator(".body a.citation").first):
+            trigger.scroll_into_view_if_needed()
+            trigger.tap() if touch else trigger.click()
+            body = page.locator("#popup .popup-body")
+            assert body.is_visible()
+            box = body.bounding_box()
+            if touch:
+                page.touchscreen.tap(box["x"] + 4, box["y"] + 4)
+            else:
+                page.mouse.click(box["x"] + 4, box["y"] + 4)
+            assert page.locator("#popup").is_visible(), "a press inside the popup closed it"
+            if not touch:  # select the popup's text with the mouse, from its first letter to its last
+                page.mouse.move(box["x"] + 1, box["y"] + 2)
+                page.mouse.down()
+                page.mouse.move(box["x"] + box["width"] - 1, box["y"] + box["height"] - 2, steps=5)
+                page.mouse.up()
+                assert page.locator("#popup").is_visible(), "selecting in the popup closed it"
+                selected = " ".join(page.evaluate("String(window.getSelection())").split())
+                assert len(selected) > 10 and selected in " ".join(body.inner_text().split())
+            page.keyboard.press("Escape")
+            assert page.locator("#popup").is_hidden()
+        assert page.script_errors == []
+        page.context.close()
+
+
 def test_editorial_note_popup_on_hover_is_the_editors(desktop) -> None:
     page = desktop("a000.html")
     call = page.locator(".body a.note-call.editorial-note").first

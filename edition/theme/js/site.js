@@ -47,6 +47,9 @@
     popup.className = "popup";
     popup.setAttribute("role", "dialog");
     popup.setAttribute("aria-labelledby", "popup-title");
+    // Focusable by script and pointer only: a press inside the popup focuses the popup itself, not the
+    // nearest focusable ancestor (main), which would count as leaving it and close it.
+    popup.tabIndex = -1;
     popup.hidden = true;
     title = document.createElement("p");
     title.id = "popup-title";
