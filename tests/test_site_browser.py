@@ -166,15 +166,15 @@ def test_citation_popup_shows_the_reference_and_leads_to_every_citation(desktop)
 
 
 def test_register_link_lands_on_the_occurrence(desktop) -> None:
-    page = desktop("persons.html#per-budyonny")
-    mention = page.locator("[id='per-budyonny'] a.mention").nth(3)
+    page = desktop("persons.html#per-budienni")
+    mention = page.locator("[id='per-budienni'] a.mention").nth(3)
     target = mention.get_attribute("href")
     mention.click()
     page.wait_for_url(f"**/{target}")
     anchor = target.split("#")[1]
     landed = page.locator(f"[id='{anchor}']")
     assert page.evaluate("document.querySelector(':target').id") == anchor
-    assert landed.get_attribute("href") == "persons.html#per-budyonny"  # and back to the entry
+    assert landed.get_attribute("href") == "persons.html#per-budienni"  # and back to the entry
     box = landed.bounding_box()
     assert 0 <= box["y"] < DESKTOP["height"], "the occurrence is scrolled into view"
 
@@ -207,27 +207,55 @@ def test_search_finds_istanbul_however_it_is_typed_and_lands_on_the_paragraph(de
     assert "İstanbul" in paragraph.inner_text()
 
 
-def test_a_long_result_list_is_cut_but_each_group_counts_all_its_hits(desktop, search_index) -> None:
-    """Past the limit, the results shown stop, but each group's heading counts every hit of its part
-    (the index is counted here in Python)."""
+def test_every_result_of_a_long_list_can_be_reached(desktop, search_index) -> None:
+    """Past the limit, "show more" adds the next results until all are shown; each group's heading
+    counts every hit of its part (the index is counted here in Python), and at the end each group
+    shows as many results as its heading says."""
     word = "sovyet"
     hits = Counter(record[0] for record in search_index["records"] if word in record[4])
-    assert sum(hits.values()) > 200, "the word must find more results than are shown"
+    total = sum(hits.values())
+    assert total > 200, "the word must find more results than are shown at first"
     page = desktop(f"search.html?q={word}")
     page.wait_for_selector(".result")
     assert page.locator(".result").count() == 200
     status = page.locator("#search-status").inner_text()
-    assert f"{sum(hits.values())} sonuç (ilk 200 tanesi gösteriliyor)" in status
-    headings = page.locator(".result-part").all_inner_texts()
-    assert headings
-    for heading in headings:
+    assert f"{total} sonuç (ilk 200 tanesi gösteriliyor)" in status
+    more = page.locator("button.search-more")
+    assert more.inner_text() == f"{min(total - 200, 200)} sonuç daha göster"
+    while more.count():
+        shown = page.locator(".result").count()
+        more.click()
+        # The keyboard goes on from the first result added.
+        assert page.evaluate("document.activeElement.closest('.result') !== null")
+        assert page.locator(".result a").nth(shown).evaluate("a => a === document.activeElement")
+    assert page.locator(".result").count() == total
+    assert page.locator("#search-status").inner_text() == f"“{word}” için {total} sonuç."
+    groups = page.locator(".result-group")
+    for i in range(groups.count()):
+        heading = groups.nth(i).locator(".result-part").inner_text()
         title, count = re.fullmatch(r"(.*) \((\d+)\)", heading).groups()
         part = next(i for i, (_, name) in enumerate(search_index["parts"]) if name == title)
-        assert int(count) == hits[part], heading
-    # The cut falls inside a group (it does for this word in the bundled volume): that group shows
-    # fewer results than its heading counts.
-    assert any(int(re.search(r"\((\d+)\)$", h).group(1)) > page.locator(
-        f".result-group:nth-of-type({i + 1}) .result").count() for i, h in enumerate(headings))
+        assert int(count) == hits[part] == groups.nth(i).locator(".result").count(), heading
+
+
+def test_a_typed_query_survives_back_and_its_words_are_marked_where_a_result_leads(desktop) -> None:
+    for viewport in (DESKTOP, PHONE):
+        page = desktop("search.html", viewport=viewport)
+        page.locator("#q").press_sequentially("budienni")  # typed, no Enter
+        page.wait_for_selector(".result")
+        count = page.locator(".result").count()
+        result = page.locator(".result a[href^='a0']").first
+        href = result.get_attribute("href")
+        result.click()
+        page.wait_for_url(f"**/{href.split('?')[0]}*")
+        anchor = href.split("#")[1]
+        marks = page.locator(f"[id='{anchor}'] mark.search-hit")
+        assert marks.count() >= 1
+        assert {search_fold(m, "tr") for m in marks.all_inner_texts()} == {"budienni"}
+        page.go_back()
+        page.wait_for_selector(".result")
+        assert page.input_value("#q") == "budienni"
+        assert page.locator(".result").count() == count
 
 
 def test_search_folds_like_the_index(desktop, search_index) -> None:

@@ -81,6 +81,7 @@ SCRIPT_STRINGS = {
     "results": "{count} results for “{query}”",
     "oneResult": "1 result for “{query}”",
     "firstShown": " (the first {limit} shown)",
+    "showMore": "Show {count} more results",
     "indexMissing": "The search index could not be loaded (assets/search-index.js).",
 }
 

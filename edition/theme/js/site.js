@@ -37,6 +37,76 @@
     return (block && block.lang) || document.documentElement.lang || "";
   }
 
+  /* The search's fold (see search.js, which uses it; render/search.py folds the index the same way):
+     lowercase by the rules of the text's language (Turkish and Azerbaijani dotted and dotless i),
+     diacritics dropped, apostrophe and dash variants as one, one character for one. */
+  var EQUIVALENTS = {
+    "’": "'", "‘": "'", "`": "'", "ʼ": "'", "´": "'",
+    "‐": "-", "‑": "-", "–": "-", "—": "-"
+  };
+  var TURKIC = ["tr", "az"];
+
+  function isTurkic(lang) {
+    return TURKIC.indexOf((lang || "").split("-")[0].toLowerCase()) >= 0;
+  }
+
+  function foldChar(ch, turkic) {
+    var lowered = ch.toLowerCase();
+    if (turkic) lowered = ch === "İ" ? "i" : ch === "I" ? "ı" : lowered;
+    if (lowered.length !== ch.length || Array.from(lowered).length !== 1) return ch;
+    var base = Array.from(lowered.normalize("NFD"))[0];
+    if (turkic && base === "ı") return "i";
+    return EQUIVALENTS[base] || base;
+  }
+
+  /* Folds per code point; a character outside the BMP is kept as it is, so positions in the folded
+     text are positions in the original. */
+  function fold(text, lang) {
+    var turkic = isTurkic(lang);
+    var out = "";
+    for (var ch of text) out += ch.length === 1 ? foldChar(ch, turkic) : ch;
+    return out;
+  }
+  window.editionFold = fold;
+
+  /* A search result opens its passage with the query in "?mark=": its words are marked there, as the
+     search folds them, in the passage's own language (Turkish rules for Turkish text). */
+  function markSearchWords() {
+    var query = new URLSearchParams(window.location.search).get("mark");
+    var target = window.location.hash && document.getElementById(decodeURIComponent(window.location.hash.slice(1)));
+    if (!query || !target) return;
+    var walker = document.createTreeWalker(target, NodeFilter.SHOW_TEXT);
+    var nodes = [];
+    while (walker.nextNode()) nodes.push(walker.currentNode);
+    nodes.forEach(function (node) {
+      var owner = node.parentElement.closest("[lang]");
+      var lang = (owner && owner.lang) || document.documentElement.lang;
+      var words = fold(query, lang).split(/\s+/).filter(Boolean);
+      markIn(node, fold(node.data, lang), words);
+    });
+  }
+
+  function markIn(node, folded, words) {
+    var spans = [];
+    words.forEach(function (word) {
+      for (var i = folded.indexOf(word); i >= 0; i = folded.indexOf(word, i + word.length)) {
+        spans.push([i, i + word.length]);
+      }
+    });
+    spans.sort(function (a, b) { return b[0] - a[0]; }); // from the end: earlier offsets stay right
+    var end = Infinity;
+    spans.forEach(function (span) {
+      if (span[1] > end) return; // overlaps one already marked
+      var hit = node.splitText(span[0]);
+      hit.splitText(span[1] - span[0]);
+      var mark = document.createElement("mark");
+      mark.className = "search-hit";
+      hit.replaceWith(mark);
+      mark.append(hit);
+      end = span[0];
+    });
+  }
+
   function t(key) {
     return STRINGS[key] || key;
   }
@@ -338,6 +408,7 @@
   function init() {
     build();
     initSwitcher();
+    markSearchWords();
     document.querySelectorAll(TRIGGERS).forEach(function (el) {
       var shows = el.classList.contains("note-call")
         ? document.getElementById(decodeURIComponent(el.hash.slice(1)))
