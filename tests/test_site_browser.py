@@ -258,6 +258,37 @@ def test_a_typed_query_survives_back_and_its_words_are_marked_where_a_result_lea
         assert page.locator(".result").count() == count
 
 
+def page_ids(site: Path) -> set[str]:
+    """Every id the site's pages carry that looks like an identifier (a digit or a hyphen in it): the
+    TEI's xml:ids (articles, paragraphs, notes, register entries) and the generated ones."""
+    found = set()
+    for path in site.glob("*.html"):
+        found |= set(re.findall(r'\bid="([^"]*[\d-][^"]*)"', path.read_text(encoding="utf-8")))
+    return found
+
+
+def test_no_identifier_shows_in_the_text_a_reader_sees(browser, site: Path) -> None:
+    """The editors' notes, the registers and the introduction name articles by number, entries by
+    name and passages by article and section: no id of the volume is visible on any page."""
+    ids = page_ids(site)
+    assert {"a000", "per-mdivani", "a004-p20"} <= ids
+    names = sorted(p.name for p in site.glob("*.html"))
+    assert len(names) >= 13
+    for viewport in (DESKTOP, PHONE):
+        context = browser.new_context(viewport=viewport)
+        page = context.new_page()
+        for name in names:
+            page.goto((site / name).as_uri())
+            words = set(re.findall(r"[\w.-]+", page.evaluate("document.body.innerText")))
+            shown = {w.strip(".-") for w in words} & ids
+            assert not shown, (name, sorted(shown)[:10])
+        context.close()
+    page = open_page(browser, site, "persons.html#per-budyonny")
+    see = page.locator("[id='per-budyonny'] .entry-note a[href='persons.html#per-mdivani']")
+    assert see.inner_text() == "Budu Mdivani"  # "bkz. per-mdivani" reads as the name, and links to it
+    page.context.close()
+
+
 def test_search_folds_like_the_index(desktop, search_index) -> None:
     """The browser folds a query exactly as Python folded the index, for every character in it."""
     page = desktop("search.html")

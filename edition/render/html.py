@@ -214,6 +214,11 @@ class ElementView:
         return found if following else found[::-1]
 
     @property
+    def empty(self) -> bool:
+        """True for an element with no content (a ``ref`` whose words the renderer supplies)."""
+        return not (self.element.text or len(self.element))
+
+    @property
     def supplied_title(self) -> bool:
         return is_supplied_title(self.element)
 
@@ -270,6 +275,28 @@ class RenderContext:
             return None
         return safe_href(self.href(target), self.site_pages)
 
+    def target_label(self, target: str) -> str:
+        """What a reader calls the target of an internal pointer (``#id``), for a pointer that says
+        nothing itself (``<ptr/>``, an empty ``<ref/>``): a register entry's name, an article's number
+        ("Article 2"), or an article's number and the heading of the section the element is in; never
+        the id itself, which means nothing to a reader."""
+        ident = target[1:] if target.startswith("#") else target
+        if self.volume is None or not ident:
+            return target
+        entry = self.volume.registers.get(ident)
+        if entry is not None:
+            return entry.name
+        for article in self.volume.articles:
+            if article.id == ident:
+                return i18n.gettext("Article %(number)s") % {"number": article.number}
+            found = article.text.xpath("(.//*[@xml:id=$ident])[1]", ident=ident) if ident in \
+                self.volume.id_pages else []
+            if found:
+                label = i18n.gettext("Article %(number)s") % {"number": article.number}
+                heading = section_heading(found[0])
+                return f"{label}, {heading}" if heading else label
+        return target
+
     def shows(self, ident: str) -> bool:
         """Whether the book and the site show the element ``ident``: a register entry, or an element
         of a text."""
@@ -300,6 +327,16 @@ class RenderContext:
     def bibliography_page(self) -> str:
         """Where bibliography entries live: the same document in print, a page of its own on screen."""
         return "" if self.mode == "print" else "bibliography.html"
+
+
+def section_heading(element: etree._Element) -> str:
+    """The heading of the innermost section holding ``element`` (itself, for a section), else ""."""
+    for div in (element, *element.iterancestors()):
+        if etree.QName(div).localname == "div":
+            head = div.find("tei:head", NS)
+            if head is not None:
+                return plain_text(head)
+    return ""
 
 
 class ChildRenderer:
@@ -557,9 +594,10 @@ def render_site(volume: VolumeModel, renderer: Renderer) -> dict[str, str]:
     if volume.bibliography is not None:
         pages["bibliography.html"] = renderer.page("site/bibliography.html.j2", **site)
         pages["sources.html"] = renderer.page("site/sources.html.j2", **site)
+    notes = register_notes(volume, renderer)
     for kind, name in REGISTER_PAGES.items():
         if volume.register(kind):
-            pages[name] = renderer.page("site/register.html.j2", kind=kind, **site)
+            pages[name] = renderer.page("site/register.html.j2", kind=kind, notes=notes, **site)
     pages["search.html"] = renderer.page("site/search.html.j2", **site)
     for number, article in enumerate(volume.articles):
         rendered = render_article(article, renderer, "screen", volume)
@@ -592,6 +630,17 @@ def render_source(article: ArticleModel, renderer: Renderer, volume: VolumeModel
         return Markup("")
     ctx = RenderContext(mode="screen", article=article, volume=volume, scope=f"-{kind}")
     return Markup(" ".join(renderer.render_children(bibl, ctx).split()))
+
+
+def register_notes(volume: VolumeModel, renderer: Renderer) -> dict[str, Markup]:
+    """The editors' note on each register entry as HTML (entry id → note), so that its pointers to
+    other entries and to the articles read as names and links."""
+    parts = model_parts(volume)
+    if not parts:
+        return {}
+    ctx = RenderContext(mode="screen", article=parts[0], volume=volume, scope="-register")
+    return {ident: Markup(" ".join(renderer.render_children(entry.note_element, ctx).split()))
+            for ident, entry in volume.registers.items() if entry.note_element is not None}
 
 
 def project_description(volume: VolumeModel, renderer: Renderer, mode: str = "print") -> list[Markup]:

@@ -206,6 +206,7 @@ class RegisterEntry:
     mentions: list[Mention] = field(default_factory=list)
     lang: str = UNDETERMINED  # the register's language: its alphabetical order
     honorifics: frozenset[str] = frozenset()  # titles that follow a name (edition.toml's [indexes])
+    note_element: etree._Element | None = field(default=None, repr=False, compare=False)  # rendered on screen
 
     @property
     def order(self) -> tuple:
@@ -238,7 +239,7 @@ def register_entries(registers: etree._Element | None,
             entries[xml_id(item)] = RegisterEntry(
                 id=xml_id(item), kind=kind, name=plain_text(main), variants=variants,
                 dates=life_dates(item), note=plain_text(note), lang=inherited_lang(item),
-                honorifics=honorifics,
+                honorifics=honorifics, note_element=note,
             )
     return entries
 
