@@ -166,17 +166,48 @@ def test_citation_popup_shows_the_reference_and_leads_to_every_citation(desktop)
 
 
 def test_register_link_lands_on_the_occurrence(desktop) -> None:
-    page = desktop("persons.html#per-budienni")
-    mention = page.locator("[id='per-budienni'] a.mention").nth(3)
+    page = desktop("persons.html#per-budyonny")
+    mention = page.locator("[id='per-budyonny'] a.mention").nth(3)
     target = mention.get_attribute("href")
     mention.click()
     page.wait_for_url(f"**/{target}")
     anchor = target.split("#")[1]
     landed = page.locator(f"[id='{anchor}']")
     assert page.evaluate("document.querySelector(':target').id") == anchor
-    assert landed.get_attribute("href") == "persons.html#per-budienni"  # and back to the entry
     box = landed.bounding_box()
     assert 0 <= box["y"] < DESKTOP["height"], "the occurrence is scrolled into view"
+    assert landed.get_attribute("role") == "link"  # the name landed on leads back to the entry
+    landed.click()
+    page.wait_for_url("**/persons.html#per-budyonny")
+
+
+def test_names_are_plain_until_a_kind_is_highlighted(browser, site: Path) -> None:
+    """No name is a link nor in the tab order at first; highlighting persons marks them, makes each a
+    link to its entry and lists those on screen beside the text; places stay plain."""
+    for viewport in (DESKTOP, PHONE):
+        page = open_page(browser, site, "a001.html", viewport)
+        names = page.locator(".body .mention-name")
+        assert names.count() > 500
+        assert page.locator(".body a.persName, .body a.placeName, .body a.orgName").count() == 0
+        assert page.locator(".body .mention-name[tabindex]").count() == 0
+        persons = page.locator(".body .mention-name[data-kind='person']")
+        page.locator(".name-switches input[value='person']").check()
+        assert persons.count() > 100
+        assert page.locator(".body .mention-name[data-kind='person']:not([role='link'])").count() == 0
+        assert page.locator(".body .mention-name[data-kind='place'][role='link']").count() == 0
+        first = persons.first
+        first.scroll_into_view_if_needed()
+        panel = page.locator(".names-in-view")
+        page.wait_for_function("document.querySelectorAll('.names-in-view a').length > 0")
+        assert panel.is_visible()
+        listed = panel.locator("a").all_inner_texts()
+        assert first.inner_text().strip() in listed
+        assert len(listed) == len(set(panel.locator("a").evaluate_all("as => as.map(a => a.href)")))
+        href = first.get_attribute("data-href")
+        first.click()
+        page.wait_for_url(f"**/{href}")
+        assert page.script_errors == []
+        page.context.close()
 
 
 def test_search_finds_istanbul_however_it_is_typed_and_lands_on_the_paragraph(desktop) -> None:

@@ -297,6 +297,10 @@ class RenderContext:
                 return f"{label}, {heading}" if heading else label
         return target
 
+    def register_kind(self, ident: str) -> str:
+        """The kind of register entry ``ident`` is (person, place, org, event)."""
+        return self.volume.registers[ident].kind
+
     def shows(self, ident: str) -> bool:
         """Whether the book and the site show the element ``ident``: a register entry, or an element
         of a text."""
@@ -603,12 +607,19 @@ def render_site(volume: VolumeModel, renderer: Renderer) -> dict[str, str]:
         rendered = render_article(article, renderer, "screen", volume)
         pages[f"{article.id}.html"] = renderer.page(
             "site/article.html.j2", article=article, rendered=rendered,
+            name_kinds=name_kinds(volume, article),
             references=cited_references(volume, article),
             previous=volume.articles[number - 1] if number else None,
             following=volume.articles[number + 1] if number + 1 < len(volume.articles) else None,
             **site,
         )
     return pages
+
+
+def name_kinds(volume: VolumeModel, article: ArticleModel) -> list[str]:
+    """The kinds of register entry the article names, in the registers' order (its highlight switches)."""
+    named = {volume.registers[m.ref].kind for m in article.mentions.values() if m.ref in volume.registers}
+    return [kind for kind in REGISTER_PAGES if kind in named]
 
 
 def site_pages(volume: VolumeModel) -> frozenset[str]:

@@ -405,10 +405,90 @@
     });
   }
 
+  /* Names: plain text until the reader highlights a kind ("Highlight names"). A highlighted name is
+     marked and becomes a link to its index entry (role link, in the tab order, Enter or a click
+     follows it); the names of the highlighted kinds on screen are listed beside the text. A name the
+     page was opened at (from its index entry) is a link at once: the way back is one click. */
+  var NAME = "span.mention-name";
+  var shownKinds = {};
+  var inView = new Set();
+  var viewObserver = null;
+
+  function linkName(el, on) {
+    if (on) {
+      el.setAttribute("role", "link");
+      el.tabIndex = 0;
+    } else {
+      el.removeAttribute("role");
+      el.removeAttribute("tabindex");
+    }
+  }
+
+  function followName(event) {
+    var el = event.target instanceof Element ? event.target.closest(NAME + "[role=link]") : null;
+    if (!el || (event.type === "keydown" && event.key !== "Enter")) return;
+    if (event.type === "click" && !plainClick(event)) return;
+    event.preventDefault();
+    window.location.href = el.getAttribute("data-href");
+  }
+
+  function listNamesInView() {
+    var panel = document.querySelector(".names-in-view");
+    if (!panel) return;
+    var list = panel.querySelector("ul");
+    var seen = {};
+    var items = [];
+    Array.prototype.slice.call(document.querySelectorAll(NAME)).forEach(function (el) {
+      if (!inView.has(el) || !shownKinds[el.getAttribute("data-kind")]) return;
+      var href = el.getAttribute("data-href");
+      if (seen[href]) return;
+      seen[href] = true;
+      var li = document.createElement("li");
+      li.className = "name-" + el.getAttribute("data-kind");
+      li.append(link(href, el.textContent.trim()));
+      items.push(li);
+    });
+    list.replaceChildren.apply(list, items);
+    panel.hidden = !Object.keys(shownKinds).some(function (k) { return shownKinds[k]; });
+  }
+
+  function showKind(kind, on) {
+    shownKinds[kind] = on;
+    document.body.classList.toggle("show-" + kind, on);
+    document.querySelectorAll(NAME + '[data-kind="' + kind + '"]').forEach(function (el) {
+      linkName(el, on || el.matches(":target"));
+    });
+    listNamesInView();
+  }
+
+  function initNames() {
+    var target = window.location.hash && document.getElementById(decodeURIComponent(window.location.hash.slice(1)));
+    if (target && target.matches(NAME)) linkName(target, true);
+    document.addEventListener("click", followName);
+    document.addEventListener("keydown", followName);
+    var form = document.querySelector("form.name-switches");
+    if (!form) return;
+    form.hidden = false;
+    form.addEventListener("submit", function (event) { event.preventDefault(); });
+    form.addEventListener("change", function (event) {
+      if (event.target.name === "kind") showKind(event.target.value, event.target.checked);
+    });
+    if ("IntersectionObserver" in window) {
+      viewObserver = new IntersectionObserver(function (entries) {
+        entries.forEach(function (entry) {
+          if (entry.isIntersecting) inView.add(entry.target); else inView.delete(entry.target);
+        });
+        listNamesInView();
+      });
+      document.querySelectorAll(NAME).forEach(function (el) { viewObserver.observe(el); });
+    }
+  }
+
   function init() {
     build();
     initSwitcher();
     markSearchWords();
+    initNames();
     document.querySelectorAll(TRIGGERS).forEach(function (el) {
       var shows = el.classList.contains("note-call")
         ? document.getElementById(decodeURIComponent(el.hash.slice(1)))
