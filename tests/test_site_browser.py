@@ -320,6 +320,33 @@ def test_no_identifier_shows_in_the_text_a_reader_sees(browser, site: Path) -> N
     page.context.close()
 
 
+def test_links_say_where_they_lead(browser, site: Path) -> None:
+    """In a register entry or a bibliography entry, no two back-links of one article read the same,
+    and each says where (section and paragraph, or the author's note); in the editors' notes, links to
+    different places never read the same."""
+    page = open_page(browser, site, "persons.html")
+    lists = page.locator(".register-entry .occurrences > li").evaluate_all(
+        "items => items.map(li => Array.from(li.querySelectorAll('a'), a => a.textContent.trim()))")
+    page.goto((site / "bibliography.html").as_uri())
+    lists += page.locator(".reference .occurrences > li").evaluate_all(
+        "items => items.map(li => Array.from(li.querySelectorAll('a'), a => a.textContent.trim()))")
+    assert len(lists) > 300
+    for texts in lists:
+        assert len(texts) == len(set(texts)), texts
+        assert all(text and text != "—" for text in texts), texts
+    page.goto((site / "persons.html").as_uri())
+    budyonny = page.locator("[id='per-budyonny'] a.mention")
+    assert budyonny.count() > 10 and "Budienni" in budyonny.first.get_attribute("title")
+    for name in ARTICLES:
+        page.goto((site / f"{name}.html").as_uri())
+        for links in page.locator(".note-list .editorial-note").evaluate_all(
+                "ns => ns.map(n => Array.from(n.querySelectorAll('a.xref'), a => [a.textContent, a.href]))"):
+            texts = {}
+            for text, href in links:
+                assert texts.setdefault(text, href) == href, (name, text)
+    page.context.close()
+
+
 def test_search_folds_like_the_index(desktop, search_index) -> None:
     """The browser folds a query exactly as Python folded the index, for every character in it."""
     page = desktop("search.html")

@@ -41,6 +41,7 @@ from edition.tei.model import (
     VolumeModel,
     inherited_lang,
     is_supplied_title,
+    location,
     model_parts,
     node_key,
     plain_text,
@@ -292,9 +293,8 @@ class RenderContext:
             found = article.text.xpath("(.//*[@xml:id=$ident])[1]", ident=ident) if ident in \
                 self.volume.id_pages else []
             if found:
-                label = i18n.gettext("Article %(number)s") % {"number": article.number}
-                heading = section_heading(found[0])
-                return f"{label}, {heading}" if heading else label
+                article_words = i18n.gettext("Article %(number)s") % {"number": article.number}
+                return ", ".join(part for part in (article_words, *place_words(found[0])) if part)
         return target
 
     def register_kind(self, ident: str) -> str:
@@ -333,14 +333,40 @@ class RenderContext:
         return "" if self.mode == "print" else "bibliography.html"
 
 
-def section_heading(element: etree._Element) -> str:
-    """The heading of the innermost section holding ``element`` (itself, for a section), else ""."""
-    for div in (element, *element.iterancestors()):
-        if etree.QName(div).localname == "div":
-            head = div.find("tei:head", NS)
-            if head is not None:
-                return plain_text(head)
-    return ""
+def place_words(element: etree._Element) -> tuple[str, str]:
+    """A passage's section heading and, for a paragraph, its place in the section ("paragraph 3")."""
+    section, paragraph = location(element)
+    at = i18n.gettext("paragraph %(number)s") % {"number": paragraph} if paragraph else ""
+    return short_heading(section), at
+
+
+SECTION_NUMBER = re.compile(r"^(\d+(?:\.\d+)*)\.?\s")
+SHORT_HEADING = 32  # characters: a longer heading is cut at a word
+
+
+def short_heading(heading: str) -> str:
+    """A section heading short enough for a link: "§ 5" for a numbered one ("5. SOVYET RUSYA …"), else
+    its first words."""
+    numbered = SECTION_NUMBER.match(heading)
+    if numbered:
+        return f"§ {numbered.group(1)}"
+    if len(heading) <= SHORT_HEADING:
+        return heading
+    return heading[:SHORT_HEADING].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
+def occurrence_labels(items: list[Any]) -> list[tuple[Any, str]]:
+    """Each occurrence (a mention or a citation) with the words of its back-link: where it stands
+    (the author's note, or the section and paragraph: "Giriş ¶ 3"), numbered where one place has
+    several ("Giriş ¶ 3 (2)"), so no two links of a list read the same."""
+    labelled: list[tuple[Any, str]] = []
+    seen: dict[str, int] = {}
+    for item in items:
+        place = item.note or " ".join(part for part in (
+            short_heading(item.section), f"¶ {item.paragraph}" if item.paragraph else "") if part) or "—"
+        seen[place] = seen.get(place, 0) + 1
+        labelled.append((item, place if seen[place] == 1 else f"{place} ({seen[place]})"))
+    return labelled
 
 
 class ChildRenderer:
@@ -397,7 +423,8 @@ class Renderer:
         self.env.install_gettext_translations(i18n.active_translations(), newstyle=True)
         self.env.globals.update(interface_language=language, REGISTER_HEADINGS=register_headings(),
                                 script_strings={k: i18n.gettext(v) for k, v in SCRIPT_STRINGS.items()})
-        self.env.filters.update(number=i18n.format_number, date=i18n.format_day, css_string=css_string)
+        self.env.filters.update(number=i18n.format_number, date=i18n.format_day, css_string=css_string,
+                                occurrence_labels=occurrence_labels)
         self._families: dict[str, Any] = {}
         self.check_macros()
 

@@ -104,6 +104,8 @@ class Citation:
     keys: list[str]  # usually one; several where the editors could not tell which work is meant
     article: str
     note: str  # "n. 14" where the citation stands in the author's footnote 14, else ""
+    section: str = ""  # the heading of the section it stands in
+    paragraph: int = 0  # its paragraph's place in that section, from 1 (0: not in a paragraph)
 
     @property
     def key(self) -> str:
@@ -181,6 +183,8 @@ class Mention:
     article: str
     note: str  # "n. 14" where the name stands in the author's footnote 14, else ""
     text: str = ""  # the name as printed at this place
+    section: str = ""  # the heading of the section it stands in
+    paragraph: int = 0  # its paragraph's place in that section, from 1 (0: not in a paragraph)
 
 
 REGISTER_KINDS = {"person": "persName", "place": "placeName", "org": "orgName", "event": "label"}
@@ -263,7 +267,7 @@ def collect_mentions(article: ArticleModel) -> dict[str, Mention]:
             continue
         index += 1
         found[node_key(element)] = Mention(f"m-{article.id}-{index}", ref[0][1:], article.id,
-                                           note_label(element), plain_text(element))
+                                           note_label(element), plain_text(element), *location(element))
     return found
 
 
@@ -491,8 +495,29 @@ def collect_citations(article: ArticleModel) -> dict[str, Citation]:
         if not keys:
             continue
         found[node_key(bibl)] = Citation(f"cite-{article.id}-{index}", keys, article.id,
-                                         note_label(bibl))
+                                         note_label(bibl), *location(bibl))
     return found
+
+
+def section_heading(element: etree._Element) -> str:
+    """The heading of the innermost section holding ``element`` (itself, for a section), else ""."""
+    for div in (element, *element.iterancestors(f"{{{TEI_NS}}}div")):
+        head = div.find("tei:head", NS) if div.tag == f"{{{TEI_NS}}}div" else None
+        if head is not None:
+            return plain_text(head)
+    return ""
+
+
+def location(element: etree._Element) -> tuple[str, int]:
+    """Where an element stands, as a reader finds it: its section's heading and the place of its
+    paragraph among that section's paragraphs (0 outside a paragraph)."""
+    paragraph = next((a for a in (element, *element.iterancestors()) if a.tag == f"{{{TEI_NS}}}p"), None)
+    if paragraph is None:
+        return section_heading(element), 0
+    section = next(paragraph.iterancestors(f"{{{TEI_NS}}}div", f"{{{TEI_NS}}}body", f"{{{TEI_NS}}}front",
+                                           f"{{{TEI_NS}}}back"), None)
+    paragraphs = list(section.iter(f"{{{TEI_NS}}}p")) if section is not None else [paragraph]
+    return section_heading(paragraph), paragraphs.index(paragraph) + 1
 
 
 def note_label(element: etree._Element) -> str:
