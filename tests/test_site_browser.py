@@ -347,6 +347,38 @@ def test_links_say_where_they_lead(browser, site: Path) -> None:
     page.context.close()
 
 
+COPY = """paragraph => {
+    const range = document.createRange();
+    range.selectNodeContents(paragraph);
+    const selection = window.getSelection();
+    selection.removeAllRanges();
+    selection.addRange(range);
+    const data = new DataTransfer();
+    const copy = {clipboardData: data, bubbles: true, cancelable: true};
+    document.dispatchEvent(new ClipboardEvent("copy", copy));
+    return [data.getData("text/plain"), selection.toString()];
+}"""
+
+
+def test_a_copied_paragraph_is_its_text(browser, site: Path, search_index) -> None:
+    """Copying a paragraph with note calls and a corrected reading gives its words as the search index
+    has them (the text as printed): no note letter glued to a word, no "[Kaynakta: …]"."""
+    texts = {record[1]: record[3] for record in search_index["records"]}
+    for viewport in (DESKTOP, PHONE):
+        page = open_page(browser, site, "a000.html", viewport)
+        paragraphs = page.locator("p[id]:has(a.note-call):has(.witness-reading)")
+        assert paragraphs.count() >= 2
+        for i in range(paragraphs.count()):
+            paragraph = paragraphs.nth(i)
+            assert "Kaynakta" in paragraph.inner_text()
+            copied, selected = paragraph.evaluate(COPY)
+            expected = " ".join(texts[paragraph.get_attribute("id")].split())
+            assert " ".join(copied.split()) == expected
+            assert " ".join(selected.split()) == expected  # the browser's own selection too
+        assert page.script_errors == []
+        page.context.close()
+
+
 def test_search_folds_like_the_index(desktop, search_index) -> None:
     """The browser folds a query exactly as Python folded the index, for every character in it."""
     page = desktop("search.html")

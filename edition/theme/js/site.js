@@ -484,6 +484,29 @@
     }
   }
 
+  /* Copying: the reader's selection without what the edition adds to the text (note calls, the
+     witness's readings after a correction, line numbers, an open popup), so that a copied passage is
+     the passage. The calls and marks are also unselectable (screen.css); this covers the rest. */
+  var NOT_COPIED = "a.note-call, .witness-reading, .line-number, .popup, .visually-hidden";
+
+  function onCopy(event) {
+    var selection = window.getSelection();
+    if (!selection || selection.isCollapsed || !event.clipboardData) return;
+    var holder = document.createElement("div");
+    holder.className = "copy-holder";
+    for (var i = 0; i < selection.rangeCount; i++) holder.append(selection.getRangeAt(i).cloneContents());
+    var left = holder.querySelectorAll(NOT_COPIED);
+    if (!left.length) return; // nothing of ours in it: the browser copies as it does
+    left.forEach(function (el) { el.remove(); });
+    document.body.append(holder); // laid out, so that innerText keeps the paragraphs apart
+    var text = holder.innerText.replace(/[ \t]+\n/g, "\n").trim();
+    var html = holder.innerHTML;
+    holder.remove();
+    event.clipboardData.setData("text/plain", text);
+    event.clipboardData.setData("text/html", html);
+    event.preventDefault();
+  }
+
   function init() {
     build();
     initSwitcher();
@@ -501,6 +524,7 @@
     document.addEventListener("focusin", onFocusIn);
     document.addEventListener("focusout", onFocusOut);
     document.addEventListener("keydown", onKey);
+    document.addEventListener("copy", onCopy);
     window.addEventListener("resize", function () { if (trigger) place(trigger); });
   }
 
