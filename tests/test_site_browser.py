@@ -13,6 +13,7 @@ import subprocess
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import pytest
 
@@ -200,9 +201,9 @@ def test_names_are_plain_until_a_kind_is_highlighted(browser, site: Path) -> Non
         panel = page.locator(".names-in-view")
         page.wait_for_function("document.querySelectorAll('.names-in-view a').length > 0")
         assert panel.is_visible()
-        listed = panel.locator("a").all_inner_texts()
-        assert first.inner_text().strip() in listed
-        assert len(listed) == len(set(panel.locator("a").evaluate_all("as => as.map(a => a.href)")))
+        listed = panel.locator("a").evaluate_all("as => as.map(a => [a.textContent, a.href])")
+        assert first.inner_text().strip() in [text for text, _ in listed]
+        assert len(listed) == len({href for _, href in listed})  # each entry once
         href = first.get_attribute("data-href")
         first.click()
         page.wait_for_url(f"**/{href}")
@@ -273,7 +274,7 @@ def test_a_typed_query_survives_back_and_its_words_are_marked_where_a_result_lea
     for viewport in (DESKTOP, PHONE):
         page = desktop("search.html", viewport=viewport)
         page.locator("#q").press_sequentially("budienni")  # typed, no Enter
-        page.wait_for_selector(".result")
+        page.wait_for_function("document.getElementById('search-status').textContent.includes('budienni')")
         count = page.locator(".result").count()
         result = page.locator(".result a[href^='a0']").first
         href = result.get_attribute("href")
@@ -284,7 +285,7 @@ def test_a_typed_query_survives_back_and_its_words_are_marked_where_a_result_lea
         assert marks.count() >= 1
         assert {search_fold(m, "tr") for m in marks.all_inner_texts()} == {"budienni"}
         page.go_back()
-        page.wait_for_selector(".result")
+        page.wait_for_function("document.getElementById('search-status').textContent.includes('budienni')")
         assert page.input_value("#q") == "budienni"
         assert page.locator(".result").count() == count
 
@@ -377,6 +378,27 @@ def test_a_copied_paragraph_is_its_text(browser, site: Path, search_index) -> No
             assert " ".join(selected.split()) == expected  # the browser's own selection too
         assert page.script_errors == []
         page.context.close()
+
+
+def test_an_article_page_with_its_assets_weighs_under_a_megabyte(browser, site: Path) -> None:
+    """The longest article, with every file the browser loads for it (measured on disk), weighs under
+    1 MB: its fonts are WOFF2 subsets, and they do draw the text (no fallback face)."""
+    page = browser.new_page(viewport=DESKTOP)
+    loaded: list[str] = []
+    page.on("request", lambda request: loaded.append(request.url))
+    page.goto((site / "a001.html").as_uri())
+    page.evaluate("document.fonts.ready")
+    page.keyboard.press("End")  # the whole page: every face it uses is loaded on the way
+    page.evaluate("document.fonts.ready")
+    files = [Path(unquote(urlsplit(url).path)) for url in set(loaded)]
+    fonts = [f for f in files if "/fonts/" in f.as_posix()]
+    assert fonts and all(f.suffix == ".woff2" for f in fonts), fonts
+    total = sum(f.stat().st_size for f in files)
+    assert total < 1_000_000, sorted((f.stat().st_size, f.name) for f in files)
+    faces = page.evaluate("Array.from(document.fonts).filter(f => f.status === 'loaded').map(f => f.family)")
+    assert {'"Libertine"', "Libertine"} & set(faces), faces
+    assert page.evaluate("document.fonts.check('1em Libertine', 'Kazım Karabekir’in İstiklal Harbimiz')")
+    page.close()
 
 
 def test_search_folds_like_the_index(desktop, search_index) -> None:

@@ -298,8 +298,9 @@ class RenderContext:
         return target
 
     def register_kind(self, ident: str) -> str:
-        """The kind of register entry ``ident`` is (person, place, org, event)."""
-        return self.volume.registers[ident].kind
+        """The kind of register entry ``ident`` is (person, place, org, event); "" for none."""
+        entry = self.volume.registers.get(ident) if self.volume is not None else None
+        return entry.kind if entry is not None else ""
 
     def shows(self, ident: str) -> bool:
         """Whether the book and the site show the element ``ident``: a register entry, or an element

@@ -41,8 +41,8 @@
      lowercase by the rules of the text's language (Turkish and Azerbaijani dotted and dotless i),
      diacritics dropped, apostrophe and dash variants as one, one character for one. */
   var EQUIVALENTS = {
-    "’": "'", "‘": "'", "`": "'", "ʼ": "'", "´": "'",
-    "‐": "-", "‑": "-", "–": "-", "—": "-"
+    "\u2019": "'", "\u2018": "'", "`": "'", "\u02bc": "'", "\u00b4": "'",
+    "\u2010": "-", "\u2011": "-", "\u2013": "-", "\u2014": "-"
   };
   var TURKIC = ["tr", "az"];
 
@@ -52,10 +52,10 @@
 
   function foldChar(ch, turkic) {
     var lowered = ch.toLowerCase();
-    if (turkic) lowered = ch === "İ" ? "i" : ch === "I" ? "ı" : lowered;
+    if (turkic) lowered = ch === "\u0130" ? "i" : ch === "I" ? "\u0131" : lowered;
     if (lowered.length !== ch.length || Array.from(lowered).length !== 1) return ch;
     var base = Array.from(lowered.normalize("NFD"))[0];
-    if (turkic && base === "ı") return "i";
+    if (turkic && base === "\u0131") return "i";
     return EQUIVALENTS[base] || base;
   }
 
@@ -231,7 +231,7 @@
     body.replaceChildren.apply(body, content.nodes);
     links.replaceChildren();
     content.links.forEach(function (a, i) {
-      if (i) links.append(" · ");
+      if (i) links.append(" \u00b7 ");
       links.append(a);
     });
     el.after(popup);
