@@ -485,7 +485,8 @@ def check(validation: ValidationStage | None, state: BuildState, result: BuildRe
 def site(model: VolumeModel, renderer: Renderer, project: Project, state: BuildState,
          result: BuildResult, progress: Progress | None, outputs: OutputSet) -> None:
     with result.timings.stage("html", progress):
-        write_site(model, renderer, project, outputs.stage(state.html_path))
+        pdf = f"../{state.name}" if state.pdf_path is not None else None  # beside html/
+        write_site(model, renderer, project, outputs.stage(state.html_path), pdf)
         result.html = state.html_path
 
 
@@ -552,11 +553,14 @@ def build_time():
     return datetime.fromtimestamp(int(epoch), UTC) if epoch and epoch.isdigit() else datetime.now(UTC)
 
 
-def write_site(model: VolumeModel, renderer: Renderer, project: Project, target: Path) -> Path:
-    """Render the reading site and swap it into ``target`` in one move."""
+def write_site(model: VolumeModel, renderer: Renderer, project: Project, target: Path,
+               pdf: str | None = None) -> Path:
+    """Render the reading site and swap it into ``target`` in one move; ``pdf``: the book's PDF made in
+    the same build, relative to the site (each article page links to it), and each article's TEI
+    source goes in ``tei/`` for the reader to download."""
     from edition.render.search import build_index, index_script  # the search is the site's stage alone
 
-    pages = render_site(model, renderer)
+    pages = render_site(model, renderer, pdf)
     index = index_script(build_index(model))
     # The fonts as WOFF2, subset to the characters the pages show (the search shows the same texts).
     fonts, font_css = embedded_fonts(project.theme_file, "".join(pages.values()) + index)
@@ -572,6 +576,9 @@ def write_site(model: VolumeModel, renderer: Renderer, project: Project, target:
             (staging / "assets" / "fonts" / name).write_bytes(data)
         for name in SITE_JS:
             shutil.copy2(project.theme_file(f"js/{name}"), staging / "assets" / "js" / name)
+        (staging / "tei").mkdir()
+        for article in model.articles:
+            shutil.copy2(article.path, staging / "tei" / f"{article.id}.xml")
         # A script, not JSON: pages opened from disk cannot fetch() a file.
         (staging / "assets" / "search-index.js").write_text(index, encoding="utf-8")
     return target

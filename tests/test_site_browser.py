@@ -401,6 +401,49 @@ def test_an_article_page_with_its_assets_weighs_under_a_megabyte(browser, site: 
     page.close()
 
 
+def test_an_article_page_carries_its_citation_data_and_downloads(desktop, site: Path, volume) -> None:
+    """The head has the citation tags Zotero's connector reads (Google Scholar's names), from the
+    volume's own data; the TEI and the PDF download from the page."""
+    page = desktop("a001.html")
+    meta = page.evaluate("""() => Array.from(document.querySelectorAll('meta[name^="citation_"]'),
+                                             m => [m.name, m.content])""")
+    names = [name for name, _ in meta]
+    values = dict(meta)
+    article = next(a for a in volume.articles if a.id == "a001")
+    assert values["citation_title"] == article.title
+    assert [v for n, v in meta if n == "citation_author"] == [a.name for a in article.authors]
+    assert values["citation_inbook_title"].startswith(volume.title)
+    assert values["citation_publication_date"] == volume.year
+    assert names.count("citation_editor") == len(volume.editors) > 0
+    for link in (values["citation_pdf_url"], page.locator(".article-downloads a[type='application/pdf']")
+                 .get_attribute("href")):
+        assert (site / link).resolve().read_bytes()[:5] == b"%PDF-"
+    tei = page.locator(".article-downloads a[download]").get_attribute("href")
+    assert (site / tei).read_bytes() == article.path.read_bytes()
+
+
+def test_cite_this_passage_gives_the_passage_and_its_permalink(browser, site: Path) -> None:
+    for viewport in (DESKTOP, PHONE):
+        page = open_page(browser, site, "a001.html", viewport)
+        paragraph = page.locator(".body p[id]").nth(20)
+        paragraph.evaluate("""p => { const range = document.createRange(); range.selectNodeContents(p);
+                                     getSelection().removeAllRanges(); getSelection().addRange(range); }""")
+        page.locator("button.cite-passage").click()
+        popup = page.locator("#popup")
+        assert popup.is_visible() and popup.locator(".popup-title").inner_text() == "Bu bölümü kaynak göster"
+        ident = paragraph.get_attribute("id")
+        cite = popup.locator(".popup-cite").inner_text()
+        start = page.locator(".article-downloads").get_attribute("data-cite")
+        assert cite.startswith(start) and cite.endswith(f"a001.html#{ident}")
+        assert re.search(r", \d+\. paragraf\. ", cite), cite
+        box = popup.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= viewport["width"]
+        popup.locator(f".popup-links a[href='#{ident}']").click()
+        assert page.evaluate("document.querySelector(':target').id") == ident
+        assert page.script_errors == []
+        page.context.close()
+
+
 def test_search_folds_like_the_index(desktop, search_index) -> None:
     """The browser folds a query exactly as Python folded the index, for every character in it."""
     page = desktop("search.html")

@@ -83,6 +83,10 @@ SCRIPT_STRINGS = {
     "oneResult": "1 result for “{query}”",
     "firstShown": " (the first {limit} shown)",
     "showMore": "Show {count} more results",
+    "citePassage": "Cite this passage",
+    "paragraph": "paragraph {number}",
+    "copy": "Copy",
+    "copied": "Copied",
     "indexMissing": "The search index could not be loaded (assets/search-index.js).",
 }
 
@@ -610,8 +614,8 @@ def render_body(article: ArticleModel, renderer: Renderer, ctx: RenderContext) -
     return Markup("").join(parts)
 
 
-def render_site(volume: VolumeModel, renderer: Renderer) -> dict[str, str]:
-    """The reading site: file name → HTML text."""
+def render_site(volume: VolumeModel, renderer: Renderer, pdf: str | None = None) -> dict[str, str]:
+    """The reading site: file name → HTML text (``pdf``: the book's PDF, relative to the site)."""
     introduction = (render_article(volume.introduction, renderer, "screen", volume, heading_offset=1)
                     if volume.introduction else None)
     sources = {a.id: tuple(render_source(a, renderer, volume, kind) for kind in ("original", "witness"))
@@ -635,7 +639,7 @@ def render_site(volume: VolumeModel, renderer: Renderer) -> dict[str, str]:
         rendered = render_article(article, renderer, "screen", volume)
         pages[f"{article.id}.html"] = renderer.page(
             "site/article.html.j2", article=article, rendered=rendered,
-            name_kinds=name_kinds(volume, article),
+            name_kinds=name_kinds(volume, article), pdf=pdf,
             references=cited_references(volume, article),
             previous=volume.articles[number - 1] if number else None,
             following=volume.articles[number + 1] if number + 1 < len(volume.articles) else None,

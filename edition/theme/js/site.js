@@ -154,8 +154,60 @@
     return a;
   }
 
+  /* "Cite this passage": the paragraph holding the reader's selection, else the first one on screen,
+     cited as the article (the page's data-cite), its section and paragraph, with its permalink. */
+  function currentPassage() {
+    var selection = window.getSelection();
+    var node = selection && selection.rangeCount ? selection.getRangeAt(0).startContainer : null;
+    var el = node && (node.nodeType === 1 ? node : node.parentElement);
+    var chosen = el && el.closest(".body [id].p, .body p[id], .front [id].p, .front p[id]");
+    if (chosen) return chosen;
+    var all = document.querySelectorAll(".body [id].p, .body p[id]");
+    for (var i = 0; i < all.length; i++) {
+      if (all[i].getBoundingClientRect().bottom > 0) return all[i];
+    }
+    return all[0] || null;
+  }
+
+  function passagePlace(paragraph) {
+    var section = paragraph.closest("section, .div");
+    var head = section && section.querySelector(".head, h2, h3, h4, h5, h6");
+    var siblings = section ? Array.prototype.filter.call(section.querySelectorAll(".p, p"), function (p) {
+      return p.closest("section, .div") === section && !p.closest(".note-list, .popup");
+    }) : [];
+    var number = siblings.indexOf(paragraph) + 1;
+    var parts = [];
+    if (head) parts.push(head.textContent.replace(/\s+/g, " ").trim());
+    if (number > 0) parts.push(t("paragraph").replace("{number}", number.toLocaleString(document.documentElement.lang)));
+    return parts.join(", ");
+  }
+
+  function citeContent(button) {
+    var paragraph = currentPassage();
+    if (!paragraph) return null;
+    var url = window.location.href.split("#")[0].split("?")[0] + "#" + paragraph.id;
+    var place = passagePlace(paragraph);
+    var text = button.closest("[data-cite]").getAttribute("data-cite") + (place ? ", " + place : "") + ". " + url;
+    var cite = document.createElement("p");
+    cite.className = "popup-cite";
+    cite.textContent = text;
+    var copyButton = document.createElement("button");
+    copyButton.type = "button";
+    copyButton.textContent = t("copy");
+    copyButton.addEventListener("click", function () {
+      var done = function () { copyButton.textContent = t("copied"); };
+      if (navigator.clipboard && navigator.clipboard.writeText) navigator.clipboard.writeText(text).then(done, function () {});
+      var range = document.createRange();
+      range.selectNodeContents(cite);
+      window.getSelection().removeAllRanges();
+      window.getSelection().addRange(range);
+    });
+    return { title: t("citePassage"), lang: "", kind: "cite", nodes: [cite, copyButton], links: [link("#" + paragraph.id, url)] };
+  }
+
   /* What a trigger shows: {title, lang, kind, nodes, links}; null when there is nothing to show. */
   function contentOf(el) {
+    if (el.classList.contains("cite-passage")) return citeContent(el);
     if (el.classList.contains("note-call")) return noteContent(el);
     return citationContent(el);
   }
@@ -305,6 +357,11 @@
   }
 
   function onClick(event) {
+    var cite = event.target instanceof Element ? event.target.closest("button.cite-passage") : null;
+    if (cite) {
+      if (cite === trigger) close(false); else open(cite, true);
+      return;
+    }
     var el = triggerOf(event.target);
     if (el && plainClick(event)) {
       event.preventDefault();
@@ -510,6 +567,10 @@
   function init() {
     build();
     initSwitcher();
+    document.querySelectorAll("button.cite-passage").forEach(function (button) {
+      button.parentElement.hidden = false;
+      button.setAttribute("aria-expanded", "false");
+    });
     markSearchWords();
     initNames();
     document.querySelectorAll(TRIGGERS).forEach(function (el) {
