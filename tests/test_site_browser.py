@@ -444,6 +444,37 @@ def test_cite_this_passage_gives_the_passage_and_its_permalink(browser, site: Pa
         page.context.close()
 
 
+def test_long_pages_can_be_navigated(browser, site: Path) -> None:
+    """The long article has its contents at the top and a way back up; the registers have an A–Z and
+    their names are headings; the events are also in a timeline, with dates as a reader writes them."""
+    for viewport in (DESKTOP, PHONE):
+        page = open_page(browser, site, "a001.html", viewport)
+        toc = page.locator(".article-toc a")
+        assert toc.count() >= 17
+        last = toc.nth(toc.count() - 1)
+        target = last.get_attribute("href")[1:]
+        last.click()
+        assert page.evaluate("document.querySelector(':target').id") == target
+        assert page.evaluate("window.scrollY") > 10_000
+        page.locator(".to-top-fixed").click()
+        assert page.evaluate("window.scrollY") < 400  # main's top, under the site's header
+        assert page.locator(".article-head").is_visible()
+        for name in ("persons.html", "events.html"):
+            page.goto((site / name).as_uri())
+            letters = page.locator(".letter-nav a")
+            assert letters.count() > 10
+            letters.nth(3).click()
+            assert page.evaluate("document.querySelector(':target').className") == "letter-head"
+            entries = page.locator(".register-entry").count()
+            assert page.get_by_role("heading", level=3).count() == entries
+        text = page.evaluate("document.body.innerText")
+        assert not re.search(r"\b\d{4}-\d{2}\b", text), re.search(r".{30}\b\d{4}-\d{2}\b.{10}", text)
+        years = [int(re.search(r"\d{4}", d).group(0)) for d in page.locator(".timeline-date").all_inner_texts()]
+        assert len(years) > 10 and years == sorted(years)
+        assert page.script_errors == []
+        page.context.close()
+
+
 def test_search_folds_like_the_index(desktop, search_index) -> None:
     """The browser folds a query exactly as Python folded the index, for every character in it."""
     page = desktop("search.html")

@@ -360,6 +360,35 @@ def short_heading(heading: str) -> str:
     return heading[:SHORT_HEADING].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
+ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})(?:-(\d{2}))?\b")
+
+
+def readable_dates(text: str) -> str:
+    """ISO days and months in ``text`` ("1919-06-22", "1915-03") as the interface language writes them
+    ("22 Haziran 1919", "Mart 1915")."""
+    from datetime import date
+
+    def readable(found: re.Match) -> str:
+        year, month, day = found.groups()
+        try:
+            if day:
+                return i18n.format_day(date(int(year), int(month), int(day)))
+            return i18n.format_month(date(int(year), int(month), 1))
+        except ValueError:
+            return found.group(0)  # not a date: left as the source has it
+    return ISO_DATE.sub(readable, text)
+
+
+def groupby_letter(entries: list[Any]) -> list[tuple[str, list[Any]]]:
+    """Register entries (sorted) in groups by the letter they are filed under, in their order."""
+    groups: list[tuple[str, list[Any]]] = []
+    for entry in entries:
+        if not groups or groups[-1][0] != entry.letter:
+            groups.append((entry.letter, []))
+        groups[-1][1].append(entry)
+    return groups
+
+
 def occurrence_labels(items: list[Any]) -> list[tuple[Any, str]]:
     """Each occurrence (a mention or a citation) with the words of its back-link: where it stands
     (the author's note, or the section and paragraph: "Giriş ¶ 3"), numbered where one place has
@@ -429,7 +458,8 @@ class Renderer:
         self.env.globals.update(interface_language=language, REGISTER_HEADINGS=register_headings(),
                                 script_strings={k: i18n.gettext(v) for k, v in SCRIPT_STRINGS.items()})
         self.env.filters.update(number=i18n.format_number, date=i18n.format_day, css_string=css_string,
-                                occurrence_labels=occurrence_labels)
+                                occurrence_labels=occurrence_labels, readable_dates=readable_dates,
+                                groupby_letter=groupby_letter)
         self._families: dict[str, Any] = {}
         self.check_macros()
 

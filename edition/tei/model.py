@@ -215,15 +215,26 @@ class RegisterEntry:
     @property
     def order(self) -> tuple:
         """Persons by surname (the last word; the first for names ending in an honorific such as Paşa)."""
+        return sort_key(self.sorted_as, self.lang)
+
+    @property
+    def sorted_as(self) -> str:
+        """The name as the register sorts it: a person's surname first (see ``order``)."""
         if self.kind != "person":
-            return sort_key(self.name, self.lang)
+            return self.name
         words = [w for w in re.sub(r"\(.*?\)", "", self.name).split() if w]
         if not words:
-            return sort_key(self.name, self.lang)
+            return self.name
         last, first = words[-1], words[0]
         if last in self.honorifics or len(words) == 1 or first.rstrip(".").isdigit() or first[-1] == ".":
-            return sort_key(self.name, self.lang)
-        return sort_key(" ".join([words[-1], *words[:-1]]), self.lang)
+            return self.name
+        return " ".join([words[-1], *words[:-1]])
+
+    @property
+    def letter(self) -> str:
+        """The letter the entry is filed under (its group in the site's A–Z), "#" for a digit or sign."""
+        initial = next((c for c in self.sorted_as if c.isalnum()), "#")
+        return initial.upper() if initial.isalpha() else "#"
 
 
 def register_entries(registers: etree._Element | None,
