@@ -469,7 +469,8 @@ def test_long_pages_can_be_navigated(browser, site: Path) -> None:
             assert page.get_by_role("heading", level=3).count() == entries
         text = page.evaluate("document.body.innerText")
         assert not re.search(r"\b\d{4}-\d{2}\b", text), re.search(r".{30}\b\d{4}-\d{2}\b.{10}", text)
-        years = [int(re.search(r"\d{4}", d).group(0)) for d in page.locator(".timeline-date").all_inner_texts()]
+        dates = page.locator(".timeline-date").all_inner_texts()
+        years = [int(re.search(r"\d{4}", d).group(0)) for d in dates]
         assert len(years) > 10 and years == sorted(years)
         assert page.script_errors == []
         page.context.close()
