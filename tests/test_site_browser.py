@@ -476,6 +476,36 @@ def test_long_pages_can_be_navigated(browser, site: Path) -> None:
         page.context.close()
 
 
+def test_reading_is_comfortable(browser, site: Path) -> None:
+    """Text ragged right (no justification without hyphenation); note calls and back-links at least
+    24 × 24 px; a note's number on the line of its first words; text size and a dark page that the
+    next page keeps."""
+    for viewport in (DESKTOP, PHONE):
+        page = open_page(browser, site, "a000.html", viewport)
+        assert page.evaluate("getComputedStyle(document.querySelector('.body p, .body .p')).textAlign") in (
+            "left", "start")
+        sizes = page.locator("a.note-call, a.note-back").evaluate_all(
+            "links => links.map(a => { const r = a.getBoundingClientRect(); return [r.width, r.height]; })")
+        assert len(sizes) > 50 and min(min(size) for size in sizes) >= 24, min(sizes, key=min)
+        line = page.evaluate("""() => Array.from(document.querySelectorAll('.note-list .note'))
+            .filter(n => n.querySelectorAll('.note-text > .p').length > 1)
+            .map(n => [n.querySelector('.note-back').getBoundingClientRect().bottom,
+                       n.querySelector('.note-text > .p').getClientRects()[0].bottom])""")
+        assert line and all(abs(back - first) < 8 for back, first in line), line
+        size = page.evaluate("parseFloat(getComputedStyle(document.documentElement).fontSize)")
+        page.locator(".reading-settings [data-size='1']").click()
+        assert page.evaluate("parseFloat(getComputedStyle(document.documentElement).fontSize)") > size
+        page.locator(".reading-settings [data-theme-toggle]").click()
+        dark = page.evaluate("getComputedStyle(document.body).backgroundColor")
+        page.goto((site / "persons.html").as_uri())
+        background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+        assert background == dark != "rgb(253, 252, 248)"
+        assert page.evaluate("parseFloat(getComputedStyle(document.documentElement).fontSize)") > size
+        assert page.locator(".reading-settings [data-theme-toggle]").get_attribute("aria-pressed") == "true"
+        assert page.script_errors == []
+        page.context.close()
+
+
 def test_search_folds_like_the_index(desktop, search_index) -> None:
     """The browser folds a query exactly as Python folded the index, for every character in it."""
     page = desktop("search.html")

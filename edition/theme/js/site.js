@@ -564,8 +564,61 @@
     event.preventDefault();
   }
 
+  /* Reading settings: the text size in steps (html's font-size, as a percentage) and a dark page,
+     kept in the browser (localStorage) for the next page; the head's inline script applies them early. */
+  var SIZES = [90, 100, 112.5, 125, 140, 160];
+  var SETTINGS_KEY = "edition-reading";
+
+  function readSettings() {
+    try {
+      return JSON.parse(window.localStorage.getItem(SETTINGS_KEY) || "{}");
+    } catch (error) {
+      return {};
+    }
+  }
+
+  function saveSettings(settings) {
+    try {
+      window.localStorage.setItem(SETTINGS_KEY, JSON.stringify(settings));
+    } catch (error) {
+      // Storage refused (a private window, a file: page in some browsers): the setting holds for this page.
+    }
+  }
+
+  function initSettings() {
+    var group = document.querySelector(".reading-settings");
+    if (!group) return;
+    group.hidden = false;
+    var settings = readSettings();
+    var root = document.documentElement;
+    var toggle = group.querySelector("[data-theme-toggle]");
+    var dark = root.dataset.theme === "dark" ||
+      (!settings.theme && window.matchMedia && window.matchMedia("(prefers-color-scheme: dark)").matches);
+    function applyTheme(on) {
+      root.dataset.theme = on ? "dark" : "light";
+      toggle.setAttribute("aria-pressed", on ? "true" : "false");
+    }
+    applyTheme(dark);
+    toggle.addEventListener("click", function () {
+      applyTheme(root.dataset.theme !== "dark");
+      settings.theme = root.dataset.theme;
+      saveSettings(settings);
+    });
+    group.querySelectorAll("[data-size]").forEach(function (button) {
+      button.addEventListener("click", function () {
+        var current = SIZES.indexOf(settings.size || 112.5);
+        var next = SIZES[Math.min(SIZES.length - 1, Math.max(0, (current < 0 ? 2 : current) + Number(button.getAttribute("data-size"))))];
+        settings.size = next;
+        root.style.fontSize = next + "%";
+        saveSettings(settings);
+        if (trigger) place(trigger);
+      });
+    });
+  }
+
   function init() {
     build();
+    initSettings();
     initSwitcher();
     document.querySelectorAll("button.cite-passage").forEach(function (button) {
       button.parentElement.hidden = false;
