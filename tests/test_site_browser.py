@@ -290,6 +290,15 @@ def test_a_typed_query_survives_back_and_its_words_are_marked_where_a_result_lea
         assert page.locator(".result").count() == count
 
 
+@pytest.fixture(scope="module")
+def model(volume, project):
+    """The bundled volume's document model, with edition.toml's settings (as the site is built)."""
+    from edition.check.validate import project_config
+    from edition.tei.model import build_model
+
+    return build_model(volume, project_config(project.root))
+
+
 def page_ids(site: Path) -> set[str]:
     """Every id the site's pages carry that looks like an identifier (a digit or a hyphen in it): the
     TEI's xml:ids (articles, paragraphs, notes, register entries) and the generated ones."""
@@ -401,7 +410,7 @@ def test_an_article_page_with_its_assets_weighs_under_a_megabyte(browser, site: 
     page.close()
 
 
-def test_an_article_page_carries_its_citation_data_and_downloads(desktop, site: Path, volume) -> None:
+def test_an_article_page_carries_its_citation_data_and_downloads(desktop, site: Path, model) -> None:
     """The head has the citation tags Zotero's connector reads (Google Scholar's names), from the
     volume's own data; the TEI and the PDF download from the page."""
     page = desktop("a001.html")
@@ -409,12 +418,12 @@ def test_an_article_page_carries_its_citation_data_and_downloads(desktop, site: 
                                              m => [m.name, m.content])""")
     names = [name for name, _ in meta]
     values = dict(meta)
-    article = next(a for a in volume.articles if a.id == "a001")
+    article = next(a for a in model.articles if a.id == "a001")
     assert values["citation_title"] == article.title
     assert [v for n, v in meta if n == "citation_author"] == [a.name for a in article.authors]
-    assert values["citation_inbook_title"].startswith(volume.title)
-    assert values["citation_publication_date"] == volume.year
-    assert names.count("citation_editor") == len(volume.editors) > 0
+    assert values["citation_inbook_title"].startswith(model.title)
+    assert values["citation_publication_date"] == model.year
+    assert names.count("citation_editor") == len(model.editors) > 0
     for link in (values["citation_pdf_url"], page.locator(".article-downloads a[type='application/pdf']")
                  .get_attribute("href")):
         assert (site / link).resolve().read_bytes()[:5] == b"%PDF-"
@@ -504,6 +513,32 @@ def test_reading_is_comfortable(browser, site: Path) -> None:
         assert page.locator(".reading-settings [data-theme-toggle]").get_attribute("aria-pressed") == "true"
         assert page.script_errors == []
         page.context.close()
+
+
+def test_the_places_are_on_a_map_drawn_from_the_page(browser, site: Path, model) -> None:
+    """The places register opens with a map of the places that have <geo>, drawn in the page on the
+    vendored Natural Earth outline (no request leaves the site); each point leads to its entry."""
+    located = {e.id for e in model.registers.values() if e.kind == "place" and e.geo is not None}
+    assert len(located) >= 50
+    for viewport in (DESKTOP, PHONE):
+        context = browser.new_context(viewport=viewport)
+        page = context.new_page()
+        outside: list[str] = []
+        page.on("request", lambda request, seen=outside: seen.append(request.url)
+                if not request.url.startswith("file://") else None)
+        page.goto((site / "places.html").as_uri())
+        assert outside == []
+        points = page.locator(".place-map a")
+        targets = {href[1:] for href in points.evaluate_all("as => as.map(a => a.getAttribute('href'))")}
+        assert len(targets) > 40 and targets <= located
+        assert len(page.locator(".map-land").get_attribute("d")) > 1000
+        box = page.locator(".place-map svg").bounding_box()
+        assert box["width"] <= viewport["width"]
+        point = points.first
+        target = point.get_attribute("href")[1:]
+        point.click()
+        assert page.evaluate("document.querySelector(':target').id") == target
+        context.close()
 
 
 def test_search_folds_like_the_index(desktop, search_index) -> None:

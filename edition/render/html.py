@@ -33,6 +33,7 @@ from edition.errors import EditionError
 from edition.i18n.language import TURKIC, html_lang, primary
 from edition.processing import Behaviour, ProcessingModel, default_model
 from edition.render.links import safe_href
+from edition.render.map import place_map
 from edition.tei.load import NS, TEI_NS
 from edition.tei.model import (
     REGISTER_PAGES,
@@ -51,6 +52,8 @@ from edition.tei.model import (
 )
 
 LAST_NUMBER = re.compile(r"(\d+)\D*$")
+THEME_MAP = Path(__file__).resolve().parent.parent / "theme" / "map"
+MAP_OUTLINE = "ne_110m_land.json"
 BLANKS_BEFORE_NEWLINE = re.compile(r"[ \t]+\n")
 
 
@@ -444,6 +447,9 @@ class Renderer:
         the package's."""
         self.model = model or default_model()
         folders = [templates] if isinstance(templates, str | Path) else templates
+        # The land outline of the places' map: the theme's (a project may put its own in styles/map/).
+        outlines = [Path(folder).parent / "map" / MAP_OUTLINE for folder in folders]
+        self.map_outline = next((path for path in outlines if path.is_file()), THEME_MAP / MAP_OUTLINE)
         self.env = Environment(
             loader=FileSystemLoader([str(folder) for folder in folders]),
             autoescape=select_autoescape(default=True, default_for_string=True),
@@ -663,7 +669,9 @@ def render_site(volume: VolumeModel, renderer: Renderer, pdf: str | None = None)
     notes = register_notes(volume, renderer)
     for kind, name in REGISTER_PAGES.items():
         if volume.register(kind):
-            pages[name] = renderer.page("site/register.html.j2", kind=kind, notes=notes, **site)
+            drawn = place_map(volume.register(kind), renderer.map_outline) if kind == "place" else None
+            pages[name] = renderer.page("site/register.html.j2", kind=kind, notes=notes, place_map=drawn,
+                                        **site)
     pages["search.html"] = renderer.page("site/search.html.j2", **site)
     for number, article in enumerate(volume.articles):
         rendered = render_article(article, renderer, "screen", volume)

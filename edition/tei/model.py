@@ -211,6 +211,7 @@ class RegisterEntry:
     lang: str = UNDETERMINED  # the register's language: its alphabetical order
     honorifics: frozenset[str] = frozenset()  # titles that follow a name (edition.toml's [indexes])
     note_element: etree._Element | None = field(default=None, repr=False, compare=False)  # rendered on screen
+    geo: tuple[float, float] | None = None  # a place's latitude and longitude (location/geo), for the map
 
     @property
     def order(self) -> tuple:
@@ -237,6 +238,17 @@ class RegisterEntry:
         return initial.upper() if initial.isalpha() else "#"
 
 
+def place_geo(item: etree._Element) -> tuple[float, float] | None:
+    """A place's ``location/geo`` as (latitude, longitude), TEI's default order; None without one or
+    for one that is not two numbers in range."""
+    geo = item.find("tei:location/tei:geo", NS)
+    try:
+        latitude, longitude = (float(part) for part in (geo.text or "").replace(",", " ").split())
+    except (AttributeError, ValueError):
+        return None
+    return (latitude, longitude) if abs(latitude) <= 90 and abs(longitude) <= 180 else None
+
+
 def register_entries(registers: etree._Element | None,
                      honorifics: Iterable[str] = ()) -> dict[str, RegisterEntry]:
     """The registers' entries by id (in document order; the templates sort them); ``honorifics``: the
@@ -254,7 +266,7 @@ def register_entries(registers: etree._Element | None,
             entries[xml_id(item)] = RegisterEntry(
                 id=xml_id(item), kind=kind, name=plain_text(main), variants=variants,
                 dates=life_dates(item), note=plain_text(note), lang=inherited_lang(item),
-                honorifics=honorifics, note_element=note,
+                honorifics=honorifics, note_element=note, geo=place_geo(item),
             )
     return entries
 
