@@ -360,7 +360,10 @@ def run_import_docx(args: argparse.Namespace, console: Console) -> int:
     project = project_or_none(args.project)
     if project is not None:
         target = args.output or project.tei / f"{args.source.stem}.xml"
-        bibliographies, bibliography = project.bibliographies, project.bibliography
+        bibliographies = project.bibliographies
+        # New works go into the first .bib; a project with none gets bibliography/references.bib.
+        bibliography = (bibliographies[0] if bibliographies
+                        else project.root / "bibliography" / "references.bib")
     else:
         target = args.output or args.source.with_suffix(".xml")
         bibliography = target.with_suffix(".bib")

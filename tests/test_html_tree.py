@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ElementTree
 from html.parser import HTMLParser
+from types import MappingProxyType
 
 import pytest
 import tinyhtml5
@@ -45,6 +46,8 @@ def test_every_part_parses_fast_to_the_html5_parsers_tree(book_parts: dict[str, 
 
 class FolioPlan:
     folios = (("left", "2"), ("right", "3"), (FOLIO_NONE, ""), ("foot", "xii"))
+    # (top, height, left, number) of each margin line number, per page
+    line_numbers = MappingProxyType({1: ((13.5, 13.5, 0.0, 5), (81.0, 13.5, 0.0, 10))})
 
 
 def test_the_folio_sheet_and_a_part_with_added_rules_parse_fast_alike(book_parts: dict[str, str]) -> None:

@@ -197,7 +197,9 @@ def test_apparatus_prints_the_lemma_with_its_readings_in_a_note(tmp_path: Path, 
         "butchery F1] bûchers Q1 Q2; om. D The Folio reads so.")
     printed, _ = rendered(document, renderer, "print")
     assert re.search(r'<span class="app" data-entry="var-doc-1">butchery</span><span id="var-doc-1" '
-                     r'class="footnote app-note" data-n=""><span class="lem">butchery</span>', printed)
+                     r'class="footnote app-note" data-n="">'
+                     r'<span class="app-line" data-for="var-doc-1"></span>'
+                     r'<!--entry:var-doc-1--><span class="lem">butchery</span>', printed)
 
 
 # Every element TEI Simple Print gives a model (TEIC/TEI-Simple, odd/teisimple.odd, its <model>

@@ -76,6 +76,16 @@ def test_calls_and_bodies_of_notes_are_found_on_their_page() -> None:
     ]
 
 
+def test_notes_run_on_in_one_line_are_found_each() -> None:
+    """Inline bodies (``footnote-display: inline``, the apparatus's run-on entries): boxes below the
+    area's anonymous line, told by the book's class ``footnote``."""
+    style = PAGE + " .footnote { float: footnote; footnote-display: inline }"
+    document = render('<p>One<span class="footnote" id="e1">first</span> two<span class="footnote" '
+                      'id="e2">second</span>.</p>', style)
+    (page,) = document.pages
+    assert footnotes(page)[1] == [NoteBody("e1", False), NoteBody("e2", False)]
+
+
 def test_a_note_called_inside_a_note_is_nested() -> None:
     """Footnote area descendants: a call among them is inside another note's body."""
     document = render('<p>Text<span class="note" id="outer">outer note'

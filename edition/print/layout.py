@@ -175,10 +175,13 @@ def _entry_content(html: str, ident: str) -> str:
 
 
 def _without_note(html: str, ident: str) -> str:
-    """The text without the note of entry ``ident`` (its lemma and its id stay)."""
+    """The text without the note of entry ``ident``; its id goes to its lemma (a link may point to it:
+    WeasyPrint keeps no anchor on an empty span)."""
     start = html.index(f'<span id="{ident}" class="footnote app-note"')
     end = html.index(f"<!--/entry:{ident}--></span>", start) + len(f"<!--/entry:{ident}--></span>")
-    return html[:start] + f'<span id="{ident}"></span>' + html[end:]  # kept: a link may point to it
+    html = html[:start] + html[end:]
+    lemma = f'<span class="app" data-entry="{ident}">'
+    return html.replace(lemma, f'<span class="app" data-entry="{ident}" id="{ident}">', 1)
 
 
 def folio_sheet(plan: PagePlan) -> str:

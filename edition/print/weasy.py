@@ -93,18 +93,19 @@ def footnotes(page) -> tuple[list[NoteCall], list[NoteBody]]:
 
 
 def _note_bodies(area) -> list[tuple[str, object]]:
-    """(id, first box) of each note body in a page's footnote area, in order: a block of its own, or
-    an inline box on a line shared with others (``footnote-display: inline``, the apparatus)."""
-    found: dict[str, object] = {}
+    """(id, first box) of each note body in a page's footnote area, in order: a block of its own (a
+    child of the area, whatever its class), or an inline box on a line shared with others
+    (``footnote-display: inline``, the apparatus: told by the book's class ``footnote``)."""
+    blocks = {id(child) for child in area.children}
+    found: dict[int, tuple[str, object]] = {}
     for body in area.descendants():
         element = getattr(body, "element", None)
         tag = getattr(body, "element_tag", "") or ""
         if element is None or "::" in tag or isinstance(body, boxes.LineBox | boxes.TextBox):
             continue  # a note's marker, or a call inside a note, is not a body
-        ident = element.get("id")
-        if ident and "footnote" in (element.get("class") or "").split():
-            found.setdefault(ident, body)
-    return list(found.items())
+        if id(body) in blocks or "footnote" in (element.get("class") or "").split():
+            found.setdefault(id(element), (element.get("id") or "", body))
+    return list(found.values())
 
 
 def _overflows(body, page_box) -> bool:

@@ -132,7 +132,6 @@ class ArticleModel:
     anchors: dict[str, str] = field(default_factory=dict)  # node_key(p) -> generated id (p without xml:id)
     witnesses: dict[str, Witness] = field(default_factory=dict)  # xml:id -> declared witness
     apparatus: dict[str, ApparatusEntry] = field(default_factory=dict)  # node_key(app) -> its entry
-    corrections: int = 0  # the editors' corrections (choice) in the text's lines: printed keyed by line
     number: int = 0  # place in the volume, from 1
 
     @property
@@ -503,8 +502,6 @@ def article_model(tei: etree._Element, path: Path, number: int = 1,
     model.anchors = paragraph_anchors(model)
     model.witnesses = declared_witnesses(tei.find("tei:teiHeader", NS), shared)
     model.apparatus = apparatus_entries(model.text, model.id, model.witnesses, node_key)
-    model.corrections = sum(1 for choice in model.text.iter(f"{{{TEI_NS}}}choice")
-                            if not any(a.tag == f"{{{TEI_NS}}}note" for a in choice.iterancestors()))
     return model
 
 
