@@ -56,7 +56,7 @@ BIBLIOGRAPHY_CACHE = "1"  # bump when what is kept of pandoc's output changes
 LAYOUT_CODE = ("print/layout.py", "print/audit.py", "print/lines.py", "print/html_tree.py",
                "print/hyphenation.py", "print/weasy.py", "i18n/language.py")
 SITE_CSS = ("common.css", "screen.css")  # and fonts.css, made for the site's fonts (write_site)
-SITE_JS = ("site.js", "search.js")
+SITE_JS = ("settings.js", "site.js", "search.js")
 FONTS_NOTE = ("/* The theme's fonts (css/fonts.css) as WOFF2, subset to the characters of these pages "
               "(edition/render/fonts.py). */\n")
 

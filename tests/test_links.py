@@ -161,7 +161,8 @@ def written_files(site: Path) -> set[str]:
 def url_problems(site: Path) -> list[str]:
     """Every href, src (…) of the site's HTML that is not http(s), mailto, a fragment or a file of the
     site; every event-handler attribute; every script that is not one of the site's files."""
-    files = written_files(site)
+    # and the book's PDF beside the site, which the article pages link to when the build made it
+    files = written_files(site) | {f"../{pdf.name}" for pdf in site.parent.glob("*.pdf")}
     problems = []
     for page in sorted(site.glob("*.html")):
         tree = lxml_html.fromstring(page.read_bytes())

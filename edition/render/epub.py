@@ -38,8 +38,13 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 EPUB_TYPE = f"{{{EPUB_NS}}}type"
 # What stays out of the book: what needs a script (search, switcher, popups' store) or is the site's
 # own navigation between pages.
+# What the site has for a browser and a book has not: forms and scripts, the links between pages, the
+# site's own downloads, contents, reading aids and the map (an SVG the reading system need not support).
 LEFT_OUT = ("//form", "//template", "//script", "//nav[contains(@class, 'article-nav')]",
-            "//*[contains(@class, 'skip-link')]")
+            "//*[contains(@class, 'skip-link')]", "//*[contains(@class, 'article-downloads')]",
+            "//*[contains(@class, 'article-toc')]", "//*[contains(@class, 'names-in-view')]",
+            "//*[contains(@class, 'to-top')]", "//*[contains(@class, 'place-map')]",
+            "//*[contains(@class, 'letter-nav')]", "//*[contains(@class, 'reading-settings')]")
 
 
 @dataclass
