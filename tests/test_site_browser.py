@@ -283,7 +283,7 @@ def test_a_typed_query_survives_back_and_its_words_are_marked_where_a_result_lea
         anchor = href.split("#")[1]
         marks = page.locator(f"[id='{anchor}'] mark.search-hit")
         assert marks.count() >= 1
-        assert {search_fold(m, "tr") for m in marks.all_inner_texts()} == {"budienni"}
+        assert {search_fold(m, "tr") for m in marks.all_text_contents()} == {"budienni"}
         page.go_back()
         page.wait_for_function("document.getElementById('search-status').textContent.includes('budienni')")
         assert page.input_value("#q") == "budienni"
