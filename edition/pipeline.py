@@ -53,8 +53,8 @@ BOOK_CSS = ("styles/css/fonts.css", "styles/css/page.css", "styles/css/common.cs
 FOLIO_CSS = ("styles/css/fonts.css", "styles/css/page.css", "styles/css/folios.css")
 BIBLIOGRAPHY_CACHE = "1"  # bump when what is kept of pandoc's output changes
 # The code whose change alters a part's layout (the rest changes the HTML, which is hashed itself).
-LAYOUT_CODE = ("print/layout.py", "print/audit.py", "print/lines.py", "print/html_tree.py",
-               "print/hyphenation.py", "print/weasy.py", "i18n/language.py")
+LAYOUT_CODE = ("print/layout.py", "print/audit.py", "print/setting.py", "print/lines.py",
+               "print/html_tree.py", "print/hyphenation.py", "print/weasy.py", "i18n/language.py")
 SITE_CSS = ("common.css", "screen.css")  # and fonts.css, made for the site's fonts (write_site)
 SITE_JS = ("settings.js", "site.js", "search.js")
 FONTS_NOTE = ("/* The theme's fonts (css/fonts.css) as WOFF2, subset to the characters of these pages "

@@ -176,6 +176,24 @@ def test_the_printed_bibliography_tells_every_work_apart() -> None:
         assert text[key].endswith(f", {key[-5:]}."), text[key]
 
 
+def printed_entries(page: str) -> list[str]:
+    """The text of each entry of a built bibliography as a reader sees the work (the style's
+    formatting; not the pages or links where it is cited)."""
+    entries = lxml_html.fromstring(page).xpath("//li[contains(concat(' ', @class, ' '), ' reference ')]")
+    return [" ".join(" ".join(part.text_content() for part in entry.xpath(".//*[@class='csl-entry']"))
+                     .split()) for entry in entries]
+
+
+def test_the_built_book_and_site_print_no_two_works_alike(library, book_parts: dict[str, str],
+                                                          site: Path) -> None:
+    """The bundled volume's bibliography as the book and the site print it: every entry, and no two
+    with the same text (a work cited as 2019a is not printed as 2019b's twin)."""
+    for page in (book_parts["bibliography"], (site / "bibliography.html").read_text(encoding="utf-8")):
+        texts = printed_entries(page)
+        assert len(texts) == len(library.entries) and all(texts)
+        assert sorted(text for text in set(texts) if texts.count(text) > 1) == []
+
+
 def test_check_reads_classic_fields_and_crossref() -> None:
     """JabRef's classic complex.bib (journal, year, address) and biblatex-examples.bib (crossref,
     xdata): no field reported missing that the entry has under its classic name or inherits."""

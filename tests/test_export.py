@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import rispy
 
-from edition.bib.export import BIBTEX_TYPES, EDITION_FIELDS, LatexEscaper, export
+from edition.bib.export import BIBTEX_TYPES, EDITION_FIELDS, NOT_WORKS, LatexEscaper, export, extra_lines
 from edition.bib.fields import records
 from edition.bib.read import parse_bib, read_bib
 from edition.pandoc import pandoc_binary
@@ -89,6 +89,11 @@ def test_bibtex_export_of_biblatex_examples(tmp_path: Path) -> None:
     what differs is what BibTeX cannot say (lists in ``address``, BibLaTeX-only types)."""
     text = export(EXAMPLES, "bibtex")
     assert "journal = jomch" in text and "@string{jomch" in text
+    # what a chapter inherits from its crossref'd book, written in for readers that do not follow it
+    chapter = parse_bib(text, EXAMPLES).entries_dict["westfahl:space"]
+    assert {name: chapter[name] for name in ("crossref", "editor", "booktitle", "year")} == {
+        "crossref": "westfahl:frontier", "editor": "Westfahl, Gary", "year": "2000",
+        "booktitle": "Space and Beyond: The Frontier Theme in Science Fiction"}
     before = pandoc_csl(EXAMPLES, "biblatex")
     after = pandoc_csl(written(tmp_path, EXAMPLES, "bibtex"), "bibtex")
     lists = {"publisher-place", "publisher", "jurisdiction"}  # BibLaTeX lists, "and"-joined in BibTeX
@@ -147,6 +152,9 @@ def test_csljson_reads_back_in_pandoc(tmp_path: Path) -> None:
         path = tmp_path / f"{bib.stem}.json"
         path.write_text(json.dumps(items, ensure_ascii=False), encoding="utf-8")
         back = pandoc_csl(path, "csljson")
+        for item in items:  # the lines for Zotero's Extra pandoc reads as the variables they repeat
+            lines = [line for line in item.pop("note", "").split("\n") if line not in extra_lines(item)]
+            item.update({"note": "\n".join(lines)} if any(lines) else {})
         # pandoc's CSL-JSON reader drops ``annote`` (its writer has it): a limit of pandoc 3.9's.
         assert {k: v - {"annote"} for k, v in differences({i["id"]: i for i in items}, back).items()
                 if v - {"annote"}} == {}, bib.name
@@ -194,9 +202,15 @@ def family(name: dict) -> str:
                                   name.get("family")))).replace("’", "'")
 
 
+def works(bib: Path, items: dict[str, dict]) -> dict[str, dict]:
+    """The items of the works (RIS and CSL-JSON have no place for a @set or an @xdata entry)."""
+    kinds = {r.key: r.kind for r in records(parse_bib(read_bib(bib), bib))}
+    return {key: item for key, item in items.items() if kinds.get(key) not in NOT_WORKS}
+
+
 def test_ris_has_names_roles_titles_years_and_languages_as_pandoc_reads_the_bib() -> None:
     for bib, reader in ((BIB, "biblatex"), (EXAMPLES, "biblatex"), (CLASSIC, "bibtex")):
-        source, ris = pandoc_csl(bib, reader), ris_of(bib)
+        source, ris = works(bib, pandoc_csl(bib, reader)), ris_of(bib)
         assert ris.keys() == source.keys()
         for key, item in source.items():
             record = ris[key]
@@ -254,7 +268,7 @@ def test_pandoc_reads_the_ris_export_as_it_reads_the_bib(tmp_path: Path) -> None
     """pandoc's RIS reader (what pandoc --citeproc makes of our RIS): the same names in the same
     roles, titles, years and publishers as its BibLaTeX or BibTeX reader finds in the source."""
     for bib, reader in ((BIB, "biblatex"), (EXAMPLES, "biblatex"), (CLASSIC, "bibtex")):
-        source, back = pandoc_csl(bib, reader), pandoc_csl(written(tmp_path, bib, "ris"), "ris")
+        source, back = works(bib, pandoc_csl(bib, reader)), pandoc_csl(written(tmp_path, bib, "ris"), "ris")
         assert back.keys() == source.keys()
         # pandoc reads a @periodical's issue title as the title, which RIS keeps in the note.
         texts = records(parse_bib(read_bib(bib), bib))

@@ -102,12 +102,14 @@ def test_imported_entries_are_appended_and_crossrefs_follow_the_new_keys(tmp_pat
     assert space.get("booktitle") == "Space and Beyond"  # inherited through the relinked crossref
 
 
-def test_every_work_already_in_the_project_is_found_again(tmp_path: Path) -> None:
-    """The bundled bibliography's own RIS, imported into it: nothing added, each of the 170 entries
-    found as itself, the four Tansel 2019 and the archive files that differ only by number included."""
+@pytest.mark.parametrize(("fmt", "suffix"), [("ris", ".ris"), ("csljson", ".json")])
+def test_every_work_already_in_the_project_is_found_again(fmt: str, suffix: str, tmp_path: Path) -> None:
+    """The bundled bibliography's own RIS or CSL-JSON, imported into it: nothing added, each of the 170
+    entries found as itself, the four Tansel 2019 and the archive files that differ only by number
+    included (CSL-JSON's ``archive`` read back as ``howpublished``)."""
     target = tmp_path / "edition.bib"
     target.write_text(BIB.read_text(encoding="utf-8"), encoding="utf-8")
-    result = merge(exported(tmp_path, BIB, "ris", ".ris"), target)
+    result = merge(exported(tmp_path, BIB, fmt, suffix), target)
     assert result.added == []
     assert sorted((d.incoming, d.existing) for d in result.duplicates) == sorted((k, k) for k in read(BIB))
 
@@ -130,6 +132,24 @@ def test_ris_brings_back_what_the_export_wrote(tmp_path: Path) -> None:
         for name in ("date", "location", "publisher", "volume", "conflict", "note", "url", "langid",
                      "howpublished", "number", "pages"):
             assert got.get(name) == record.get(name), (key, name)
+
+
+def test_a_csl_item_keeps_a_surname_with_a_lowercase_word_and_the_projects_language(tmp_path: Path) -> None:
+    """CSL's family "Vázques de Parga" is one surname (BibTeX would read "de" as a particle); "tr-TR"
+    is the project's langid "turkish"; a volume-title is the volume's title, the title the work's."""
+    source = tmp_path / "item.json"
+    source.write_text(json.dumps([{
+        "id": "x", "type": "book", "language": "tr-TR", "issued": {"date-parts": [[1993]]},
+        "author": [{"family": "Vázques de Parga", "given": "Luis"}, {"family": "Gennep", "given": "Arnold",
+                                                                       "non-dropping-particle": "van"}],
+        "title": "Las peregrinaciones", "volume-title": "Tomo I"}]), encoding="utf-8")
+    target = empty_bib(tmp_path)
+    target.write_text(merge(source, target).text, encoding="utf-8")
+    (record,) = read(target).values()
+    assert [(p.prefix, p.family, p.given) for p in record.people["author"]] == [
+        ("", "Vázques de Parga", "Luis"), ("van", "Gennep", "Arnold")]
+    assert (record.get("langid"), record.get("maintitle"), record.get("title")) == (
+        "turkish", "Las peregrinaciones", "Tomo I")
 
 
 def joined(record, main: str, sub: str) -> str:

@@ -108,7 +108,7 @@ def test_index_pages_hold_the_names(pages: list[str], folio_pages: dict[str, str
     for entry in model.register("person") + model.register("place"):
         if not 1 <= len(entry.mentions) <= 3:
             continue
-        pattern = (r"(?:^|\d )" + re.escape(entry.name)
+        pattern = (r"(?:^|\d )" + re.escape(entry.heading)
                    + r"(?: \([^)]*\))?(?: — [^0-9]*)? ((?:\d+(?:–\d+)?(?:, )?)+)")
         match = re.search(pattern, index_text)
         if not match:

@@ -1,101 +1,122 @@
-// Zotero's own import translator (RIS.js or BibTeX.js from github.com/zotero/translators) run in Node
-// on one file: the items Zotero would make, as JSON on stdout. The translators (AGPL) and Zotero's
-// schema.json (github.com/zotero/zotero-schema) are not shipped: ZOTERO_TRANSLATORS names a folder
-// holding RIS.js, BibTeX.js and schema.json (tests/test_zotero.py skips without it).
-// Usage: node tests/zotero.js FILE RIS|BibTeX
+// Zotero's own import translators (RIS.js, BibTeX.js, CSL JSON.js of github.com/zotero/translators)
+// run in Node on one file, with Zotero's own utilities (github.com/zotero/utilities) as the translation
+// framework (github.com/zotero/translate) composes them: prints {detected, items}, whether the
+// translator's detectImport() claims the file (as Zotero's File > Import does) and the items it makes.
+// The Zotero code (AGPL-3) is vendored as test data under tests/data/zotero/ (README there); this file
+// is the small part of the framework the translators need: Zotero.read, Zotero.Item#complete.
+// Usage: node tests/zotero.js FILE 'RIS'|'BibTeX'|'CSL JSON'
+'use strict'
 const fs = require('fs')
 const path = require('path')
 const vm = require('vm')
 
+const VENDOR = path.join(__dirname, 'data', 'zotero')
+const UTILITIES = path.join(VENDOR, 'utilities')
+
+// utilities.js wants XRegExp only for Unicode letter classes (\pL), which Node's RegExp has natively
+// ('u' flag, \p{L}); vendoring xregexp-all.js (232 kB) for that is not worth it.
+globalThis.XRegExp = Object.assign(
+  (pattern, flags = '') => new RegExp(pattern.replace(/\\pL/g, '\\p{L}'), flags.includes('u') ? flags : flags + 'u'),
+  { replace: (text, pattern, replacement) => text.replace(pattern, replacement) })
+
+// The setup of zotero/utilities' test/init.js.
+const Zotero = globalThis.Zotero = { locale: 'en-US', isNode: true, debug: () => {} }
+Zotero.Schema = require(path.join(UTILITIES, 'schema'))
+Zotero.Utilities = require(path.join(UTILITIES, 'utilities'))
+Zotero.Utilities.Item = require(path.join(UTILITIES, 'utilities_item'))
+Zotero.Date = require(path.join(UTILITIES, 'date'))
+Zotero.Schema.init(fs.readFileSync(path.join(VENDOR, 'schema.json'), 'utf8'))
+Zotero.Date.init(fs.readFileSync(path.join(UTILITIES, 'resource', 'dateFormats.json'), 'utf8'))
+const CachedTypes = require(path.join(UTILITIES, 'cachedTypes'))
+CachedTypes.setTypeSchema(require(path.join(UTILITIES, 'resource', 'zoteroTypeSchemaData')))
+Object.assign(Zotero, CachedTypes)
+const collator = new Intl.Collator(['en-US'], { numeric: true, sensitivity: 'base' })
+Zotero.localeCompare = (a, b) => collator.compare(a, b)
+Zotero.version = '7.0'
+
+// Zotero.Utilities.Translate (zotero/translate src/utilities_translate.js): the utilities with the
+// date and item functions added.
+const ZU = Object.assign(Object.create(Zotero.Utilities), {
+  formatDate: Zotero.Date.formatDate,
+  strToDate: Zotero.Date.strToDate,
+  strToISO: Zotero.Date.strToISO,
+  itemTypeExists: Zotero.Utilities.Item.itemTypeExists,
+  itemToCSLJSON: Zotero.Utilities.Item.itemToCSLJSON,
+  itemFromCSLJSON: Zotero.Utilities.Item.itemFromCSLJSON,
+  getVersion: () => Zotero.version,
+  // The one substitution: Zotero decodes HTML with the browser's DOM (textContent), which Node has
+  // not; tags dropped, numeric and XML entities decoded do the same on these files.
+  unescapeHTML: text => text.indexOf('<') === -1 && text.indexOf('&') === -1 ? text
+    : text.replace(/<[^>]*>/g, '')
+      .replace(/&#x([0-9a-f]+);/gi, (_, hex) => String.fromCodePoint(parseInt(hex, 16)))
+      .replace(/&#(\d+);/g, (_, decimal) => String.fromCodePoint(Number(decimal)))
+      .replace(/&(lt|gt|quot|apos|nbsp);/g, (_, name) => ({ lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0' })[name])
+      .replace(/&amp;/g, '&').replace(/ {2,}/g, ' ')
+})
+
 const [file, translator] = process.argv.slice(2)
-const folder = process.env.ZOTERO_TRANSLATORS
-const schema = JSON.parse(fs.readFileSync(path.join(folder, 'schema.json'), 'utf8'))
-const fields = {}  // item type -> its fields, base fields included (as Zotero checks them)
-for (const type of schema.itemTypes) {
-  fields[type.itemType] = new Set(type.fields.flatMap(f => [f.field, f.baseField].filter(Boolean)))
+const text = fs.readFileSync(file, 'utf8')
+const items = []
+
+// Zotero.Translate.IO.String#read: a line without its end, or `bytes` characters; false at the end.
+let offset = 0
+function read (bytes) {
+  if (offset >= text.length) return false
+  if (bytes !== undefined) {
+    offset += bytes
+    return text.substr(offset - bytes, bytes)
+  }
+  const start = offset
+  const lf = text.indexOf('\n', offset)
+  if (lf === -1) {
+    offset = text.length
+    return text.slice(start)
+  }
+  offset = lf + 1
+  return text.slice(start, lf > start && text[lf - 1] === '\r' ? lf - 1 : lf)
 }
 
-const lines = fs.readFileSync(file, 'utf8').split(/\r?\n/)
-let position = 0
-const items = []
-const months = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec']
+// Zotero.Translate.Sandbox.Base._itemDone, as far as it touches the data: empty values dropped,
+// strings trimmed, creators without a name dropped.
+function itemDone (item) {
+  const done = {}
+  for (const [key, value] of Object.entries(item)) {
+    if (!value && value !== 0) continue
+    done[key] = typeof value === 'string' ? value.trim() : value
+  }
+  done.creators = (done.creators || []).filter(creator => creator.firstName || creator.lastName)
+  items.push(JSON.parse(JSON.stringify(done)))
+}
 
 class Item {
   constructor (itemType) {
     Object.assign(this, { itemType, creators: [], notes: [], tags: [], attachments: [], seeAlso: [] })
   }
-  complete () { items.push(JSON.parse(JSON.stringify(this))) }
+
+  complete () { itemDone(this) }
 }
 
-const utilities = {
-  // The few Zotero.Utilities the translators call here, as Zotero defines them.
-  fieldIsValidForType: (field, type) => Boolean(fields[type] && fields[type].has(field)),
-  strToDate: text => {
-    const found = /(\d{4})(?:[-/](\d{1,2}))?(?:[-/](\d{1,2}))?/.exec(text || '')
-    if (!found) return {}
-    return { year: found[1], month: found[2] ? Number(found[2]) - 1 : undefined, day: found[3] }
-  },
-  cleanDOI: text => { const found = /10\.\d{4,}\/\S+/.exec(text || ''); return found ? found[0] : false },
-  deepCopy: value => JSON.parse(JSON.stringify(value)),
-  unescapeHTML: text => text.replace(/<[^>]*>/g, '').replace(/&amp;/g, '&').replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>').replace(/&quot;/g, '"'),
-  text2html: text => text,
-  strToISO: text => {
-    const date = utilities.strToDate(text)
-    if (!date.year) return false
-    return [date.year, date.month === undefined ? '' : String(date.month + 1).padStart(2, '0'),
-      date.day ? String(date.day).padStart(2, '0') : ''].filter(Boolean).join('-')
-  },
-  formatDate: date => [date.year, date.month, date.day].filter(x => x !== undefined).join('-'),
-  removeDiacritics: text => text.normalize('NFD').replace(/[\u0300-\u036f]/g, ''),
-  getVersion: () => '7.0',
-  trimInternal: text => text.replace(/\s+/g, ' ').trim(),
-  trim: text => text.trim(),
-  // zotero/utilities' cleanAuthor, less its clean-up of stray punctuation: "Last, First" at the
-  // first comma, else the last word is the last name.
-  cleanAuthor: (name, creatorType, useComma) => {
-    name = name.replace(/\s+/g, ' ').trim()
-    if (useComma && name.includes(',')) {
-      const comma = name.indexOf(',')
-      return { lastName: name.slice(0, comma).trim(), firstName: name.slice(comma + 1).trim(), creatorType }
-    }
-    const space = name.lastIndexOf(' ')
-    return { lastName: name.slice(space + 1), firstName: space < 0 ? '' : name.slice(0, space), creatorType }
-  },
-  capitalizeTitle: text => text,
-  itemTypeExists: type => type in fields,
-  getCreatorsForType: type => (schema.itemTypes.find(t => t.itemType === type) || { creatorTypes: [] })
-    .creatorTypes.map(c => c.creatorType),
-  xpath: () => [],
-  xpathText: () => null,
-  monthAbbreviations: months,
-}
-const Zotero = {
+const sandbox = {
   Item,
-  Utilities: utilities,
+  Collection: class { complete () {} },
+  Utilities: ZU,
   debug: () => {},
-  read: () => position < lines.length ? lines[position++] : false,
+  read,
+  write: () => {},
   getHiddenPref: () => undefined,
   getOption: () => undefined,
-  parentTranslator: undefined,
   setProgress: () => {},
+  parentTranslator: undefined,
 }
-// BibTeX.js reads characters (Zotero.read(1)); RIS.js lines.
-const text = fs.readFileSync(file, 'utf8')
-let offset = 0
-if (translator === 'BibTeX') {
-  Zotero.read = length => {
-    if (offset >= text.length) return false
-    const part = length ? text.substr(offset, length) : text.substr(offset)
-    offset += part.length
-    return part
-  }
-}
-const code = fs.readFileSync(path.join(folder, `${translator}.js`), 'utf8')
-const body = code.slice(code.indexOf('\n}\n') + 3).split('/** BEGIN TEST CASES **/')[0]
-Zotero.Collection = class { complete () {} }
-const context = vm.createContext({ Zotero, Z: Zotero, ZU: utilities, console })
+const code = fs.readFileSync(path.join(VENDOR, 'translators', `${translator}.js`), 'utf8')
+const body = code.slice(code.indexOf('\n}\n') + 3).split('/** BEGIN TEST CASES **/')[0]  // less the header
+const context = vm.createContext({ Zotero: sandbox, Z: sandbox, ZU, console })
 vm.runInContext(body, context)
-Promise.resolve(vm.runInContext('doImport()', context)).then(() => {
-  process.stdout.write(JSON.stringify(items))
-}, error => { console.error(error); process.exit(1) })
+
+async function main () {
+  const detected = Boolean(await vm.runInContext('detectImport()', context))
+  offset = 0
+  await vm.runInContext('doImport()', context)
+  process.stdout.write(JSON.stringify({ detected, items }))
+}
+main().catch(error => { console.error(error); process.exit(1) })

@@ -5,7 +5,9 @@
 - ``bibtex``: classic BibTeX for tools that predate UTF-8: BibLaTeX's fields and types renamed to
   BibTeX's (journaltitle → journal, location → address, date → year and month), the user's LaTeX,
   braces and macros kept as written, and only non-ASCII letters escaped, in braces so that BibTeX's
-  name parsing and sorting see one letter (``{\\c{S}}``, ``{\\u{g}}``, ``{\\i}``, ``{\\.I}``).
+  name parsing and sorting see one letter (``{\\c{S}}``, ``{\\u{g}}``, ``{\\i}``, ``{\\.I}``);
+  what an entry inherits by ``crossref`` or ``xdata`` written into it as well (Zotero and EndNote do
+  not follow the links).
 - ``csljson``: CSL-JSON from pandoc's biblatex reader, with a CSL type for every entry, the variables
   pandoc leaves out (``issuetitle`` → ``volume-title``) and the edition's own fields in ``note``.
 - ``ris``: RIS for EndNote and Zotero, written here from ``fields.records`` (Unicode text, crossref
@@ -28,7 +30,16 @@ from bibtexparser.middlewares import AddEnclosingMiddleware, RemoveEnclosingMidd
 from bibtexparser.model import Entry, Field, Preamble, String
 from pylatexenc.latexencode import RULE_DICT, UnicodeToLatexConversionRule, UnicodeToLatexEncoder
 
-from edition.bib.fields import MONTHS, Person, Record, records
+from edition.bib.fields import (
+    CLASSIC_TYPES,
+    MONTHS,
+    NOT_INHERITED,
+    Person,
+    Record,
+    inherited_name,
+    plain,
+    records,
+)
 from edition.bib.read import read_bibliographies
 from edition.pandoc import run_pandoc
 
@@ -36,6 +47,9 @@ FORMATS = ("bibtex", "biblatex", "csljson", "ris")
 EDITION_FIELDS = ("provenance", "conflict", "keywords")  # kept in CSL note / RIS N1
 EDITION_NOTE_FIELDS = ("provenance", "conflict")  # kept in BibTeX's annote (keywords Zotero reads)
 NO_ESCAPE = {"url", "doi", "file", "eprint", "crossref", "xdata"}
+# BibLaTeX entries that are no work: a set groups works exported on their own, an xdata entry holds
+# fields its children inherit. RIS and CSL-JSON have no place for them (Zotero made empty items).
+NOT_WORKS = {"set", "xdata"}
 # BibLaTeX → BibTeX where BibTeX has the field under another name; the BibLaTeX field is kept too
 # when BibTeX has no place for part of it (``date`` with a day).
 BIBTEX_NAMES = {"journaltitle": "journal", "location": "address"}
@@ -148,17 +162,73 @@ class LatexEscaper:
         return self.done[character]
 
 
+# biblatex's text macros, which LaTeX without biblatex does not know, as plain LaTeX says them (a
+# quotation's words in braces: biblatex does not change the case of a macro's argument).
+ARGUMENT = r"\s*\{((?:[^{}]|\{[^{}]*\})*)\}"  # one argument, braces inside one level deep
+BIBLATEX_MACROS = [(re.compile(r"\\hyphen(?![a-zA-Z])(?:\s+|\{\})?"), "-"),
+                   (re.compile(r"\\(?:mkbibquote|enquote\*?)" + ARGUMENT), r"``{\1}''"),
+                   (re.compile(r"\\mkbibemph(?![a-zA-Z])"), r"\\emph"),
+                   (re.compile(r"\\mkbibitalic(?![a-zA-Z])"), r"\\textit"),
+                   (re.compile(r"\\mkbibbold(?![a-zA-Z])"), r"\\textbf")]
+
+
+def without_biblatex_macros(value: str) -> str:
+    for macro, plain_latex in BIBLATEX_MACROS:
+        value = macro.sub(plain_latex, value)
+    return value
+
+
 def to_bibtex(library: Library) -> str:
     escape = LatexEscaper()
+    entries = {entry.key: entry for entry in library.entries}
+    done: set[str] = set()
+    for entry in library.entries:
+        with_inherited(entry, entries, done)
     for block in library.blocks:
         if isinstance(block, Entry):
             classic_entry(block)
             for item in block.fields:
                 if item.key.lower() not in NO_ESCAPE:
-                    item.value = escape(str(item.value))
+                    item.value = escape(without_biblatex_macros(str(item.value)))
         elif isinstance(block, String | Preamble):
             block.value = escape(str(block.value))
     return write_bib(library)
+
+
+# Fields that say the same thing: an entry with one of a group inherits none of it.
+SAME = [{"date", "year", "month", "day"}, {"journaltitle", "journal"}, {"location", "address"},
+        {"institution", "school"}, {"annotation", "annote"}]
+
+
+def with_inherited(entry: Entry, entries: dict[str, Entry], done: set[str]) -> None:
+    """The fields ``entry`` inherits from its ``xdata`` entries and its ``crossref`` parent written into
+    it, as written there and under the name biber gives them (a book's title is a chapter's
+    booktitle); the links stay. Zotero's and EndNote's imports do not follow them, and BibTeX
+    inherits only fields of the same name. Parents first; cycles were refused on reading."""
+    if entry.key in done:
+        return
+    done.add(entry.key)
+    value = {f.key.lower(): plain(str(f.value)) for f in entry.fields}
+    links = [(key.strip(), "xdata") for key in value.get("xdata", "").split(",") if key.strip()]
+    links += [(value["crossref"], "crossref")] if value.get("crossref") else []
+    kind = CLASSIC_TYPES.get(entry.entry_type.lower(), entry.entry_type.lower())
+    enclosing = entry.parser_metadata.setdefault("removed_enclosing", {})
+    for key, link in links:
+        parent = entries.get(key)
+        if parent is None:
+            continue
+        with_inherited(parent, entries, done)
+        parent_kind = CLASSIC_TYPES.get(parent.entry_type.lower(), parent.entry_type.lower())
+        parent_enclosing = parent.parser_metadata.get("removed_enclosing", {})
+        for item in parent.fields:
+            name = item.key.lower()
+            target = name if link == "xdata" else inherited_name(name, parent_kind, kind)
+            names = {f.key.lower() for f in entry.fields}
+            same = next((group for group in SAME if target in group), {target})
+            if name in NOT_INHERITED or names & same:
+                continue
+            entry.fields.append(Field(target, item.value))
+            enclosing[target] = parent_enclosing.get(item.key)
 
 
 def classic_entry(entry: Entry) -> None:
@@ -249,6 +319,7 @@ def to_csljson(text: str, bib: Path, library: Library) -> str:
     (read after pandoc, whose time limit stops a file too slow to read)."""
     items = json.loads(run_pandoc(["--from=biblatex", "--to=csljson"], bib, stdin=text))
     by_key = {record.key: record for record in records(library)}
+    items = [item for item in items if getattr(by_key.get(item["id"]), "kind", "") not in NOT_WORKS]
     for item in items:
         record = by_key.get(item["id"])
         if record is None:  # an entry pandoc made of something bibtexparser read otherwise
@@ -258,14 +329,36 @@ def to_csljson(text: str, bib: Path, library: Library) -> str:
         if len(parts) > len((item.get("issued") or {}).get("date-parts", [[]])[0]):
             item["issued"] = {"date-parts": [parts]}  # pandoc drops a classic month = "10~" # jan
         issue = ": ".join(filter(None, (record.get("issuetitle"), record.get("issuesubtitle"))))
-        if issue and "volume-title" not in item:
+        if issue and "volume-title" not in item and issue.casefold() != item.get("title", "").casefold():
             item["volume-title"] = issue
+        if archival(record):
+            with_archive(item, record)
         if record.get("language") or record.get("langid"):
             item.setdefault("language", record.get("language") or record.get("langid"))
         note = joined_note(item.get("note", ""), edition_note(record))
+        note = "\n".join(filter(None, (*extra_lines(item), note)))
         if note:
             item["note"] = note
     return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
+
+
+def with_archive(item: dict, record: Record) -> None:
+    """An archival document's archive as CSL's ``archive`` (pandoc makes ``howpublished`` a publisher),
+    which Zotero reads as the manuscript's archive and an import back as ``howpublished``."""
+    archive = record.get("archive") or record.get("library") or record.get("howpublished")
+    if item.get("publisher") == archive:
+        del item["publisher"]
+    item["archive"] = archive
+
+
+# CSL variables Zotero has no field for: its CSL JSON import would drop them.
+ZOTERO_EXTRA = ("volume-title",)
+
+
+def extra_lines(item: dict) -> list[str]:
+    """``variable: value`` lines for the note: Zotero keeps the note as Extra, and its citeproc reads
+    such a line of Extra back as the variable (pandoc reads it as the variable the item has already)."""
+    return [f"{name}: {item[name]}" for name in ZOTERO_EXTRA if item.get(name)]
 
 
 def date_parts(date: str) -> list[int]:
@@ -399,7 +492,7 @@ def to_ris(entries: list[Record]) -> str:
     is one line: RIS has no continuation lines, so line breaks in a value become spaces, and the
     note's lines are joined by " | " into one N1 (citation-js keeps only the first N1)."""
     out = []
-    for record in entries:
+    for record in (record for record in entries if record.kind not in NOT_WORKS):
         lines = [(tag, " | ".join(value.splitlines()) if tag == "N1" else re.sub(r"[ \t\r\n]+", " ", value))
                  for tag, value in ris_record(record)]
         out.append("".join(f"{tag}  - {value}\n" for tag, value in lines) + "ER  - \n")

@@ -205,6 +205,9 @@ def record_of(entry: Entry, raw: dict[str, str], lists: bool) -> Record:
 
 # biblatex's quotation macros, printed with Turkish and English double quotation marks.
 QUOTES = {"mkbibquote": ("{", "“%(1)s”"), "enquote": ("*{", "“%(2)s”")}
+# The TeX family's logos, which pylatexenc drops: "The {\\TeX book}" is "The TeXbook".
+LOGOS = {name: name for name in ("TeX", "LaTeX", "BibTeX", "XeTeX", "XeLaTeX", "LuaTeX", "LuaLaTeX",
+                                  "ConTeXt", "AmSTeX")} | {"LaTeXe": "LaTeX2e"}
 KEPT = ("texttt", "url", "mkbibemph", "mkbibitalic", "mkbibbold", "textsc", "nolinkurl")
 
 
@@ -219,7 +222,8 @@ def _converter() -> tuple[latexwalker.LatexContextDb, latex2text.LatexNodes2Text
     text.add_context_category("edition", prepend=True, macros=[
         *(latex2text.MacroTextSpec(name, discard=False) for name in KEPT),
         *(latex2text.MacroTextSpec(name, shown) for name, (_, shown) in QUOTES.items()),
-        latex2text.MacroTextSpec("hyphen", "-")])  # biblatex's hyphen
+        latex2text.MacroTextSpec("hyphen", "-"),  # biblatex's hyphen
+        *(latex2text.MacroTextSpec(name, shown) for name, shown in LOGOS.items())])
     return parsing, latex2text.LatexNodes2Text(latex_context=text)
 
 

@@ -27,6 +27,7 @@ import bibtexparser
 from bibtexparser.library import Library
 from bibtexparser.model import Entry, Field
 
+from edition.bib.bibliography import LANGUAGE_TAGS
 from edition.bib.export import write_bib
 from edition.bib.fields import MONTHS, Record, records
 from edition.bib.read import parse_bib, read_bib, read_bibliographies
@@ -138,6 +139,9 @@ def entry_of(item: dict) -> Entry:
         if item.get(variable) is not None and name not in fields:
             value = str(item[variable])
             fields[name] = value if name in VERBATIM else escaped(value)
+    if kind != "article" and "issuetitle" in fields:  # CSL's title is the work's, volume-title the volume's
+        fields.update({"maintitle": fields.pop("title")} if "title" in fields else {})
+        fields["title"] = fields.pop("issuetitle")
     if kind in {"thesis", "report"} and "publisher" in fields:  # CSL's publisher is the institution
         fields["institution"] = fields.pop("publisher")
     container = item.get("container-title")
@@ -155,8 +159,11 @@ def entry_of(item: dict) -> Entry:
     for name, value in (item.get("edition-fields") or {}).items():  # from our own RIS export's note
         fields[name] = escaped(value)
     language = item.get("language", "")
-    if language:
-        fields["langid" if re.fullmatch(r"[a-z]+", language) else "language"] = escaped(language)
+    babel = {tag.split("-")[0]: name for name, tag in LANGUAGE_TAGS.items()}.get(language.split("-")[0])
+    if babel or re.fullmatch(r"[a-z]+", language):  # "tr-TR" is the project's "turkish"
+        fields["langid"] = babel or language
+    elif language:
+        fields["language"] = escaped(language)
     return Entry(kind, str(item.get("id") or "item"), [Field(k, v, enclosing="{") for k, v in fields.items()])
 
 
@@ -164,9 +171,13 @@ def name_of(name: dict) -> str:
     """"von Family, Jr., Given"; a literal (institutional) name in braces, so it stays one name."""
     if "literal" in name:
         return "{" + escaped(name["literal"]) + "}"
-    family = " ".join(filter(None, (name.get("non-dropping-particle"), name.get("dropping-particle"),
-                                    name.get("family"))))
-    return ", ".join(escaped(part) for part in filter(None, (family, name.get("suffix"), name.get("given"))))
+    family = escaped(name.get("family", ""))
+    words = family.split()
+    if words and not words[0][:1].islower() and any(word[:1].islower() for word in words[1:]):
+        family = "{" + family + "}"  # "Vázques de Parga" is one surname: BibTeX would make "de" a particle
+    family = " ".join(filter(None, (escaped(name.get("non-dropping-particle", "")),
+                                    escaped(name.get("dropping-particle", "")), family)))
+    return ", ".join(filter(None, (family, escaped(name.get("suffix", "")), escaped(name.get("given", "")))))
 
 
 def date_of(issued: dict | None) -> str:
@@ -246,7 +257,7 @@ def full_title(record: Record) -> str:
 KIND_CLASSES = {"article": "article", "book": "book", "collection": "book", "mvbook": "book",
                 "mvcollection": "book", "proceedings": "book", "reference": "book", "incollection": "part",
                 "inbook": "part", "inproceedings": "part", "inreference": "part", "bookinbook": "part",
-                "thesis": "thesis", "report": "report"}
+                "thesis": "thesis", "report": "report", "manual": "report"}  # RIS and CSL: a report
 
 
 def kind_class(record: Record) -> str:

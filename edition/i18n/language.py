@@ -79,3 +79,33 @@ def looks_english(text: str, min_words: int, share: float) -> bool:
     English function words (a Turkish passage has almost none)."""
     tokens = re.findall(r"[a-z]+", text.lower())
     return len(tokens) >= min_words and sum(t in ENGLISH_WORDS for t in tokens) / len(tokens) > share
+
+
+NO_BREAK_SPACE = "\u00a0"
+WORD_JOINER = "\u2060"  # no break here, and no width: between the parts of "22/II/1922"
+_NUMERIC_DATE = re.compile(r"(?<![\w/])(\d{1,2})/([IVX]{1,4}|\d{1,2})/(\d{2,4})(?![\w/])")
+
+
+@cache
+def _date_patterns(lang: str) -> tuple[re.Pattern, ...]:
+    """A day and its month ("15 Mayıs", "15. Mai", "May 15") and a month and its year ("Mayıs 1919"),
+    with the month names of ``lang`` as CLDR gives them; none where ICU knows no months for it."""
+    if primary(lang) == UNDETERMINED:
+        return ()
+    symbols = icu.DateFormatSymbols(_locale(lang))
+    names = {name for context in (icu.DateFormatSymbols.FORMAT, icu.DateFormatSymbols.STANDALONE)
+             for name in symbols.getMonths(context, icu.DateFormatSymbols.WIDE) if name}
+    names |= {upper(name, lang) for name in names} | {name.capitalize() for name in names}
+    months = "|".join(sorted(map(re.escape, names), key=len, reverse=True))
+    return (re.compile(rf"(?<![\w.])(\d{{1,2}}\.?)\s+({months})(?!\w)"),
+            re.compile(rf"(?<!\w)({months})\s+(\d{{1,2}}|\d{{3,4}})(?![\w.]\d)"))
+
+
+def bind_dates(text: str, lang: str) -> str:
+    """``text`` with no line break inside a date: the day, the month and the year of "15 Mayıs 1919"
+    joined by no-break spaces (month names of the text's language), "22/II/1922" by word joiners."""
+    if not any(character.isdigit() for character in text):
+        return text
+    for pattern in _date_patterns(lang):
+        text = pattern.sub(lambda match: NO_BREAK_SPACE.join(match.groups()), text)
+    return _NUMERIC_DATE.sub(lambda match: f"/{WORD_JOINER}".join(match.groups()), text)

@@ -108,24 +108,57 @@ class PageRefs:
     def at(self, ident: str) -> str:
         return self.folios.get(ident, PLACEHOLDER_PAGE)
 
-    def __call__(self, ids: list[str]) -> str:
+    def __call__(self, ids: list[str]) -> Markup:
+        """The pages, each a link to the first of ``ids`` printed on it; a range ("61–64") is never
+        broken at its dash (``.page-range``)."""
         if not self.known:
-            return ", ".join(PLACEHOLDER_PAGE for _ in range(min(len(ids), 3)))
-        numbers = sorted({self.main[i] for i in ids if i in self.main})
-        return ", ".join(page_ranges(numbers))
+            return Markup(", ".join(PLACEHOLDER_PAGE for _ in range(min(len(ids), 3))))
+        first: dict[int, str] = {}  # page -> the first id printed on it
+        for ident in ids:
+            if ident in self.main:
+                first.setdefault(self.main[ident], ident)
+        return Markup(", ").join(_linked_span(start, end, first) for start, end in page_spans(sorted(first)))
+
+    def locators(self, mentions: list) -> Markup:
+        """An index entry's pages: the pages of the mentions in the text as ``__call__`` gives them,
+        a mention in an author's footnote as its page and note ("12 n. 5"), in page order."""
+        if not self.known:
+            return self([mention.id for mention in mentions])
+        in_text = [mention.id for mention in mentions if not mention.note]
+        in_notes = {(self.main[m.id], m.note): m.id for m in mentions if m.note and m.id in self.main}
+        pages = [(start, self(in_text_span)) for start, in_text_span in self._by_span(in_text)]
+        pages += [(page, _note_locator(page, ident, note)) for (page, note), ident in in_notes.items()]
+        return Markup(", ").join(text for _, text in sorted(pages, key=lambda item: item[0]))
+
+    def _by_span(self, ids: list[str]) -> list[tuple[int, list[str]]]:
+        """``ids`` grouped by the runs of pages they are printed on, each with its first page."""
+        pages = sorted({self.main[i] for i in ids if i in self.main})
+        return [(start, [i for i in ids if start <= self.main.get(i, -1) <= end])
+                for start, end in page_spans(pages)]
 
 
-def page_ranges(numbers: list[int]) -> list[str]:
-    """Sorted page numbers as ranges: [3, 7, 8, 9] → ["3", "7–9"]."""
-    spans: list[str] = []
-    start = previous = None
-    for number in [*numbers, None]:
-        if start is not None and number == previous + 1:
-            previous = number
-            continue
-        if start is not None:
-            spans.append(str(start) if start == previous else f"{start}–{previous}")
-        start = previous = number
+def _note_locator(page: int, ident: str, note: str) -> Markup:
+    return Markup('<span class="page-range"><a class="page-link" href="#{}">{}</a> {}</span>').format(
+        ident, page, note.replace(" ", "\u00a0"))
+
+
+def _linked_span(start: int, end: int, first: dict[int, str]) -> Markup:
+    def page(number: int) -> Markup:
+        return Markup('<a class="page-link" href="#{}">{}</a>').format(first[number], number)
+
+    if start == end:
+        return page(start)
+    return Markup('<span class="page-range">{}–{}</span>').format(page(start), page(end))
+
+
+def page_spans(numbers: list[int]) -> list[tuple[int, int]]:
+    """Sorted page numbers as (first, last) runs: [3, 7, 8, 9] → [(3, 3), (7, 9)]."""
+    spans: list[tuple[int, int]] = []
+    for number in numbers:
+        if spans and number == spans[-1][1] + 1:
+            spans[-1] = (spans[-1][0], number)
+        else:
+            spans.append((number, number))
     return spans
 
 

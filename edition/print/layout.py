@@ -28,7 +28,8 @@ from edition.print.html_tree import document as html_document
 from edition.print.hyphenation import register_patterns
 from edition.print.lines import LineNumbers, line_label, number_lines
 from edition.print.pagination import PagePlan, PartLayout
-from edition.print.weasy import is_blank
+from edition.print.setting import audit_setting
+from edition.print.weasy import is_blank, mend_line_breaking, unhyphenated
 from edition.project import THEME, Project
 
 PDF_VARIANT = "pdf/ua-1"
@@ -54,10 +55,30 @@ class ProjectFetcher(URLFetcher):
         return super().fetch(url, headers)
 
 
+SETTING_PASSES = 3  # layouts after the first that may leave words unhyphenated (setting.py)
+
+
 def layout(html: str, project: Project, css: tuple[str, ...] = (), pdf_variant: str | None = PDF_VARIANT):
     """Lay a document out into pages (the expensive step); ``css``: stylesheets (paths from the
-    project's root, or data: URLs) applied besides those the document links, parsed once per process."""
+    project's root, or data: URLs) applied besides those the document links, parsed once per process.
+
+    Where a page ends on a hyphen or more than two hyphenated lines follow each other (the setting
+    audit), the words at fault are left whole and the document laid out again."""
     register_patterns(project.hyphenation)
+    mend_line_breaking()
+    document = _render(html, project, css, pdf_variant)
+    whole: set[str] = set()
+    for _ in range(SETTING_PASSES):
+        found = {problem.key for problem in audit_setting(document) if problem.key} - whole
+        if not found:
+            break
+        whole |= found
+        with unhyphenated(whole):
+            document = _render(html, project, css, pdf_variant)
+    return document
+
+
+def _render(html: str, project: Project, css: tuple[str, ...], pdf_variant: str | None):
     fetcher = ProjectFetcher(project.root)
     document = html_document(html, _base_url(project.root), fetcher)
     if not css:

@@ -15,8 +15,11 @@ are checked when it is imported: outside them, one clear error rather than a wro
 from __future__ import annotations
 
 import xml.etree.ElementTree as ElementTree
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib.metadata import version
+from math import inf
 
 import cssselect2
 from weasyprint import HTML
@@ -46,6 +49,91 @@ def check_version(installed: str | None = None) -> None:
 
 
 check_version()
+
+
+COLLAPSING_WHITE_SPACE = frozenset({"normal", "nowrap", "pre-line"})
+
+
+HYPHENATION_KEY = 48  # characters up to a hyphenated word's end that name where it stands
+_unhyphenated: set[str] = set()  # words that must not be hyphenated where they stand (their keys)
+
+
+def hyphenation_key(line_start: str, word_end: str) -> str:
+    """Names one hyphenation: the text of a run from where it starts on the line to the end of the
+    hyphenated word (its part on the line, without the hyphen, and its part on the next)."""
+    return (line_start + word_end)[-HYPHENATION_KEY:]
+
+
+@contextmanager
+def unhyphenated(keys: set[str]) -> Iterator[None]:
+    """Lay out with the words that ``keys`` name (``hyphenation_key``) not hyphenated there: the
+    setting audit's remedy for a ladder of hyphens and a page ending on one."""
+    _unhyphenated.clear()
+    _unhyphenated.update(keys)
+    try:
+        yield
+    finally:
+        _unhyphenated.clear()
+
+
+def mend_line_breaking() -> None:
+    """Mend WeasyPrint 70's line breaking, once per process.
+
+    A paragraph with inline elements (a name, a citation, a note call) is laid out as a run of text
+    boxes; each is split by ``split_first_line``, which measures the run's line with its trailing
+    space. When the run up to the next element fits the line but that space does not, the function
+    takes the line as unbreakable and keeps only its first word ("Özalp'la" alone on a line, then the
+    paragraph goes on), or hyphenates it ("başarı-"). A space at the end of a line hangs (CSS Text 3,
+    4.1.2): where the run fits without its trailing spaces, it is laid out whole, and the inline
+    layout, which already allows for a trailing space, breaks before the next element.
+
+    WeasyPrint does not implement ``hyphenate-limit-lines``: the words ``unhyphenated`` names are laid
+    out without hyphenation where they stand.
+    """
+    from weasyprint.layout import inline
+
+    original = inline.split_first_line
+    if getattr(original, "mended", False):
+        return
+
+    def whole_run(text, style, context, max_width, *rest):
+        result = original(text, style, context, max_width, *rest)
+        words = text.rstrip(" ")
+        if (result[2] is None or max_width is None or max_width == inf or words in ("", text)
+                or style["white_space"] not in COLLAPSING_WHITE_SPACE):
+            return result
+        trimmed = original(words, style, context, max_width, *rest)
+        if trimmed[2] is None and trimmed[3] <= max_width:
+            return original(text, style, context, inf, *rest)
+        return result
+
+    def split_first_line(text, style, context, max_width, justification_spacing, is_line_start=True,
+                         minimum=False):
+        rest = (justification_spacing, is_line_start, minimum)
+        result = whole_run(text, style, context, max_width, *rest)
+        if _unhyphenated and _hyphenated_here(text, style, result) in _unhyphenated:
+            style = style.copy()
+            style["hyphens"] = "manual"
+            result = whole_run(text, style, context, max_width, *rest)
+        return result
+
+    split_first_line.mended = True
+    inline.split_first_line = split_first_line
+
+
+def _hyphenated_here(text: str, style, result) -> str | None:
+    """The ``hyphenation_key`` of the word ``split_first_line`` hyphenated at the end of the line
+    (``result``), None where it hyphenated none."""
+    layout, length, resume_index = result[:3]
+    hyphen = style["hyphenate_character"]
+    if resume_index is None or not layout.text.endswith(hyphen):
+        return None
+    encoded = text.encode()
+    if encoded[:length].decode(errors="ignore").endswith(hyphen):
+        return None  # the text's own hyphen
+    start = encoded[:resume_index].decode(errors="ignore")
+    following = encoded[resume_index:].decode(errors="ignore")
+    return hyphenation_key(start, following.split(" ", 1)[0])
 
 
 class ParsedHTML(HTML):
@@ -120,3 +208,49 @@ def placed_text(page) -> list[tuple[str, int, int]]:
     """Every piece of text on a laid-out page, in order, with where it stands (CSS pixels)."""
     return [(box.text, round(box.position_x), round(box.position_y))
             for box in page._page_box.descendants() if isinstance(box, boxes.TextBox)]
+
+
+@dataclass(frozen=True)
+class TextLine:
+    """A laid-out line of a justified block, as the setting audit reads it (CSS pixels)."""
+
+    page: int  # 0-based, in the document
+    block: int  # id() of the element whose block holds the line: one paragraph's lines share it
+    text: str  # the line's words, a hyphen at its end where a word was hyphenated
+    natural: float  # its width before justification stretched its spaces
+    measure: float  # the width of the block it stands in
+    last: bool  # the last line of its block on this page (the paragraph may go on on the next)
+    hyphenated: bool  # ends with the hyphen of a word broken by hyphenation
+    note: bool = False  # in the page's footnote area
+    head: str = ""  # the text of its first text box (where a word hyphenated on the line before ends)
+    tail: str = ""  # the text of its last text box, its hyphen left out
+
+
+def justified_lines(document) -> list[TextLine]:
+    """Every line of the justified blocks of a laid-out document, in reading order (headings and
+    text aligned otherwise left out: their short lines are meant)."""
+    found: list[TextLine] = []
+    for number, page in enumerate(document.pages):
+        page_box = page._page_box
+        in_notes = {id(inner) for area in page_box.descendants() if isinstance(area, boxes.FootnoteAreaBox)
+                    for inner in area.descendants()}
+        for block in page_box.descendants():
+            if not isinstance(block, boxes.BlockContainerBox) or block.style["text_align_all"] != "justify":
+                continue
+            lines = [child for child in block.children if isinstance(child, boxes.LineBox)]
+            for index, line in enumerate(lines):
+                found.append(_text_line(number, block, line, index == len(lines) - 1, id(block) in in_notes))
+    return found
+
+
+def _text_line(page: int, block, line, last: bool, note: bool) -> TextLine:
+    texts = [box for box in line.descendants() if isinstance(box, boxes.TextBox)]
+    text = "".join(box.text for box in texts)
+    stretch = sum(box.justification_spacing * (box.text.count(" ") + box.text.count("\u00a0"))
+                  for box in texts)
+    hyphen = line.style["hyphenate_character"]
+    hyphenated = bool(texts) and line.style["hyphens"] != "none" and texts[-1].text.endswith(hyphen)
+    head = texts[0].text if texts else ""
+    tail = texts[-1].text.removesuffix(hyphen) if hyphenated else ""
+    return TextLine(page, id(block.element), text.strip(), line.width - stretch, block.width, last,
+                    hyphenated, note, head, tail)

@@ -30,10 +30,11 @@ from markupsafe import Markup, escape
 
 from edition import i18n
 from edition.errors import EditionError
-from edition.i18n.language import TURKIC, html_lang, primary
+from edition.i18n.language import TURKIC, bind_dates, html_lang, primary
 from edition.processing import Behaviour, ProcessingModel, default_model
 from edition.render.links import safe_href
 from edition.render.map import place_map
+from edition.tei.figures import figure
 from edition.tei.load import NS, TEI_NS
 from edition.tei.model import (
     REGISTER_PAGES,
@@ -57,11 +58,77 @@ MAP_OUTLINE = "ne_110m_land.json"
 BLANKS_BEFORE_NEWLINE = re.compile(r"[ \t]+\n")
 
 
-def source_text(text: str | None) -> Markup:
+# A word of capitals (two or more, Turkish ones too) that is not a Roman numeral: an acronym.
+ACRONYM = re.compile(r"(?<![\w.])(?![IVXLCDM]+(?![\w]))([A-ZÇĞİÖŞÜ]{2,}[A-ZÇĞİÖŞÜ0-9]*)(?![\w])")
+
+
+def source_text(text: str | None, lang: str | None = None, acronyms: bool = False) -> Markup:
     """A text node of the source as HTML: escaped, blanks before a line end dropped and tabs made
     spaces (HTML collapses them anyway; WeasyPrint 70 fails an assertion on " \n" between two lines
-    at a footnote in a heading)."""
-    return escape(BLANKS_BEFORE_NEWLINE.sub("\n", text or "").replace("\t", " "))
+    at a footnote in a heading); with ``lang`` (the book's), no line break inside a date; with
+    ``acronyms``, each acronym in a ``.acronym`` span (the book sets them in small capitals)."""
+    text = BLANKS_BEFORE_NEWLINE.sub("\n", text or "").replace("\t", " ")
+    html = escape(bind_dates(text, lang) if lang else text)
+    if acronyms:
+        html = Markup(ACRONYM.sub(r'<span class="acronym">\1</span>', str(html)))
+    return html
+
+
+HEADINGS = (f"{{{TEI_NS}}}head", f"{{{TEI_NS}}}title", f"{{{TEI_NS}}}label")
+
+
+def print_acronyms(element: etree._Element, ctx: RenderContext) -> bool:
+    """True where the book sets acronyms in small capitals: in print, outside headings and titles
+    (set in capitals or their own face already)."""
+    if ctx.mode != "print" or not isinstance(element.tag, str):
+        return False
+    return element.tag not in HEADINGS and not any(a.tag in HEADINGS for a in element.iterancestors())
+
+
+EN_DASH_COMPOUND = re.compile(r"(?<=\w)–(?=\w)")
+
+
+def unbroken_dashes(text: str) -> str:
+    """A compound joined by an en dash ("Türk–Sovyet") kept on one line: a word joiner after the dash,
+    where line breaking would otherwise allow a break (a title, a running head)."""
+    return EN_DASH_COMPOUND.sub("–\u2060", str(text))
+
+
+def source_page_number(page_break: etree._Element) -> str:
+    """The editors' number for an unnumbered page break: "[k]", k counted from a printed page
+    number of the same text where one is given, else from the text's first page."""
+    text = next(page_break.iterancestors(f"{{{TEI_NS}}}text"), None)
+    if text is None:
+        return ""
+    breaks = list(text.iter(f"{{{TEI_NS}}}pb"))
+    index = breaks.index(page_break)
+    printed = [(i, int(b.get("n"))) for i, b in enumerate(breaks) if (b.get("n") or "").isdigit()]
+    if printed:
+        anchor, number = min(printed, key=lambda item: abs(item[0] - index))
+        return f"[{number + index - anchor}]"
+    opens_text = not "".join(plain_text_before(text, breaks[0])).strip()
+    return f"[{index + (1 if opens_text else 2)}]"
+
+
+NOT_THE_SOURCE_S_PAGE = frozenset({"head", "title", "titlePart", "docTitle", "supplied", "note", "fw"})
+
+
+def plain_text_before(text: etree._Element, stop: etree._Element) -> list[str]:
+    """The running text of ``text`` before ``stop``: headings, titles, notes and the editors'
+    supplied words left out (they tell nothing of where the source's page begins)."""
+    found = []
+    for node in stop.xpath("preceding::text()"):
+        parent = node.getparent()
+        path = [parent, *parent.iterancestors()]  # lxml's proxies are compared by ==, not by id()
+        if text in path and not any(etree.QName(e).localname in NOT_THE_SOURCE_S_PAGE
+                                    for e in path[:path.index(text)] if isinstance(e.tag, str)):
+            found.append(str(node))
+    return found
+
+
+def print_lang(element: etree._Element, ctx: RenderContext) -> str | None:
+    """The language the book binds the dates of ``element``'s text by; None on screen."""
+    return inherited_lang(element) if ctx.mode == "print" else None
 DOCUMENT = f"{{{TEI_NS}}}TEI"  # a document's root: the texts rendered are below it
 
 # The registers' headings as msgids (register_headings gives them in the interface language).
@@ -149,6 +216,20 @@ class ElementView:
     @property
     def key(self) -> str:
         return node_key(self.element)
+
+    @property
+    def source_page(self) -> str:
+        """The number of the source's page a ``pb`` opens: as the source prints it (``@n``), else
+        counted from the nearest printed number, else from the text's first page, in square brackets
+        (the editors' count)."""
+        if self.get("n"):
+            return self.get("n")
+        return source_page_number(self.element)
+
+    @property
+    def figure(self) -> int:
+        """The count a ``<num type="count">`` stands for, from the TEI as it is now."""
+        return figure(self.element)
 
     @property
     def depth(self) -> int:
@@ -465,7 +546,7 @@ class Renderer:
                                 script_strings={k: i18n.gettext(v) for k, v in SCRIPT_STRINGS.items()})
         self.env.filters.update(number=i18n.format_number, date=i18n.format_day, css_string=css_string,
                                 occurrence_labels=occurrence_labels, readable_dates=readable_dates,
-                                groupby_letter=groupby_letter)
+                                groupby_letter=groupby_letter, unbroken_dashes=unbroken_dashes)
         self._families: dict[str, Any] = {}
         self.check_macros()
 
@@ -557,7 +638,8 @@ class Renderer:
         (``w``, ``pc``) and the word after it, a space goes between them unless ``@join`` joins
         them; a line break inside a word (``lb break="no"``, a row with ``params.joins``) takes the
         source's line-end spaces around it away."""
-        parts = [source_text(element.text)]
+        lang, acronyms = print_lang(element, ctx), print_acronyms(element, ctx)
+        parts = [source_text(element.text, lang, acronyms)]
         previous: etree._Element | None = None
         for child in element:
             if self._space_between(previous, child, ctx.mode):
@@ -567,7 +649,7 @@ class Renderer:
                 parts[-1] = parts[-1].rstrip()  # the text before it (parts end with a text)
                 tail = tail.lstrip()
             parts.append(self.render(child, ctx))
-            parts.append(source_text(tail))
+            parts.append(source_text(tail, lang, acronyms))
             previous = child if isinstance(child.tag, str) and not tail else None
         return Markup("").join(parts)
 
@@ -589,7 +671,8 @@ class Renderer:
         citation with a note in it becomes a link on each side of the call (on screen and in print).
         """
         runs: list[tuple[bool, Markup]] = []
-        current = [source_text(element.text)]
+        lang, acronyms = print_lang(element, ctx), print_acronyms(element, ctx)
+        current = [source_text(element.text, lang, acronyms)]
         for child in element:
             if isinstance(child.tag, str) and etree.QName(child).localname == "note":
                 runs.append((False, Markup("").join(current)))
@@ -597,7 +680,7 @@ class Renderer:
                 current = []
             else:
                 current.append(self.render(child, ctx))
-            current.append(source_text(child.tail))
+            current.append(source_text(child.tail, lang, acronyms))
         runs.append((False, Markup("").join(current)))
         return [(is_note, html) for is_note, html in runs if is_note or html]
 

@@ -121,6 +121,7 @@ class ArticleModel:
     lang: str
     title: str
     title_supplied: bool
+    short_title: str
     titles_other: list[tuple[str, str]]  # (lang, title) of printed titles in other languages
     authors: list[Author]
     venue: str
@@ -215,26 +216,30 @@ class RegisterEntry:
     @property
     def order(self) -> tuple:
         """Persons by surname (the last word; the first for names ending in an honorific such as Paşa)."""
-        return sort_key(self.sorted_as, self.lang)
+        return sort_key(self.heading, self.lang)
 
     @property
-    def sorted_as(self) -> str:
-        """The name as the register sorts it: a person's surname first (see ``order``)."""
+    def heading(self) -> str:
+        """The name as the index prints it: a person's surname first ("Abilov, İbrahim"), the way
+        the index is sorted; a name that ends in an honorific ("Enver Paşa"), a single name, and the
+        other kinds' names as written."""
         if self.kind != "person":
             return self.name
-        words = [w for w in re.sub(r"\(.*?\)", "", self.name).split() if w]
-        if not words:
+        words = self.name.split()
+        bare = [w for w in re.sub(r"\(.*?\)", "", self.name).split() if w]  # "(Sergo)" is not a surname
+        if not bare or words[-1] != bare[-1]:
+            return self.name  # "İbrahim Bey (Teğmen)": a rank or role after the name
+        last, first = bare[-1], bare[0]
+        if last in self.honorifics or len(bare) == 1 or first.rstrip(".").isdigit() or first[-1] == ".":
             return self.name
-        last, first = words[-1], words[0]
-        if last in self.honorifics or len(words) == 1 or first.rstrip(".").isdigit() or first[-1] == ".":
-            return self.name
-        return " ".join([words[-1], *words[:-1]])
+        return f"{last}, {' '.join(words[:-1])}"
 
     @property
     def letter(self) -> str:
         """The letter the entry is filed under (its group in the site's A–Z), "#" for a digit or sign."""
-        initial = next((c for c in self.sorted_as if c.isalnum()), "#")
+        initial = next((c for c in self.heading if c.isalnum()), "#")
         return initial.upper() if initial.isalpha() else "#"
+
 
 
 def place_geo(item: etree._Element) -> tuple[float, float] | None:
@@ -472,7 +477,8 @@ def article_model(tei: etree._Element, path: Path, number: int = 1,
                   shared: etree._Element | None = None) -> ArticleModel:
     """The model of one text; ``shared``: the volume's header, whose witnesses every text may cite."""
     stmt = tei.find("tei:teiHeader/tei:fileDesc/tei:titleStmt", NS)
-    titles = stmt.findall("tei:title", NS)
+    titles = [t for t in stmt.findall("tei:title", NS) if t.get("type") != "short"]
+    short = stmt.find("tei:title[@type='short']", NS)  # the running head's, where the title is long
     text = tei.find("tei:text", NS)
     lang = xml_lang(tei) or (xml_lang(text) if text is not None else None) or inherited_lang(tei)
     own = [t for t in titles if (xml_lang(t) or lang) == lang] or titles
@@ -485,6 +491,7 @@ def article_model(tei: etree._Element, path: Path, number: int = 1,
         lang=html_lang(lang),
         title=plain_text(main),
         title_supplied=main is not None and main.get("type") == "supplied",
+        short_title=plain_text(short) if short is not None else "",
         titles_other=others,
         authors=[
             Author(plain_text(a), inferred=a.get("resp") is not None or a.get("cert") is not None,

@@ -1,0 +1,96 @@
+"""The setting audit and its remedies: no line broken inside a paragraph for no reason, no ladder of
+more than two hyphens, no page ending on a hyphen (issue 21)."""
+
+from __future__ import annotations
+
+import re
+from itertools import pairwise
+
+import pytest
+from weasyprint import HTML
+
+from edition.i18n.language import bind_dates
+from edition.pipeline import book_stylesheets
+from edition.print.layout import layout
+from edition.print.setting import audit_lines, audit_setting, hyphenated_word
+from edition.print.weasy import TextLine, justified_lines, mend_line_breaking, unhyphenated
+
+NARROW = ("@page { size: 60mm 200mm; margin: 5mm } "
+          "p { text-align: justify; hyphens: auto; font-size: 11pt; margin: 0 }")
+# Public-domain English (the Gettysburg Address, 1863): long words, hyphenated in a narrow column.
+ENGLISH = ("Four score and seven years ago our fathers brought forth on this continent a new nation, "
+           "conceived in liberty, and dedicated to the proposition that all men are created equal. "
+           "Now we are engaged in a great civil war, testing whether that nation, or any nation so "
+           "conceived and so dedicated, can long endure.")
+
+
+def lines_of(html_body: str) -> list[TextLine]:
+    mend_line_breaking()
+    html = f'<html lang="en"><head><style>{NARROW}</style></head><body>{html_body}</body></html>'
+    return justified_lines(HTML(string=html).render())
+
+
+def line(text: str, page: int = 0, hyphenated: bool = False, natural: float = 100.0) -> TextLine:
+    return TextLine(page, 1, text, natural, 100.0, False, hyphenated, head=text, tail=text.rstrip("‐"))
+
+
+def test_a_loose_line_inside_a_paragraph_is_found_its_last_line_is_not() -> None:
+    problems = audit_lines([line("a full line"), line("Özalp’la", natural=20), line("end", natural=10)])
+    assert [(p.line, p.problem) for p in problems] == [("Özalp’la", "a loose line inside a paragraph")]
+
+
+def test_a_third_hyphen_in_a_row_and_a_page_ending_on_one_are_found() -> None:
+    group = [line("one‐", hyphenated=True), line("two‐", hyphenated=True), line("three‐", hyphenated=True),
+             line("four"), line("five‐", hyphenated=True), line("six", page=1)]
+    problems = audit_lines(group)
+    assert [p.problem for p in problems] == ["3 hyphenated lines in a row", "the page ends on a hyphen"]
+    assert problems[0].key == "threefour" and problems[1].key == "fivesix"
+
+
+def test_a_word_named_unhyphenated_is_left_whole_where_it_stands() -> None:
+    body = f"<p>{ENGLISH}</p>"
+    before = lines_of(body)
+    hyphenated = [(a, b) for a, b in pairwise(before) if a.hyphenated]
+    assert hyphenated, "the narrow column hyphenates some word"
+    first, following = hyphenated[0]
+    word = first.tail.rsplit(" ", 1)[-1] + following.head.split(" ", 1)[0]
+    with unhyphenated({hyphenated_word(first, following)}):
+        after = lines_of(body)
+    assert any(word in a.text.split() for a in after), (word, [a.text for a in after])
+    assert " ".join(a.text for a in after).replace("‐ ", "").split() == ENGLISH.split()
+
+
+@pytest.fixture(scope="module")
+def a001(book_parts, project):
+    return layout(book_parts["a001"], project, tuple(book_stylesheets(project)[0]))
+
+
+def test_the_second_article_is_set_without_faults(a001) -> None:
+    assert [str(p) for p in audit_setting(a001)] == []
+
+
+def test_a_name_and_its_suffix_do_not_end_a_line_alone(a001) -> None:
+    """WeasyPrint measured the run of text after "Kazım Özalp" with its trailing space and, finding it
+    a hair too wide, kept only "’la" on the line: "Özalp’la" stood alone and the paragraph went on."""
+    texts = [line.text for line in justified_lines(a001)]
+    assert any("Özalp’la irtibata" in text for text in texts)
+    assert "Özalp’la" not in texts
+
+
+def test_dates_are_bound_with_the_month_names_of_their_language() -> None:
+    assert bind_dates("27/28 Ocak\n1920 gecesi, 15 Mayıs 1919’da; 22/II/1922", "tr") == (
+        "27/28\u00a0Ocak\u00a01920 gecesi, 15\u00a0Mayıs\u00a01919’da; 22/\u2060II/\u20601922")
+    assert bind_dates("on 15 May 1919, or May 15, 1919; you may 3 times", "en") == (
+        "on 15\u00a0May\u00a01919, or May\u00a015, 1919; you may 3 times")
+    assert bind_dates("15 Mayıs 1919", "und") == "15 Mayıs 1919"
+
+
+TURKISH_MONTHS = ("Ocak", "Şubat", "Mart", "Nisan", "Mayıs", "Haziran", "Temmuz", "Ağustos", "Eylül", "Ekim",
+                  "Kasım", "Aralık")
+SPLIT_DATE = re.compile(rf"(\b\d{{1,2}}\.?\n({'|'.join(TURKISH_MONTHS)})\b)|"
+                        rf"(\b({'|'.join(TURKISH_MONTHS)})\n\d{{4}})|(\d/\n[IVX\d])")
+
+
+def test_no_date_is_split_at_a_line_end(a001) -> None:
+    text = "\n".join(line.text for line in justified_lines(a001))
+    assert [match.group(0) for match in SPLIT_DATE.finditer(text)] == []
