@@ -44,6 +44,7 @@ from edition.print.settings import settings_stylesheet
 from edition.processes import become_child
 from edition.processing.rules import project_model
 from edition.project import PACKAGE, Project
+from edition.render.fonts import embedded_fonts
 from edition.render.html import Renderer, render_site
 from edition.tei.load import attach_registers, default_language, load_volume
 from edition.tei.model import VolumeModel, build_model, model_parts
@@ -54,10 +55,10 @@ BIBLIOGRAPHY_CACHE = "1"  # bump when what is kept of pandoc's output changes
 # The code whose change alters a part's layout (the rest changes the HTML, which is hashed itself).
 LAYOUT_CODE = ("print/layout.py", "print/audit.py", "print/setting.py", "print/lines.py",
                "print/html_tree.py", "print/hyphenation.py", "print/weasy.py", "i18n/language.py")
-SITE_CSS = ("fonts.css", "common.css", "screen.css")
-SITE_JS = ("site.js", "search.js")
-SITE_FONTS = ("LinLibertine_R.otf", "LinLibertine_RI.otf", "LinLibertine_RB.otf",
-              "LinLibertine_RBI.otf", "LinBiolinum_R.otf", "LinBiolinum_RB.otf", "NotoSerifCJKjp-Regular.otf")
+SITE_CSS = ("common.css", "screen.css")  # and fonts.css, made for the site's fonts (write_site)
+SITE_JS = ("settings.js", "site.js", "search.js")
+FONTS_NOTE = ("/* The theme's fonts (css/fonts.css) as WOFF2, subset to the characters of these pages "
+              "(edition/render/fonts.py). */\n")
 
 Progress = Callable[[str], None]
 log = logging.getLogger("output")  # its warnings show under --verbose
@@ -487,7 +488,8 @@ def check(validation: ValidationStage | None, state: BuildState, result: BuildRe
 def site(model: VolumeModel, renderer: Renderer, project: Project, state: BuildState,
          result: BuildResult, progress: Progress | None, outputs: OutputSet) -> None:
     with result.timings.stage("html", progress):
-        write_site(model, renderer, project, outputs.stage(state.html_path))
+        pdf = f"../{state.name}" if state.pdf_path is not None else None  # beside html/
+        write_site(model, renderer, project, outputs.stage(state.html_path), pdf)
         result.html = state.html_path
 
 
@@ -554,11 +556,17 @@ def build_time():
     return datetime.fromtimestamp(int(epoch), UTC) if epoch and epoch.isdigit() else datetime.now(UTC)
 
 
-def write_site(model: VolumeModel, renderer: Renderer, project: Project, target: Path) -> Path:
-    """Render the reading site and swap it into ``target`` in one move."""
+def write_site(model: VolumeModel, renderer: Renderer, project: Project, target: Path,
+               pdf: str | None = None) -> Path:
+    """Render the reading site and swap it into ``target`` in one move; ``pdf``: the book's PDF made in
+    the same build, relative to the site (each article page links to it), and each article's TEI
+    source goes in ``tei/`` for the reader to download."""
     from edition.render.search import build_index, index_script  # the search is the site's stage alone
 
-    pages = render_site(model, renderer)
+    pages = render_site(model, renderer, pdf)
+    index = index_script(build_index(model))
+    # The fonts as WOFF2, subset to the characters the pages show (the search shows the same texts).
+    fonts, font_css = embedded_fonts(project.theme_file, "".join(pages.values()) + index)
     with staged_directory(target) as staging:
         for name, text in pages.items():
             (staging / name).write_text(text, encoding="utf-8")
@@ -566,11 +574,14 @@ def write_site(model: VolumeModel, renderer: Renderer, project: Project, target:
             (staging / "assets" / folder).mkdir(parents=True)
         for name in SITE_CSS:
             shutil.copy2(project.theme_file(f"css/{name}"), staging / "assets" / "css" / name)
-        for name in SITE_FONTS:
-            shutil.copy2(project.theme_file(f"fonts/{name}"), staging / "assets" / "fonts" / name)
+        (staging / "assets" / "css" / "fonts.css").write_text(FONTS_NOTE + font_css, encoding="utf-8")
+        for name, data in fonts.items():
+            (staging / "assets" / "fonts" / name).write_bytes(data)
         for name in SITE_JS:
             shutil.copy2(project.theme_file(f"js/{name}"), staging / "assets" / "js" / name)
+        (staging / "tei").mkdir()
+        for article in model.articles:
+            shutil.copy2(article.path, staging / "tei" / f"{article.id}.xml")
         # A script, not JSON: pages opened from disk cannot fetch() a file.
-        (staging / "assets" / "search-index.js").write_text(index_script(build_index(model)),
-                                                            encoding="utf-8")
+        (staging / "assets" / "search-index.js").write_text(index, encoding="utf-8")
     return target

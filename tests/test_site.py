@@ -41,8 +41,9 @@ def test_the_site_has_every_page(pages) -> None:
     assert {f"{a}.html" for a in ARTICLES} <= set(toc) and "#introduction" in toc
 
 
-def test_every_link_and_id_is_sound(pages) -> None:
-    """Each internal link lands on a page and an id that exist; no id is used twice in a page."""
+def test_every_link_and_id_is_sound(pages, site: Path) -> None:
+    """Each internal link lands on a page and an id that exist (or a file to download: an article's
+    TEI, the book's PDF beside the site); no id is used twice in a page."""
     for name, page in pages.items():
         every = page.xpath("//@id")
         assert len(every) == len(set(every)), (name, sorted(i for i in set(every) if every.count(i) > 1)[:5])
@@ -55,6 +56,9 @@ def test_every_link_and_id_is_sound(pages) -> None:
             if parts.scheme:
                 continue
             target = parts.path or name
+            if target.endswith((".xml", ".pdf")):
+                assert (site / target).is_file(), (name, href)
+                continue
             assert target in pages, (name, href)
             if parts.fragment:
                 assert unquote(parts.fragment) in ids[target], (name, href)
@@ -85,8 +89,8 @@ def test_registers_list_every_occurrence(pages, volume) -> None:
             for href in entry.xpath(".//a[@class='mention']/@href"):
                 page, anchor = href.split("#")
                 mention = pages[page].get_element_by_id(anchor)
-                if mention.tag == "a":
-                    assert mention.get("href") == f"{name}#{entry.get('id')}", href
+                if mention.get("data-href"):  # a name: its entry one click away once highlighted
+                    assert mention.get("data-href") == f"{name}#{entry.get('id')}", href
                 else:  # a name inside another link (a cited title) cannot be a link of its own
                     assert mention.xpath("ancestor::a"), href
                 listed[(page, entry.get("id"))] += 1

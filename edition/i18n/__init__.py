@@ -165,6 +165,11 @@ def format_number(number: float | int, language: str | None = None) -> str:
     return format_decimal(number, locale=_locale(language or active_language()))
 
 
+def format_month(month: date, language: str | None = None) -> str:
+    """A month as the interface language writes it on its own (March 2024)."""
+    return babel_format_date(month, format="LLLL y", locale=_locale(language or active_language()))
+
+
 def format_day(day: date, language: str | None = None) -> str:
     """A date as the interface language writes it in running text (``long``: 9 March 2024)."""
     return babel_format_date(day, format="long", locale=_locale(language or active_language()))

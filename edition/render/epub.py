@@ -17,15 +17,16 @@ import io
 import re
 import uuid
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 
 from lxml import etree, html
 
 from edition import i18n
 from edition.print.book import PageRefs
+from edition.render.fonts import Themed, embedded_fonts
 from edition.render.html import REGISTER_PAGES, Renderer, render_site
 from edition.tei.model import VolumeModel
 
@@ -37,12 +38,13 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 EPUB_TYPE = f"{{{EPUB_NS}}}type"
 # What stays out of the book: what needs a script (search, switcher, popups' store) or is the site's
 # own navigation between pages.
+# What the site has for a browser and a book has not: forms and scripts, the links between pages, the
+# site's own downloads, contents, reading aids and the map (an SVG the reading system need not support).
 LEFT_OUT = ("//form", "//template", "//script", "//nav[contains(@class, 'article-nav')]",
-            "//*[contains(@class, 'skip-link')]")
-FONT_FACE = re.compile(r"@font-face\s*\{(?P<body>[^}]*)\}", re.DOTALL)
-UNICODE_RANGE = re.compile(r"unicode-range:\s*(?P<ranges>[^;}]+)")
-FONT_URL = re.compile(r"url\((?P<quote>['\"]?)\.\./fonts/(?P<name>[^)'\"]+)(?P=quote)\)")
-Themed = Callable[[str], Path]
+            "//*[contains(@class, 'skip-link')]", "//*[contains(@class, 'article-downloads')]",
+            "//*[contains(@class, 'article-toc')]", "//*[contains(@class, 'names-in-view')]",
+            "//*[contains(@class, 'to-top')]", "//*[contains(@class, 'place-map')]",
+            "//*[contains(@class, 'letter-nav')]", "//*[contains(@class, 'reading-settings')]")
 
 
 @dataclass
@@ -412,56 +414,3 @@ def media_type(name: str) -> str:
     suffix = PurePosixPath(name).suffix
     return {".xhtml": "application/xhtml+xml", ".css": "text/css", ".woff2": "font/woff2",
             ".png": "image/png", ".jpg": "image/jpeg", ".svg": "image/svg+xml"}[suffix]
-
-
-# ---- Fonts --------------------------------------------------------------------------------------
-
-
-def unicode_range(face: str) -> set[int] | None:
-    """The characters an @font-face serves: its unicode-range (None: every character)."""
-    found = UNICODE_RANGE.search(face)
-    if not found:
-        return None
-    served: set[int] = set()
-    for part in found["ranges"].split(","):
-        first, _, last = part.strip().removeprefix("U+").removeprefix("u+").partition("-")
-        served.update(range(int(first, 16), int(last or first, 16) + 1))
-    return served
-
-
-def embedded_fonts(themed: Themed, text: str) -> tuple[dict[str, bytes], str]:
-    """The theme's fonts (css/fonts.css) that print a character of ``text``, subset to the characters
-    they print and made WOFF2; the @font-face rules that name them."""
-    from fontTools import subset
-    from fontTools.ttLib import TTFont
-
-    characters = {ord(char) for char in text if not char.isspace()} | {0x20, 0xA0}
-    fonts: dict[str, bytes] = {}
-    rules: list[str] = []
-    for face in FONT_FACE.finditer(themed("css/fonts.css").read_text(encoding="utf-8")):
-        found = FONT_URL.search(face["body"])
-        if not found:
-            continue
-        font = TTFont(themed(f"fonts/{found['name']}"), lazy=True)
-        served = unicode_range(face["body"])
-        covered = {code for code in characters & set(font.getBestCmap()) if served is None or code in served}
-        if not covered - {0x20, 0xA0}:
-            continue
-        options = subset.Options()
-        options.layout_features = ["*"]
-        options.name_IDs = ["*"]
-        options.name_languages = ["*"]
-        options.notdef_outline = True
-        options.flavor = "woff2"
-        subsetter = subset.Subsetter(options)
-        subsetter.populate(unicodes=covered)
-        font = TTFont(themed(f"fonts/{found['name']}"))
-        subsetter.subset(font)
-        font.flavor = "woff2"
-        data = io.BytesIO()
-        font.save(data)
-        name = PurePosixPath(found["name"]).stem + ".woff2"
-        fonts[name] = data.getvalue()
-        rules.append("@font-face {" + FONT_URL.sub(f'url("../fonts/{name}") format("woff2")', face["body"])
-                     + "}\n")
-    return fonts, "".join(rules)

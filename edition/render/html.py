@@ -33,6 +33,7 @@ from edition.errors import EditionError
 from edition.i18n.language import TURKIC, bind_dates, html_lang, primary
 from edition.processing import Behaviour, ProcessingModel, default_model
 from edition.render.links import safe_href
+from edition.render.map import place_map
 from edition.tei.figures import figure
 from edition.tei.load import NS, TEI_NS
 from edition.tei.model import (
@@ -42,6 +43,7 @@ from edition.tei.model import (
     VolumeModel,
     inherited_lang,
     is_supplied_title,
+    location,
     model_parts,
     node_key,
     on_numbered_line,
@@ -53,6 +55,8 @@ from edition.tei.model import (
 
 LAST_NUMBER = re.compile(r"(\d+)\D*$")
 LINE_END = re.compile(r"[ \t]*\n[ \t]*")
+THEME_MAP = Path(__file__).resolve().parent.parent / "theme" / "map"
+MAP_OUTLINE = "ne_110m_land.json"
 
 
 # A word of capitals (two or more, Turkish ones too) that is not a Roman numeral: an acronym.
@@ -148,6 +152,11 @@ SCRIPT_STRINGS = {
     "results": "{count} results for “{query}”",
     "oneResult": "1 result for “{query}”",
     "firstShown": " (the first {limit} shown)",
+    "showMore": "Show {count} more results",
+    "citePassage": "Cite this passage",
+    "paragraph": "paragraph {number}",
+    "copy": "Copy",
+    "copied": "Copied",
     "indexMissing": "The search index could not be loaded (assets/search-index.js).",
 }
 
@@ -299,6 +308,11 @@ class ElementView:
         return found if following else found[::-1]
 
     @property
+    def empty(self) -> bool:
+        """True for an element with no content (a ``ref`` whose words the renderer supplies)."""
+        return not (self.element.text or len(self.element))
+
+    @property
     def supplied_title(self) -> bool:
         return is_supplied_title(self.element)
 
@@ -356,6 +370,32 @@ class RenderContext:
             return None
         return safe_href(self.href(target), self.site_pages)
 
+    def target_label(self, target: str) -> str:
+        """What a reader calls the target of an internal pointer (``#id``), for a pointer that says
+        nothing itself (``<ptr/>``, an empty ``<ref/>``): a register entry's name, an article's number
+        ("Article 2"), or an article's number and the heading of the section the element is in; never
+        the id itself, which means nothing to a reader."""
+        ident = target[1:] if target.startswith("#") else target
+        if self.volume is None or not ident:
+            return target
+        entry = self.volume.registers.get(ident)
+        if entry is not None:
+            return entry.name
+        for article in self.volume.articles:
+            if article.id == ident:
+                return i18n.gettext("Article %(number)s") % {"number": article.number}
+            found = article.text.xpath("(.//*[@xml:id=$ident])[1]", ident=ident) if ident in \
+                self.volume.id_pages else []
+            if found:
+                article_words = i18n.gettext("Article %(number)s") % {"number": article.number}
+                return ", ".join(part for part in (article_words, *place_words(found[0])) if part)
+        return target
+
+    def register_kind(self, ident: str) -> str:
+        """The kind of register entry ``ident`` is (person, place, org, event); "" for none."""
+        entry = self.volume.registers.get(ident) if self.volume is not None else None
+        return entry.kind if entry is not None else ""
+
     def shows(self, ident: str) -> bool:
         """Whether the book and the site show the element ``ident``: a register entry, or an element
         of a text."""
@@ -386,6 +426,71 @@ class RenderContext:
     def bibliography_page(self) -> str:
         """Where bibliography entries live: the same document in print, a page of its own on screen."""
         return "" if self.mode == "print" else "bibliography.html"
+
+
+def place_words(element: etree._Element) -> tuple[str, str]:
+    """A passage's section heading and, for a paragraph, its place in the section ("paragraph 3")."""
+    section, paragraph = location(element)
+    at = i18n.gettext("paragraph %(number)s") % {"number": paragraph} if paragraph else ""
+    return short_heading(section), at
+
+
+SECTION_NUMBER = re.compile(r"^(\d+(?:\.\d+)*)\.?\s")
+SHORT_HEADING = 32  # characters: a longer heading is cut at a word
+
+
+def short_heading(heading: str) -> str:
+    """A section heading short enough for a link: "§ 5" for a numbered one ("5. SOVYET RUSYA …"), else
+    its first words."""
+    numbered = SECTION_NUMBER.match(heading)
+    if numbered:
+        return f"§ {numbered.group(1)}"
+    if len(heading) <= SHORT_HEADING:
+        return heading
+    return heading[:SHORT_HEADING].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
+ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})(?:-(\d{2}))?\b")
+
+
+def readable_dates(text: str) -> str:
+    """ISO days and months in ``text`` ("1919-06-22", "1915-03") as the interface language writes them
+    ("22 Haziran 1919", "Mart 1915")."""
+    from datetime import date
+
+    def readable(found: re.Match) -> str:
+        year, month, day = found.groups()
+        try:
+            if day:
+                return i18n.format_day(date(int(year), int(month), int(day)))
+            return i18n.format_month(date(int(year), int(month), 1))
+        except ValueError:
+            return found.group(0)  # not a date: left as the source has it
+    return ISO_DATE.sub(readable, text)
+
+
+def groupby_letter(entries: list[Any]) -> list[tuple[str, list[Any]]]:
+    """Register entries (sorted) in groups by the letter they are filed under, in their order."""
+    groups: list[tuple[str, list[Any]]] = []
+    for entry in entries:
+        if not groups or groups[-1][0] != entry.letter:
+            groups.append((entry.letter, []))
+        groups[-1][1].append(entry)
+    return groups
+
+
+def occurrence_labels(items: list[Any]) -> list[tuple[Any, str]]:
+    """Each occurrence (a mention or a citation) with the words of its back-link: where it stands
+    (the author's note, or the section and paragraph: "Giriş ¶ 3"), numbered where one place has
+    several ("Giriş ¶ 3 (2)"), so no two links of a list read the same."""
+    labelled: list[tuple[Any, str]] = []
+    seen: dict[str, int] = {}
+    for item in items:
+        place = item.note or " ".join(part for part in (
+            short_heading(item.section), f"¶ {item.paragraph}" if item.paragraph else "") if part) or "—"
+        seen[place] = seen.get(place, 0) + 1
+        labelled.append((item, place if seen[place] == 1 else f"{place} ({seen[place]})"))
+    return labelled
 
 
 class ChildRenderer:
@@ -432,6 +537,9 @@ class Renderer:
         self.model = model or default_model()
         self.editors_notes_gathered = editors_notes_gathered
         folders = [templates] if isinstance(templates, str | Path) else templates
+        # The land outline of the places' map: the theme's (a project may put its own in styles/map/).
+        outlines = [Path(folder).parent / "map" / MAP_OUTLINE for folder in folders]
+        self.map_outline = next((path for path in outlines if path.is_file()), THEME_MAP / MAP_OUTLINE)
         self.env = Environment(
             loader=FileSystemLoader([str(folder) for folder in folders]),
             autoescape=select_autoescape(default=True, default_for_string=True),
@@ -446,7 +554,8 @@ class Renderer:
         self.env.globals.update(interface_language=language, REGISTER_HEADINGS=register_headings(),
                                 script_strings={k: i18n.gettext(v) for k, v in SCRIPT_STRINGS.items()})
         self.env.filters.update(number=i18n.format_number, date=i18n.format_day, css_string=css_string,
-                                unbroken_dashes=unbroken_dashes)
+                                occurrence_labels=occurrence_labels, readable_dates=readable_dates,
+                                groupby_letter=groupby_letter, unbroken_dashes=unbroken_dashes)
         self._families: dict[str, Any] = {}
         self.check_macros()
 
@@ -635,8 +744,8 @@ def render_body(article: ArticleModel, renderer: Renderer, ctx: RenderContext) -
     return Markup("").join(parts)
 
 
-def render_site(volume: VolumeModel, renderer: Renderer) -> dict[str, str]:
-    """The reading site: file name → HTML text."""
+def render_site(volume: VolumeModel, renderer: Renderer, pdf: str | None = None) -> dict[str, str]:
+    """The reading site: file name → HTML text (``pdf``: the book's PDF, relative to the site)."""
     introduction = (render_article(volume.introduction, renderer, "screen", volume, heading_offset=1)
                     if volume.introduction else None)
     sources = {a.id: tuple(render_source(a, renderer, volume, kind) for kind in ("original", "witness"))
@@ -652,20 +761,30 @@ def render_site(volume: VolumeModel, renderer: Renderer) -> dict[str, str]:
         pages["bibliography.html"] = renderer.page("site/bibliography.html.j2", **site)
     if "sources.html" in site["pages"]:
         pages["sources.html"] = renderer.page("site/sources.html.j2", **site)
+    notes = register_notes(volume, renderer)
     for kind, name in REGISTER_PAGES.items():
         if volume.register(kind):
-            pages[name] = renderer.page("site/register.html.j2", kind=kind, **site)
+            drawn = place_map(volume.register(kind), renderer.map_outline) if kind == "place" else None
+            pages[name] = renderer.page("site/register.html.j2", kind=kind, notes=notes, place_map=drawn,
+                                        **site)
     pages["search.html"] = renderer.page("site/search.html.j2", **site)
     for number, article in enumerate(volume.articles):
         rendered = render_article(article, renderer, "screen", volume)
         pages[f"{article.id}.html"] = renderer.page(
             "site/article.html.j2", article=article, rendered=rendered,
+            name_kinds=name_kinds(volume, article), pdf=pdf,
             references=cited_references(volume, article),
             previous=volume.articles[number - 1] if number else None,
             following=volume.articles[number + 1] if number + 1 < len(volume.articles) else None,
             **site,
         )
     return pages
+
+
+def name_kinds(volume: VolumeModel, article: ArticleModel) -> list[str]:
+    """The kinds of register entry the article names, in the registers' order (its highlight switches)."""
+    named = {volume.registers[m.ref].kind for m in article.mentions.values() if m.ref in volume.registers}
+    return [kind for kind in REGISTER_PAGES if kind in named]
 
 
 def site_pages(volume: VolumeModel) -> frozenset[str]:
@@ -696,6 +815,17 @@ def render_source(article: ArticleModel, renderer: Renderer, volume: VolumeModel
         return Markup("")
     ctx = RenderContext(mode="screen", article=article, volume=volume, scope=f"-{kind}")
     return Markup(" ".join(renderer.render_children(bibl, ctx).split()))
+
+
+def register_notes(volume: VolumeModel, renderer: Renderer) -> dict[str, Markup]:
+    """The editors' note on each register entry as HTML (entry id → note), so that its pointers to
+    other entries and to the articles read as names and links."""
+    parts = model_parts(volume)
+    if not parts:
+        return {}
+    ctx = RenderContext(mode="screen", article=parts[0], volume=volume, scope="-register")
+    return {ident: Markup(" ".join(renderer.render_children(entry.note_element, ctx).split()))
+            for ident, entry in volume.registers.items() if entry.note_element is not None}
 
 
 def project_description(volume: VolumeModel, renderer: Renderer, mode: str = "print") -> list[Markup]:

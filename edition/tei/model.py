@@ -115,6 +115,8 @@ class Citation:
     keys: list[str]  # usually one; several where the editors could not tell which work is meant
     article: str
     note: str  # "n. 14" where the citation stands in the author's footnote 14, else ""
+    section: str = ""  # the heading of the section it stands in
+    paragraph: int = 0  # its paragraph's place in that section, from 1 (0: not in a paragraph)
 
     @property
     def key(self) -> str:
@@ -193,6 +195,8 @@ class Mention:
     article: str
     note: str  # "n. 14" where the name stands in the author's footnote 14, else ""
     text: str = ""  # the name as printed at this place
+    section: str = ""  # the heading of the section it stands in
+    paragraph: int = 0  # its paragraph's place in that section, from 1 (0: not in a paragraph)
 
 
 # The registers' kinds are TEI's own vocabulary, not a choice of this model: a listPerson holds person
@@ -221,6 +225,8 @@ class RegisterEntry:
     mentions: list[Mention] = field(default_factory=list)
     lang: str = UNDETERMINED  # the register's language: its alphabetical order
     honorifics: frozenset[str] = frozenset()  # titles that follow a name (edition.toml's [indexes])
+    note_element: etree._Element | None = field(default=None, repr=False, compare=False)  # rendered on screen
+    geo: tuple[float, float] | None = None  # a place's latitude and longitude (location/geo), for the map
 
     @property
     def order(self) -> tuple:
@@ -243,6 +249,24 @@ class RegisterEntry:
             return self.name
         return f"{last}, {' '.join(words[:-1])}"
 
+    @property
+    def letter(self) -> str:
+        """The letter the entry is filed under (its group in the site's A–Z), "#" for a digit or sign."""
+        initial = next((c for c in self.heading if c.isalnum()), "#")
+        return initial.upper() if initial.isalpha() else "#"
+
+
+
+def place_geo(item: etree._Element) -> tuple[float, float] | None:
+    """A place's ``location/geo`` as (latitude, longitude), TEI's default order; None without one or
+    for one that is not two numbers in range."""
+    geo = item.find("tei:location/tei:geo", NS)
+    try:
+        latitude, longitude = (float(part) for part in (geo.text or "").replace(",", " ").split())
+    except (AttributeError, ValueError):
+        return None
+    return (latitude, longitude) if abs(latitude) <= 90 and abs(longitude) <= 180 else None
+
 
 def register_entries(registers: etree._Element | None,
                      honorifics: Iterable[str] = ()) -> dict[str, RegisterEntry]:
@@ -261,7 +285,7 @@ def register_entries(registers: etree._Element | None,
             entries[xml_id(item)] = RegisterEntry(
                 id=xml_id(item), kind=kind, name=plain_text(main), variants=variants,
                 dates=life_dates(item), note=plain_text(note), lang=inherited_lang(item),
-                honorifics=honorifics,
+                honorifics=honorifics, note_element=note, geo=place_geo(item),
             )
     return entries
 
@@ -286,7 +310,7 @@ def collect_mentions(article: ArticleModel) -> dict[str, Mention]:
             continue
         index += 1
         found[node_key(element)] = Mention(f"m-{article.id}-{index}", ref[0][1:], article.id,
-                                           note_label(element), plain_text(element))
+                                           note_label(element), plain_text(element), *location(element))
     return found
 
 
@@ -516,8 +540,29 @@ def collect_citations(article: ArticleModel) -> dict[str, Citation]:
         if not keys:
             continue
         found[node_key(bibl)] = Citation(f"cite-{article.id}-{index}", keys, article.id,
-                                         note_label(bibl))
+                                         note_label(bibl), *location(bibl))
     return found
+
+
+def section_heading(element: etree._Element) -> str:
+    """The heading of the innermost section holding ``element`` (itself, for a section), else ""."""
+    for div in (element, *element.iterancestors(f"{{{TEI_NS}}}div")):
+        head = div.find("tei:head", NS) if div.tag == f"{{{TEI_NS}}}div" else None
+        if head is not None:
+            return plain_text(head)
+    return ""
+
+
+def location(element: etree._Element) -> tuple[str, int]:
+    """Where an element stands, as a reader finds it: its section's heading and the place of its
+    paragraph among that section's paragraphs (0 outside a paragraph)."""
+    paragraph = next((a for a in (element, *element.iterancestors()) if a.tag == f"{{{TEI_NS}}}p"), None)
+    if paragraph is None:
+        return section_heading(element), 0
+    section = next(paragraph.iterancestors(f"{{{TEI_NS}}}div", f"{{{TEI_NS}}}body", f"{{{TEI_NS}}}front",
+                                           f"{{{TEI_NS}}}back"), None)
+    paragraphs = list(section.iter(f"{{{TEI_NS}}}p")) if section is not None else [paragraph]
+    return section_heading(paragraph), paragraphs.index(paragraph) + 1
 
 
 def note_label(element: etree._Element) -> str:

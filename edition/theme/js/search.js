@@ -13,35 +13,10 @@
 
   var LIMIT = 200;
   var CONTEXT_BEFORE = 70;
+  var QUERY_DELAY = 200;
   var CONTEXT_AFTER = 130;
-  var EQUIVALENTS = {
-    "’": "'", "‘": "'", "`": "'", "ʼ": "'", "´": "'",
-    "‐": "-", "‑": "-", "–": "-", "—": "-"
-  };
-  var TURKIC = ["tr", "az"];
-
-  function isTurkic(lang) {
-    return TURKIC.indexOf((lang || "").split("-")[0].toLowerCase()) >= 0;
-  }
-
-  function foldChar(ch, turkic) {
-    var lowered = ch.toLowerCase();
-    if (turkic) lowered = ch === "\u0130" ? "i" : ch === "I" ? "\u0131" : lowered;
-    if (lowered.length !== ch.length || Array.from(lowered).length !== 1) return ch;
-    var base = Array.from(lowered.normalize("NFD"))[0];
-    if (turkic && base === "\u0131") return "i";
-    return EQUIVALENTS[base] || base;
-  }
-
-  /* Folds per code point; a character outside the BMP is kept as it is, so positions in the folded
-     text are positions in the original. */
-  function fold(text, lang) {
-    var turkic = isTurkic(lang);
-    var out = "";
-    for (var ch of text) out += ch.length === 1 ? foldChar(ch, turkic) : ch;
-    return out;
-  }
-  window.editionFold = fold; // for the tests, which check it against the Python fold
+  // The fold is site.js's (every page loads it first: the pages a result opens mark the words too).
+  var fold = window.editionFold;
 
   function terms(query, lang) {
     return fold(query, lang).split(/\s+/).filter(function (t) { return t.length > 0; });
@@ -120,12 +95,13 @@
     return span;
   }
 
-  function resultItem(hit) {
+  /* A result links to its passage, with the query's words for the page to mark there (site.js). */
+  function resultItem(hit, words) {
     var record = hit.record;
     var li = document.createElement("li");
     li.className = "result";
     var a = document.createElement("a");
-    a.href = hit.page + "#" + encodeURIComponent(record[1]);
+    a.href = hit.page + "?mark=" + encodeURIComponent(words) + "#" + encodeURIComponent(record[1]);
     if (record[2]) {
       var label = document.createElement("span");
       label.className = "result-label";
@@ -138,30 +114,54 @@
     return li;
   }
 
-  /* Results in reading order, under the title of the article or page they are in. */
-  function render(data, hits) {
+  /* Results in reading order, under the title of the article or page they are in, LIMIT at a time:
+     "Show more" adds the next ones, so every result can be reached. */
+  function render(data, hits, words, onShown) {
     var container = document.getElementById("search-results");
     var list = null;
     var current = -1;
-    var counts = {};  // every hit of a part, also those past the limit
+    var shown = 0;
+    var counts = {};  // every hit of a part, also those not shown yet
     hits.forEach(function (hit) { counts[hit.record[0]] = (counts[hit.record[0]] || 0) + 1; });
-    hits.slice(0, LIMIT).forEach(function (hit) {
-      var part = hit.record[0];
-      if (part !== current) {
-        current = part;
-        var section = document.createElement("section");
-        section.className = "result-group";
-        var heading = document.createElement("h2");
-        heading.className = "result-part";
-        heading.textContent = data.parts[part][1] + " (" + counts[part] + ")";
-        list = document.createElement("ol");
-        list.className = "search-results";
-        section.append(heading, list);
-        container.append(section);
+    var more = document.createElement("button");
+    more.type = "button";
+    more.className = "search-more";
+    function showNext() {
+      var batch = hits.slice(shown, shown + LIMIT);
+      batch.forEach(function (hit) {
+        var part = hit.record[0];
+        if (part !== current) {
+          current = part;
+          var section = document.createElement("section");
+          section.className = "result-group";
+          var heading = document.createElement("h2");
+          heading.className = "result-part";
+          heading.textContent = data.parts[part][1] + " (" + counts[part] + ")";
+          list = document.createElement("ol");
+          list.className = "search-results";
+          section.append(heading, list);
+          container.insertBefore(section, more.parentNode === container ? more : null);
+        }
+        hit.page = data.parts[part][0];
+        list.append(resultItem(hit, words));
+      });
+      shown += batch.length;
+      var left = hits.length - shown;
+      if (left > 0) {
+        more.textContent = say("showMore", { count: Math.min(left, LIMIT), left: left });
+        container.append(more);
+      } else {
+        more.remove();
       }
-      hit.page = data.parts[part][0];
-      list.append(resultItem(hit));
+      onShown(shown);
+    }
+    more.addEventListener("click", function () {
+      var before = shown;
+      showNext();
+      // The keyboard goes on from the first new result, not back to the top.
+      container.querySelectorAll(".result a")[before].focus();
     });
+    showNext();
   }
 
   /* A phrase of the interface from the page's catalogue strings (see site.js), its {names} filled in;
@@ -192,13 +192,15 @@
       return;
     }
     var hits = search(data, words);
-    render(data, hits);
     var q = query.trim();
-    if (!hits.length) status.textContent = say("noResults", { query: q });
-    else {
-      status.textContent = say(hits.length === 1 ? "oneResult" : "results", { query: q, count: hits.length }) +
-        (hits.length > LIMIT ? say("firstShown", { limit: LIMIT }) : "") + ".";
+    if (!hits.length) {
+      status.textContent = say("noResults", { query: q });
+      return;
     }
+    render(data, hits, q, function (shown) {
+      status.textContent = say(hits.length === 1 ? "oneResult" : "results", { query: q, count: hits.length }) +
+        (shown < hits.length ? say("firstShown", { limit: shown }) : "") + ".";
+    });
   }
 
   function remember(query) {
@@ -226,9 +228,13 @@
       show(data, input.value);
       remember(input.value);
     });
+    // The query goes into the address as it is typed, so Back from a result finds the same list.
     input.addEventListener("input", function () {
       clearTimeout(timer);
-      timer = setTimeout(function () { show(data, input.value); }, 200);
+      timer = setTimeout(function () {
+        show(data, input.value);
+        remember(input.value);
+      }, QUERY_DELAY);
     });
     var query = new URLSearchParams(window.location.search).get("q") || "";
     input.value = query;

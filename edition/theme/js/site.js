@@ -37,6 +37,76 @@
     return (block && block.lang) || document.documentElement.lang || "";
   }
 
+  /* The search's fold (see search.js, which uses it; render/search.py folds the index the same way):
+     lowercase by the rules of the text's language (Turkish and Azerbaijani dotted and dotless i),
+     diacritics dropped, apostrophe and dash variants as one, one character for one. */
+  var EQUIVALENTS = {
+    "\u2019": "'", "\u2018": "'", "`": "'", "\u02bc": "'", "\u00b4": "'",
+    "\u2010": "-", "\u2011": "-", "\u2013": "-", "\u2014": "-"
+  };
+  var TURKIC = ["tr", "az"];
+
+  function isTurkic(lang) {
+    return TURKIC.indexOf((lang || "").split("-")[0].toLowerCase()) >= 0;
+  }
+
+  function foldChar(ch, turkic) {
+    var lowered = ch.toLowerCase();
+    if (turkic) lowered = ch === "\u0130" ? "i" : ch === "I" ? "\u0131" : lowered;
+    if (lowered.length !== ch.length || Array.from(lowered).length !== 1) return ch;
+    var base = Array.from(lowered.normalize("NFD"))[0];
+    if (turkic && base === "\u0131") return "i";
+    return EQUIVALENTS[base] || base;
+  }
+
+  /* Folds per code point; a character outside the BMP is kept as it is, so positions in the folded
+     text are positions in the original. */
+  function fold(text, lang) {
+    var turkic = isTurkic(lang);
+    var out = "";
+    for (var ch of text) out += ch.length === 1 ? foldChar(ch, turkic) : ch;
+    return out;
+  }
+  window.editionFold = fold;
+
+  /* A search result opens its passage with the query in "?mark=": its words are marked there, as the
+     search folds them, in the passage's own language (Turkish rules for Turkish text). */
+  function markSearchWords() {
+    var query = new URLSearchParams(window.location.search).get("mark");
+    var target = window.location.hash && document.getElementById(decodeURIComponent(window.location.hash.slice(1)));
+    if (!query || !target) return;
+    var walker = document.createTreeWalker(target, NodeFilter.SHOW_TEXT);
+    var nodes = [];
+    while (walker.nextNode()) nodes.push(walker.currentNode);
+    nodes.forEach(function (node) {
+      var owner = node.parentElement.closest("[lang]");
+      var lang = (owner && owner.lang) || document.documentElement.lang;
+      var words = fold(query, lang).split(/\s+/).filter(Boolean);
+      markIn(node, fold(node.data, lang), words);
+    });
+  }
+
+  function markIn(node, folded, words) {
+    var spans = [];
+    words.forEach(function (word) {
+      for (var i = folded.indexOf(word); i >= 0; i = folded.indexOf(word, i + word.length)) {
+        spans.push([i, i + word.length]);
+      }
+    });
+    spans.sort(function (a, b) { return b[0] - a[0]; }); // from the end: earlier offsets stay right
+    var end = Infinity;
+    spans.forEach(function (span) {
+      if (span[1] > end) return; // overlaps one already marked
+      var hit = node.splitText(span[0]);
+      hit.splitText(span[1] - span[0]);
+      var mark = document.createElement("mark");
+      mark.className = "search-hit";
+      hit.replaceWith(mark);
+      mark.append(hit);
+      end = span[0];
+    });
+  }
+
   function t(key) {
     return STRINGS[key] || key;
   }
@@ -47,6 +117,9 @@
     popup.className = "popup";
     popup.setAttribute("role", "dialog");
     popup.setAttribute("aria-labelledby", "popup-title");
+    // Focusable by script and pointer only: a press inside the popup focuses the popup itself, not the
+    // nearest focusable ancestor (main), which would count as leaving it and close it.
+    popup.tabIndex = -1;
     popup.hidden = true;
     title = document.createElement("p");
     title.id = "popup-title";
@@ -81,8 +154,60 @@
     return a;
   }
 
+  /* "Cite this passage": the paragraph holding the reader's selection, else the first one on screen,
+     cited as the article (the page's data-cite), its section and paragraph, with its permalink. */
+  function currentPassage() {
+    var selection = window.getSelection();
+    var node = selection && selection.rangeCount ? selection.getRangeAt(0).startContainer : null;
+    var el = node && (node.nodeType === 1 ? node : node.parentElement);
+    var chosen = el && el.closest(".body [id].p, .body p[id], .front [id].p, .front p[id]");
+    if (chosen) return chosen;
+    var all = document.querySelectorAll(".body [id].p, .body p[id]");
+    for (var i = 0; i < all.length; i++) {
+      if (all[i].getBoundingClientRect().bottom > 0) return all[i];
+    }
+    return all[0] || null;
+  }
+
+  function passagePlace(paragraph) {
+    var section = paragraph.closest("section, .div");
+    var head = section && section.querySelector(".head, h2, h3, h4, h5, h6");
+    var siblings = section ? Array.prototype.filter.call(section.querySelectorAll(".p, p"), function (p) {
+      return p.closest("section, .div") === section && !p.closest(".note-list, .popup");
+    }) : [];
+    var number = siblings.indexOf(paragraph) + 1;
+    var parts = [];
+    if (head) parts.push(head.textContent.replace(/\s+/g, " ").trim());
+    if (number > 0) parts.push(t("paragraph").replace("{number}", number.toLocaleString(document.documentElement.lang)));
+    return parts.join(", ");
+  }
+
+  function citeContent(button) {
+    var paragraph = currentPassage();
+    if (!paragraph) return null;
+    var url = window.location.href.split("#")[0].split("?")[0] + "#" + paragraph.id;
+    var place = passagePlace(paragraph);
+    var text = button.closest("[data-cite]").getAttribute("data-cite") + (place ? ", " + place : "") + ". " + url;
+    var cite = document.createElement("p");
+    cite.className = "popup-cite";
+    cite.textContent = text;
+    var copyButton = document.createElement("button");
+    copyButton.type = "button";
+    copyButton.textContent = t("copy");
+    copyButton.addEventListener("click", function () {
+      var done = function () { copyButton.textContent = t("copied"); };
+      if (navigator.clipboard && navigator.clipboard.writeText) navigator.clipboard.writeText(text).then(done, function () {});
+      var range = document.createRange();
+      range.selectNodeContents(cite);
+      window.getSelection().removeAllRanges();
+      window.getSelection().addRange(range);
+    });
+    return { title: t("citePassage"), lang: "", kind: "cite", nodes: [cite, copyButton], links: [link("#" + paragraph.id, url)] };
+  }
+
   /* What a trigger shows: {title, lang, kind, nodes, links}; null when there is nothing to show. */
   function contentOf(el) {
+    if (el.classList.contains("cite-passage")) return citeContent(el);
     if (el.classList.contains("note-call")) return noteContent(el);
     return citationContent(el);
   }
@@ -158,7 +283,7 @@
     body.replaceChildren.apply(body, content.nodes);
     links.replaceChildren();
     content.links.forEach(function (a, i) {
-      if (i) links.append(" · ");
+      if (i) links.append(" \u00b7 ");
       links.append(a);
     });
     el.after(popup);
@@ -232,6 +357,11 @@
   }
 
   function onClick(event) {
+    var cite = event.target instanceof Element ? event.target.closest("button.cite-passage") : null;
+    if (cite) {
+      if (cite === trigger) close(false); else open(cite, true);
+      return;
+    }
     var el = triggerOf(event.target);
     if (el && plainClick(event)) {
       event.preventDefault();
@@ -332,9 +462,170 @@
     });
   }
 
+  /* Names: plain text until the reader highlights a kind ("Highlight names"). A highlighted name is
+     marked and becomes a link to its index entry (role link, in the tab order, Enter or a click
+     follows it); the names of the highlighted kinds on screen are listed beside the text. A name the
+     page was opened at (from its index entry) is a link at once: the way back is one click. */
+  var NAME = "span.mention-name";
+  var shownKinds = {};
+  var inView = new Set();
+  var viewObserver = null;
+
+  function linkName(el, on) {
+    if (on) {
+      el.setAttribute("role", "link");
+      el.tabIndex = 0;
+    } else {
+      el.removeAttribute("role");
+      el.removeAttribute("tabindex");
+    }
+  }
+
+  function followName(event) {
+    var el = event.target instanceof Element ? event.target.closest(NAME + "[role=link]") : null;
+    if (!el || (event.type === "keydown" && event.key !== "Enter")) return;
+    if (event.type === "click" && !plainClick(event)) return;
+    event.preventDefault();
+    window.location.href = el.getAttribute("data-href");
+  }
+
+  function listNamesInView() {
+    var panel = document.querySelector(".names-in-view");
+    if (!panel) return;
+    var list = panel.querySelector("ul");
+    var seen = {};
+    var items = [];
+    Array.prototype.slice.call(document.querySelectorAll(NAME)).forEach(function (el) {
+      if (!inView.has(el) || !shownKinds[el.getAttribute("data-kind")]) return;
+      var href = el.getAttribute("data-href");
+      if (seen[href]) return;
+      seen[href] = true;
+      var li = document.createElement("li");
+      li.className = "name-" + el.getAttribute("data-kind");
+      li.append(link(href, el.textContent.trim()));
+      items.push(li);
+    });
+    list.replaceChildren.apply(list, items);
+    panel.hidden = !Object.keys(shownKinds).some(function (k) { return shownKinds[k]; });
+  }
+
+  function showKind(kind, on) {
+    shownKinds[kind] = on;
+    document.body.classList.toggle("show-" + kind, on);
+    document.querySelectorAll(NAME + '[data-kind="' + kind + '"]').forEach(function (el) {
+      linkName(el, on || el.matches(":target"));
+    });
+    listNamesInView();
+  }
+
+  function initNames() {
+    var target = window.location.hash && document.getElementById(decodeURIComponent(window.location.hash.slice(1)));
+    if (target && target.matches(NAME)) linkName(target, true);
+    document.addEventListener("click", followName);
+    document.addEventListener("keydown", followName);
+    var form = document.querySelector("form.name-switches");
+    if (!form) return;
+    form.hidden = false;
+    form.addEventListener("submit", function (event) { event.preventDefault(); });
+    form.addEventListener("change", function (event) {
+      if (event.target.name === "kind") showKind(event.target.value, event.target.checked);
+    });
+    if ("IntersectionObserver" in window) {
+      viewObserver = new IntersectionObserver(function (entries) {
+        entries.forEach(function (entry) {
+          if (entry.isIntersecting) inView.add(entry.target); else inView.delete(entry.target);
+        });
+        listNamesInView();
+      });
+      document.querySelectorAll(NAME).forEach(function (el) { viewObserver.observe(el); });
+    }
+  }
+
+  /* Copying: the reader's selection without what the edition adds to the text (note calls, the
+     witness's readings after a correction, line numbers, an open popup), so that a copied passage is
+     the passage. The calls and marks are also unselectable (screen.css); this covers the rest. */
+  var NOT_COPIED = "a.note-call, .witness-reading, .line-number, .popup, .visually-hidden";
+
+  function onCopy(event) {
+    var selection = window.getSelection();
+    if (!selection || selection.isCollapsed || !event.clipboardData) return;
+    var holder = document.createElement("div");
+    holder.className = "copy-holder";
+    for (var i = 0; i < selection.rangeCount; i++) holder.append(selection.getRangeAt(i).cloneContents());
+    var left = holder.querySelectorAll(NOT_COPIED);
+    if (!left.length) return; // nothing of ours in it: the browser copies as it does
+    left.forEach(function (el) { el.remove(); });
+    document.body.append(holder); // laid out, so that innerText keeps the paragraphs apart
+    var text = holder.innerText.replace(/[ \t]+\n/g, "\n").trim();
+    var html = holder.innerHTML;
+    holder.remove();
+    event.clipboardData.setData("text/plain", text);
+    event.clipboardData.setData("text/html", html);
+    event.preventDefault();
+  }
+
+  /* Reading settings: the text size in steps (html's font-size, as a percentage) and a dark page,
+     kept in the browser (localStorage) for the next page; the head's inline script applies them early. */
+  var SIZES = [90, 100, 112.5, 125, 140, 160];
+  var SETTINGS_KEY = "edition-reading";
+
+  function readSettings() {
+    try {
+      return JSON.parse(window.localStorage.getItem(SETTINGS_KEY) || "{}");
+    } catch (error) {
+      return {};
+    }
+  }
+
+  function saveSettings(settings) {
+    try {
+      window.localStorage.setItem(SETTINGS_KEY, JSON.stringify(settings));
+    } catch (error) {
+      // Storage refused (a private window, a file: page in some browsers): the setting holds for this page.
+    }
+  }
+
+  function initSettings() {
+    var group = document.querySelector(".reading-settings");
+    if (!group) return;
+    group.hidden = false;
+    var settings = readSettings();
+    var root = document.documentElement;
+    var toggle = group.querySelector("[data-theme-toggle]");
+    var dark = root.dataset.theme === "dark" ||
+      (!settings.theme && window.matchMedia && window.matchMedia("(prefers-color-scheme: dark)").matches);
+    function applyTheme(on) {
+      root.dataset.theme = on ? "dark" : "light";
+      toggle.setAttribute("aria-pressed", on ? "true" : "false");
+    }
+    applyTheme(dark);
+    toggle.addEventListener("click", function () {
+      applyTheme(root.dataset.theme !== "dark");
+      settings.theme = root.dataset.theme;
+      saveSettings(settings);
+    });
+    group.querySelectorAll("[data-size]").forEach(function (button) {
+      button.addEventListener("click", function () {
+        var current = SIZES.indexOf(settings.size || 112.5);
+        var next = SIZES[Math.min(SIZES.length - 1, Math.max(0, (current < 0 ? 2 : current) + Number(button.getAttribute("data-size"))))];
+        settings.size = next;
+        root.style.fontSize = next + "%";
+        saveSettings(settings);
+        if (trigger) place(trigger);
+      });
+    });
+  }
+
   function init() {
     build();
+    initSettings();
     initSwitcher();
+    document.querySelectorAll("button.cite-passage").forEach(function (button) {
+      button.parentElement.hidden = false;
+      button.setAttribute("aria-expanded", "false");
+    });
+    markSearchWords();
+    initNames();
     document.querySelectorAll(TRIGGERS).forEach(function (el) {
       var shows = el.classList.contains("note-call")
         ? document.getElementById(decodeURIComponent(el.hash.slice(1)))
@@ -347,6 +638,7 @@
     document.addEventListener("focusin", onFocusIn);
     document.addEventListener("focusout", onFocusOut);
     document.addEventListener("keydown", onKey);
+    document.addEventListener("copy", onCopy);
     window.addEventListener("resize", function () { if (trigger) place(trigger); });
   }
 
