@@ -371,7 +371,7 @@ def test_honorifics_are_not_sorted_on(tmp_path: Path) -> None:
 
     settings = SETTINGS.replace('output = "public"', 'output = "public"\nregisters = "texts/registers.xml"')
     for name, indexes, key in (("with", '[indexes]\nhonorifics = ["Paşa"]\n', "Enver Paşa"),
-                               ("without", "", "Paşa Enver")):
+                               ("without", "", "Paşa, Enver")):
         root = letters_project(tmp_path / name, settings + indexes, NAMED)
         (root / "texts" / "registers.xml").write_bytes(BUNDLED_REGISTERS.read_bytes())
         model = load(Project(root), None, Timings(), None)

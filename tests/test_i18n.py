@@ -257,7 +257,8 @@ def test_a_turkish_interface_for_english_texts(tmp_path: Path) -> None:
 def test_the_bundled_volume_keeps_its_own_words(book_parts: dict[str, str]) -> None:
     """What the package says in general words, the bundled volume says in its own: its imprint from
     its TEI header (projectDesc), its remarks from its catalogue (styles/locale)."""
-    front = " ".join(book_parts["front"].split())
+    # Acronyms are set in small capitals (a span each): the words are the header's all the same.
+    front = re.sub(r'<span class="acronym">(\w+)</span>', r"\1", " ".join(book_parts["front"].split()))
     assert "Metinler, makalelerin PDF dosyalarından çıkarılmış düz metinlerden TEI P5 biçiminde" in front
     assert '<em class="hi italic">edition</em> araç takımıyla' in front
     assert "Yazı karakteri: Linux Libertine O ve Linux Biolinum O" in front and "<p>Tanıklar:</p>" in front
