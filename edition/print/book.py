@@ -38,8 +38,11 @@ from edition.render.html import (
     RenderContext,
     RenderedArticle,
     Renderer,
+    print_acronyms,
+    print_lang,
     project_description,
     render_article,
+    source_text,
 )
 from edition.tei.load import NS, TEI_NS
 from edition.tei.model import ArticleModel, VolumeModel, plain_text, title_notes
@@ -319,8 +322,12 @@ def render_divisions(article: ArticleModel, renderer: Renderer,
     notes = Markup("").join(renderer.render(note, ctx) for note in title_notes(article.text))
     front = renderer.render_children(article.front, ctx) if article.front is not None else Markup("")
     runs = _body_runs(article.body)
-    rendered_runs = [Markup("").join(Markup.escape(text) if element is None else renderer.render(element, ctx)
-                                     for element, text in run) for run in runs]
+    # The body's own text between divisions as render_children gives it (line ends, dates, acronyms).
+    lang, acronyms = (print_lang(article.body, ctx), print_acronyms(article.body, ctx)) \
+        if article.body is not None else (None, False)
+    rendered_runs = [Markup("").join(source_text(text, lang, acronyms) if element is None
+                                     else renderer.render(element, ctx) for element, text in run)
+                     for run in runs]
     body = Markup("").join(rendered_runs)
     back = renderer.render_children(article.back, ctx) if article.back is not None else Markup("")
     rendered = RenderedArticle(notes, front, body, back, ctx.notes)
