@@ -137,6 +137,8 @@ def test_cross_references_point_to_the_right_pages(pages: list[str], folio_pages
     text = flat("\n".join(pages))
     checked = 0
     for label, paragraphs in starts.items():
+        if not label:
+            continue  # an empty ref prints its target's name (the renderer's words, not a label to find)
         for folio in re.findall(re.escape(label) + r", s\. (\d+)", text):
             page = flat(folio_pages.get(folio, ""))
             assert any(words.split()[0] in page for words in paragraphs if words), (label, folio)

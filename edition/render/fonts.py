@@ -53,7 +53,8 @@ def embedded_fonts(themed: Themed, text: str) -> tuple[dict[str, bytes], str]:
         options.flavor = "woff2"
         subsetter = subset.Subsetter(options)
         subsetter.populate(unicodes=covered)
-        font = TTFont(themed(f"fonts/{found['name']}"))
+        # recalcTimestamp off: the same characters give the same bytes (the build compares outputs).
+        font = TTFont(themed(f"fonts/{found['name']}"), recalcTimestamp=False)
         subsetter.subset(font)
         font.flavor = "woff2"
         data = io.BytesIO()
