@@ -301,7 +301,7 @@ def test_margin_numbers_and_entries_name_the_lines_the_pdf_prints(name: str, bui
     warnings = (builds[name] / "warnings.txt").read_text(encoding="utf-8")
     displaced = set(re.findall(r"note (\S+): called on page", warnings))
     assert len(displaced & {e.id for e in article.apparatus.values()}) <= 1
-    checked = 0
+    checked = unanchored = 0
     taken: set[int] = set()
     for entry in article.apparatus.values():
         label = entry.lemma_label()
@@ -319,12 +319,17 @@ def test_margin_numbers_and_entries_name_the_lines_the_pdf_prints(name: str, bui
         printed = next(LINE_LABEL.match(w) for w in reversed(words[:found]) if LINE_LABEL.match(w))
         first, last = int(printed.group(1)), int(printed.group(2) or printed.group(1))
         lines = numbered(pages[page][0], pages[page][1])
+        if first not in lines or last not in lines:
+            # A page with no margin number within four lines of the entry's (a text's opening lines
+            # near a page foot): nothing on the page to count its lines from.
+            unanchored += 1
+            continue
         on_first = [letters(w) for w in lines[first]]
         start, end = letters(entry.base.text.split()[0]), letters(entry.base.text.split()[-1])
         assert any(w and start.startswith(w) for w in on_first), (entry.id, first, on_first)
         assert any(w and end.endswith(w) for w in (letters(w) for w in lines[last])), (entry.id, last)
         checked += 1
-    assert checked > 20
+    assert checked > 20 and unanchored <= 2, (checked, unanchored)
 
 
 def test_on_a_phone_a_tap_opens_an_entry_and_the_switcher_fits(builds: dict[str, Path], browser) -> None:
