@@ -20,12 +20,17 @@ from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
 
-import pikepdf
-from pikepdf import Array, Dictionary, Name, NameTree, NumberTree, OutlineItem, Page, String
-
 from edition.print.book import CROSS_PART_SCHEME
 from edition.print.pagination import FOLIO_NONE, PagePlan, PartLayout
+from edition.processes import signals_held
 from edition.render.links import safe_href
+
+# pikepdf's extension module creates Python enums as it initialises, and nanobind aborts the process
+# (SIGABRT: no clean-up, no message) if a Ctrl-C's KeyboardInterrupt is raised meanwhile; a build
+# interrupted as it imported this module died so. Held, the signal acts once the import is done.
+with signals_held():
+    import pikepdf
+    from pikepdf import Array, Dictionary, Name, NameTree, NumberTree, OutlineItem, Page, String
 
 ARTIFACT_START = b"/Artifact <</Type /Pagination>> BDC\n"
 ARTIFACT_END = b"\nEMC\n"
