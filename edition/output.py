@@ -147,8 +147,9 @@ def recover(out: Path) -> bool:
 
 
 def pause_for_tests(point: str) -> None:
-    """Stop this process (SIGSTOP) at a named point of the commit when the environment variable
-    EDITION_TEST_PAUSE names it: the tests kill a build there, or interrupt it, at a known moment."""
+    """Stop this process (SIGSTOP) at a named point (of the commit, or "layout": a layout job's start)
+    when the environment variable EDITION_TEST_PAUSE names it: the tests kill a build there, or
+    interrupt it, at a known moment."""
     if os.environ.get(PAUSE) == point:
         os.kill(os.getpid(), signal.SIGSTOP)
 

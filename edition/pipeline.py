@@ -41,7 +41,7 @@ from edition.buildcache import (
 from edition.errors import display_path
 from edition.output import BuildLock, OutputSet, recover, staged_directory, write_bytes, write_text
 from edition.print.settings import settings_stylesheet
-from edition.processes import become_child
+from edition.processes import become_child, forking
 from edition.processing.rules import project_model
 from edition.project import PACKAGE, Project
 from edition.render.fonts import embedded_fonts
@@ -324,7 +324,8 @@ class ValidationStage:
         self.receiver, sender = context.Pipe(duplex=False)
         self.process = context.Process(target=_validate_into, daemon=True,
                                        args=(sender, state.volume, state.project.root, os.getpid()))
-        self.process.start()
+        with forking():
+            self.process.start()
         sender.close()
         self.received = False
 

@@ -14,7 +14,12 @@ exception in them).
 SIGTERM and SIGHUP raise ``Terminated`` in the build, as SIGINT raises ``KeyboardInterrupt``, so that a
 build stopped by either cleans up as after Ctrl-C: workers killed rather than waited for, the staging
 folder removed (``output.py``). ``signals_held`` keeps all three from interrupting a short critical
-section (the commit of the outputs) and acts on them once it is over.
+section (the commit of the outputs, a fork) and acts on them once it is over.
+
+Every fork is such a section (``forking``): ``os.fork`` runs Python callbacks in the parent once the
+child exists (logging's, which releases its lock), and an exception a signal handler raises in one
+of them is printed as "Exception ignored" and dropped. A Ctrl-C or SIGTERM that came while the build
+forked its layout workers was lost that way, and the build ran on to the end.
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from types import FrameType
 
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
@@ -81,8 +86,17 @@ def run(argv: list[str], input: bytes, timeout: float) -> subprocess.CompletedPr
     The child sets its parent-death signal before it executes the program. It is tied to the thread
     that starts the child, which waits here for the program to end."""
     parent = os.getpid()
-    return subprocess.run(argv, input=input, capture_output=True, timeout=timeout, check=False,
-                          preexec_fn=lambda: die_with_parent(parent))
+    pipe = subprocess.PIPE
+    with forking():
+        process = subprocess.Popen(argv, stdin=pipe, stdout=pipe, stderr=pipe,
+                                   preexec_fn=lambda: die_with_parent(parent))
+    with process:
+        try:
+            stdout, stderr = process.communicate(input, timeout=timeout)
+        except BaseException:  # subprocess.run's way: the program killed, then waited for
+            process.kill()
+            raise
+    return subprocess.CompletedProcess(argv, process.returncode, stdout, stderr)
 
 
 def _main_thread() -> bool:
@@ -127,3 +141,9 @@ def signals_held() -> Iterator[None]:
             signal.signal(signum, handler if handler is not None else signal.SIG_DFL)
         if received:
             signal.raise_signal(received[0])  # now the usual handler acts on it
+
+
+def forking() -> AbstractContextManager[None]:
+    """Hold the stop signals while the block forks (see the module's docstring); the child starts
+    with them held, and ``become_child`` sets its own handlers."""
+    return signals_held()

@@ -4,12 +4,14 @@ command line meets is one line.
 
 Every build here is a real ``edition`` process on a small project (one short article), built twice
 into reference folders: "old", then "new" after an edit. A build of the new text is then started
-over a copy of the old outputs and stopped at a known moment: while the layout workers run, or
-inside the commit (``EDITION_TEST_PAUSE`` makes the process stop itself there with SIGSTOP).
+over a copy of the old outputs and stopped at a known moment: while a layout worker lays a part
+out, or inside the commit (``EDITION_TEST_PAUSE`` makes the worker, or the build, stop itself there
+with SIGSTOP).
 """
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import hashlib
 import os
@@ -259,19 +261,23 @@ def assert_next_build_is_new(versions: Versions, out: Path, *expected_notes: str
 def test_a_build_stopped_while_the_workers_lay_out_leaves_the_old_outputs_and_no_process(
         versions: Versions, tmp_path: Path, stop: signal.Signals) -> None:
     out = versions.fresh_out(tmp_path)
-    build = versions.start(out)
-    workers = wait_for(lambda: len(children := forked_children(build.pid)) >= 2 and children, build,
-                       "layout workers")  # the pool starts its two workers at once
+    build = versions.start(out, pause="layout")  # a worker stops itself as its first layout begins
+    wait_for(lambda: any(stopped(child) for child in forked_children(build.pid)), build,
+             "a layout worker inside a layout")
+    workers = forked_children(build.pid)
     os.kill(build.pid, stop)
-    status = build.wait(timeout=60)  # a build that waited for its workers took minutes here
+    for worker in workers:  # the layouts go on while the build stops
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(worker, signal.SIGCONT)
+    _, stderr = build.communicate(timeout=60)  # a build that waited for its workers took minutes here
     assert_nothing_left_running(build.pid, workers)
     if stop == signal.SIGKILL:
-        assert status == -signal.SIGKILL
+        assert build.returncode == -signal.SIGKILL, stderr
         assert JOURNAL not in leftovers(out)  # the staging folder, if any, is removed by the next build
     else:
-        assert status == 128 + stop
-        assert build.stderr.read().strip() == ("edition: interrupted" if stop == signal.SIGINT
-                                               else "edition: stopped by SIGTERM")
+        assert build.returncode == 128 + stop, stderr
+        assert stderr.strip() == ("edition: interrupted" if stop == signal.SIGINT
+                                  else "edition: stopped by SIGTERM")
         assert leftovers(out) == []
     assert versions.state(out) == ("old", "old")
     assert_next_build_is_new(versions, out)

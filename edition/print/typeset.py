@@ -19,13 +19,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from edition.buildcache import LayoutCache
+from edition.output import pause_for_tests
 from edition.print.assemble import AssembledPart, Assembler
 from edition.print.audit import NoteProblem
 from edition.print.book import Book, PageRefs, PartSpec, own_ids, page_ref_targets
 from edition.print.hyphenation import register_patterns
 from edition.print.layout import book_stylesheets, folio_sheet, lay_out_part, render_folio_sheet
 from edition.print.pagination import PagePlan, PartLayout, Schedule, plan_pages, starts_left
-from edition.processes import become_child
+from edition.processes import become_child, forking
 from edition.project import Project
 
 MAX_LAYOUTS_PER_PART = 6
@@ -90,17 +91,26 @@ class Workers:
         self.pool.shutdown(cancel_futures=True)
 
     def submit(self, name: str, html: str, measure: bool) -> Future:
-        return self._run(lay_out_part, name, html, self.root, self.css, measure)
+        return self._run(_lay_out_in_worker, name, html, self.root, self.css, measure)
 
     def submit_folios(self, html: str, pages: int) -> Future:
         return self._run(render_folio_sheet, html, self.root, pages, self.folio_css)
 
     def _run(self, function: Callable, *args: object) -> Future:
         if self.pool is not None:
-            return self.pool.submit(function, *args)
+            with forking():  # the pool forks its workers as the first job comes
+                return self.pool.submit(function, *args)
         future: Future = Future()
         future.set_result(function(*args))
         return future
+
+
+def _lay_out_in_worker(name: str, html: str, root: Path, css: tuple[str, ...], measure: bool
+                       ) -> tuple[PartLayout, bytes]:
+    """``lay_out_part`` as a worker runs it: the tests stop a build while a worker is inside a layout
+    (``EDITION_TEST_PAUSE=layout`` stops the worker there until they continue it)."""
+    pause_for_tests("layout")
+    return lay_out_part(name, html, root, css, measure)
 
 
 def kill_workers(pool: ProcessPoolExecutor) -> None:
