@@ -110,6 +110,34 @@ def test_a_note_in_an_app_follows_its_entry_and_takes_no_number(tmp_path: Path, 
     assert " ".join(etree.HTML(str(entry["html"])).xpath("string()").split()) == "x A] y B Only B."
 
 
+# A footnote: in print the note itself (WeasyPrint sets the call in its place), on screen the call.
+FOOTNOTE_CALLS = {"print": "//span[@class='footnote']", "screen": "//a[@class='note-call footnote']"}
+CALL = "\u00a4"  # stands for each call in the text read around it
+
+
+@pytest.mark.parametrize("mode", sorted(FOOTNOTE_CALLS))
+def test_a_note_call_sits_right_after_its_word(renderer: Renderer, mode: str) -> None:
+    """Epistula synodalis: "Druck von <ref>Cotelier</ref>⏎<note>…</note>⏎und dessen": the line end
+    before the indented note is no word space (the call follows "Cotelier"), the one after it is (it
+    keeps "und" apart), and no call stands between two spaces or before two."""
+    document = DATA / "pta0013.pta003.pta-grc1.xml"
+    html, _ = rendered(document, renderer, mode)
+    page = etree.HTML(html)
+    calls = page.xpath(FOOTNOTE_CALLS[mode])
+    notes = [n for n in read_xml(document).getroot().iter(f"{{{TEI_NS}}}note")
+             if next(n.iterancestors(f"{{{TEI_NS}}}app", f"{{{TEI_NS}}}teiHeader"), None) is None]
+    assert len(calls) == len(notes) == 9
+    for call in calls:
+        stand_in = etree.Element("span")
+        stand_in.text, stand_in.tail = CALL, call.tail
+        call.getparent().replace(call, stand_in)
+    paragraphs = [p.xpath("string()") for p in page.iter("p") if CALL in p.xpath("string()")]
+    assert sum(text.count(CALL) for text in paragraphs) == 9
+    assert "Druck von Cotelier" + CALL + " und dessen Nachdrucken" in paragraphs[0]
+    for text in paragraphs:
+        assert re.findall(rf"\S*\s{CALL}|{CALL}\s\s\S*", text) == []
+
+
 def test_validate_names_undeclared_witnesses_and_repeated_sigla(tmp_path: Path) -> None:
     (tmp_path / "edition.toml").write_text("[validation]\n", encoding="utf-8")
     (tmp_path / "text.xml").write_text(

@@ -648,7 +648,8 @@ class Renderer:
         Where the source puts nothing between a word or punctuation mark of a tokenised text
         (``w``, ``pc``) and the word after it, a space goes between them unless ``@join`` joins
         them; a line break inside a word (``lb break="no"``, a row with ``params.joins``) takes the
-        source's line-end spaces around it away."""
+        source's line-end spaces around it away, and a note's call (``params.attaches``) those before
+        it where a space follows it."""
         lang, acronyms = print_lang(element, ctx), print_acronyms(element, ctx)
         parts = [source_text(element.text, lang, acronyms)]
         previous: etree._Element | None = None
@@ -656,13 +657,33 @@ class Renderer:
             if self._space_between(previous, child, ctx.mode):
                 parts.append(Markup(" "))
             tail = child.tail or ""
-            if isinstance(child.tag, str) and self.model.behaviour(child, ctx.mode).params.get("joins"):
+            if self._param(child, "joins", ctx.mode):
                 parts[-1] = parts[-1].rstrip()  # the text before it (parts end with a text)
                 tail = tail.lstrip()
+            elif self._attaches(child, ctx.mode):
+                parts[-1] = parts[-1].rstrip()
             parts.append(self.render(child, ctx))
             parts.append(source_text(tail, lang, acronyms))
             previous = child if isinstance(child.tag, str) and not tail else None
         return Markup("").join(parts)
+
+    def _param(self, element: etree._Element, name: str, mode: str) -> object:
+        """A parameter of the element's row (None for a comment or a processing instruction)."""
+        if not isinstance(element.tag, str):
+            return None
+        return self.model.behaviour(element, mode).params.get(name)
+
+    def _attaches(self, note: etree._Element, mode: str) -> bool:
+        """True for a note whose call sits right after the word before it (``params.attaches``) and
+        that a space follows (its tail's, or that after the notes right after it) or nothing does:
+        the spaces before it are then not the words' space (TEI's whitespace rules), and go."""
+        if not self._param(note, "attaches", mode):
+            return False
+        tail = note.tail or ""
+        if tail:
+            return tail[0].isspace()
+        following = note.getnext()
+        return following is None or self._attaches(following, mode)
 
     def _space_between(self, previous: etree._Element | None, following: etree._Element,
                        mode: str) -> bool:
@@ -686,6 +707,8 @@ class Renderer:
         current = [source_text(element.text, lang, acronyms)]
         for child in element:
             if isinstance(child.tag, str) and etree.QName(child).localname == "note":
+                if self._attaches(child, ctx.mode):
+                    current[-1] = current[-1].rstrip()
                 runs.append((False, Markup("").join(current)))
                 runs.append((True, self.render(child, ctx)))
                 current = []
