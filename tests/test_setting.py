@@ -8,7 +8,9 @@ from itertools import pairwise
 
 import pytest
 from weasyprint import HTML
+from weasyprint.layout import inline
 
+import edition.print.layout as layout_module
 from edition.i18n.language import bind_dates
 from edition.pipeline import book_stylesheets
 from edition.print.layout import layout
@@ -75,6 +77,15 @@ def test_a_name_and_its_suffix_do_not_end_a_line_alone(a001) -> None:
     texts = [line.text for line in justified_lines(a001)]
     assert any("Özalp’la irtibata" in text for text in texts)
     assert "Özalp’la" not in texts
+
+
+def test_weasyprint_70_itself_sets_the_name_alone(book_parts, project, monkeypatch) -> None:
+    """What the mend 'whole runs' (weasy.MENDS) mends, on WeasyPrint's own split_first_line."""
+    mend_line_breaking()
+    monkeypatch.setattr(inline, "split_first_line", inline.split_first_line.wrapped)
+    monkeypatch.setattr(layout_module, "mend_line_breaking", lambda: None)  # as WeasyPrint is
+    document = layout(book_parts["a001"], project, tuple(book_stylesheets(project)[0]))
+    assert "Özalp’la" in [line.text for line in justified_lines(document)]
 
 
 def test_dates_are_bound_with_the_month_names_of_their_language() -> None:

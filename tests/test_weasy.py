@@ -6,17 +6,21 @@ misreads a layout.
 
 from __future__ import annotations
 
+import re
 import tomllib
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
 import pytest
 from weasyprint import HTML
+from weasyprint.layout import block as block_layout
 
 from edition.errors import EditionError
 from edition.print.weasy import (
+    MENDS,
     SUPPORTED,
     LaidBox,
+    MendLeftOut,
     NoteBody,
     NoteCall,
     ParsedHTML,
@@ -24,6 +28,7 @@ from edition.print.weasy import (
     footnotes,
     is_blank,
     laid_out_pages,
+    mended,
     placed_text,
     root_element,
 )
@@ -132,17 +137,29 @@ def test_a_parsed_tree_lays_out_as_weasyprints_own_parse() -> None:
     assert placed_text(ours.pages[0])[0][0] == "Text"
 
 
+ORPHANS = PAGE + (" .note { line-height: 20px } p { orphans: 2; widows: 2; margin: 0; line-height: 20px;"
+                  " font-size: 14px }")
+
+
+def notes_then(words: int, paragraph: str):
+    """A page filled by ``words`` words and a note, then ``paragraph``, whose second line cannot stay
+    on the page without the first (orphans: 2)."""
+    return render(f'<p>{" ".join(["word"] * words)}<span class="note" id="a">{"an earlier note " * 3}'
+                  f"</span></p><p>{paragraph}</p>", ORPHANS)
+
+
+CALLED_ON_THE_LINE = (f'{"one two three four five six seven " * 2}call<span class="note" id="b">the note of '
+                      f'the line</span> {"end of it all " * 12}')
+NO_CALL = "one two three four five six seven " * 8
+
+
 @pytest.mark.parametrize("words", range(91, 98))
 def test_a_note_called_on_a_line_kept_by_orphans_is_printed_with_its_call(words: int) -> None:
     """block._linebox_layout (wrapped: WeasyPrint 70 kept such a line by moving the notes before it
     to the next page, and never printed the line's own note): the paragraph goes to the next page
     with its note; the note before stays with its call. Context .footnotes, .current_page_footnotes,
     .reported_footnotes, ._update_footnote_area(); block.remove_placeholders."""
-    style = PAGE + (" .note { line-height: 20px } p { orphans: 2; widows: 2; margin: 0; line-height: 20px;"
-                    " font-size: 14px }")
-    document = render(f'<p>{" ".join(["word"] * words)}<span class="note" id="a">{"an earlier note " * 3}'
-                      f'</span></p><p>{"one two three four five six seven " * 2}call<span class="note" '
-                      f'id="b">the note of the line</span> {"end of it all " * 12}</p>', style)
+    document = notes_then(words, CALLED_ON_THE_LINE)
     pages = [footnotes(page) for page in document.pages]
     assert pages == [([NoteCall("a", False)], [NoteBody("a", False)]),
                      ([NoteCall("b", False)], [NoteBody("b", False)])]
@@ -184,9 +201,28 @@ def test_laid_out_pages_give_each_box_its_kind_element_and_place() -> None:
 def test_a_note_stays_with_its_call_when_a_later_line_is_kept_by_orphans(words: int) -> None:
     """block._linebox_layout (wrapped: WeasyPrint 70 kept the second line of the next paragraph on
     the page by moving the note before it to the next page, a page after its call)."""
-    style = PAGE + (" .note { line-height: 20px } p { orphans: 2; widows: 2; margin: 0; line-height: 20px;"
-                    " font-size: 14px }")
-    document = render(f'<p>{" ".join(["word"] * words)}<span class="note" id="a">{"an earlier note " * 3}'
-                      f'</span></p><p>{"one two three four five six seven " * 8}</p>', style)
+    document = notes_then(words, NO_CALL)
     pages = [footnotes(page) for page in document.pages]
     assert pages == [([NoteCall("a", False)], [NoteBody("a", False)]), ([], [])]
+
+
+def test_weasyprint_70_itself_loses_those_notes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What the mend 'notes kept with their lines' mends, on WeasyPrint's own _linebox_layout: the note
+    before goes a page after its call, and the kept line's own note is never printed."""
+    monkeypatch.setattr(block_layout, "_linebox_layout", block_layout._linebox_layout.wrapped)
+    pages = [footnotes(page) for page in notes_then(94, CALLED_ON_THE_LINE).pages]
+    assert pages == [([NoteCall("a", False), NoteCall("b", False)], []), ([], [NoteBody("a", False)])]
+    pages = [footnotes(page) for page in notes_then(94, NO_CALL).pages]
+    assert pages == [([NoteCall("a", False)], []), ([], [NoteBody("a", False)])]
+
+
+def test_each_mend_is_pinned_to_the_installed_release() -> None:
+    assert all(mended(name) for name in MENDS)  # this release is the one each was written for
+
+
+@pytest.mark.parametrize("name", sorted(MENDS))
+def test_on_another_release_a_mend_is_left_out_with_a_warning(name: str) -> None:
+    other = f"{SUPPORTED[0]}.{int(MENDS[name].split('.')[1]) + 1}"
+    with pytest.warns(MendLeftOut, match=rf"WeasyPrint {other}: edition's mend '{name}' was written for "
+                                         rf"WeasyPrint {re.escape(MENDS[name])} and is left out"):
+        assert not mended(name, other)

@@ -10,11 +10,15 @@ that a new WeasyPrint breaks this module alone; ``tests/test_weasy.py`` pins eve
 on a real render.
 
 WeasyPrint reshapes its internals between major versions, so the versions this module was written for
-are checked when it is imported: outside them, one clear error rather than a wrong layout.
+are checked when it is imported: outside them, one clear error rather than a wrong layout. The mends
+of WeasyPrint's behaviour (``MENDS``) are pinned closer, each to the release whose fault it was
+written for and reproduced on (``tests/test_weasy.py``, ``tests/test_setting.py``): on another
+release it is left out, with a warning that says which, until a test shows it is still wanted.
 """
 
 from __future__ import annotations
 
+import warnings
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -51,6 +55,31 @@ def check_version(installed: str | None = None) -> None:
 
 
 check_version()
+
+
+# Each mend of WeasyPrint's behaviour, and the release whose fault it mends (reproduced by a test).
+MENDS = {
+    "whole runs": "70.0",  # a run that fits without its trailing space is not broken (mend_line_breaking)
+    "words left whole": "70.0",  # hyphenate-limit-lines' stand-in: ``unhyphenated`` (mend_line_breaking)
+    "notes kept with their lines": "70.0",  # a line kept by orphans loses no note (_linebox_layout)
+}
+
+
+class MendLeftOut(UserWarning):
+    """A mend of WeasyPrint's behaviour left out: the installed release is not the one it was written
+    for."""
+
+
+def mended(name: str, installed: str | None = None) -> bool:
+    """True where the mend ``name`` (of ``MENDS``) applies to the installed WeasyPrint (``installed``:
+    its version, read from the package's metadata when not given); else warn that it is left out."""
+    installed = installed or version("weasyprint")
+    if installed == MENDS[name]:
+        return True
+    warnings.warn(f"WeasyPrint {installed}: edition's mend '{name}' was written for WeasyPrint "
+                  f"{MENDS[name]} and is left out (tests/test_weasy.py and tests/test_setting.py show "
+                  "whether this release still needs it)", MendLeftOut, stacklevel=2)
+    return False
 
 
 COLLAPSING_WHITE_SPACE = frozenset({"normal", "nowrap", "pre-line"})
@@ -97,12 +126,15 @@ def mend_line_breaking() -> None:
     original = inline.split_first_line
     if getattr(original, "mended", False):
         return
+    runs_whole, words_whole = mended("whole runs"), mended("words left whole")
+    if not (runs_whole or words_whole):
+        return
 
     def whole_run(text, style, context, max_width, *rest):
         result = original(text, style, context, max_width, *rest)
         words = text.rstrip(" ")
-        if (result[2] is None or max_width is None or max_width == inf or words in ("", text)
-                or style["white_space"] not in COLLAPSING_WHITE_SPACE):
+        if (not runs_whole or result[2] is None or max_width is None or max_width == inf
+                or words in ("", text) or style["white_space"] not in COLLAPSING_WHITE_SPACE):
             return result
         trimmed = original(words, style, context, max_width, *rest)
         if trimmed[2] is None and trimmed[3] <= max_width:
@@ -113,13 +145,14 @@ def mend_line_breaking() -> None:
                          minimum=False):
         rest = (justification_spacing, is_line_start, minimum)
         result = whole_run(text, style, context, max_width, *rest)
-        if _unhyphenated and _hyphenated_here(text, style, result) in _unhyphenated:
+        if words_whole and _unhyphenated and _hyphenated_here(text, style, result) in _unhyphenated:
             style = style.copy()
             style["hyphens"] = "manual"
             result = whole_run(text, style, context, max_width, *rest)
         return result
 
     split_first_line.mended = True
+    split_first_line.wrapped = original
     inline.split_first_line = split_first_line
 
 
@@ -183,8 +216,8 @@ def _keep_each_line_with_its_notes(linebox_layout):
     return linebox_layout_keeping_notes
 
 
-if not hasattr(block_layout._linebox_layout, "wrapped"):  # once, however often this is imported
-    block_layout._linebox_layout = _keep_each_line_with_its_notes(block_layout._linebox_layout)
+if not hasattr(block_layout._linebox_layout, "wrapped") and mended("notes kept with their lines"):
+    block_layout._linebox_layout = _keep_each_line_with_its_notes(block_layout._linebox_layout)  # once
 
 
 class ParsedHTML(HTML):
