@@ -184,18 +184,9 @@ def concatenation(value: str, strings: dict[str, str]) -> str:
     (``"cr" # macro # {2}``), joined as pandoc joins it: quotes and braces dropped, macros replaced."""
     if "#" not in value:
         return value
-    parts, depth, quoted, start = [], 0, False, 0
-    for index, character in enumerate(value):
-        if character == "{":
-            depth += 1
-        elif character == "}":
-            depth -= 1
-        elif character == '"' and depth == 0:
-            quoted = not quoted
-        elif character == "#" and depth == 0 and not quoted:
-            parts.append(value[start:index])
-            start = index + 1
-    parts.append(value[start:])
+    cuts = [index for index, character in enumerate(outside_groups(value)) if character == "#"]
+    parts = [value[start:end] for start, end in zip([0, *(cut + 1 for cut in cuts)], [*cuts, len(value)],
+                                                     strict=True)]
     joined = []
     for part in (p.strip() for p in parts):
         if part[:1] in {"{", '"'}:
