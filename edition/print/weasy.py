@@ -19,6 +19,7 @@ release it is left out, with a warning that says which, until a test shows it is
 from __future__ import annotations
 
 import warnings
+import weakref
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -312,32 +313,40 @@ class TextLine:
 
 def justified_lines(document) -> list[TextLine]:
     """Every line of the justified blocks of a laid-out document, in reading order (headings and
-    text aligned otherwise left out: their short lines are meant)."""
+    text aligned otherwise left out: their short lines are meant). Read from ``laid_out_pages``, the
+    walk the line counter reads too."""
     found: list[TextLine] = []
-    for number, page in enumerate(document.pages):
-        page_box = page._page_box
-        in_notes = {id(inner) for area in page_box.descendants() if isinstance(area, boxes.FootnoteAreaBox)
-                    for inner in area.descendants()}
-        for block in page_box.descendants():
-            if not isinstance(block, boxes.BlockContainerBox) or block.style["text_align_all"] != "justify":
-                continue
-            lines = [child for child in block.children if isinstance(child, boxes.LineBox)]
+
+    def walk(box: LaidBox, page: int, note: bool) -> None:
+        note = note or box.kind == "notes"
+        if box.justified:
+            lines = [child for child in box.children if child.kind == "line"]
             for index, line in enumerate(lines):
-                found.append(_text_line(number, block, line, index == len(lines) - 1, id(block) in in_notes))
+                found.append(_text_line(page, box, line, index == len(lines) - 1, note))
+        for child in box.children:
+            walk(child, page, note)
+
+    for number, page in enumerate(laid_out_pages(document)):
+        walk(page, number, False)
     return found
 
 
-def _text_line(page: int, block, line, last: bool, note: bool) -> TextLine:
-    texts = [box for box in line.descendants() if isinstance(box, boxes.TextBox)]
+def _text_line(page: int, block: LaidBox, line: LaidBox, last: bool, note: bool) -> TextLine:
+    texts = [box for box in _descendants(line) if box.kind == "text"]
     text = "".join(box.text for box in texts)
-    stretch = sum(box.justification_spacing * (box.text.count(" ") + box.text.count("\u00a0"))
-                  for box in texts)
-    hyphen = line.style["hyphenate_character"]
-    hyphenated = bool(texts) and line.style["hyphens"] != "none" and texts[-1].text.endswith(hyphen)
+    stretch = sum(box.stretch for box in texts)
+    hyphen = line.hyphen
+    hyphenated = bool(texts) and hyphen is not None and texts[-1].text.endswith(hyphen)
     head = texts[0].text if texts else ""
-    tail = texts[-1].text.removesuffix(hyphen) if hyphenated else ""
+    tail = texts[-1].text.removesuffix(hyphen) if hyphenated and hyphen is not None else ""
     return TextLine(page, id(block.element), text.strip(), line.width - stretch, block.width, last,
                     hyphenated, note, head, tail)
+
+
+def _descendants(box: LaidBox) -> Iterator[LaidBox]:
+    yield box
+    for child in box.children:
+        yield from _descendants(child)
 
 
 @dataclass(frozen=True)
@@ -353,6 +362,10 @@ class LaidBox:
     height: float
     content_left: float  # the left edge of its content
     children: tuple[LaidBox, ...]
+    width: float = 0.0  # of its content
+    justified: bool = False  # a block container whose lines are justified (text-align-all)
+    stretch: float = 0.0  # a text box's: what justification added to its spaces
+    hyphen: str | None = None  # a line's hyphenation character, None where it may not hyphenate
 
 
 def _kind(box) -> str:
@@ -369,18 +382,27 @@ def _kind(box) -> str:
 
 def _laid_box(box, left: float, top: float) -> LaidBox:
     tag = getattr(box, "element_tag", "") or ""
-    return LaidBox(_kind(box), getattr(box, "element", None), tag.rpartition("}")[2],
-                   box.text if isinstance(box, boxes.TextBox) else "", box.position_y - top, box.height,
-                   box.content_box_x() - left,
-                   tuple(_laid_box(child, left, top) for child in getattr(box, "children", ())))
+    kind, style = _kind(box), box.style
+    text = box.text if kind == "text" else ""
+    justified = isinstance(box, boxes.BlockContainerBox) and style["text_align_all"] == "justify"
+    stretch = box.justification_spacing * (text.count(" ") + text.count("\u00a0")) if text else 0.0
+    hyphen = style["hyphenate_character"] if kind == "line" and style["hyphens"] != "none" else None
+    return LaidBox(kind, getattr(box, "element", None), tag.rpartition("}")[2], text, box.position_y - top,
+                   box.height, box.content_box_x() - left,
+                   tuple(_laid_box(child, left, top) for child in getattr(box, "children", ())),
+                   box.width, justified, stretch, hyphen)
+
+
+_pages: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # document -> its laid_out_pages
 
 
 def laid_out_pages(document) -> list[LaidBox]:
-    """Each page of a laid-out document as a tree of its boxes, from the page's own box down."""
-    pages = []
-    for page in document.pages:
-        page_box = page._page_box
-        pages.append(_laid_box(page_box, page_box.content_box_x(), page_box.content_box_y()))
+    """Each page of a laid-out document as a tree of its boxes, from the page's own box down: the one
+    walk of the boxes that the setting audit and the line counter read (made once per document)."""
+    pages = _pages.get(document)
+    if pages is None:
+        pages = _pages[document] = [_laid_box(page._page_box, page._page_box.content_box_x(),
+                                              page._page_box.content_box_y()) for page in document.pages]
     return pages
 
 
