@@ -283,6 +283,35 @@ def test_a_build_stopped_while_the_workers_lay_out_leaves_the_old_outputs_and_no
     assert_next_build_is_new(versions, out)
 
 
+FORK_INTERRUPTED = """
+import os, signal
+from edition.processes import Terminated, forking, stop_signals_interrupt
+# The signal comes as the fork returns in the parent, while os.fork runs its Python callbacks.
+os.register_at_fork(after_in_parent=lambda: os.kill(os.getpid(), signal.SIGTERM))
+with stop_signals_interrupt():
+    try:
+        with {hold}:
+            child = os.fork()
+            if child == 0:
+                os._exit(0)
+        print("went on")
+    except Terminated:
+        print("stopped")
+    os.waitpid(child, 0)
+"""
+
+
+@pytest.mark.parametrize(("hold", "outcome"), [("forking()", "stopped"),
+                                               ("contextlib.nullcontext()", "went on")])
+def test_a_stop_signal_that_comes_during_a_fork_is_acted_on_after_it(hold: str, outcome: str) -> None:
+    """Raised inside os.fork's callbacks, Terminated was ignored (the build went on to the end):
+    ``forking`` holds it until the fork is done. Without it, the fault itself."""
+    script = ("import contextlib\n" + FORK_INTERRUPTED).format(hold=hold)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip() == outcome, done.stderr
+    assert ("Exception ignored" in done.stderr) == (outcome == "went on")
+
+
 @pytest.mark.parametrize(("pause", "seen"), [("journal", ("old", "old")), ("moved html", ("old", "new")),
                                               ("moved", ("new", "new"))])
 def test_a_build_killed_in_its_commit_is_rolled_forward_by_the_next(
