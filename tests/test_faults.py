@@ -312,6 +312,36 @@ def test_a_stop_signal_that_comes_during_a_fork_is_acted_on_after_it(hold: str, 
     assert ("Exception ignored" in done.stderr) == (outcome == "went on")
 
 
+IMPORT_INTERRUPTED = """
+import os, signal, sys
+import edition.print.book, edition.print.pagination, edition.processes, edition.render.links
+def interrupt(frame, event, arg):
+    # An enum an extension module makes as it initialises: called from C, right under importlib.
+    if (event == "call" and frame.f_code.co_filename.endswith("enum.py") and frame.f_back is not None
+            and frame.f_back.f_code.co_name == "_call_with_frames_removed"):
+        sys.setprofile(None)
+        os.kill(os.getpid(), signal.SIGINT)
+sys.setprofile(interrupt)
+try:
+    import {module}
+except KeyboardInterrupt:
+    print("interrupted")
+"""
+
+
+@pytest.mark.parametrize(("module", "status", "said"), [("edition.print.assemble", 0, "interrupted"),
+                                                        ("pikepdf", -signal.SIGABRT, "")])
+def test_a_ctrl_c_while_pikepdf_initialises_interrupts_the_import_after_it(module: str, status: int,
+                                                                          said: str) -> None:
+    """A KeyboardInterrupt raised while pikepdf's extension module makes its enums aborts the process
+    (nanobind: "Critical nanobind error", SIGABRT; a build under load exited -6): the assembler
+    imports it with the signals held. Imported alone, the fault itself."""
+    done = subprocess.run([sys.executable, "-c", IMPORT_INTERRUPTED.format(module=module)],
+                          capture_output=True, text=True, timeout=120)
+    assert (done.returncode, done.stdout.strip()) == (status, said), done.stderr
+    assert ("Critical nanobind error" in done.stderr) == (status != 0)
+
+
 @pytest.mark.parametrize(("pause", "seen"), [("journal", ("old", "old")), ("moved html", ("old", "new")),
                                               ("moved", ("new", "new"))])
 def test_a_build_killed_in_its_commit_is_rolled_forward_by_the_next(
