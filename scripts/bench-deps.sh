@@ -1,10 +1,11 @@
 #!/bin/sh
 # What `make bench` alone needs beyond `make setup`: XeLaTeX for the pandoc → xelatex peer
-# (benchmarks/build.py). Debian's texlive-xetex with lmodern (pandoc's LaTeX template loads it) is some
-# 300 MB, so neither `make` nor `make test` installs it. As root this uses apt-get; otherwise it names
-# what is missing, and the benchmark reports the peer as not available.
+# (benchmarks/build.py): Debian's texlive-xetex, with lmodern (pandoc's LaTeX template loads it) and the
+# standard fonts (hyperref's links in XeTeX load ZapfDingbats), some 300 MB: neither `make` nor
+# `make test` installs them. As root this uses apt-get; otherwise it names what is missing, and the
+# benchmark reports the peer as not available.
 set -eu
-PACKAGES="texlive-xetex texlive-latex-recommended lmodern"
+PACKAGES="texlive-xetex texlive-latex-recommended texlive-fonts-recommended lmodern"
 missing=""
 for package in $PACKAGES; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing="$missing $package"
