@@ -391,13 +391,18 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "profile.json")
     parser.add_argument("--raw", type=Path, help="keep py-spy's collapsed stacks in this file")
     args = parser.parse_args()
+    from build import machine_speed
+
+    speed = machine_speed()
     with tempfile.TemporaryDirectory() as folder:
         project = copy_project(Path(folder) / "project")
         raw = args.raw.resolve() if args.raw else Path(folder) / "stacks.txt"
         summary = profile_build(project, args.rate, raw)
     report = {"benchmark": "where a cold build of the bundled volume spends its CPU (py-spy, every process)",
               "machine": {"python": platform.python_version(), "platform": platform.platform(),
-                          "cpus": len(os.sched_getaffinity(0)), "load_average": os.getloadavg()},
+                          "cpus": len(os.sched_getaffinity(0)), "load_average": os.getloadavg(),
+                          # A CPU second buys less work on a loaded machine: this loop's time says how much.
+                          "speed_check_seconds": {"before": speed, "after": machine_speed()}},
               **summary}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
