@@ -200,7 +200,6 @@ class ProcessInfo:
     command: str
     parent: int
     cpu_seconds: float = 0.0
-    peak_rss_bytes: int = 0
 
 
 class ProcessCPU:
@@ -221,12 +220,12 @@ class ProcessCPU:
 
     def _read(self) -> None:
         table = _proc_table()
-        for pid, (parent, command, cpu, rss) in table.items():
+        for pid, (parent, command, cpu) in table.items():
             if pid != self.root and not _descends(pid, self.root, table):
                 continue
             info = self.processes.setdefault(pid, ProcessInfo(command, parent))
+            info.command = command  # read between a fork and its exec, it was the parent's
             info.cpu_seconds = max(info.cpu_seconds, cpu)
-            info.peak_rss_bytes = max(info.peak_rss_bytes, rss)
 
     def finish(self) -> dict[int, ProcessInfo]:
         self.stop.set()
@@ -234,10 +233,9 @@ class ProcessCPU:
         return self.processes
 
 
-def _proc_table() -> dict[int, tuple[int, str, float, int]]:
-    """pid -> (parent, command name, CPU seconds, resident bytes) of every process."""
+def _proc_table() -> dict[int, tuple[int, str, float]]:
+    """pid -> (parent, command name, CPU seconds) of every process."""
     table = {}
-    page = os.sysconf("SC_PAGE_SIZE")
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -247,12 +245,11 @@ def _proc_table() -> dict[int, tuple[int, str, float, int]]:
             continue
         command = stat[stat.index("(") + 1:stat.rindex(")")]
         fields = stat[stat.rindex(")") + 2:].split()
-        table[int(entry)] = (int(fields[1]), command, (int(fields[11]) + int(fields[12])) / CLOCK_TICK,
-                             int(fields[21]) * page)
+        table[int(entry)] = (int(fields[1]), command, (int(fields[11]) + int(fields[12])) / CLOCK_TICK)
     return table
 
 
-def _descends(pid: int, root: int, table: dict[int, tuple[int, str, float, int]]) -> bool:
+def _descends(pid: int, root: int, table: dict[int, tuple[int, str, float]]) -> bool:
     seen = set()
     while pid not in seen:
         seen.add(pid)
