@@ -22,7 +22,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from build import edition, fastest, goals, pagedjs, pdf_words, xelatex  # benchmarks/ is on sys.path
+from build import RENDER_ONCE, edition, fastest, goals, pagedjs, pdf_words, xelatex  # on sys.path
 from sampling import profile_build
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,7 +39,6 @@ from edition.buildcache import Manifest
 from edition.pipeline import BOOK_CSS, FOLIO_CSS, Timings, load
 from edition.project import find_project
 from edition.render.html import Renderer
-from edition.print.layout import PDF_VARIANT, layout
 
 source = Path(sys.argv[1])
 project = find_project(source)
@@ -48,16 +47,7 @@ model = load(project, source, Timings(), None)
 book = Book(model, Renderer(project.template_folders), list(BOOK_CSS), list(FOLIO_CSS))
 parts = sum(1 for spec in book.specs if spec.text is not None)
 html = book.whole(refs, list(BOOK_CSS))
-Path(sys.argv[3]).write_text(html, encoding="utf-8")  # the peers' input
-start, cpu = time.perf_counter(), time.process_time()
-document = layout(html, project)
-laid_out = time.perf_counter()
-pdf = document.write_pdf(pdf_variant=PDF_VARIANT)
-done = time.perf_counter()
-print(json.dumps({"layout": laid_out - start, "write": done - laid_out, "total": done - start,
-                  "cpu_seconds": time.process_time() - cpu, "pages": len(document.pages),
-                  "text_parts": parts}))
-"""
+""" + RENDER_ONCE + "print(json.dumps({**result, 'text_parts': parts}))\n"
 
 
 def pages(pdf: Path) -> int:
@@ -110,7 +100,7 @@ def measure(source: Path, runs: int, rate: int) -> dict:
                                 (str(copy), "--pdf", "--force", "--clean"))
     best, baseline = fastest(cold), min(single, key=lambda run: run["total"])
     results = {"cold": cold, "unchanged": [], "edit": {"longest chapter": edits}, "single_render": single,
-               **peers, "profile": profile}
+               **peers, "profile": profile, "pages": book_pages, "words_printed": words}
     return {
         "document": str(source.relative_to(ROOT)) if source.is_relative_to(ROOT) else str(source),
         "pages": book_pages, "words_printed": words, "text_parts": baseline["text_parts"],
