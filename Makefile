@@ -27,8 +27,12 @@ test: setup
 	$(BIN)/ruff check edition tests benchmarks
 	$(BIN)/python -m pytest
 
+# Not part of `test`: the numbers depend on the machine. bench-deps.sh installs XeLaTeX (the pandoc →
+# xelatex peer) for the benchmark alone. BENCH_ARGS=--quick: one run of each scenario, no scale curve.
 bench: setup
-	$(BIN)/python benchmarks/build.py
+	sh scripts/bench-deps.sh
+	$(BIN)/python benchmarks/build.py $(BENCH_ARGS)
+	$(BIN)/python benchmarks/longdoc.py $(BENCH_ARGS)
 	$(BIN)/python benchmarks/validate.py
 
 clean:

@@ -6,8 +6,9 @@ import json
 from pathlib import Path
 
 
-def write_report(report: dict, out: Path) -> int:
+def write_report(report: dict, out: Path, show: bool = True) -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    print(json.dumps(report, indent=2))
+    out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    if show:
+        print(json.dumps(report, indent=2, ensure_ascii=False))
     return 0
