@@ -14,6 +14,7 @@ import pytest
 from weasyprint import HTML
 
 from edition.errors import EditionError
+from edition.print.audit import audit_footnotes
 from edition.print.weasy import (
     SUPPORTED,
     LaidBox,
@@ -190,3 +191,31 @@ def test_a_note_stays_with_its_call_when_a_later_line_is_kept_by_orphans(words: 
                       f'</span></p><p>{"one two three four five six seven " * 8}</p>', style)
     pages = [footnotes(page) for page in document.pages]
     assert pages == [([NoteCall("a", False)], [NoteBody("a", False)]), ([], [])]
+
+
+SERIES = (PAGE + " .note { margin-top: 0 } .editors { order: 1; margin-top: 12px }"
+          " .apparatus { order: 2; margin-top: 12px }")
+
+
+def test_the_page_foot_sets_its_series_one_below_the_other() -> None:
+    """LayoutContext._update_footnote_area, .current_page_footnotes and a box's .style["order"]: the
+    notes stand series by series, each in the order of its calls (the calls: an editors' note, an
+    author's, an apparatus entry, another editors' note, another author's), the margin-top of a
+    series kept only above its first note; the audit (which compares bodies with calls series by
+    series) finds them in order."""
+    document = render('<p>One<span class="note editors" id="a">ed. a</span> two<span class="note" id="n1">'
+                      'author 1</span> three<span class="note apparatus" id="x">entry</span> four'
+                      '<span class="note editors" id="b">ed. b</span> five<span class="note" id="n2">'
+                      'author 2</span>.</p>', SERIES)
+    (page,) = document.pages
+    calls, bodies = footnotes(page)
+    assert [call.note for call in calls] == ["a", "n1", "x", "b", "n2"]
+    assert [(body.note, body.series) for body in bodies] == [
+        ("n1", 0), ("n2", 0), ("a", 1), ("b", 1), ("x", 2)]
+    words = {text: top for text, _, top in placed_text(page)}
+    line = words["author 2"] - words["author 1"]  # one line of notes, no space between (px, rounded)
+    assert abs(words["ed. b"] - words["ed. a"] - line) <= 1
+    assert abs(words["ed. a"] - words["author 2"] - (line + 12)) <= 1
+    assert abs(words["entry"] - words["ed. b"] - (line + 12)) <= 1
+    assert audit_footnotes(document, ["a", "n1", "x", "b", "n2"]) == []
+
