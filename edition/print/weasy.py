@@ -4,10 +4,11 @@ WeasyPrint's API reference documents ``HTML``, ``CSS``, ``Document``, ``Page`` (
 bookmarks and links), ``FontConfiguration`` and ``URLFetcher``, and warns that anything else may
 change in any release. The book needs more than it: an ``HTML`` built from a tree parsed elsewhere
 (``html_tree.py``), whether a laid-out page is a blank one inserted before a recto, where each footnote
-call and footnote body stands (``audit.py``), the boxes of the text's lines (``lines.py``), and one
-correction of WeasyPrint's layout (a note it loses). Those live here, each behind one function, so
-that a new WeasyPrint breaks this module alone; ``tests/test_weasy.py`` pins every attribute read
-on a real render.
+call and footnote body stands (``audit.py``), the boxes of the text's lines (``lines.py``), one
+correction of WeasyPrint's layout (a note it loses), and the page foot's notes set series by series
+(the authors', the editors', the apparatus: ``_notes_in_series``). Those live here, each behind one
+function, so that a new WeasyPrint breaks this module alone; ``tests/test_weasy.py`` pins every
+attribute read on a real render.
 
 WeasyPrint reshapes its internals between major versions, so the versions this module was written for
 are checked when it is imported: outside them, one clear error rather than a wrong layout.
