@@ -88,9 +88,10 @@ KEYS: tuple[Key, ...] = (
         "The font families of the text, in order of preference (the theme's css/fonts.css declares them)."),
     Key("print", "heading_fonts", list[str], "the theme's ([\"Biolinum\", \"Noto Serif CJK\"])",
         "The font families of what the editors add: their notes and remarks, the apparatus."),
-    Key("print", "editors_notes", str, "after-article",
+    Key("print", "editors_notes", str, "page-foot",
         "Where the editors' notes are printed: \"page-foot\", a lettered series at the foot of the page of "
-        "their call, in the editors' face; or \"after-article\", gathered after each article."),
+        "their call, in the editors' face, below the authors' notes; or \"after-article\", gathered "
+        "after each article."),
     Key("indexes", "print", list[str], "[\"person\", \"place\"]",
         "Which registers are printed as indexes with page numbers, by kind (person, place, org, …)."),
     Key("indexes", "honorifics", list[str], "[]",
@@ -149,7 +150,7 @@ class PrintSettings:
     page_size: str | None = None
     body_fonts: tuple[str, ...] | None = None
     heading_fonts: tuple[str, ...] | None = None
-    editors_notes: str = "after-article"
+    editors_notes: str = "page-foot"
 
 
 @dataclass(frozen=True)

@@ -2,12 +2,27 @@
 
 from __future__ import annotations
 
+import re
+
 from edition.print.audit import audit_footnotes
-from edition.print.layout import layout
+from edition.print.layout import NOTE_IDS, layout
+
+from .conftest import ARTICLES
 
 
 def test_real_volume_notes_are_all_at_the_foot_of_their_pages(build_result) -> None:
+    """The authors' notes, the editors' and the corrections' entries: each on the page of its call,
+    once, whole, in the order of the calls of its series."""
     assert [str(p) for p in build_result.note_problems] == []
+
+
+def test_the_editors_notes_are_a_series_the_audit_checks(book_parts: dict[str, str]) -> None:
+    """The bundled volume sets its editors' notes at the foot of the page (the default): in every
+    article they float as the authors' do, and the audit looks for each of them."""
+    for article in ARTICLES:
+        html = book_parts[article]
+        editors = re.findall(r'<span id="([^"]+)" class="footnote editorial-note"', html)
+        assert len(editors) > 10 and set(editors) <= set(NOTE_IDS.findall(html)), article
 
 
 def test_audit_detects_a_note_pushed_to_the_next_page(project) -> None:

@@ -54,7 +54,7 @@ def same_tree_both_ways(html: str) -> list[str]:
 
 
 def test_every_part_parses_fast_to_the_html5_parsers_tree(book_parts: dict[str, str]) -> None:
-    assert {"front", "a001", "a001-notes", "bibliography", "index-person"} <= set(book_parts)
+    assert {"front", "a001", "a000-notes", "bibliography", "index-person"} <= set(book_parts)
     for name, html in book_parts.items():
         assert same_tree_both_ways(html) == [], name
 
@@ -149,7 +149,7 @@ def test_plain_documents_parse_fast_to_the_html5_parsers_tree(body: str) -> None
 
 def test_parsed_html_is_what_weasyprint_makes_of_the_same_source(book_parts: dict[str, str]) -> None:
     """ParsedHTML sets what WeasyPrint's HTML sets: a new WeasyPrint version that sets more fails here."""
-    html, fetcher = book_parts["a003-notes"], ProjectFetcher("/")
+    html, fetcher = book_parts["a002-notes"], ProjectFetcher("/")
     fast, slow = document(html, "file:///x/", fetcher), HTML(string=html, base_url="file:///x/",
                                                             url_fetcher=fetcher)
     assert isinstance(fast, ParsedHTML)
@@ -170,6 +170,7 @@ def test_a_part_parsed_fast_lays_out_as_weasyprint_parses_it(project, book_parts
     for ours, theirs in zip(laid_out[0].pages, laid_out[1].pages, strict=True):
         assert ours.anchors.keys() == theirs.anchors.keys()
         words = "".join(text for text, _, _ in placed_text(ours))
-        assert len(words) > 300  # a page of text, each word where it stands
+        # A page of text, each word where it stands (the last may hold the article's last lines alone).
+        assert len(words) > 300 or ours is laid_out[0].pages[-1]
         assert placed_text(ours) == placed_text(theirs)
 

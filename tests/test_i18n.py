@@ -265,7 +265,7 @@ def test_the_bundled_volume_keeps_its_own_words(book_parts: dict[str, str]) -> N
     bibliography = " ".join(book_parts["bibliography"].split())
     assert "Beş makalede anılan eserler tek bir kaynakçada birleştirilmiştir (İSNAD, 2. edisyon)." in (
         bibliography)
-    assert "(s.\\00a0" not in bibliography and '"s."' in book_parts["a001-notes"]
+    assert "(s.\\00a0" not in bibliography and '"s."' in book_parts["a000-notes"]
 
 
 def test_a_project_catalogue_comes_before_the_package_one() -> None:

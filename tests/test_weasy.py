@@ -16,6 +16,7 @@ from weasyprint import HTML
 from weasyprint.layout import block as block_layout
 
 from edition.errors import EditionError
+from edition.print.audit import audit_footnotes
 from edition.print.weasy import (
     MENDS,
     SUPPORTED,
@@ -226,3 +227,31 @@ def test_on_another_release_a_mend_is_left_out_with_a_warning(name: str) -> None
     with pytest.warns(MendLeftOut, match=rf"WeasyPrint {other}: edition's mend '{name}' was written for "
                                          rf"WeasyPrint {re.escape(MENDS[name])} and is left out"):
         assert not mended(name, other)
+
+
+SERIES = (PAGE + " .note { margin-top: 0 } .editors { order: 1; margin-top: 12px }"
+          " .apparatus { order: 2; margin-top: 12px }")
+
+
+def test_the_page_foot_sets_its_series_one_below_the_other() -> None:
+    """LayoutContext._update_footnote_area, .current_page_footnotes and a box's .style["order"]: the
+    notes stand series by series, each in the order of its calls (the calls: an editors' note, an
+    author's, an apparatus entry, another editors' note, another author's), the margin-top of a
+    series kept only above its first note; the audit (which compares bodies with calls series by
+    series) finds them in order."""
+    document = render('<p>One<span class="note editors" id="a">ed. a</span> two<span class="note" id="n1">'
+                      'author 1</span> three<span class="note apparatus" id="x">entry</span> four'
+                      '<span class="note editors" id="b">ed. b</span> five<span class="note" id="n2">'
+                      'author 2</span>.</p>', SERIES)
+    (page,) = document.pages
+    calls, bodies = footnotes(page)
+    assert [call.note for call in calls] == ["a", "n1", "x", "b", "n2"]
+    assert [(body.note, body.series) for body in bodies] == [
+        ("n1", 0), ("n2", 0), ("a", 1), ("b", 1), ("x", 2)]
+    words = {text: top for text, _, top in placed_text(page)}
+    line = words["author 2"] - words["author 1"]  # one line of notes, no space between (px, rounded)
+    assert abs(words["ed. b"] - words["ed. a"] - line) <= 1
+    assert abs(words["ed. a"] - words["author 2"] - (line + 12)) <= 1
+    assert abs(words["entry"] - words["ed. b"] - (line + 12)) <= 1
+    assert audit_footnotes(document, ["a", "n1", "x", "b", "n2"]) == []
+

@@ -1,4 +1,5 @@
-"""The footnote audit: every note body on the page of its call, once, in order, whole.
+"""The footnote audit: every note body on the page of its call, once, in order, whole (the order of
+the calls within each series: the authors' notes, then the editors', then the apparatus).
 
 WeasyPrint places a footnote body in the footnote area of the page where its call falls, but it may
 move a body to the next page when the area is full, print bodies out of call order, and it never splits
@@ -25,7 +26,8 @@ class NoteProblem:
 
 def note_positions(document) -> tuple[dict[str, list[int]], dict[str, list[int]], list[list[str]],
                                        list[list[str]], set[str]]:
-    """Pages of every call and body, the order of calls and bodies per page, and overflowing bodies."""
+    """Pages of every call and body, the order of calls (series by series) and bodies per page, and
+    overflowing bodies."""
     calls: dict[str, list[int]] = defaultdict(list)
     bodies: dict[str, list[int]] = defaultdict(list)
     call_order: list[list[str]] = []
@@ -39,8 +41,10 @@ def note_positions(document) -> tuple[dict[str, list[int]], dict[str, list[int]]
             bodies[body.note].append(number)
             if body.overflows:
                 overflowing.add(body.note)
-        # A note called from inside a note has no place in the order.
-        call_order.append([call.note for call in page_calls if not call.nested])
+        # A note called from inside a note has no place in the order; the page foot sets the series
+        # one below the other (weasy.note_series), each in the order of its calls.
+        series = sorted((call for call in page_calls if not call.nested), key=lambda call: call.series)
+        call_order.append([call.note for call in series])
         body_order.append([body.note for body in page_bodies])
     return calls, bodies, call_order, body_order, overflowing
 

@@ -4,10 +4,11 @@ WeasyPrint's API reference documents ``HTML``, ``CSS``, ``Document``, ``Page`` (
 bookmarks and links), ``FontConfiguration`` and ``URLFetcher``, and warns that anything else may
 change in any release. The book needs more than it: an ``HTML`` built from a tree parsed elsewhere
 (``html_tree.py``), whether a laid-out page is a blank one inserted before a recto, where each footnote
-call and footnote body stands (``audit.py``), the boxes of the text's lines (``lines.py``), and one
-correction of WeasyPrint's layout (a note it loses). Those live here, each behind one function, so
-that a new WeasyPrint breaks this module alone; ``tests/test_weasy.py`` pins every attribute read
-on a real render.
+call and footnote body stands (``audit.py``), the boxes of the text's lines (``lines.py``), one
+correction of WeasyPrint's layout (a note it loses), and the page foot's notes set series by series
+(the authors', the editors', the apparatus: ``_notes_in_series``). Those live here, each behind one
+function, so that a new WeasyPrint breaks this module alone; ``tests/test_weasy.py`` pins every
+attribute read on a real render.
 
 WeasyPrint reshapes its internals between major versions, so the versions this module was written for
 are checked when it is imported: outside them, one clear error rather than a wrong layout. The mends
@@ -29,7 +30,9 @@ from math import inf
 
 import cssselect2
 from weasyprint import HTML
+from weasyprint.css.properties import Dimension
 from weasyprint.formatting_structure import boxes
+from weasyprint.layout import LayoutContext
 from weasyprint.layout import block as block_layout
 
 from edition.errors import EditionError
@@ -221,6 +224,51 @@ if not hasattr(block_layout._linebox_layout, "wrapped") and mended("notes kept w
     block_layout._linebox_layout = _keep_each_line_with_its_notes(block_layout._linebox_layout)  # once
 
 
+def note_series(box) -> int:
+    """The series a footnote belongs to: its CSS ``order`` (0 by default). The theme gives each series
+    its own value (print.css: the authors' notes 0, the editors' 1, the apparatus 2)."""
+    return box.style["order"]
+
+
+def _notes_in_series(update_footnote_area):
+    """WeasyPrint 70 sets a page's footnotes in the order of their calls, in one area. Here the area
+    holds them series by series, in the order their CSS ``order`` gives (a stable sort: within a
+    series, in the order of their calls), as reledmac sets its series one below the other; a note's
+    ``margin-top`` is the space above its series, kept only where the series starts (``in_series``).
+    Only the area's children change: WeasyPrint's own list stays in call order, since it moves the
+    last note called (not the last printed) to the next page when a page overflows."""
+
+    def update_footnote_area_in_series(context):
+        called = context.current_page_footnotes
+        context.current_page_footnotes = in_series(called)
+        try:
+            return update_footnote_area(context)  # sets the area's children to the sorted list
+        finally:
+            context.current_page_footnotes = called
+
+    update_footnote_area_in_series.wrapped = update_footnote_area
+    return update_footnote_area_in_series
+
+
+def in_series(notes: list) -> list:
+    """Footnote boxes sorted by series; a note that does not start a series below another (the first
+    of the area, or one after a note of its own series) set without its margin-top (a copy)."""
+    ordered = sorted(notes, key=note_series)
+    placed = []
+    for index, note in enumerate(ordered):
+        opens = index > 0 and note_series(ordered[index - 1]) != note_series(note)
+        if not opens and getattr(note.style["margin_top"], "value", 0):
+            note = note.copy()
+            note.style = note.style.copy()
+            note.style["margin_top"] = Dimension(0, "px")
+        placed.append(note)
+    return placed
+
+
+if not hasattr(LayoutContext._update_footnote_area, "wrapped"):
+    LayoutContext._update_footnote_area = _notes_in_series(LayoutContext._update_footnote_area)
+
+
 class ParsedHTML(HTML):
     """A WeasyPrint document from a tree already parsed: ``HTML`` parses its source itself and sets
     these attributes (a test compares them with those it sets)."""
@@ -242,12 +290,14 @@ def is_blank(page) -> bool:
 class NoteCall:
     note: str  # the id of the note's element
     nested: bool  # called from inside another note's body
+    series: int = 0  # the note's series (``note_series``)
 
 
 @dataclass(frozen=True)
 class NoteBody:
     note: str | None  # the id of the note's element (None when it has none)
     overflows: bool  # runs past the page's text area
+    series: int = 0  # the note's series (``note_series``)
 
 
 def footnotes(page) -> tuple[list[NoteCall], list[NoteBody]]:
@@ -259,8 +309,9 @@ def footnotes(page) -> tuple[list[NoteCall], list[NoteBody]]:
     for box in page_box.descendants():
         footnote = getattr(box, "footnote", None)  # set on the box of a footnote's call
         if footnote is not None and footnote.element is not None:
-            calls.append(NoteCall(footnote.element.get("id") or "", id(box) in in_notes))
-    bodies = [NoteBody(ident, _overflows(body, page_box))
+            ident = footnote.element.get("id") or ""
+            calls.append(NoteCall(ident, id(box) in in_notes, note_series(footnote)))
+    bodies = [NoteBody(ident, _overflows(body, page_box), note_series(body))
               for area in areas for ident, body in _note_bodies(area)]
     return calls, bodies
 

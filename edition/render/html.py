@@ -527,7 +527,7 @@ class Renderer:
 
     def __init__(self, templates: Path | list[Path], model: ProcessingModel | None = None,
                  language: str = i18n.DEFAULT_LANGUAGE, styles: Path | None = None,
-                 editors_notes_gathered: bool = True) -> None:
+                 editors_notes_gathered: bool = False) -> None:
         """``templates``: the templates folder, or folders looked up in order (a project's own, then
         the package's: ``Project.template_folders``); ``model``: the processing model (the package's
         by default); ``language``: the interface language; ``styles``: the project's ``styles/``

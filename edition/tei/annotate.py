@@ -167,6 +167,14 @@ class ApparatusEntry:
             return f"{words[0]} … {words[-1]}"
         return " ".join(words)
 
+    @property
+    def in_heading(self) -> bool:
+        """True for a variation point in a division's heading (a text's title): the book counts no
+        heading line (print/lines.py), so the entry is keyed by the heading ("tit."), as classical
+        editions key a title's variants, rather than by a line number."""
+        return any(_local(ancestor) == "head" and parent is not None and _local(parent).startswith("div")
+                   for ancestor in self.element.iterancestors() for parent in [ancestor.getparent()])
+
     def sigla(self) -> list[str]:
         """Every siglum the entry names, in order, once."""
         found: dict[str, None] = {}
