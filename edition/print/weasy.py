@@ -66,6 +66,7 @@ MENDS = {
     "whole runs": "70.0",  # a run that fits without its trailing space is not broken (mend_line_breaking)
     "words left whole": "70.0",  # hyphenate-limit-lines' stand-in: ``unhyphenated`` (mend_line_breaking)
     "notes kept with their lines": "70.0",  # a line kept by orphans loses no note (_linebox_layout)
+    "notes in series": "70.0",  # the page foot's series one below the other (_update_footnote_area)
 }
 
 
@@ -265,7 +266,7 @@ def in_series(notes: list) -> list:
     return placed
 
 
-if not hasattr(LayoutContext._update_footnote_area, "wrapped"):
+if not hasattr(LayoutContext._update_footnote_area, "wrapped") and mended("notes in series"):
     LayoutContext._update_footnote_area = _notes_in_series(LayoutContext._update_footnote_area)
 
 
