@@ -166,7 +166,7 @@ def passage_labels(model, root: Path) -> dict[str, set]:
         for ref in text.text.iter(f"{TEI}ref"):
             target = (ref.get("target") or "#").split()[0][1:]
             if target in paragraphs:
-                label = " ".join("".join(ref.itertext()).split()) or context.target_label(f"#{target}")
+                label = " ".join("".join(ref.itertext()).split()) or context.target_label(f"#{target}", ref)
                 labels.setdefault(label, set()).add(paragraphs[target])
     return labels
 
