@@ -47,6 +47,7 @@ from edition.tei.model import (
     model_parts,
     node_key,
     on_numbered_line,
+    part_separators,
     plain_text,
     title_notes,
     xml_id,
@@ -842,7 +843,14 @@ def render_source(article: ArticleModel, renderer: Renderer, volume: VolumeModel
     if bibl is None:
         return Markup("")
     ctx = RenderContext(mode="screen", article=article, volume=volume, scope=f"-{kind}")
-    return Markup(" ".join(renderer.render_children(bibl, ctx).split()))
+    separators = part_separators(bibl)
+    if separators is not None:  # parts with no punctuation between them: told apart as in print
+        parts = [child for child in bibl if isinstance(child.tag, str)]
+        html = Markup("").join(Markup("{}{}").format(separator, renderer.render(part, ctx))
+                               for separator, part in zip(separators, parts, strict=True))
+    else:
+        html = renderer.render_children(bibl, ctx)
+    return Markup(" ".join(html.split()))
 
 
 def register_notes(volume: VolumeModel, renderer: Renderer) -> dict[str, Markup]:
