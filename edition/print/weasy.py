@@ -4,10 +4,10 @@ WeasyPrint's API reference documents ``HTML``, ``CSS``, ``Document``, ``Page`` (
 bookmarks and links), ``FontConfiguration`` and ``URLFetcher``, and warns that anything else may
 change in any release. The book needs more than it: an ``HTML`` built from a tree parsed elsewhere
 (``html_tree.py``), whether a laid-out page is a blank one inserted before a recto, where each footnote
-call and footnote body stands (``audit.py``), the boxes of the text's lines (``lines.py``), and one
-correction of WeasyPrint's layout (a note it loses). Those live here, each behind one function, so
-that a new WeasyPrint breaks this module alone; ``tests/test_weasy.py`` pins every attribute read
-on a real render.
+call and footnote body stands (``audit.py``), the boxes of the text's lines (``lines.py``), and
+corrections of WeasyPrint's layout (a note it loses, the room an emptied footnote area keeps). Those
+live here, each behind one function, so that a new WeasyPrint breaks this module alone;
+``tests/test_weasy.py`` pins every attribute read on a real render.
 
 WeasyPrint reshapes its internals between major versions, so the versions this module was written for
 are checked when it is imported: outside them, one clear error rather than a wrong layout.
@@ -25,6 +25,7 @@ from math import inf
 import cssselect2
 from weasyprint import HTML
 from weasyprint.formatting_structure import boxes
+from weasyprint.layout import LayoutContext
 from weasyprint.layout import block as block_layout
 
 from edition.errors import EditionError
@@ -185,6 +186,32 @@ def _keep_each_line_with_its_notes(linebox_layout):
 
 if not hasattr(block_layout._linebox_layout, "wrapped"):  # once, however often this is imported
     block_layout._linebox_layout = _keep_each_line_with_its_notes(block_layout._linebox_layout)
+
+
+def _free_an_emptied_footnote_area(update_footnote_area):
+    """A page's footnote area with no note in it, once asked to update (a note moved on with its call's
+    line, or taken back when a block is laid out again): WeasyPrint 70 (``LayoutContext.
+    _update_footnote_area``) sets its height to 0 but keeps its margin, padding and border (the rule
+    above the notes) off the page's text area, some 24 px. Lines placed before it emptied then
+    overflow the shorter page, and the paragraph holding them is pushed whole to the next page (half
+    a page left empty). An empty area takes no room here, as on a page that never held a note."""
+
+    def update_keeping_an_empty_area_free(context) -> bool:
+        area = context.current_footnote_area
+        if context.current_page_footnotes:
+            return update_footnote_area(context)
+        if area.height != "auto" and not context.in_column:
+            context.page_bottom += area.margin_height()  # what the area held, given back
+        area.children = []
+        area.height = "auto"
+        return False
+
+    update_keeping_an_empty_area_free.wrapped = update_footnote_area
+    return update_keeping_an_empty_area_free
+
+
+if not hasattr(LayoutContext._update_footnote_area, "wrapped"):
+    LayoutContext._update_footnote_area = _free_an_emptied_footnote_area(LayoutContext._update_footnote_area)
 
 
 class ParsedHTML(HTML):
