@@ -121,14 +121,15 @@ def test_a_page_short_before_a_heading_kept_with_its_lines_is_not_a_fault() -> N
 
 @pytest.fixture(scope="module")
 def article_pages(book_parts, project) -> dict[str, object]:
-    """Every article's text and notes laid out as the build lays them out (notes audited)."""
+    """Every article's text and notes, the bibliography and the indexes, laid out as the build lays
+    them out (notes audited)."""
     css = tuple(book_stylesheets(project)[0])
     return {name: layout_with_notes(html, project, css)[0] for name, html in book_parts.items()
-            if name.startswith("a0")}
+            if name.startswith(("a0", "bibliography", "index-"))}
 
 
-def test_no_page_of_the_articles_ends_on_a_heading_or_runs_short_for_nothing(article_pages) -> None:
+def test_no_page_of_the_text_ends_on_a_heading_or_runs_short_for_nothing(article_pages) -> None:
     """a004's p. 96 ended half empty (WeasyPrint kept an emptied footnote area's room, weasy.py); a
-    heading was left at a page foot in the back matter."""
+    heading was once left at a page foot in the bibliography."""
     problems = {name: [str(p) for p in audit_pages(document)] for name, document in article_pages.items()}
     assert {name: found for name, found in problems.items() if found} == {}
