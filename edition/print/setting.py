@@ -85,9 +85,16 @@ def _ladders(group: list[TextLine]) -> list[SettingProblem]:
 
 
 def _page_ends(lines: list[TextLine]) -> list[SettingProblem]:
+    """A paragraph's last line on a page, hyphenated, where the paragraph goes on on the next page.
+    Told by the paragraph (its block), not by the order of the lines: a block inside a line (a
+    source's page number set in the margin) is listed after the lines of the paragraph it is in."""
+    opening = {}  # (block, page) -> its first line there
+    for line in lines:
+        opening.setdefault((line.block, line.page), line)
     problems = []
-    for line, following in pairwise(lines):
-        if line.hyphenated and following.page > line.page:
+    for line in lines:
+        following = opening.get((line.block, line.page + 1))
+        if line.hyphenated and line.last and following is not None:
             problems.append(SettingProblem(line.page + 1, line.text, "the page ends on a hyphen",
                                            hyphenated_word(line, following)))
     return problems
