@@ -79,6 +79,20 @@ def test_printed_bibliography_is_complete_and_in_turkish_order(library) -> None:
     assert first_letters.index("Ş") > max(i for i, c in enumerate(first_letters) if c == "S")
 
 
+def test_primary_sources_are_in_turkish_order_of_what_they_print(library) -> None:
+    """Archival documents and newspapers are printed under their archive or title (fields the studies'
+    author order does not read): they are listed in the order of those words, one archive's documents
+    by date."""
+    bibliography = build_bibliography(BIB, Project(ROOT).csl)
+    printed = [lxml_html.fromstring(f"<p>{ref.html}</p>").text_content() for ref in bibliography.primary]
+    headings = [re.split(r"\d", text, maxsplit=1)[0] for text in printed]
+    assert headings == sorted(headings, key=sort_key), headings
+    assert headings[0].startswith("“Atatürk’ün Söylev") and headings[-1].startswith("T.C. Dışişleri")
+    archive = [(ref.key, field_value(library.entries_dict[ref.key], "date")) for ref in bibliography.primary
+               if ref.key.startswith("tda-")]
+    assert [date for _, date in archive] == sorted(date for _, date in archive) and len(archive) == 6
+
+
 def test_pdf_bibliography_lists_pages_where_cited(pdf_text: str) -> None:
     tail = pdf_text[pdf_text.rindex("Arşiv Belgeleri ve Birincil Kaynaklar"):]
     assert "Araştırma ve İncelemeler" in tail

@@ -65,6 +65,19 @@ def test_articles_cross_refer(volume) -> None:
     assert crossings >= 10
 
 
+def test_a_run_of_references_names_each_article_and_section_once(book_parts: dict[str, str]) -> None:
+    """Empty references in a row (a004's note on Mustafa Suphi: a000-p21, a001-p102, -p105, -p108, …)
+    print the article, and the section, only where it changes: "2. makale, § 7.5, 1. paragraf,
+    4. paragraf, 7. paragraf", not "2. makale, § 7.5, …, 2. makale, § 7.5, …"."""
+    notes = "".join(html for name, html in book_parts.items() if name.startswith("a004"))
+    note = re.search(r'id="a004-ed35".*?id="a004-ed36"', notes, re.S)  # gathered or at the page foot
+    labels = [re.sub(r"<[^>]+>", "", label) for label in
+              re.findall(r'<a class="ref xref"[^>]*>(.*?)</a>', note.group(0), re.S)]
+    assert labels == ["1. makale, § 2, 7. paragraf", "2. makale, § 7.5, 1. paragraf", "4. paragraf",
+                      "7. paragraf", "3. makale, § 2, 13. paragraf", "4. makale, 16. paragraf",
+                      "24. paragraf"], labels
+
+
 def test_introduction_has_english_summary(volume) -> None:
     intro = volume.introduction.root
     summary = intro.find(".//tei:div[@type='abstract']", NS)

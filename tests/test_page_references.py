@@ -13,6 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from edition.pipeline import project_renderer
+from edition.project import Project
+from edition.render.html import RenderContext
 from edition.tei.load import load_volume
 from edition.tei.model import build_model, plain_text
 
@@ -144,3 +147,50 @@ def test_cross_references_point_to_the_right_pages(pages: list[str], folio_pages
             assert any(words.split()[0] in page for words in paragraphs if words), (label, folio)
             checked += 1
     assert checked >= 20
+
+
+TEI = "{http://www.tei-c.org/ns/1.0}"
+XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
+PAGES = re.compile(r", s\. (\d+)(?:–\u2060?(\d+))?")  # "s. 45" or a range, "s. 88–89"
+
+
+def passage_labels(model, root: Path) -> dict[str, set]:
+    """What each cross-reference to a paragraph prints before its pages (its own words, or for an
+    empty one the renderer's name of the passage) → the paragraphs printed with that label."""
+    project_renderer(Project(root))  # the interface language the book is printed in
+    paragraphs = {p.get(XML_ID): p for article in model.articles for p in article.text.iter(f"{TEI}p")
+                  if p.get(XML_ID)}
+    labels: dict[str, set] = {}
+    for text in [*model.articles, *([model.introduction] if model.introduction else [])]:
+        context = RenderContext(mode="print", article=text, volume=model)
+        for ref in text.text.iter(f"{TEI}ref"):
+            target = (ref.get("target") or "#").split()[0][1:]
+            if target in paragraphs:
+                label = " ".join("".join(ref.itertext()).split()) or context.target_label(f"#{target}", ref)
+                labels.setdefault(label, set()).add(paragraphs[target])
+    return labels
+
+
+def printed_on(page: str, words: list[str]) -> bool:
+    """Whether ``words`` are printed in a row on the page, a note call or a margin number allowed
+    between two of them and glued to a word."""
+    between = r"\W+(?:\w{1,3}\W+)?"
+    return re.search(between.join(re.escape(word) + r"\w{0,2}" for word in words), flat(page)) is not None
+
+
+def test_cross_references_name_every_page_of_the_passage(pages: list[str], folio_pages: dict[str, str],
+                                                          model, book: tuple[Path, Path]) -> None:
+    """A reference to a paragraph names the page its first words are printed on and the page its
+    last words are printed on: one page ("s. 45") only where the whole paragraph is on it, else the
+    range ("s. 88–89"), never the article's opening page or the paragraph's first page alone."""
+    text = flat("\n".join(pages))
+    checked = ranges = 0
+    for label, paragraphs in passage_labels(model, book[1]).items():
+        for found in re.finditer(re.escape(label) + PAGES.pattern, text):
+            first, last = found.group(1), found.group(2) or found.group(1)
+            words = [re.findall(r"\w+", plain_text(paragraph)) for paragraph in paragraphs]
+            assert any(printed_on(folio_pages.get(first, ""), w[:4])
+                       and printed_on(folio_pages.get(last, ""), w[-4:]) for w in words), (label, first, last)
+            checked += 1
+            ranges += first != last
+    assert checked >= 150 and ranges >= 20, (checked, ranges)

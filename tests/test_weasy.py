@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from weasyprint import HTML
+from weasyprint.layout import LayoutContext
 from weasyprint.layout import block as block_layout
 
 from edition.errors import EditionError
@@ -255,3 +256,31 @@ def test_the_page_foot_sets_its_series_one_below_the_other() -> None:
     assert abs(words["entry"] - words["ed. b"] - (line + 12)) <= 1
     assert audit_footnotes(document, ["a", "n1", "x", "b", "n2"]) == []
 
+
+def test_a_footnote_area_emptied_again_gives_its_room_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    """LayoutContext._update_footnote_area (wrapped: WeasyPrint 70 set an emptied area's height to 0
+    and kept its margin, padding and rule off the page, so the lines already placed overflowed it and
+    their paragraph went whole to the next page, a004's half-empty p. 96). Read: .current_page_footnotes,
+    .current_footnote_area (.height, .margin_height()), .page_bottom, .in_column, .layout_footnote,
+    .report_footnote. A note moved on with its call's line leaves the page as if it had held none."""
+    seen: list[tuple] = []
+    layout_footnote, report_footnote = LayoutContext.layout_footnote, LayoutContext.report_footnote
+
+    def laying_out(context, footnote):
+        if not context.current_page_footnotes:
+            seen.append(("empty", context.page_bottom))
+        return layout_footnote(context, footnote)
+
+    def reporting(context, footnote):
+        report_footnote(context, footnote)
+        seen.append(("moved on", context.page_bottom, context.current_footnote_area.height))
+
+    monkeypatch.setattr(LayoutContext, "layout_footnote", laying_out)
+    monkeypatch.setattr(LayoutContext, "report_footnote", reporting)
+    style = ("@page { size: 100mm 120mm; margin: 10mm; @footnote { margin-top: 4mm; padding-top: 2mm;"
+             " border-top: 1px solid } } .note { float: footnote; footnote-policy: line; line-height: 20px }"
+             " p { margin: 0; line-height: 20px; font-size: 14px }")
+    note = f'<span class="note" id="n">{"a long note " * 40}</span>'
+    render(f'<p>{"alpha " * 80}call{note} {"omega " * 50}</p>', style)
+    empty = seen[0][1]
+    assert ("moved on", empty, "auto") in seen and all(entry[1] == empty for entry in seen)

@@ -97,6 +97,21 @@ def order_of(entry: bibtexparser.model.Entry, lang: str = "tr") -> tuple:
             sort_key(title, lang), entry.key)
 
 
+FIGURE = re.compile(r"\d")
+
+
+def printed_order(html: str, entry: bibtexparser.model.Entry, lang: str = "tr") -> tuple:
+    """The order of ``lang`` on what the entry prints first, up to its first figure (a primary source
+    is printed under its archive, newspaper or title, whatever fields hold them: "T.C. Dışişleri
+    Bakanlığı …", "Hâkimiyeti Milliye", "“İki komünizm”"), then its date (the documents of one archive
+    in time order), then all it prints. Without its printed form, ``order_of``."""
+    printed = " ".join(lxml_html.fromstring(f"<div>{html}</div>").text_content().split()) if html else ""
+    if not printed:
+        return order_of(entry, lang)
+    date = field_value(entry, "date") or field_value(entry, "year")
+    return (sort_key(FIGURE.split(printed, 1)[0], lang), date, sort_key(printed, lang), entry.key)
+
+
 def format_entries(bibs: Sequence[Path], csl: Path, lang: str = "tr") -> dict[str, Markup]:
     """Each entry's formatted HTML, keyed by citation key (one pandoc run for all the files), with the
     CSL terms ("edited by", "vol.") of ``lang``."""
@@ -128,14 +143,16 @@ def build_bibliography(bib: Path | Sequence[Path], csl: Path, formatted: dict[st
     primary, studies = [], []
     for entry in library.entries:
         tags = keywords(entry)
+        html = safe_links(formatted.get(entry.key, Markup("")), refused_links(entry))
         reference = Reference(
             key=entry.key,
-            html=safe_links(formatted.get(entry.key, Markup("")), refused_links(entry)),
+            html=html,
             primary="primary" in tags,
             incomplete="incomplete" in tags,
             conflict=field_value(entry, "conflict"),
             provenance=field_value(entry, "provenance"),
-            order=order_of(entry, lang),
+            # Studies by author, year and title, as the style prints them; primary sources as printed.
+            order=printed_order(html, entry, lang) if "primary" in tags else order_of(entry, lang),
             lang=LANGUAGE_TAGS.get(field_value(entry, "langid"), lang),
         )
         (primary if reference.primary else studies).append(reference)

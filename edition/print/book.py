@@ -20,6 +20,8 @@ parts:
   unknown anchor); the assembler turns it back into a link to the named destination;
 * a page reference (a link with the ``page-ref`` or ``xref`` class) gets the printed page of its target
   in ``data-page``, which the print stylesheet shows. Until the pages are known a placeholder stands in.
+  A cross-reference (``xref``) names the passage it cites: the pages of its target, first to last
+  ("88–89") where the passage runs over a page break; other page references name the first page.
 """
 
 from __future__ import annotations
@@ -62,6 +64,15 @@ _CLASS = re.compile(r'\bclass="([^"]*)"')
 _ID = re.compile(r'\bid="([^"]+)"')
 _ANY_HREF = re.compile(rf'\bhref="(?:#|{re.escape(CROSS_PART_SCHEME)})([^"]+)"')
 PAGE_REF_CLASSES = frozenset({"page-ref", "xref"})
+PASSAGE_REF_CLASS = "xref"  # a reference to a passage: all its pages
+END_MARK = "#end"  # no id holds "#": "a001-p88#end" names the last page a001-p88 is printed on
+RANGE_DASH = "\u2013\u2060"  # the word joiner keeps "88–89" on one line
+
+
+def end_anchor(ident: str) -> str:
+    """The anchor naming the last page an element is printed on (laid out only where it differs from
+    the first: an element that runs over a page break)."""
+    return ident + END_MARK
 
 
 @dataclass(frozen=True)
@@ -110,6 +121,11 @@ class PageRefs:
 
     def at(self, ident: str) -> str:
         return self.folios.get(ident, PLACEHOLDER_PAGE)
+
+    def span(self, ident: str) -> str:
+        """The pages an element is printed on: "45", or "88–89" for one that runs over a page break."""
+        first, last = self.at(ident), self.folios.get(end_anchor(ident))
+        return first if last is None or last == first else f"{first}{RANGE_DASH}{last}"
 
     def __call__(self, ids: list[str]) -> Markup:
         """The pages, each a link to the first of ``ids`` printed on it; a range ("61–64") is never
@@ -403,8 +419,10 @@ def link_parts(html: str, refs: PageRefs, ids: set[str] | None, unprinted: set[s
         if target in unprinted:
             return tag.replace(href.group(0), "", 1)
         classes = _CLASS.search(tag)
-        if classes and PAGE_REF_CLASSES.intersection(classes.group(1).split()):
-            tag = tag[:-1] + f' data-page="{escape(refs.at(target))}">'
+        names = classes.group(1).split() if classes else []
+        if PAGE_REF_CLASSES.intersection(names):
+            pages = refs.span(target) if PASSAGE_REF_CLASS in names else refs.at(target)
+            tag = tag[:-1] + f' data-page="{escape(pages)}">'
         if ids is not None and target not in ids:
             tag = tag.replace(href.group(0), f'href="{CROSS_PART_SCHEME}{target}"', 1)
         return tag

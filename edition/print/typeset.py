@@ -342,7 +342,7 @@ class Typesetter:
         if spec.kind in ("front", "back"):
             numbers: tuple = (tuple(sorted(refs.folios.items())), tuple(sorted(refs.main.items())))
         else:
-            numbers = tuple(refs.at(target) for target in sorted(self.targets[spec.name]))
+            numbers = tuple(refs.span(target) for target in sorted(self.targets[spec.name]))
         return spec.name, starts_left(spec, refs), numbers
 
     def _collect(self, future: Future) -> None:

@@ -4,8 +4,9 @@ WeasyPrint's API reference documents ``HTML``, ``CSS``, ``Document``, ``Page`` (
 bookmarks and links), ``FontConfiguration`` and ``URLFetcher``, and warns that anything else may
 change in any release. The book needs more than it: an ``HTML`` built from a tree parsed elsewhere
 (``html_tree.py``), whether a laid-out page is a blank one inserted before a recto, where each footnote
-call and footnote body stands (``audit.py``), the boxes of the text's lines (``lines.py``), one
-correction of WeasyPrint's layout (a note it loses), and the page foot's notes set series by series
+call and footnote body stands (``audit.py``), the boxes of the text's lines (``lines.py``),
+corrections of WeasyPrint's layout (a note it loses, the room an emptied footnote area keeps), and the
+page foot's notes set series by series
 (the authors', the editors', the apparatus: ``_notes_in_series``). Those live here, each behind one
 function, so that a new WeasyPrint breaks this module alone; ``tests/test_weasy.py`` pins every
 attribute read on a real render.
@@ -67,6 +68,7 @@ MENDS = {
     "words left whole": "70.0",  # hyphenate-limit-lines' stand-in: ``unhyphenated`` (mend_line_breaking)
     "notes kept with their lines": "70.0",  # a line kept by orphans loses no note (_linebox_layout)
     "notes in series": "70.0",  # the page foot's series one below the other (_update_footnote_area)
+    "an emptied footnote area freed": "70.0",  # its margin and rule given back (_update_footnote_area)
 }
 
 
@@ -266,8 +268,40 @@ def in_series(notes: list) -> list:
     return placed
 
 
-if not hasattr(LayoutContext._update_footnote_area, "wrapped") and mended("notes in series"):
-    LayoutContext._update_footnote_area = _notes_in_series(LayoutContext._update_footnote_area)
+def _free_an_emptied_footnote_area(update_footnote_area):
+    """A page's footnote area with no note in it, once asked to update (a note moved on with its call's
+    line, or taken back when a block is laid out again): WeasyPrint 70 (``LayoutContext.
+    _update_footnote_area``) sets its height to 0 but keeps its margin, padding and border (the rule
+    above the notes) off the page's text area, some 24 px. Lines placed before it emptied then
+    overflow the shorter page, and the paragraph holding them is pushed whole to the next page (half
+    a page left empty). An empty area takes no room here, as on a page that never held a note."""
+
+    def update_keeping_an_empty_area_free(context) -> bool:
+        area = context.current_footnote_area
+        if context.current_page_footnotes:
+            return update_footnote_area(context)
+        if area.height != "auto" and not context.in_column:
+            context.page_bottom += area.margin_height()  # what the area held, given back
+        area.children = []
+        area.height = "auto"
+        return False
+
+    update_keeping_an_empty_area_free.wrapped = update_footnote_area
+    return update_keeping_an_empty_area_free
+
+
+def _mend_footnote_area(update_footnote_area):
+    """Both mends of ``_update_footnote_area`` that apply, the emptied area's outermost (it answers
+    alone for an area with no note; one with notes is set series by series)."""
+    if mended("notes in series"):
+        update_footnote_area = _notes_in_series(update_footnote_area)
+    if mended("an emptied footnote area freed"):
+        update_footnote_area = _free_an_emptied_footnote_area(update_footnote_area)
+    return update_footnote_area
+
+
+if not hasattr(LayoutContext._update_footnote_area, "wrapped"):  # once, however often this is imported
+    LayoutContext._update_footnote_area = _mend_footnote_area(LayoutContext._update_footnote_area)
 
 
 class ParsedHTML(HTML):

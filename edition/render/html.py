@@ -47,6 +47,7 @@ from edition.tei.model import (
     model_parts,
     node_key,
     on_numbered_line,
+    part_separators,
     plain_text,
     title_notes,
     xml_id,
@@ -370,26 +371,40 @@ class RenderContext:
             return None
         return safe_href(self.href(target), self.site_pages)
 
-    def target_label(self, target: str) -> str:
+    def target_label(self, target: str, element: etree._Element | None = None) -> str:
         """What a reader calls the target of an internal pointer (``#id``), for a pointer that says
         nothing itself (``<ptr/>``, an empty ``<ref/>``): a register entry's name, an article's number
         ("Article 2"), or an article's number and the heading of the section the element is in; never
-        the id itself, which means nothing to a reader."""
+        the id itself, which means nothing to a reader. In a run of such pointers (``element``, after
+        another separated by a comma or a semicolon only) the words the one before said are not said
+        again: "Article 2, § 5, paragraph 3, p. 31, paragraph 5, p. 32"."""
+        words = self._target_words(target)
+        if not words:
+            return target
+        before = _pointer_before(element)
+        if before is not None:
+            said = self._target_words(before)
+            while len(words) > 1 and said and words[0] == said[0]:
+                words, said = words[1:], said[1:]
+        return ", ".join(words)
+
+    def _target_words(self, target: str) -> list[str]:
+        """The words naming an internal target, from the widest (the article) in; empty when none."""
         ident = target[1:] if target.startswith("#") else target
         if self.volume is None or not ident:
-            return target
+            return []
         entry = self.volume.registers.get(ident)
         if entry is not None:
-            return entry.name
+            return [entry.name]
         for article in self.volume.articles:
             if article.id == ident:
-                return i18n.gettext("Article %(number)s") % {"number": article.number}
+                return [i18n.gettext("Article %(number)s") % {"number": article.number}]
             found = article.text.xpath("(.//*[@xml:id=$ident])[1]", ident=ident) if ident in \
                 self.volume.id_pages else []
             if found:
                 article_words = i18n.gettext("Article %(number)s") % {"number": article.number}
-                return ", ".join(part for part in (article_words, *place_words(found[0])) if part)
-        return target
+                return [part for part in (article_words, *place_words(found[0])) if part]
+        return []
 
     def register_kind(self, ident: str) -> str:
         """The kind of register entry ``ident`` is (person, place, org, event); "" for none."""
@@ -426,6 +441,20 @@ class RenderContext:
     def bibliography_page(self) -> str:
         """Where bibliography entries live: the same document in print, a page of its own on screen."""
         return "" if self.mode == "print" else "bibliography.html"
+
+
+RUN_SEPARATOR = re.compile(r"\s*[,;]\s*")
+
+
+def _pointer_before(element: etree._Element | None) -> str | None:
+    """The internal target of the empty pointer just before ``element`` when only a comma or a
+    semicolon stands between them (a run of pointers), else None."""
+    before = element.getprevious() if element is not None else None
+    if before is None or not RUN_SEPARATOR.fullmatch(before.tail or "") or before.tag not in (
+            f"{{{TEI_NS}}}ref", f"{{{TEI_NS}}}ptr") or "".join(before.itertext()).strip():
+        return None
+    target = (before.get("target") or "").split()
+    return target[0] if target and target[0].startswith("#") else None
 
 
 def place_words(element: etree._Element) -> tuple[str, str]:
@@ -837,7 +866,14 @@ def render_source(article: ArticleModel, renderer: Renderer, volume: VolumeModel
     if bibl is None:
         return Markup("")
     ctx = RenderContext(mode="screen", article=article, volume=volume, scope=f"-{kind}")
-    return Markup(" ".join(renderer.render_children(bibl, ctx).split()))
+    separators = part_separators(bibl)
+    if separators is not None:  # parts with no punctuation between them: told apart as in print
+        parts = [child for child in bibl if isinstance(child.tag, str)]
+        html = Markup("").join(Markup("{}{}").format(separator, renderer.render(part, ctx))
+                               for separator, part in zip(separators, parts, strict=True))
+    else:
+        html = renderer.render_children(bibl, ctx)
+    return Markup(" ".join(html.split()))
 
 
 def register_notes(volume: VolumeModel, renderer: Renderer) -> dict[str, Markup]:

@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import pairwise
 from pathlib import Path
 
 from lxml import etree
@@ -98,6 +99,43 @@ def plain_text(element: etree._Element | None) -> str:
     for child in element:
         walk(child)
     return " ".join("".join(parts).split())
+
+
+# Parts of a citation that follow the title they belong to after a comma ("…, 2025, Cilt 11").
+CITATION_DETAILS = frozenset({"date", "biblScope", "pubPlace", "publisher", "edition"})
+
+
+def part_separators(bibl: etree._Element) -> list[str] | None:
+    """What stands before each part of a bibliographic description whose parts are elements with
+    nothing but white space between them (the punctuation left to the processor): "" before the
+    first, " = " before a title in another language (a parallel title), ", " before a date or a
+    scope, else ". " (" " after a part that ends with a stop: "Tekinsoy, B. Ahi Evran …"). None for
+    a description with text of its own between its parts: its own punctuation is printed."""
+    parts = [child for child in bibl if isinstance(child.tag, str)]
+    if not parts or (bibl.text or "").strip() or any((child.tail or "").strip() for child in parts):
+        return None
+    separators = [""]
+    for before, part in pairwise(parts):
+        name = etree.QName(part).localname
+        parallel = name == etree.QName(before).localname == "title" and xml_lang(part) != xml_lang(before)
+        if parallel:
+            separators.append(" = ")
+        elif name in CITATION_DETAILS:
+            separators.append(", ")
+        else:
+            separators.append(" " if plain_text(before).endswith((".", "!", "?")) else ". ")
+    return separators
+
+
+def citation_line(bibl: etree._Element | None) -> str:
+    """A bibliographic description as one line of plain text, its parts told apart (``part_separators``)."""
+    if bibl is None:
+        return ""
+    separators = part_separators(bibl)
+    if separators is None:
+        return plain_text(bibl)
+    parts = [child for child in bibl if isinstance(child.tag, str)]
+    return "".join(separator + plain_text(part) for separator, part in zip(separators, parts, strict=True))
 
 
 @dataclass
@@ -514,7 +552,7 @@ def article_model(tei: etree._Element, path: Path, number: int = 1,
                    cert=a.get("cert"))
             for a in stmt.findall("tei:author", NS)
         ],
-        venue=plain_text(source.find("tei:bibl[@type='original']", NS)) if source is not None else "",
+        venue=citation_line(source.find("tei:bibl[@type='original']", NS)) if source is not None else "",
         witness=plain_text(source.find("tei:bibl[@type='witness']", NS)) if source is not None else "",
         text=tei.find("tei:text", NS),
         number=number,
