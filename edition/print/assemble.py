@@ -9,6 +9,7 @@ Each part is a tagged PDF of its own. Joining them keeps everything a reader and
   (``x-edition:`` URIs, see ``book.py``) turned into links to those destinations;
 * bookmarks, rebuilt from the parts' flat lists by level, so an article's notes sit under it;
 * the folio sheet's pages drawn over the book's as pagination artifacts;
+* each font face embedded once: the parts' subsets merged (``fonts.py``);
 * document language, title, XMP metadata (PDF/UA identification), page labels (i, ii… then 1, 2…).
 """
 
@@ -21,6 +22,7 @@ from io import BytesIO
 from pathlib import Path
 
 from edition.print.book import CROSS_PART_SCHEME
+from edition.print.fonts import share_fonts
 from edition.print.pagination import FOLIO_NONE, PagePlan, PartLayout
 from edition.processes import signals_held
 from edition.render.links import safe_href
@@ -173,6 +175,7 @@ class Assembler:
                              for level, label, page, x, y in self.parts[name].bookmarks])
         self._copy_document_information(self.parts[names[0]].source)
         out.Root.PageLabels = _page_labels(out, plan)
+        share_fonts(out)
         buffer = BytesIO()
         out.save(buffer, min_version="1.7", compress_streams=True,
                  object_stream_mode=pikepdf.ObjectStreamMode.generate)

@@ -60,33 +60,38 @@ SETTING_PASSES = 5  # layouts after the first that may leave words unhyphenated 
 # can move lines on and make a new fault, three passes left some (a004: "yıl‐" at the foot of p. 94)
 
 
-def layout(html: str, project: Project, css: tuple[str, ...] = (), pdf_variant: str | None = PDF_VARIANT):
+def layout(html: str, project: Project, css: tuple[str, ...] = (), pdf_variant: str | None = PDF_VARIANT,
+           whole: set[str] | None = None):
     """Lay a document out into pages (the expensive step); ``css``: stylesheets (paths from the
     project's root, or data: URLs) applied besides those the document links, parsed once per process.
 
     Where a page ends on a hyphen or more than two hyphenated lines follow each other (the setting
-    audit), the words at fault are left whole and the document laid out again."""
+    audit), the words at fault are left whole and the document laid out again. ``whole``: words
+    (``hyphenation_key``) already known to be left whole, from an earlier layout of the same part
+    (one that differs only in the apparatus's line numbers or a page break before a paragraph):
+    the layout starts from them rather than finding them again one pass at a time; the words found
+    are added to it."""
     register_patterns(project.hyphenation)
     mend_line_breaking()
-    document = _render(html, project, css, pdf_variant)
-    whole: set[str] = set()
+    whole = set() if whole is None else whole
+    parsed = html_document(html, _base_url(project.root), ProjectFetcher(project.root))  # parsed once
+    with unhyphenated(whole):
+        document = _render(parsed, project, css, pdf_variant)
     for _ in range(SETTING_PASSES):
         found = {problem.key for problem in audit_setting(document) if problem.key} - whole
         if not found:
             break
         whole |= found
         with unhyphenated(whole):
-            document = _render(html, project, css, pdf_variant)
+            document = _render(parsed, project, css, pdf_variant)
     return document
 
 
-def _render(html: str, project: Project, css: tuple[str, ...], pdf_variant: str | None):
-    fetcher = ProjectFetcher(project.root)
-    document = html_document(html, _base_url(project.root), fetcher)
+def _render(parsed, project: Project, css: tuple[str, ...], pdf_variant: str | None):
     if not css:
-        return document.render(pdf_variant=pdf_variant)
+        return parsed.render(pdf_variant=pdf_variant)
     stylesheets, fonts = book_stylesheets(project.root, css)
-    return document.render(stylesheets=stylesheets, font_config=fonts, pdf_variant=pdf_variant)
+    return parsed.render(stylesheets=stylesheets, font_config=fonts, pdf_variant=pdf_variant)
 
 
 def _base_url(root: Path) -> str:
@@ -126,10 +131,11 @@ def lay_out_part(name: str, html: str, root: Path, css: tuple[str, ...],
     Runs in a worker process: everything it returns can be pickled.
     """
     start = time.perf_counter()
-    document, problems = layout_with_notes(html, Project(root), css)
+    whole: set[str] = set()  # words the setting audit leaves whole: each layout of the part starts from them
+    document, problems = layout_with_notes(html, Project(root), css, whole)
     numbers = LineNumbers()
     if APP_LINE.search(html):
-        document, problems, numbers = _with_line_numbers(html, Project(root), css, document, problems)
+        document, problems, numbers = _with_line_numbers(html, Project(root), css, document, problems, whole)
     pdf = b"" if measure else document.write_pdf(pdf_variant=PDF_VARIANT)
     anchors = page_anchors(document.pages, name)
     bookmarks = []
@@ -161,13 +167,14 @@ APP_LINE = re.compile(r'<span class="app-line" data-for="([^"]+)"></span>')
 LINE_PASSES = 3
 
 
-def _with_line_numbers(html: str, project: Project, css: tuple[str, ...], document, problems):
+def _with_line_numbers(html: str, project: Project, css: tuple[str, ...], document, problems,
+                       whole: set[str]):
     """Lay the part out again with each apparatus entry naming the line its lemma was printed on,
     until the lines the entries name are those their lemmas are printed on (the entries' numbers
     only change the page foot, where lines are not counted: a second layout settles it)."""
     numbers = number_lines(document)
     for _ in range(LINE_PASSES):
-        document, problems = layout_with_notes(fill_lines(html, numbers), project, css)
+        document, problems = layout_with_notes(fill_lines(html, numbers), project, css, whole)
         settled = number_lines(document)
         if settled.entries == numbers.entries:
             return document, problems, settled
@@ -258,7 +265,7 @@ def with_rules(html: str, rules: str) -> str:
     return html.replace("</head>", f"<style>{rules}</style></head>", 1) if rules else html
 
 
-def layout_with_notes(html: str, project: Project, css: tuple[str, ...] = ()):
+def layout_with_notes(html: str, project: Project, css: tuple[str, ...] = (), whole: set[str] | None = None):
     """Lay out, audit the notes, and lay out again with the paragraphs of notes still displaced
     starting a new page; return the document and the audit's findings.
 
@@ -267,12 +274,13 @@ def layout_with_notes(html: str, project: Project, css: tuple[str, ...] = ()):
     a quotation), ``footnote-policy: block`` fails the same way, so the paragraph starts a new page.
     """
     expected = NOTE_IDS.findall(html)
-    document = layout(html, project, css)
+    whole = set() if whole is None else whole
+    document = layout(html, project, css, whole=whole)
     problems = audit_footnotes(document, expected)
     displaced = sorted({p.note for p in problems if "printed on page" in p.problem})
     rules = _paragraph_break(html, displaced) if displaced else ""
     if rules:
-        document = layout(with_rules(html, rules), project, css)
+        document = layout(with_rules(html, rules), project, css, whole=whole)
         problems = audit_footnotes(document, expected)
     return document, problems
 

@@ -31,6 +31,7 @@ from math import inf
 
 import cssselect2
 from weasyprint import HTML
+from weasyprint import document as weasy_document
 from weasyprint.css.properties import Dimension
 from weasyprint.formatting_structure import boxes
 from weasyprint.layout import LayoutContext
@@ -69,6 +70,7 @@ MENDS = {
     "notes kept with their lines": "70.0",  # a line kept by orphans loses no note (_linebox_layout)
     "notes in series": "70.0",  # the page foot's series one below the other (_update_footnote_area)
     "an emptied footnote area freed": "70.0",  # its margin and rule given back (_update_footnote_area)
+    "one link per linked box": "70.0",  # not one annotation per box inside a link (gather_anchors)
 }
 
 
@@ -302,6 +304,41 @@ def _mend_footnote_area(update_footnote_area):
 
 if not hasattr(LayoutContext._update_footnote_area, "wrapped"):  # once, however often this is imported
     LayoutContext._update_footnote_area = _mend_footnote_area(LayoutContext._update_footnote_area)
+
+
+def _one_link_per_area(gather_anchors):
+    """WeasyPrint 70 (``anchors.gather_anchors``) gives every box inside a link a link annotation of
+    its own: a contents entry (the block, its title's span, its leader and page number) made four to
+    six overlapping annotations, a note call (the link and its superscript) two. A box inside a box
+    already linked to the same target is left out, its area added to that link's: one annotation,
+    and one ``Link`` tag, per linked box (per line of a link that runs onto the next)."""
+
+    def gather_anchors_once(box, anchors, links, bookmarks, forms, *args, **kwargs):
+        gather_anchors(box, anchors, links, bookmarks, forms, *args, **kwargs)
+        kept: list = []
+        within: dict[int, int] = {}  # id() of a box inside a kept link's box -> that link's index
+        for kind, target, area, linked in links:
+            index = within.get(id(linked))
+            if index is not None and kept[index][:2] == (kind, target):
+                outer = kept[index]
+                kept[index] = (kind, target, _union(outer[2], area), outer[3])
+                continue
+            for inner in linked.descendants():
+                within.setdefault(id(inner), len(kept))
+            kept.append((kind, target, area, linked))
+        links[:] = kept
+
+    gather_anchors_once.wrapped = gather_anchors
+    return gather_anchors_once
+
+
+def _union(one: tuple, other: tuple) -> tuple:
+    return min(one[0], other[0]), min(one[1], other[1]), max(one[2], other[2]), max(one[3], other[3])
+
+
+if not hasattr(weasy_document.gather_anchors, "wrapped") and mended("one link per linked box"):
+    # Page() gathers a page's links through it
+    weasy_document.gather_anchors = _one_link_per_area(weasy_document.gather_anchors)
 
 
 class ParsedHTML(HTML):
