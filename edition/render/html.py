@@ -83,17 +83,18 @@ HEADINGS = (f"{{{TEI_NS}}}head", f"{{{TEI_NS}}}title", f"{{{TEI_NS}}}label")
 def one_word_space(parts: list[Markup], rendered: Markup, tail: str,
                    spaced: bool) -> tuple[Markup, str, bool]:
     """An empty milestone between the text before it (``parts[-1]``) and its ``tail``: one word space
-    at most on its two sides together, set before it (a page break's number goes with the word that
-    opens the page), where either side had one or the milestone renders as one (a line break). The
-    milestone's HTML, its tail and whether a space is set that no text followed (``spaced``: the
-    next milestone adds none)."""
+    at most on its two sides together (a line break renders as one). Where the text before it ends in
+    a space, the spaces after it go; else the milestone's own or its tail's stays, as the source has
+    it. The milestone's HTML, its tail, and whether a space ends the text with no text after it
+    (``spaced``: a milestone right after this one adds none)."""
     before = parts[-1]
-    already = spaced and not before
     blank = bool(rendered) and not rendered.strip()
-    wants = before[-1:].isspace() or tail[:1].isspace() or blank
-    parts[-1] = Markup(before.rstrip() + (" " if wants and not already else ""))
-    tail = tail.lstrip()
-    return Markup("") if blank else rendered, tail, (wants or already) and not tail
+    space_before = before[-1:].isspace() or (spaced and not before)
+    if space_before:
+        tail = tail.lstrip()
+    if blank and (space_before or tail[:1].isspace()):
+        rendered = Markup("")
+    return rendered, tail, not tail and (space_before or (blank and bool(rendered)))
 
 
 def print_acronyms(element: etree._Element, ctx: RenderContext) -> bool:
