@@ -81,6 +81,23 @@ def source_text(text: str | None, lang: str | None = None, acronyms: bool = Fals
 HEADINGS = (f"{{{TEI_NS}}}head", f"{{{TEI_NS}}}title", f"{{{TEI_NS}}}label")
 
 
+def one_word_space(parts: list[Markup], rendered: Markup, tail: str,
+                   spaced: bool) -> tuple[Markup, str, bool]:
+    """An empty milestone between the text before it (``parts[-1]``) and its ``tail``: one word space
+    at most on its two sides together (a line break renders as one). Where the text before it ends in
+    a space, the spaces after it go; else the milestone's own or its tail's stays, as the source has
+    it. The milestone's HTML, its tail, and whether a space ends the text with no text after it
+    (``spaced``: a milestone right after this one adds none)."""
+    before = parts[-1]
+    blank = bool(rendered) and not rendered.strip()
+    space_before = before[-1:].isspace() or (spaced and not before)
+    if space_before:
+        tail = tail.lstrip()
+    if blank and (space_before or tail[:1].isspace()):
+        rendered = Markup("")
+    return rendered, tail, not tail and (space_before or (blank and bool(rendered)))
+
+
 def print_acronyms(element: etree._Element, ctx: RenderContext) -> bool:
     """True where the book sets acronyms in small capitals: in print, outside headings and titles
     (set in capitals or their own face already)."""
@@ -678,23 +695,51 @@ class Renderer:
         (``w``, ``pc``) and the word after it, a space goes between them unless ``@join`` joins
         them; a line break inside a word (``lb break="no"``, a row with ``params.joins``) takes the
         source's line-end spaces around it away, and a note's call (``params.attaches``) those before
-        it where a space follows it."""
+        it where a space follows it. An empty milestone (``params.milestone``: pb, cb, lb, milestone,
+        anchor) has one word space at most around it, before it, whatever the spaces on either side
+        (TEI's whitespace rules: a file indents it on a line of its own); a reading whose row
+        ``params.trims`` loses its closing spaces (the call follows its last word)."""
         lang, acronyms = print_lang(element, ctx), print_acronyms(element, ctx)
         parts = [source_text(element.text, lang, acronyms)]
         previous: etree._Element | None = None
+        spaced = False  # a milestone has set the space its neighbours share, and no text followed
         for child in element:
             if self._space_between(previous, child, ctx.mode):
                 parts.append(Markup(" "))
             tail = child.tail or ""
+            rendered = self.render(child, ctx)
             if self._param(child, "joins", ctx.mode):
                 parts[-1] = parts[-1].rstrip()  # the text before it (parts end with a text)
                 tail = tail.lstrip()
+            elif self._param(child, "milestone", ctx.mode):
+                rendered, tail, spaced = one_word_space(parts, rendered, tail, spaced)
             elif self._attaches(child, ctx.mode):
                 parts[-1] = parts[-1].rstrip()
-            parts.append(self.render(child, ctx))
+            elif self._call_after_spaced_reading(child, tail, ctx.mode):
+                tail = " " + tail  # the lemma's closing space, after its call: the words stay apart
+            if not self._param(child, "milestone", ctx.mode):
+                spaced = False
+            parts.append(rendered)
             parts.append(source_text(tail, lang, acronyms))
             previous = child if isinstance(child.tag, str) and not tail else None
+        if self._param(element, "trims", ctx.mode):
+            parts[-1] = parts[-1].rstrip()
         return Markup("").join(parts)
+
+    def _call_after_spaced_reading(self, app: etree._Element, tail: str, mode: str) -> bool:
+        """True for an apparatus entry whose reading in the text ends in a space (the file's line end
+        before ``</lem>``, which that reading's row, ``params.trims``, takes away so that the call
+        follows its last word) and a word or mark right after it: the space then goes after the call.
+        """
+        if not tail or tail[0].isspace() or not isinstance(app.tag, str):
+            return False
+        reading = app.find(f"{{{TEI_NS}}}lem")
+        if reading is None:
+            reading = app.find(f".//{{{TEI_NS}}}rdg")
+        if reading is None or not self._param(reading, "trims", mode):
+            return False
+        text = reading.xpath("string()")
+        return bool(text) and text[-1].isspace()
 
     def _param(self, element: etree._Element, name: str, mode: str) -> object:
         """A parameter of the element's row (None for a comment or a processing instruction)."""
