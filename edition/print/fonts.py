@@ -21,9 +21,13 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
-import pikepdf
 from fontTools.ttLib import TTFont
-from pikepdf import Array, Dictionary, Name
+
+from edition.processes import signals_held
+
+with signals_held():  # a Ctrl-C while pikepdf initialises aborts the process (see assemble.py)
+    import pikepdf
+    from pikepdf import Array, Dictionary, Name
 
 PROGRAM_KEYS = ("/FontFile2", "/FontFile3")
 _BFCHAR = re.compile(rb"beginbfchar(.*?)endbfchar", re.DOTALL)
