@@ -17,6 +17,7 @@ import pikepdf
 import pytest
 from weasyprint import HTML
 from weasyprint import draw as weasy_draw
+from weasyprint import pdf as weasy_pdf
 from weasyprint.layout import LayoutContext
 from weasyprint.layout import block as block_layout
 from weasyprint.pdf import tags as weasy_tags
@@ -351,11 +352,21 @@ def test_running_heads_and_folios_are_pagination_artifacts_outside_the_tree() ->
 
 def test_footnote_bodies_are_notes_with_unique_ids() -> None:
     """pdf.tags._build_box_tree (wrapped): each note body in the footnote area is a /Note whose ID is
-    its element's id, its text under it; the calls are not notes."""
+    its element's id, its text under it, the structure tree's /IDTree mapping each ID to its /Note."""
     pdf = tagged(NOTES)
     notes = [element for element in structure(pdf.Root.StructTreeRoot.K[0]) if element.S == "/Note"]
     assert [str(note.ID) for note in notes] == ["n1", "n2"]
     assert all(mapped_mcids(note) for note in notes)
+    ids = pikepdf.NameTree(pdf.Root.StructTreeRoot.IDTree)
+    assert [(key, ids[key].objgen) for key in ids] == [(str(note.ID), note.objgen) for note in notes]
+
+
+def test_notes_without_an_id_are_given_one_each() -> None:
+    """An ID is unique in the document (WeasyPrint 70 does not split a note body over two pages: the
+    same element's body tagged twice would be the other case)."""
+    pdf = tagged('<p>One<span class="note">first</span> two<span class="note">second</span>.</p>')
+    ids = [str(element.ID) for element in structure(pdf.Root.StructTreeRoot.K[0]) if element.S == "/Note"]
+    assert ids == ["note", "note-2"]
 
 
 def test_weasyprint_70_itself_tags_heads_as_text_and_notes_as_spans(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -363,6 +374,7 @@ def test_weasyprint_70_itself_tags_heads_as_text_and_notes_as_spans(monkeypatch:
     the tree never maps, and tags no /Note."""
     monkeypatch.setattr(weasy_draw, "draw_stacking_context", weasy_draw.draw_stacking_context.wrapped)
     monkeypatch.setattr(weasy_tags, "_build_box_tree", weasy_tags._build_box_tree.wrapped.wrapped)
+    monkeypatch.setattr(weasy_pdf, "add_tags", weasy_pdf.add_tags.wrapped)
     pdf = tagged(NOTES)
     opened = marked_content(pdf.pages[0])
     assert not [tag for tag, properties in opened if tag == "/Artifact" and properties]

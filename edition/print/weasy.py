@@ -34,6 +34,7 @@ import pydyf
 from weasyprint import HTML
 from weasyprint import document as weasy_document
 from weasyprint import draw as weasy_draw
+from weasyprint import pdf as weasy_pdf
 from weasyprint.css.properties import Dimension
 from weasyprint.formatting_structure import boxes
 from weasyprint.layout import LayoutContext
@@ -383,7 +384,7 @@ def _untagged_margin_boxes(build_box_tree):
     return build_box_tree_without_margin_boxes
 
 
-NOTE_IDS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # PDF -> the IDs its notes were given
+NOTE_IDS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # PDF -> {a note's ID: its /Note}
 
 
 def _notes_as_notes(build_box_tree):
@@ -402,21 +403,39 @@ def _notes_as_notes(build_box_tree):
         for element in build_box_tree(box, parent, pdf, *args, **kwargs):
             if body and box.element is not None:
                 element["S"] = "/Note"
-                element["ID"] = pydyf.String(_note_id(pdf, box.element.get("id") or "note"))
+                element["ID"] = pydyf.String(_note_id(pdf, box.element.get("id") or "note", element))
             yield element
 
     build_box_tree_with_notes.wrapped = build_box_tree
     return build_box_tree_with_notes
 
 
-def _note_id(pdf, wanted: str) -> str:
-    used = NOTE_IDS.setdefault(pdf, set())
+def _note_id(pdf, wanted: str, element) -> str:
+    given_ids = NOTE_IDS.setdefault(pdf, {})
     given, part = wanted, 1
-    while given in used:
+    while given in given_ids:
         part += 1
         given = f"{wanted}-{part}"
-    used.add(given)
+    given_ids[given] = element
     return given
+
+
+def _with_an_id_tree(add_tags):
+    """The structure tree root's /IDTree, which PDF 1.7 (14.7.2) requires once an element has an ID:
+    each note's ID mapped to its /Note."""
+
+    def add_tags_and_id_tree(pdf, *args, **kwargs):
+        add_tags(pdf, *args, **kwargs)
+        given_ids = NOTE_IDS.pop(pdf, {})
+        if given_ids:
+            root = next(each for each in pdf.objects
+                        if isinstance(each, pydyf.Dictionary) and each.get("Type") == "/StructTreeRoot")
+            names = [item for given in sorted(given_ids)
+                     for item in (pydyf.String(given), given_ids[given].reference)]
+            root["IDTree"] = pydyf.Dictionary({"Names": pydyf.Array(names)})
+
+    add_tags_and_id_tree.wrapped = add_tags
+    return add_tags_and_id_tree
 
 
 if not hasattr(weasy_draw.draw_stacking_context, "wrapped") and mended("margin boxes as artifacts"):
@@ -425,6 +444,7 @@ if not hasattr(weasy_draw.draw_stacking_context, "wrapped") and mended("margin b
 if not hasattr(weasy_tags._build_box_tree, "with_notes") and mended("notes tagged as notes"):
     weasy_tags._build_box_tree = _notes_as_notes(weasy_tags._build_box_tree)
     weasy_tags._build_box_tree.with_notes = True
+    weasy_pdf.add_tags = _with_an_id_tree(weasy_pdf.add_tags)  # the name the PDF writer calls
 
 
 class ParsedHTML(HTML):
