@@ -23,8 +23,9 @@ from weasyprint.layout import block as block_layout
 from weasyprint.pdf import tags as weasy_tags
 
 from edition.errors import EditionError
-from edition.print.assemble import ARTIFACT_END, ARTIFACT_START
+from edition.print.assemble import ARTIFACT_END, ARTIFACT_START, AssembledPart, Assembler
 from edition.print.audit import audit_footnotes
+from edition.print.pagination import PartLayout
 from edition.print.weasy import (
     MENDS,
     SUPPORTED,
@@ -367,6 +368,22 @@ def test_notes_without_an_id_are_given_one_each() -> None:
     pdf = tagged('<p>One<span class="note">first</span> two<span class="note">second</span>.</p>')
     ids = [str(element.ID) for element in structure(pdf.Root.StructTreeRoot.K[0]) if element.S == "/Note"]
     assert ids == ["note", "note-2"]
+
+
+def test_joined_parts_keep_every_note_id_once() -> None:
+    """print/assemble.py carries each part's /IDTree into the book's: two parts whose notes have the
+    same id (here the fallback "note") keep both, the second renamed on its /Note."""
+    assembler = Assembler(["one", "two"])
+    for name in ("one", "two"):
+        buffer = io.BytesIO()
+        tagged('<p>One<span class="note">a note</span>.</p>').save(buffer)
+        assembler.add(name, AssembledPart(PartLayout(name, 1, [False], {}, []), buffer.getvalue()))
+    assembler._write_structure_root(["one", "two"])
+    root = assembler.out.Root.StructTreeRoot
+    notes = [element for element in structure(root.K[0]) if element.S == "/Note"]
+    ids = pikepdf.NameTree(root.IDTree)
+    assert [str(note.ID) for note in notes] == ["note", "note-2"]
+    assert [(key, ids[key].objgen) for key in ids] == [(str(note.ID), note.objgen) for note in notes]
 
 
 def test_weasyprint_70_itself_tags_heads_as_text_and_notes_as_spans(monkeypatch: pytest.MonkeyPatch) -> None:
