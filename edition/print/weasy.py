@@ -7,7 +7,8 @@ change in any release. The book needs more than it: an ``HTML`` built from a tre
 call and footnote body stands (``audit.py``), the boxes of the text's lines (``lines.py``),
 corrections of WeasyPrint's layout (a note it loses, the room an emptied footnote area keeps), and the
 page foot's notes set series by series
-(the authors', the editors', the apparatus: ``_notes_in_series``). Those live here, each behind one
+(the authors', the editors', the apparatus: ``_notes_in_series``), and the PDF's tags (running heads
+and folios as artifacts, footnote bodies as notes). Those live here, each behind one
 function, so that a new WeasyPrint breaks this module alone; ``tests/test_weasy.py`` pins every
 attribute read on a real render.
 
