@@ -8,7 +8,7 @@ from itertools import pairwise
 from pathlib import Path
 
 from lxml import html as lxml_html
-from pikepdf import NameTree, NumberTree, Pdf
+from pikepdf import Array, Dictionary, Name, NameTree, NumberTree, Pdf, parse_content_stream
 from pypdf import PdfReader
 
 from edition.check.fidelity import authorial_text
@@ -197,3 +197,39 @@ def test_the_structure_tree_covers_every_page(built: Path) -> None:
             assert key in parent_tree and key not in keys
             keys.add(key)
     assert int(root.ParentTreeNextKey) > max(keys)
+
+
+def test_running_heads_are_artifacts_and_note_bodies_are_notes(built: Path) -> None:
+    """Issue 21: a screen reader skips the running heads (drawn as pagination artifacts, every marked
+    text the page holds mapped to an element of the structure tree) and finds each footnote body a
+    /Note with an ID of its own, listed in the structure tree root's /IDTree."""
+    pdf = Pdf.open(built / "edition.pdf")
+    root = pdf.Root.StructTreeRoot
+    parent_tree = dict(NumberTree(root.ParentTree).items())
+    headed = 0
+    for number, page in enumerate(pdf.pages, 1):
+        if "/StructParents" not in page.obj:
+            continue
+        mapped = parent_tree[int(page.obj.StructParents)]
+        for operands, operator in parse_content_stream(page):
+            if str(operator) != "BDC":
+                continue
+            properties = operands[1]
+            if str(operands[0]) == "/Artifact" and properties.get("/Type") == Name.Pagination:
+                headed += 1
+            elif "/MCID" in properties:
+                mcid = int(properties.MCID)
+                assert mcid < len(mapped) and isinstance(mapped[mcid], Dictionary), (number, mcid)
+    assert headed > len(pdf.pages) // 2  # a running head on most pages (none on openings and blanks)
+    notes, stack = [], [root.K[0]]
+    while stack:
+        element = stack.pop()
+        kids = element.get("/K")
+        stack.extend(kid for kid in (kids if isinstance(kids, Array) else [kids])
+                     if isinstance(kid, Dictionary) and "/S" in kid)
+        if element.S == "/Note":
+            notes.append(element)
+    ids = dict(NameTree(root.IDTree).items())
+    assert len(notes) >= 43 + 176  # the authors' and the editors' notes at least (issue 21's count)
+    assert sorted(str(note.ID) for note in notes) == sorted(ids)
+    assert all(ids[str(note.ID)].objgen == note.objgen for note in notes)

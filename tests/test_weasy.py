@@ -6,18 +6,26 @@ misreads a layout.
 
 from __future__ import annotations
 
+import io
 import re
 import tomllib
 import xml.etree.ElementTree as ElementTree
+from collections.abc import Iterator
 from pathlib import Path
 
+import pikepdf
 import pytest
 from weasyprint import HTML
+from weasyprint import draw as weasy_draw
+from weasyprint import pdf as weasy_pdf
 from weasyprint.layout import LayoutContext
 from weasyprint.layout import block as block_layout
+from weasyprint.pdf import tags as weasy_tags
 
 from edition.errors import EditionError
+from edition.print.assemble import ARTIFACT_END, ARTIFACT_START, AssembledPart, Assembler
 from edition.print.audit import audit_footnotes
+from edition.print.pagination import PartLayout
 from edition.print.weasy import (
     MENDS,
     SUPPORTED,
@@ -284,3 +292,110 @@ def test_a_footnote_area_emptied_again_gives_its_room_back(monkeypatch: pytest.M
     render(f'<p>{"alpha " * 80}call{note} {"omega " * 50}</p>', style)
     empty = seen[0][1]
     assert ("moved on", empty, "auto") in seen and all(entry[1] == empty for entry in seen)
+
+
+HEADS = ("@page { size: 100mm 120mm; margin: 20mm 10mm; @top-center { content: 'Running head' }"
+         " @bottom-center { content: counter(page) } } .note { float: footnote }")
+NOTES = ('<p>Body text<span class="note" id="n1">First note</span> and more<span class="note" id="n2">'
+         'Second note</span>.</p>')
+
+
+def tagged(body: str, style: str = HEADS) -> pikepdf.Pdf:
+    html = f'<html lang="en"><head><title>T</title><style>{style}</style></head><body>{body}</body></html>'
+    return pikepdf.open(io.BytesIO(HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")))
+
+
+def marked_content(page: pikepdf.Page) -> list[tuple[str, dict]]:
+    """Each marked-content sequence a page's content stream opens: its tag and property list."""
+    opened = []
+    for operands, operator in pikepdf.parse_content_stream(page):
+        if str(operator) == "BDC":
+            opened.append((str(operands[0]), {str(key): value for key, value in operands[1].items()}))
+        elif str(operator) == "BMC":
+            opened.append((str(operands[0]), {}))
+    return opened
+
+
+def structure(element) -> Iterator:
+    """The structure elements under ``element`` (a dictionary with /S), depth first."""
+    kids = element.get("/K")
+    kids = kids if isinstance(kids, pikepdf.Array) else [kids]
+    for kid in kids:
+        if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+            yield kid
+            yield from structure(kid)
+
+
+def mapped_mcids(element) -> set[int]:
+    found = set()
+    for each in [element, *structure(element)]:
+        kids = each.get("/K")
+        for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
+            if isinstance(kid, int):
+                found.add(int(kid))
+    return found
+
+
+def test_running_heads_and_folios_are_pagination_artifacts_outside_the_tree() -> None:
+    """draw.draw_stacking_context and pdf.tags._build_box_tree (wrapped): the head and the folio are
+    drawn inside /Artifact <</Type /Pagination>> (as print/assemble.py marks its folios), with no MCID;
+    every MCID the page marks is the text of one element of the structure tree."""
+    pdf = tagged(NOTES)
+    opened = marked_content(pdf.pages[0])
+    artifacts = [(tag, properties) for tag, properties in opened if tag == "/Artifact" and properties]
+    folio = pikepdf.Pdf.new()
+    folio.add_blank_page()
+    folio.pages[0].Contents = folio.make_stream(ARTIFACT_START + ARTIFACT_END)
+    assert artifacts == marked_content(folio.pages[0]) * 2  # the running head and the folio
+    mcids = {int(properties["/MCID"]) for _, properties in opened if "/MCID" in properties}
+    assert mcids == mapped_mcids(pdf.Root.StructTreeRoot.K[0])
+
+
+def test_footnote_bodies_are_notes_with_unique_ids() -> None:
+    """pdf.tags._build_box_tree (wrapped): each note body in the footnote area is a /Note whose ID is
+    its element's id, its text under it, the structure tree's /IDTree mapping each ID to its /Note."""
+    pdf = tagged(NOTES)
+    notes = [element for element in structure(pdf.Root.StructTreeRoot.K[0]) if element.S == "/Note"]
+    assert [str(note.ID) for note in notes] == ["n1", "n2"]
+    assert all(mapped_mcids(note) for note in notes)
+    ids = pikepdf.NameTree(pdf.Root.StructTreeRoot.IDTree)
+    assert [(key, ids[key].objgen) for key in ids] == [(str(note.ID), note.objgen) for note in notes]
+
+
+def test_notes_without_an_id_are_given_one_each() -> None:
+    """An ID is unique in the document (WeasyPrint 70 does not split a note body over two pages: the
+    same element's body tagged twice would be the other case)."""
+    pdf = tagged('<p>One<span class="note">first</span> two<span class="note">second</span>.</p>')
+    ids = [str(element.ID) for element in structure(pdf.Root.StructTreeRoot.K[0]) if element.S == "/Note"]
+    assert ids == ["note", "note-2"]
+
+
+def test_joined_parts_keep_every_note_id_once() -> None:
+    """print/assemble.py carries each part's /IDTree into the book's: two parts whose notes have the
+    same id (here the fallback "note") keep both, the second renamed on its /Note."""
+    assembler = Assembler(["one", "two"])
+    for name in ("one", "two"):
+        buffer = io.BytesIO()
+        tagged('<p>One<span class="note">a note</span>.</p>').save(buffer)
+        assembler.add(name, AssembledPart(PartLayout(name, 1, [False], {}, []), buffer.getvalue()))
+    assembler._write_structure_root(["one", "two"])
+    root = assembler.out.Root.StructTreeRoot
+    notes = [element for element in structure(root.K[0]) if element.S == "/Note"]
+    ids = pikepdf.NameTree(root.IDTree)
+    assert [str(note.ID) for note in notes] == ["note", "note-2"]
+    assert [(key, ids[key].objgen) for key in ids] == [(str(note.ID), note.objgen) for note in notes]
+
+
+def test_weasyprint_70_itself_tags_heads_as_text_and_notes_as_spans(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What both tagging mends mend: WeasyPrint's own draws the head and folio as MCID'd /Span content
+    the tree never maps, and tags no /Note."""
+    monkeypatch.setattr(weasy_draw, "draw_stacking_context", weasy_draw.draw_stacking_context.wrapped)
+    monkeypatch.setattr(weasy_tags, "_build_box_tree", weasy_tags._build_box_tree.wrapped.wrapped)
+    monkeypatch.setattr(weasy_pdf, "add_tags", weasy_pdf.add_tags.wrapped)
+    pdf = tagged(NOTES)
+    opened = marked_content(pdf.pages[0])
+    assert not [tag for tag, properties in opened if tag == "/Artifact" and properties]
+    mcids = {int(properties["/MCID"]) for _, properties in opened if "/MCID" in properties}
+    document = pdf.Root.StructTreeRoot.K[0]
+    assert len(mcids - mapped_mcids(document)) >= 2  # the head's and the folio's text, unmapped
+    assert not [element for element in structure(document) if element.S == "/Note"]

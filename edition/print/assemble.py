@@ -53,6 +53,7 @@ class _Added:
     document: pikepdf.Object | None  # its structure tree's Document element
     kids: list[pikepdf.Object]  # that element's children
     keys: range  # its parent tree keys
+    ids: dict[str, pikepdf.Object]  # its structure elements' IDs (its notes'), each to its element
     destinations: dict[str, pikepdf.Object]
     links: set[str]  # the destinations its cross-part links name
     bookmarks: list[tuple[int, str, int, float, float]]  # pages counted within the part
@@ -88,8 +89,8 @@ class Assembler:
         links = self._renumber(self.out.pages[first:first + count], offset)
         document, keys = self._merge_structure(source, offset)
         kids = [] if document is None else list(document.K) if isinstance(document.K, Array) else [document.K]
-        self.parts[name] = _Added(source, count, document, kids, keys, self._destinations(source), links,
-                                  list(part.layout.bookmarks))
+        self.parts[name] = _Added(source, count, document, kids, keys, self._element_ids(source),
+                                  self._destinations(source), links, list(part.layout.bookmarks))
 
     def remove(self, name: str) -> None:
         first = self._first_page(name)
@@ -134,6 +135,15 @@ class Assembler:
             self.parent_tree[key + offset] = value
         self.next_key = offset + max((key for key, _ in entries), default=-1) + 1
         return document, range(offset, self.next_key)
+
+    def _element_ids(self, source: pikepdf.Pdf) -> dict[str, pikepdf.Object]:
+        """The part's /IDTree (``weasy._with_an_id_tree``), its elements copied as the tree's were."""
+        root = source.Root.get("/StructTreeRoot")
+        if root is None or "/IDTree" not in root:
+            return {}
+        entries = list(NameTree(root.IDTree).items())
+        return dict(zip((ident for ident, _ in entries),
+                        self._copy_all(source, [value for _, value in entries]), strict=True))
 
     def _destinations(self, source: pikepdf.Pdf) -> dict[str, pikepdf.Object]:
         names = source.Root.get("/Names")
@@ -217,9 +227,30 @@ class Assembler:
             parent_tree[key] = self.parent_tree[key]
         root = out.make_indirect(Dictionary(Type=Name.StructTreeRoot, K=Array([document]),
                                             ParentTree=parent_tree.obj, ParentTreeNextKey=self.next_key))
+        ids = self._unique_ids(names)
+        if ids:
+            id_tree = NameTree.new(out)
+            for ident in sorted(ids):
+                id_tree[ident] = ids[ident]
+            root.IDTree = id_tree.obj
         document.P = root
         out.Root.StructTreeRoot = root
         out.Root.MarkInfo = Dictionary(Marked=True)
+
+    def _unique_ids(self, names: list[str]) -> dict[str, pikepdf.Object]:
+        """Every part's element IDs in one map, an ID unique in the book: one another part gave
+        already is suffixed on its element."""
+        ids: dict[str, pikepdf.Object] = {}
+        for name in names:
+            for ident, element in self.parts[name].ids.items():
+                given, count = ident, 1
+                while given in ids:
+                    count += 1
+                    given = f"{ident}-{count}"
+                if given != ident:
+                    element.ID = String(given)
+                ids[given] = element
+        return ids
 
     def _write_outline(self, bookmarks: list[tuple[int, str, int, float, float]]) -> None:
         with self.out.open_outline() as outline:

@@ -7,7 +7,8 @@ change in any release. The book needs more than it: an ``HTML`` built from a tre
 call and footnote body stands (``audit.py``), the boxes of the text's lines (``lines.py``),
 corrections of WeasyPrint's layout (a note it loses, the room an emptied footnote area keeps), and the
 page foot's notes set series by series
-(the authors', the editors', the apparatus: ``_notes_in_series``). Those live here, each behind one
+(the authors', the editors', the apparatus: ``_notes_in_series``), and the PDF's tags (running heads
+and folios as artifacts, footnote bodies as notes). Those live here, each behind one
 function, so that a new WeasyPrint breaks this module alone; ``tests/test_weasy.py`` pins every
 attribute read on a real render.
 
@@ -30,12 +31,16 @@ from importlib.metadata import version
 from math import inf
 
 import cssselect2
+import pydyf
 from weasyprint import HTML
 from weasyprint import document as weasy_document
+from weasyprint import draw as weasy_draw
+from weasyprint import pdf as weasy_pdf
 from weasyprint.css.properties import Dimension
 from weasyprint.formatting_structure import boxes
 from weasyprint.layout import LayoutContext
 from weasyprint.layout import block as block_layout
+from weasyprint.pdf import tags as weasy_tags
 
 from edition.errors import EditionError
 
@@ -71,6 +76,8 @@ MENDS = {
     "notes in series": "70.0",  # the page foot's series one below the other (_update_footnote_area)
     "an emptied footnote area freed": "70.0",  # its margin and rule given back (_update_footnote_area)
     "one link per linked box": "70.0",  # not one annotation per box inside a link (gather_anchors)
+    "margin boxes as artifacts": "70.0",  # running heads and folios not read as text (_margin_boxes_...)
+    "notes tagged as notes": "70.0",  # a footnote body a /Note with an ID, not a /Span (_notes_as_notes)
 }
 
 
@@ -339,6 +346,106 @@ def _union(one: tuple, other: tuple) -> tuple:
 if not hasattr(weasy_document.gather_anchors, "wrapped") and mended("one link per linked box"):
     # Page() gathers a page's links through it
     weasy_document.gather_anchors = _one_link_per_area(weasy_document.gather_anchors)
+
+
+# How print/assemble.py marks the folios it prints over joined pages: the same for WeasyPrint's own.
+PAGINATION_ARTIFACT = {"Type": "/Pagination"}
+
+
+def _margin_boxes_as_artifacts(draw_stacking_context):
+    """WeasyPrint 70 (``draw.draw_stacking_context``) marks a margin box's text as a ``/Span`` with an
+    MCID and then leaves its structure element out of the tree: a screen reader reads the running head
+    and the folio on every page as text without a place in the document. A margin box is drawn as one
+    pagination artifact instead (``/Artifact <</Type /Pagination>> BDC … EMC``), its text unmarked."""
+
+    def draw_margin_boxes_as_artifacts(stream, stacking_context):
+        if stream._tags is None or not isinstance(stacking_context.box, boxes.MarginBox):
+            return draw_stacking_context(stream, stacking_context)
+        tags, stream._tags = stream._tags, None  # nothing inside it marked, nor mapped to the tree
+        stream.begin_marked_content("Artifact", pydyf.Dictionary(PAGINATION_ARTIFACT))
+        try:
+            return draw_stacking_context(stream, stacking_context)
+        finally:
+            stream.end_marked_content()
+            stream._tags = tags
+
+    draw_margin_boxes_as_artifacts.wrapped = draw_stacking_context
+    return draw_margin_boxes_as_artifacts
+
+
+def _untagged_margin_boxes(build_box_tree):
+    """The tag tree's side of ``_margin_boxes_as_artifacts``: a margin box's text has no MCID to map."""
+
+    def build_box_tree_without_margin_boxes(box, *args, **kwargs):
+        if isinstance(box, boxes.MarginBox):
+            return iter(())
+        return build_box_tree(box, *args, **kwargs)
+
+    build_box_tree_without_margin_boxes.wrapped = build_box_tree
+    return build_box_tree_without_margin_boxes
+
+
+NOTE_IDS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # PDF -> {a note's ID: its /Note}
+
+
+def _notes_as_notes(build_box_tree):
+    """WeasyPrint 70 (``pdf.tags._get_pdf_tag``) tags a box by its HTML tag name alone: a footnote body
+    (``float: footnote``, the theme's ``.note``: a child of the page's footnote area) is a ``/Span``. It
+    is tagged ``/Note``, with the ID PDF/UA asks of a note (its element's id; a part continued on a
+    later page gets a suffix, an ID being unique in the document); its call stays as it was."""
+
+    bodies: set[int] = set()  # id() of the note bodies in the footnote area being tagged
+
+    def build_box_tree_with_notes(box, parent, pdf, *args, **kwargs):
+        if isinstance(box, boxes.FootnoteAreaBox):  # laid out, a body's float is "none": its area says
+            bodies.update(id(child) for child in box.children)
+        body = id(box) in bodies
+        bodies.discard(id(box))
+        for element in build_box_tree(box, parent, pdf, *args, **kwargs):
+            if body and box.element is not None:
+                element["S"] = "/Note"
+                element["ID"] = pydyf.String(_note_id(pdf, box.element.get("id") or "note", element))
+            yield element
+
+    build_box_tree_with_notes.wrapped = build_box_tree
+    return build_box_tree_with_notes
+
+
+def _note_id(pdf, wanted: str, element) -> str:
+    given_ids = NOTE_IDS.setdefault(pdf, {})
+    given, part = wanted, 1
+    while given in given_ids:
+        part += 1
+        given = f"{wanted}-{part}"
+    given_ids[given] = element
+    return given
+
+
+def _with_an_id_tree(add_tags):
+    """The structure tree root's /IDTree, which PDF 1.7 (14.7.2) requires once an element has an ID:
+    each note's ID mapped to its /Note."""
+
+    def add_tags_and_id_tree(pdf, *args, **kwargs):
+        add_tags(pdf, *args, **kwargs)
+        given_ids = NOTE_IDS.pop(pdf, {})
+        if given_ids:
+            root = next(each for each in pdf.objects
+                        if isinstance(each, pydyf.Dictionary) and each.get("Type") == "/StructTreeRoot")
+            names = [item for given in sorted(given_ids)
+                     for item in (pydyf.String(given), given_ids[given].reference)]
+            root["IDTree"] = pydyf.Dictionary({"Names": pydyf.Array(names)})
+
+    add_tags_and_id_tree.wrapped = add_tags
+    return add_tags_and_id_tree
+
+
+if not hasattr(weasy_draw.draw_stacking_context, "wrapped") and mended("margin boxes as artifacts"):
+    weasy_draw.draw_stacking_context = _margin_boxes_as_artifacts(weasy_draw.draw_stacking_context)
+    weasy_tags._build_box_tree = _untagged_margin_boxes(weasy_tags._build_box_tree)
+if not hasattr(weasy_tags._build_box_tree, "with_notes") and mended("notes tagged as notes"):
+    weasy_tags._build_box_tree = _notes_as_notes(weasy_tags._build_box_tree)
+    weasy_tags._build_box_tree.with_notes = True
+    weasy_pdf.add_tags = _with_an_id_tree(weasy_pdf.add_tags)  # the name the PDF writer calls
 
 
 class ParsedHTML(HTML):
