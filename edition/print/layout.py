@@ -12,6 +12,7 @@ anything else (network, files elsewhere on the machine) is refused by the fetche
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import time
 from functools import cache
@@ -32,6 +33,8 @@ from edition.print.pagination import PagePlan, PartLayout
 from edition.print.setting import audit_setting
 from edition.print.weasy import is_blank, mend_line_breaking, unhyphenated
 from edition.project import THEME, Project
+
+log = logging.getLogger("layout")  # each part's count of layouts shows under --verbose
 
 PDF_VARIANT = "pdf/ua-1"
 
@@ -87,7 +90,11 @@ def layout(html: str, project: Project, css: tuple[str, ...] = (), pdf_variant: 
     return document
 
 
+RENDERS = [0]  # layouts made in this process: each part's count goes to its PartLayout (and --verbose)
+
+
 def _render(parsed, project: Project, css: tuple[str, ...], pdf_variant: str | None):
+    RENDERS[0] += 1
     if not css:
         return parsed.render(pdf_variant=pdf_variant)
     stylesheets, fonts = book_stylesheets(project.root, css)
@@ -124,18 +131,21 @@ PX_TO_PT = 0.75  # CSS pixels (1/96 in) to PDF points (1/72 in)
 
 
 def lay_out_part(name: str, html: str, root: Path, css: tuple[str, ...],
-                 measure: bool = False) -> tuple[PartLayout, bytes]:
+                 measure: bool = False, whole: tuple[str, ...] = ()) -> tuple[PartLayout, bytes]:
     """Lay one part out (notes audited, and escalated where needed) and write its tagged PDF; when
-    only measuring, write none (b"").
+    only measuring, write none (b""). ``whole``: the words an earlier layout of the part (its
+    measurement, with other page numbers) left whole: this one starts from them rather than finding
+    them again one layout at a time.
 
     Runs in a worker process: everything it returns can be pickled.
     """
-    start = time.perf_counter()
-    whole: set[str] = set()  # words the setting audit leaves whole: each layout of the part starts from them
-    document, problems = layout_with_notes(html, Project(root), css, whole)
+    start, renders = time.perf_counter(), RENDERS[0]
+    left_whole = set(whole)  # words the setting audit leaves whole: each layout of the part starts from them
+    document, problems = layout_with_notes(html, Project(root), css, left_whole)
     numbers = LineNumbers()
     if APP_LINE.search(html):
-        document, problems, numbers = _with_line_numbers(html, Project(root), css, document, problems, whole)
+        document, problems, numbers = _with_line_numbers(html, Project(root), css, document, problems,
+                                                        left_whole)
     pdf = b"" if measure else document.write_pdf(pdf_variant=PDF_VARIANT)
     anchors = page_anchors(document.pages, name)
     bookmarks = []
@@ -145,7 +155,9 @@ def lay_out_part(name: str, html: str, root: Path, css: tuple[str, ...],
     blank = [is_blank(page) for page in document.pages]
     layout = PartLayout(name, len(document.pages), blank, anchors, bookmarks,
                         [(p.note, p.problem) for p in problems], time.perf_counter() - start,
-                        [(m.page, m.top, m.height, m.left, m.number) for m in numbers.margin])
+                        [(m.page, m.top, m.height, m.left, m.number) for m in numbers.margin],
+                        RENDERS[0] - renders, sorted(left_whole))
+    log.info("%s: %d layouts%s", name, layout.renders, " (measured)" if measure else "")
     return layout, pdf
 
 
