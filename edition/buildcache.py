@@ -105,6 +105,8 @@ def layout_from_json(data: object) -> PartLayout:
     require(_rows(layout.line_numbers, _whole, _number, _number, _number, _whole), "line numbers")
     require(_whole(layout.renders), "layouts made")
     require(isinstance(layout.whole, list) and all(map(_text, layout.whole)), "words left whole")
+    require(_table(layout.entries, lambda span: isinstance(span, list) and len(span) == 2
+                   and all(map(_whole, span))), "apparatus lines")
     layout.bookmarks = [tuple(b) for b in layout.bookmarks]
     layout.problems = [tuple(p) for p in layout.problems]
     layout.line_numbers = [tuple(n) for n in layout.line_numbers]

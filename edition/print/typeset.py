@@ -90,8 +90,11 @@ class Workers:
             kill_workers(self.pool)
         self.pool.shutdown(cancel_futures=True)
 
-    def submit(self, name: str, html: str, measure: bool, whole: tuple[str, ...] = ()) -> Future:
-        return self._run(_lay_out_in_worker, name, html, self.root, self.css, measure, whole)
+    def submit(self, name: str, html: str, measure: bool, earlier: PartLayout | None = None) -> Future:
+        """``earlier``: the part's last layout (a measurement, or one with other page numbers): the
+        words it left whole and its apparatus lines are where this layout starts."""
+        whole, lines = (tuple(earlier.whole), earlier.entries) if earlier is not None else ((), {})
+        return self._run(_lay_out_in_worker, name, html, self.root, self.css, measure, whole, lines)
 
     def submit_folios(self, html: str, pages: int) -> Future:
         return self._run(render_folio_sheet, html, self.root, pages, self.folio_css)
@@ -106,11 +109,12 @@ class Workers:
 
 
 def _lay_out_in_worker(name: str, html: str, root: Path, css: tuple[str, ...], measure: bool,
-                       whole: tuple[str, ...] = ()) -> tuple[PartLayout, bytes]:
+                       whole: tuple[str, ...] = (), lines: dict[str, list[int]] | None = None
+                       ) -> tuple[PartLayout, bytes]:
     """``lay_out_part`` as a worker runs it: the tests stop a build while a worker is inside a layout
     (``EDITION_TEST_PAUSE=layout`` stops the worker there until they continue it)."""
     pause_for_tests("layout")
-    return lay_out_part(name, html, root, css, measure, whole)
+    return lay_out_part(name, html, root, css, measure, whole, lines)
 
 
 def kill_workers(pool: ProcessPoolExecutor) -> None:
@@ -319,10 +323,7 @@ class Typesetter:
                 self.pending[workers.submit_folios(job.html, job.pages)] = job
                 continue
             self._count(job.name)
-            # The words its last layout (a measurement, or a final one with other page numbers) left whole.
-            earlier = self.layouts.get(job.name)
-            whole = tuple(earlier.whole) if earlier is not None else ()
-            self.pending[workers.submit(job.name, job.html, job.measure, whole)] = job
+            self.pending[workers.submit(job.name, job.html, job.measure, self.layouts.get(job.name))] = job
 
     def _count(self, name: str) -> None:
         """Count a layout of the part (laid out or taken from the cache); stop at the limit."""
