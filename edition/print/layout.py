@@ -12,7 +12,6 @@ anything else (network, files elsewhere on the machine) is refused by the fetche
 from __future__ import annotations
 
 import hashlib
-import logging
 import re
 import time
 from functools import cache
@@ -33,8 +32,6 @@ from edition.print.pagination import PagePlan, PartLayout
 from edition.print.setting import audit_setting
 from edition.print.weasy import is_blank, mend_line_breaking, unhyphenated
 from edition.project import THEME, Project
-
-log = logging.getLogger("layout")  # each part's count of layouts shows under --verbose
 
 PDF_VARIANT = "pdf/ua-1"
 
@@ -90,7 +87,7 @@ def layout(html: str, project: Project, css: tuple[str, ...] = (), pdf_variant: 
     return document
 
 
-RENDERS = [0]  # layouts made in this process: each part's count goes to its PartLayout (and --verbose)
+RENDERS = [0]  # layouts made in this process: each part's count goes to its PartLayout (shown by --verbose)
 
 
 def _render(parsed, project: Project, css: tuple[str, ...], pdf_variant: str | None):
@@ -164,7 +161,6 @@ def lay_out_part(name: str, html: str, root: Path, css: tuple[str, ...],
                         [(m.page, m.top, m.height, m.left, m.number) for m in numbers.margin],
                         RENDERS[0] - renders, sorted(left_whole),
                         {ident: list(span) for ident, span in numbers.entries.items()})
-    log.info("%s: %d layouts%s", name, layout.renders, " (measured)" if measure else "")
     return layout, pdf
 
 

@@ -366,7 +366,8 @@ class Typesetter:
             self._final(job.name)
         if self.progress:
             what = "measured" if job.measure else "laid out"
-            self.progress(f"{what} {job.name} ({layout.pages} pages, {layout.seconds:.1f} s)")
+            self.progress(f"{what} {job.name} ({layout.pages} pages, {layout.renders} layouts, "
+                          f"{layout.seconds:.1f} s)")
 
     def _replan(self) -> None:
         """Place the parts laid out so far; their page numbers replace the last build's where the
