@@ -34,7 +34,7 @@ from edition.output import write_bytes, write_text
 from edition.print.book import PageRefs
 from edition.print.pagination import PartLayout
 
-CACHE_FORMAT = "2"  # bump when PartLayout or the cache layout changes
+CACHE_FORMAT = "3"  # bump when PartLayout or the cache layout changes
 log = logging.getLogger("cache")  # its warnings show under --verbose
 
 
@@ -103,6 +103,10 @@ def layout_from_json(data: object) -> PartLayout:
     require(_rows(layout.bookmarks, _whole, _text, _whole, _number, _number), "bookmarks")
     require(_rows(layout.problems, _text, _text), "footnote problems")
     require(_rows(layout.line_numbers, _whole, _number, _number, _number, _whole), "line numbers")
+    require(_whole(layout.renders), "layouts made")
+    require(isinstance(layout.whole, list) and all(map(_text, layout.whole)), "words left whole")
+    require(_table(layout.entries, lambda span: isinstance(span, list) and len(span) == 2
+                   and all(map(_whole, span))), "apparatus lines")
     layout.bookmarks = [tuple(b) for b in layout.bookmarks]
     layout.problems = [tuple(p) for p in layout.problems]
     layout.line_numbers = [tuple(n) for n in layout.line_numbers]

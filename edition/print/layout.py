@@ -87,7 +87,11 @@ def layout(html: str, project: Project, css: tuple[str, ...] = (), pdf_variant: 
     return document
 
 
+RENDERS = [0]  # layouts made in this process: each part's count goes to its PartLayout (shown by --verbose)
+
+
 def _render(parsed, project: Project, css: tuple[str, ...], pdf_variant: str | None):
+    RENDERS[0] += 1
     if not css:
         return parsed.render(pdf_variant=pdf_variant)
     stylesheets, fonts = book_stylesheets(project.root, css)
@@ -124,18 +128,27 @@ PX_TO_PT = 0.75  # CSS pixels (1/96 in) to PDF points (1/72 in)
 
 
 def lay_out_part(name: str, html: str, root: Path, css: tuple[str, ...],
-                 measure: bool = False) -> tuple[PartLayout, bytes]:
+                 measure: bool = False, whole: tuple[str, ...] = (),
+                 lines: dict[str, list[int]] | None = None) -> tuple[PartLayout, bytes]:
     """Lay one part out (notes audited, and escalated where needed) and write its tagged PDF; when
-    only measuring, write none (b"").
+    only measuring, write none (b""). ``whole``: the words an earlier layout of the part (its
+    measurement, with other page numbers) left whole: this one starts from them rather than finding
+    them again one layout at a time. ``lines``: the apparatus entries' lines in that layout: this
+    one is laid out with them at once, and again only where its lemmas moved to other lines.
 
     Runs in a worker process: everything it returns can be pickled.
     """
-    start = time.perf_counter()
-    whole: set[str] = set()  # words the setting audit leaves whole: each layout of the part starts from them
-    document, problems = layout_with_notes(html, Project(root), css, whole)
+    start, renders = time.perf_counter(), RENDERS[0]
+    lines = lines or {}
+    left_whole = set(whole)  # words the setting audit leaves whole: each layout of the part starts from them
+    numbered = APP_LINE.search(html) is not None
+    guess = {ident: (first, last) for ident, (first, last) in lines.items()} if numbered else {}
+    document, problems = layout_with_notes(fill_lines(html, LineNumbers(entries=guess)) if guess else html,
+                                           Project(root), css, left_whole)
     numbers = LineNumbers()
-    if APP_LINE.search(html):
-        document, problems, numbers = _with_line_numbers(html, Project(root), css, document, problems, whole)
+    if numbered:
+        document, problems, numbers = _with_line_numbers(html, Project(root), css, document, problems,
+                                                        left_whole, guess)
     pdf = b"" if measure else document.write_pdf(pdf_variant=PDF_VARIANT)
     anchors = page_anchors(document.pages, name)
     bookmarks = []
@@ -145,7 +158,9 @@ def lay_out_part(name: str, html: str, root: Path, css: tuple[str, ...],
     blank = [is_blank(page) for page in document.pages]
     layout = PartLayout(name, len(document.pages), blank, anchors, bookmarks,
                         [(p.note, p.problem) for p in problems], time.perf_counter() - start,
-                        [(m.page, m.top, m.height, m.left, m.number) for m in numbers.margin])
+                        [(m.page, m.top, m.height, m.left, m.number) for m in numbers.margin],
+                        RENDERS[0] - renders, sorted(left_whole),
+                        {ident: list(span) for ident, span in numbers.entries.items()})
     return layout, pdf
 
 
@@ -168,11 +183,15 @@ LINE_PASSES = 3
 
 
 def _with_line_numbers(html: str, project: Project, css: tuple[str, ...], document, problems,
-                       whole: set[str]):
+                       whole: set[str], guess: dict[str, tuple[int, int]]):
     """Lay the part out again with each apparatus entry naming the line its lemma was printed on,
     until the lines the entries name are those their lemmas are printed on (the entries' numbers
-    only change the page foot, where lines are not counted: a second layout settles it)."""
+    only change the page foot, where lines are not counted: a second layout settles it).
+    ``document`` was laid out with the entries naming the lines ``guess`` gives (none: no numbers);
+    where those are the lines it prints the lemmas on, it is the part's layout."""
     numbers = number_lines(document)
+    if guess and numbers.entries == guess:
+        return document, problems, numbers
     for _ in range(LINE_PASSES):
         document, problems = layout_with_notes(fill_lines(html, numbers), project, css, whole)
         settled = number_lines(document)

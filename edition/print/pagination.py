@@ -33,6 +33,9 @@ class PartLayout:
     # Line numbers for the margin (print/lines.py): page, top, height, left (CSS px, from the page
     # area's top left), number.
     line_numbers: list[tuple[int, float, float, float, int]] = field(default_factory=list)
+    renders: int = 0  # WeasyPrint layouts this part took (the setting audit's and line numbers' included)
+    whole: list[str] = field(default_factory=list)  # words the setting audit left whole (hyphenation_key)
+    entries: dict[str, list[int]] = field(default_factory=dict)  # apparatus entry -> [first, last] line
 
 
 @dataclass

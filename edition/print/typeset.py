@@ -90,8 +90,11 @@ class Workers:
             kill_workers(self.pool)
         self.pool.shutdown(cancel_futures=True)
 
-    def submit(self, name: str, html: str, measure: bool) -> Future:
-        return self._run(_lay_out_in_worker, name, html, self.root, self.css, measure)
+    def submit(self, name: str, html: str, measure: bool, earlier: PartLayout | None = None) -> Future:
+        """``earlier``: the part's last layout (a measurement, or one with other page numbers): the
+        words it left whole and its apparatus lines are where this layout starts."""
+        whole, lines = (tuple(earlier.whole), earlier.entries) if earlier is not None else ((), {})
+        return self._run(_lay_out_in_worker, name, html, self.root, self.css, measure, whole, lines)
 
     def submit_folios(self, html: str, pages: int) -> Future:
         return self._run(render_folio_sheet, html, self.root, pages, self.folio_css)
@@ -105,12 +108,13 @@ class Workers:
         return future
 
 
-def _lay_out_in_worker(name: str, html: str, root: Path, css: tuple[str, ...], measure: bool
+def _lay_out_in_worker(name: str, html: str, root: Path, css: tuple[str, ...], measure: bool,
+                       whole: tuple[str, ...] = (), lines: dict[str, list[int]] | None = None
                        ) -> tuple[PartLayout, bytes]:
     """``lay_out_part`` as a worker runs it: the tests stop a build while a worker is inside a layout
     (``EDITION_TEST_PAUSE=layout`` stops the worker there until they continue it)."""
     pause_for_tests("layout")
-    return lay_out_part(name, html, root, css, measure)
+    return lay_out_part(name, html, root, css, measure, whole, lines)
 
 
 def kill_workers(pool: ProcessPoolExecutor) -> None:
@@ -319,7 +323,7 @@ class Typesetter:
                 self.pending[workers.submit_folios(job.html, job.pages)] = job
                 continue
             self._count(job.name)
-            self.pending[workers.submit(job.name, job.html, job.measure)] = job
+            self.pending[workers.submit(job.name, job.html, job.measure, self.layouts.get(job.name))] = job
 
     def _count(self, name: str) -> None:
         """Count a layout of the part (laid out or taken from the cache); stop at the limit."""
@@ -362,7 +366,8 @@ class Typesetter:
             self._final(job.name)
         if self.progress:
             what = "measured" if job.measure else "laid out"
-            self.progress(f"{what} {job.name} ({layout.pages} pages, {layout.seconds:.1f} s)")
+            self.progress(f"{what} {job.name} ({layout.pages} pages, {layout.renders} layouts, "
+                          f"{layout.seconds:.1f} s)")
 
     def _replan(self) -> None:
         """Place the parts laid out so far; their page numbers replace the last build's where the
