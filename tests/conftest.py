@@ -91,8 +91,9 @@ def pdf_text(built: Path) -> str:
 PROJECT_FOLDERS = ("tei", "bibliography", "styles")
 EDITED_ARTICLE = "a003"
 SMALL_EDIT_ARTICLE = "a002"
-# Enough text to add a page: the articles after the edited one move, their layouts must not be redone.
-ADDED_TEXT = "Editörlerin bu sınama için eklediği cümle, sayfa düzenini bir sayfa kadar uzatır. " * 28
+# Enough text to add two pages: the articles after the edited one move (a blank verso before the next
+# article could take one page in).
+ADDED_TEXT = "Editörlerin bu sınama için eklediği cümle, sayfa düzenini bir sayfa kadar uzatır. " * 56
 
 
 @dataclass

@@ -51,11 +51,14 @@ def test_a_cold_build_lays_each_part_out_once(incremental: IncrementalBuild) -> 
         part: 2 for part in (*ARTICLES, *NOTES_PARTS)} | {"front": 2}
 
 
-def test_an_edit_that_adds_a_page_lays_each_part_out_once(incremental: IncrementalBuild) -> None:
-    """The last build's page numbers stand in until the parts before are placed: nothing is laid
-    out with numbers that the edited article is about to move."""
+def test_an_edit_that_adds_a_page_lays_out_twice_only_what_waits_for_itself(
+        incremental: IncrementalBuild, schedule: Schedule) -> None:
+    """A part that waits for itself starts from the last build's page numbers, and is laid out once
+    more where the edit moved one it prints; every other part waits for its numbers and is laid out
+    once."""
     counts = Counter(incremental.edited.laid_out)
-    assert set(counts.values()) == {1}
+    assert {part for part, n in counts.items() if n > 1} <= schedule.cyclic
+    assert set(counts.values()) <= {1, 2}
     assert "a003" in counts and "index-person" in counts
 
 
