@@ -50,7 +50,9 @@ def test_every_cpu_second_is_shared_out_once(profiled: tuple[dict, str]) -> None
 
 def test_the_processes_of_a_build_are_told_apart(profiled: tuple[dict, str]) -> None:
     summary, raw = profiled
-    assert {"build", "layout worker", "validation"} <= set(summary["by_process"])
+    # The validation of a tiny text may end before a sample falls inside it: it is then named by its
+    # command ("python"), so only the two long-lived roles are required by name.
+    assert {"build", "layout worker"} <= set(summary["by_process"])
     # py-spy names a forked process after its parents: the stacks of three processes at least.
     pids = {stack.pid for stack in sampling.parse_raw(raw)}
     assert len(pids) >= 3
