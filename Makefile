@@ -12,7 +12,7 @@ setup: $(STAMP)
 
 # npm installs the checkers (vnu-jar, axe-core) and pagedjs-cli (benchmarks) without install scripts:
 # vnu-jar's would download a Java runtime and puppeteer a Chromium; the system's are used instead.
-$(STAMP): pyproject.toml requirements.lock scripts/system-deps.sh package.json package-lock.json
+$(STAMP): pyproject.toml requirements.lock scripts/system-deps.sh scripts/apt-install.sh package.json package-lock.json
 	sh scripts/system-deps.sh
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip

@@ -6,17 +6,5 @@
 # benchmark reports the peer as not available.
 set -eu
 PACKAGES="texlive-xetex texlive-latex-recommended texlive-fonts-recommended lmodern"
-missing=""
-for package in $PACKAGES; do
-  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing="$missing $package"
-done
-[ -z "$missing" ] && exit 0
-if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-  echo "installing the benchmark's system packages:$missing"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  # shellcheck disable=SC2086
-  apt-get install -y -qq --no-install-recommends $missing
-else
-  echo "the pandoc → xelatex peer needs:$missing (sudo apt-get install$missing); measured without it" >&2
-fi
+# shellcheck disable=SC2086
+exec sh "$(dirname "$0")/apt-install.sh" 0 "the pandoc → xelatex peer's packages (measured without it)" $PACKAGES

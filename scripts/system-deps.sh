@@ -11,19 +11,5 @@ set -eu
 PACKAGES="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils chromium jing epubcheck libicu-dev pkg-config g++ strace biber"
 command -v java >/dev/null 2>&1 || PACKAGES="$PACKAGES default-jre-headless"
 command -v npm >/dev/null 2>&1 || PACKAGES="$PACKAGES npm"
-missing=""
-for package in $PACKAGES; do
-  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing="$missing $package"
-done
-[ -z "$missing" ] && exit 0
-if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-  echo "installing system packages:$missing"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  # shellcheck disable=SC2086
-  apt-get install -y -qq --no-install-recommends $missing
-else
-  echo "edition needs these system packages:$missing" >&2
-  echo "install them as root, e.g.: sudo apt-get install$missing" >&2
-  exit 1
-fi
+# shellcheck disable=SC2086
+exec sh "$(dirname "$0")/apt-install.sh" 1 "the system packages edition needs" $PACKAGES
