@@ -138,18 +138,17 @@ class Assembler:
 
     def _element_ids(self, source: pikepdf.Pdf) -> dict[str, pikepdf.Object]:
         """The part's /IDTree (``weasy._with_an_id_tree``), its elements copied as the tree's were."""
-        root = source.Root.get("/StructTreeRoot")
-        if root is None or "/IDTree" not in root:
-            return {}
-        entries = list(NameTree(root.IDTree).items())
-        return dict(zip((ident for ident, _ in entries),
-                        self._copy_all(source, [value for _, value in entries]), strict=True))
+        return self._name_tree(source, source.Root.get("/StructTreeRoot"), "/IDTree")
 
     def _destinations(self, source: pikepdf.Pdf) -> dict[str, pikepdf.Object]:
-        names = source.Root.get("/Names")
-        if names is None or "/Dests" not in names:
+        return self._name_tree(source, source.Root.get("/Names"), "/Dests")
+
+    def _name_tree(self, source: pikepdf.Pdf, holder: pikepdf.Object | None, key: str
+                   ) -> dict[str, pikepdf.Object]:
+        """The name tree at ``holder[key]`` of a part, its values copied into the book ({} if none)."""
+        if holder is None or key not in holder:
             return {}
-        entries = list(NameTree(names.Dests).items())
+        entries = list(NameTree(holder[key]).items())
         return dict(zip((name for name, _ in entries),
                         self._copy_all(source, [value for _, value in entries]), strict=True))
 
