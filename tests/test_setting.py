@@ -128,6 +128,18 @@ def test_a_heading_at_a_page_foot_and_a_page_left_short_are_found() -> None:
     assert len(short) == 1 and short[0].startswith("the page ends") and short[0].endswith("lines short")
 
 
+def test_a_paragraph_line_alone_at_a_page_foot_or_head_is_found() -> None:
+    """Where a stylesheet lets a paragraph leave one line (``orphans``/``widows`` 1), as print.css
+    once did in quotations, the audit names it; with the theme's two lines no such line is left."""
+    loose = "p { orphans: 1; widows: 1 }"
+    five_lines = "<p>" + "text " * 34 + "</p>"  # a page holds 11 lines of 12pt
+    assert pages_of("<p>line</p>" * 10 + five_lines, loose) == [
+        "a paragraph's first line alone at the page foot"]
+    assert pages_of("<p>line</p>" * 7 + five_lines, loose) == [
+        "a paragraph's last line alone at the head of the page"]
+    assert pages_of("<p>line</p>" * 7 + five_lines, "p { orphans: 2; widows: 2 }") == []
+
+
 def test_a_page_short_before_a_heading_kept_with_its_lines_is_not_a_fault() -> None:
     filler = "<p>line</p>" * 7
     kept = "<h2 style='break-after: avoid; font-size: 20pt; line-height: 40pt'>Heading</h2><p>" + "text " * 40
@@ -143,8 +155,9 @@ def article_pages(book_parts, project) -> dict[str, object]:
             if name.startswith(("a0", "bibliography", "index-"))}
 
 
-def test_no_page_of_the_text_ends_on_a_heading_or_runs_short_for_nothing(article_pages) -> None:
+def test_no_page_of_the_text_ends_on_a_heading_runs_short_or_leaves_a_line_alone(article_pages) -> None:
     """a004's p. 96 ended half empty (WeasyPrint kept an emptied footnote area's room, weasy.py); a
-    heading was once left at a page foot in the bibliography."""
+    heading was once left at a page foot in the bibliography; a quoted document's last line ("045)")
+    stood alone at a page head in a002 when quotations allowed one line."""
     problems = {name: [str(p) for p in audit_pages(document)] for name, document in article_pages.items()}
     assert {name: found for name, found in problems.items() if found} == {}

@@ -7,7 +7,8 @@
 * a heading at the foot of a page (``break-after: avoid`` should have taken it over with its lines);
 * a page short by more than ``SHORT_LINES`` lines with no reason: the next page does not open with a
   heading (kept with the lines after it), and its first line with the next page's notes would have
-  fitted in the room left (a line goes with its notes).
+  fitted in the room left (a line goes with its notes);
+* a paragraph's single line alone at a page's foot (an orphan) or head (a widow).
 
 WeasyPrint has neither ``hyphenate-limit-lines`` nor ``hyphenate-limit-last``: the last two are
 remedied by laying the part out again with the offending words not hyphenated where they stand
@@ -17,7 +18,7 @@ remedied by laying the part out again with the offending words not hyphenated wh
 from __future__ import annotations
 
 from dataclasses import dataclass
-from itertools import pairwise
+from itertools import pairwise, takewhile
 
 from edition.print.weasy import LaidBox, TextLine, hyphenation_key, justified_lines, laid_out_pages
 
@@ -108,25 +109,27 @@ class PageLine:
     bottom: float
     tag: str  # the nearest block's element name: "p", "h2", "li" …
     text: str
+    block: object = None  # that block's element: its lines on two pages share it
 
 
 def page_lines(page: LaidBox) -> list[PageLine]:
     """The lines with words of a laid-out page's text, in order, notes and margin boxes left out."""
     found: list[PageLine] = []
 
-    def walk(box: LaidBox, tag: str) -> None:
+    def walk(box: LaidBox, tag: str, block: object) -> None:
         if box.kind in ("notes", "margin"):
             return
-        tag = box.tag if box.kind == "block" and box.tag else tag
+        if box.kind == "block" and box.tag:
+            tag, block = box.tag, box.element
         if box.kind == "line":
             words = "".join(text.text for text in _texts(box)).strip()
             if words:
-                found.append(PageLine(box.top, box.top + box.height, tag, words))
+                found.append(PageLine(box.top, box.top + box.height, tag, words, block))
             return
         for child in box.children:
-            walk(child, tag)
+            walk(child, tag, block)
 
-    walk(page, "")
+    walk(page, "", None)
     return found
 
 
@@ -158,6 +161,7 @@ def audit_pages(document) -> list[SettingProblem]:
         following = lines[index + 1] if index + 1 < len(lines) else []
         if not following:
             continue
+        problems.extend(_lone_lines(index + 1, text, following))
         notes = _notes(page)
         room = (notes.top if notes is not None and notes.children else page.height) - last.bottom
         height = sorted(line.bottom - line.top for line in text)[len(text) // 2]  # a body line's
@@ -165,6 +169,23 @@ def audit_pages(document) -> list[SettingProblem]:
             short = f"the page ends {room / height:.0f} lines short"
             problems.append(SettingProblem(index + 1, last.text, short))
     return problems
+
+
+def _lone_lines(page: int, text: list[PageLine], following: list[PageLine]) -> list[SettingProblem]:
+    """A paragraph that runs over the page break leaving one line alone on either side: its first
+    line at this page's foot (an orphan) or its last at the next page's head (a widow)."""
+    block = text[-1].block
+    if block is None or following[0].block is not block:
+        return []
+    before = len(list(takewhile(lambda line: line.block is block, reversed(text))))
+    after = len(list(takewhile(lambda line: line.block is block, following)))
+    found = []
+    if before == 1:
+        found.append(SettingProblem(page, text[-1].text, "a paragraph's first line alone at the page foot"))
+    if after == 1:
+        found.append(SettingProblem(page + 1, following[0].text,
+                                    "a paragraph's last line alone at the head of the page"))
+    return found
 
 
 def _reason(room: float, following: list[PageLine], next_page: LaidBox) -> bool:
