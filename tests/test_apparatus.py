@@ -410,3 +410,29 @@ def test_an_edition_page_passes_axe_with_an_entry_open(builds: dict[str, Path], 
     assert page.locator("#popup").is_visible() and AXE.is_file()
     assert axe_violations(page) == []
     page.context.close()
+
+
+def text_before(element) -> str:
+    """The text right before an element, in its parent (another child's tail, or the parent's text)."""
+    previous = element.getprevious()
+    return (previous.tail if previous is not None else element.getparent().text) or ""
+
+
+def test_a_page_break_leaves_one_word_space_and_a_lemma_none_before_its_call(renderer: Renderer) -> None:
+    """Epistula synodalis indents its page breaks on lines of their own ("θεὸν⏎<pb n="100"/>⏎ἀγάπης"):
+    one word space around the margin number, none inside a word ("ὑπολογί|σασθαι", ``break="no"``, or
+    "διδασκα|λία", no space in the file); a reading whose closing tag stands on the next line
+    ("Ἰκονίου⏎</lem>") ends at its last word, where the apparatus call follows it."""
+    document = DATA / "pta0013.pta003.pta-grc1.xml"
+    page = etree.HTML(rendered(document, renderer, "print")[0])
+    sources = list(read_xml(document).getroot().iter(f"{{{TEI_NS}}}pb"))
+    margins = page.xpath("//span[contains(@class, 'pb-margin')]")
+    assert [m.get("data-n") for m in margins] == [pb.get("n") for pb in sources] and len(sources) == 25
+    for margin, source in zip(margins, sources, strict=True):
+        spaced = text_before(source)[-1:].isspace() or (source.tail or "")[:1].isspace()
+        before, after = text_before(margin), margin.tail or ""
+        spaces = len(before) - len(before.rstrip()) + len(after) - len(after.lstrip())
+        expected = 1 if spaced and source.get("break") != "no" else 0
+        assert spaces == expected, (source.get("n"), before[-5:] + "|" + after[:5])
+    readings = [r.xpath("string()") for r in page.xpath("//span[@class='app']")]
+    assert len(readings) > 30 and [r for r in readings if r != r.rstrip()] == []
