@@ -181,7 +181,10 @@ class Schedule:
         return seen
 
     def ready(self, name: str, layouts: dict[str, PartLayout], busy: set[str]) -> bool:
-        """All the parts it needs have a layout and none is being laid out again (``busy``), except
-        a part that waits for itself: its next layout is expected to keep the length it has."""
-        return all(need in layouts and (need not in busy or need in self.cyclic)
+        """All the parts it needs have a layout and none is being laid out again (``busy``). A part
+        that waits for itself need not wait for the others in its cycle (they wait for it too): their
+        next layouts are expected to keep the lengths they have. Any other part waits until they
+        settle, since what it prints may move inside them (the indexes print every mention's page)."""
+        in_cycle = name in self.cyclic
+        return all(need in layouts and (need not in busy or (in_cycle and need in self.cyclic))
                    for need in self.needs[name] - {name})
