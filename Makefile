@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: all setup build test lint bench clean
+.PHONY: all setup build test lint bench gallery clean
 
 all: build
 
@@ -34,6 +34,10 @@ bench: setup
 	$(BIN)/python benchmarks/build.py $(BENCH_ARGS)
 	$(BIN)/python benchmarks/longdoc.py $(BENCH_ARGS)
 	$(BIN)/python benchmarks/validate.py
+
+# The pages of docs/gallery/, from the book `make` built (scripts/gallery.sh says which).
+gallery: build
+	sh scripts/gallery.sh
 
 clean:
 	rm -rf output $(VENV) *.egg-info node_modules
