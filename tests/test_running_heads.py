@@ -47,3 +47,14 @@ def test_acronyms_are_set_apart_in_the_text_but_not_in_headings(book_parts) -> N
     acronyms = [span.text for span in tree.xpath("//span[@class='acronym']")]
     assert "TBMM" in acronyms and not {"I", "II", "XV"} & set(acronyms)
     assert not tree.xpath("//h1//span[@class='acronym'] | //h2//span[@class='acronym']")
+
+
+def test_a_list_numbered_by_the_source_gets_no_numbers_of_its_own(book_parts) -> None:
+    """The Moscow Treaty's articles (a001) carry the source's numbers ("1.", "9-14.", "16."); set as an
+    ordered list they printed "1. 1. Madde", "11. 16. Madde", numbers the source has not."""
+    tree = lxml_html.fromstring(book_parts["a001"])
+    labelled = tree.xpath("//*[contains(@class, 'labelled')]")
+    assert labelled and all(node.tag != "ol" for node in labelled)
+    labels = [label.text_content() for label in labelled[0].xpath(".//span[@class='label']")]
+    assert labels[0] == "1." and labels[-1] == "16."
+

@@ -277,6 +277,13 @@ class ElementView:
         return number if last is not None and int(last.group(1)) % every == 0 else ""
 
     @property
+    def labelled(self) -> bool:
+        """True for a list whose items carry their own labels (the source's "1.", "16."): the list
+        then numbers nothing itself, or the print would show numbers the source has not ("11. 16.")."""
+        return any(item.find(f"{{{TEI_NS}}}label") is not None
+                   for item in self.element.iterchildren(f"{{{TEI_NS}}}item"))
+
+    @property
     def ends_punctuated(self) -> bool:
         """True when the element's printed text ends with a separator (, ; .)."""
         return plain_text(self.element).endswith((",", ";", "."))
