@@ -145,6 +145,20 @@ class Author:
     cert: str | None = None
 
 
+def author_name(author: etree._Element) -> str:
+    """An author as a heading or running head prints the name: forenames first ("B. Tekinsoy") where
+    the name is encoded by its parts, whatever order and punctuation the source gave them in
+    ("Tekinsoy, B."); else the name as written."""
+    name = author.find("tei:persName", NS)
+    if name is None:
+        name = author
+    surnames = name.findall("tei:surname", NS)
+    forenames = name.findall("tei:forename", NS)
+    if not surnames or not forenames:
+        return plain_text(author)
+    return " ".join(plain_text(part) for part in [*forenames, *surnames])
+
+
 @dataclass
 class Citation:
     """One citation in the text: its anchor, the entry it names, and where it stands."""
@@ -548,7 +562,7 @@ def article_model(tei: etree._Element, path: Path, number: int = 1,
         short_title=plain_text(short) if short is not None else "",
         titles_other=others,
         authors=[
-            Author(plain_text(a), inferred=a.get("resp") is not None or a.get("cert") is not None,
+            Author(author_name(a), inferred=a.get("resp") is not None or a.get("cert") is not None,
                    cert=a.get("cert"))
             for a in stmt.findall("tei:author", NS)
         ],
