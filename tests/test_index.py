@@ -59,6 +59,17 @@ def test_persons_are_printed_surname_first_and_told_apart(indexes) -> None:
     assert len(kamenevs) == len(set(kamenevs)) == 2  # two men, told apart
 
 
+def test_a_rulers_ordinal_does_not_file_him_under_its_numeral(indexes) -> None:
+    """"II. Mahmut", "II. Nikola" and "I. Petro" were filed among the I: a ruler is filed under his
+    name, printed as the texts write it."""
+    names = [entry.xpath("string(.//span[@class='entry-name'])")
+             for entry in entries(indexes["index-person"])]
+    assert {"II. Mahmut", "II. Nikola", "I. Petro"} <= set(names)
+    for name, letter in (("II. Mahmut", "M"), ("II. Nikola", "N"), ("I. Petro", "P")):
+        at = names.index(name)
+        assert names[at - 1][0] == letter or names[at + 1][0] == letter, names[at - 1:at + 2]
+
+
 def test_ranges_hold_together_and_footnote_mentions_give_their_note(indexes) -> None:
     ranges = [span.text_content() for tree in indexes.values()
               for span in tree.xpath("//span[@class='page-range']")]

@@ -264,6 +264,10 @@ SITE_PAGES = ("index.html", "bibliography.html", "sources.html", "search.html", 
 
 
 
+# A ruler's ordinal before the name, as Turkish writes it: "II. Mahmut", "I. Petro".
+REGNAL_ORDINAL = re.compile(r"^([IVX]+|\d+)\.\s+(\S.*)$")
+
+
 @dataclass
 class RegisterEntry:
     """One person, place, organisation or event of the registers, with its mentions in the volume."""
@@ -283,7 +287,14 @@ class RegisterEntry:
     @property
     def order(self) -> tuple:
         """Persons by surname (the last word; the first for names ending in an honorific such as Paşa)."""
-        return sort_key(self.heading, self.lang)
+        return sort_key(self.filing, self.lang)
+
+    @property
+    def filing(self) -> str:
+        """The words the entry is filed under: its heading, a ruler's ordinal after the name ("II. Mahmut"
+        is filed as "Mahmut II", among the M, not among the I as its numeral would put it)."""
+        ordinal = REGNAL_ORDINAL.match(self.heading) if self.kind == "person" else None
+        return f"{ordinal.group(2)} {ordinal.group(1)}" if ordinal else self.heading
 
     @property
     def heading(self) -> str:
@@ -304,7 +315,7 @@ class RegisterEntry:
     @property
     def letter(self) -> str:
         """The letter the entry is filed under (its group in the site's A–Z), "#" for a digit or sign."""
-        initial = next((c for c in self.heading if c.isalnum()), "#")
+        initial = next((c for c in self.filing if c.isalnum()), "#")
         return initial.upper() if initial.isalpha() else "#"
 
 
