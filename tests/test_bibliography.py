@@ -71,12 +71,21 @@ def test_printed_bibliography_is_complete_and_in_turkish_order(library) -> None:
     assert bibliography.keys == {e.key for e in library.entries}
     assert all(ref.html for ref in bibliography.primary + bibliography.studies)
     assert all(ref.primary for ref in bibliography.primary)
-    surnames = [ref.order[0] for ref in bibliography.studies]
+    surnames = [ref.order[:2] for ref in bibliography.studies]  # nameless last, then by surname
     assert surnames == sorted(surnames)
     first_letters = [lxml_html.fromstring(f"<p>{ref.html}</p>").text_content()[:1]
                      for ref in bibliography.studies]
     assert first_letters.index("Ç") > first_letters.index("C")
     assert first_letters.index("Ş") > max(i for i, c in enumerate(first_letters) if c == "S")
+
+
+def test_an_entry_with_no_author_or_title_is_filed_last() -> None:
+    """The studies once opened with an entry that is only "ts. https://biblioclub.ru…" (issue 21): a
+    bare address has no word to be filed under, so it follows the entries that have one."""
+    bibliography = build_bibliography(BIB, Project(ROOT).csl)
+    printed = [lxml_html.fromstring(f"<p>{ref.html}</p>").text_content() for ref in bibliography.studies]
+    assert printed[0].startswith("AAM") and "biblioclub.ru" in printed[-1]
+    assert all("biblioclub.ru" not in text for text in printed[:-1])
 
 
 def test_primary_sources_are_in_turkish_order_of_what_they_print(library) -> None:

@@ -90,11 +90,13 @@ def first_surname(entry: bibtexparser.model.Entry) -> str:
 
 
 def order_of(entry: bibtexparser.model.Entry, lang: str = "tr") -> tuple:
-    """The order of ``lang`` on first author's surname (or editor, or title), then year, then title."""
+    """The order of ``lang`` on first author's surname (or editor, or title), then year, then title. An
+    entry with neither (a bare address the sources give alone) has nothing to be filed under: it
+    comes after the others, not first as an empty word would."""
     surname = first_surname(entry)
     title = field_value(entry, "title")
-    return (sort_key(surname or title, lang), field_value(entry, "date") or field_value(entry, "year"),
-            sort_key(title, lang), entry.key)
+    return (not (surname or title), sort_key(surname or title, lang),
+            field_value(entry, "date") or field_value(entry, "year"), sort_key(title, lang), entry.key)
 
 
 FIGURE = re.compile(r"\d")
