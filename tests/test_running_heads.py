@@ -68,3 +68,11 @@ def test_a_list_numbered_by_the_source_gets_no_numbers_of_its_own(book_parts) ->
     labels = [label.text_content() for label in labelled[0].xpath(".//span[@class='label']")]
     assert labels[0] == "1." and labels[-1] == "16."
 
+
+def test_the_abbreviations_are_set_apart_from_their_meanings(book_parts) -> None:
+    """The list of abbreviations and signs printed "a.g.e. adı geçen eser", term and meaning run
+    together; each term now stands in a label of its own, set in a column."""
+    tree = lxml_html.fromstring(book_parts["introduction"])
+    items = tree.xpath("//*[contains(@class, 'abbreviations')]/li")
+    assert len(items) >= 10
+    assert all(item.xpath("./span[@class='label']") for item in items)
