@@ -78,7 +78,9 @@ def source_text(text: str | None, lang: str | None = None, acronyms: bool = Fals
     return html
 
 
-HEADINGS = (f"{{{TEI_NS}}}head", f"{{{TEI_NS}}}title", f"{{{TEI_NS}}}label")
+# Headings and titles, set in their own face: their acronyms stay capitals. A label is not one of them:
+# the list of abbreviations sets its acronyms in labels, in small capitals as in the text they explain.
+HEADINGS = (f"{{{TEI_NS}}}head", f"{{{TEI_NS}}}title")
 
 
 def one_word_space(parts: list[Markup], rendered: Markup, tail: str,
