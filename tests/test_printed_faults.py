@@ -162,3 +162,21 @@ def test_no_id_of_the_tei_is_printed(page_lines: list[list[str]]) -> None:
     coded = {ident for ident in ids if re.search(r"[\d-]", ident)}
     words = {word for lines in page_lines for line in lines for word in re.findall(r"[\w.-]+", line)}
     assert len(coded) > 500 and sorted(coded & words) == []
+
+
+def test_an_abstracts_second_paragraph_is_indented(pdf: Path) -> None:
+    """a000's abstract has two paragraphs; both were set flush left, so the second could not be told
+    from a line of the first. Its first line starts an indent to the right of the lines above it."""
+    for _, _, words in pdf_words(pdf):
+        starts: dict[int, list[tuple[float, str]]] = {}
+        for x, y, _, _, text in words:
+            starts.setdefault(round(y), []).append((x, text))
+        lines = [sorted(starts[y]) for y in sorted(starts)]
+        opening = next((line for line in lines if [w for _, w in line[:3]] == ["Bolşevik", "Rusya,", "bu"]),
+                       None)
+        if opening is None:
+            continue
+        above = next(line for line in lines if [w for _, w in line[:3]] == ["Milli", "Mücadele’nin", "ilk"])
+        assert opening[0][0] - above[0][0] > 2 * MM
+        return
+    pytest.fail("the abstract's second paragraph was not found")
