@@ -70,6 +70,15 @@ def test_a_rulers_ordinal_does_not_file_him_under_its_numeral(indexes) -> None:
         assert names[at - 1][0] == letter or names[at + 1][0] == letter, names[at - 1:at + 2]
 
 
+def test_a_death_dated_between_two_days_gives_its_year(indexes) -> None:
+    """Mustafa Suphi's death is known to two days of January 1921 (notBefore/notAfter); the index
+    printed "(1883–)", as if he were alive."""
+    dates = {entry.get("id"): entry.xpath("string(.//span[@class='entry-dates'])")
+             for entry in entries(indexes["index-person"])}
+    assert dates["per-mustafa-suphi"] == "(1883–1921)"
+    assert not [(ident, date) for ident, date in dates.items() if date.endswith("–)")]
+
+
 def test_ranges_hold_together_and_footnote_mentions_give_their_note(indexes) -> None:
     ranges = [span.text_content() for tree in indexes.values()
               for span in tree.xpath("//span[@class='page-range']")]

@@ -353,13 +353,23 @@ def register_entries(registers: etree._Element | None,
     return entries
 
 
+def year_of(dated: etree._Element | None) -> str:
+    """The year a birth or death is dated to: its @when, else the year its @notBefore and @notAfter
+    share (a death known to two days, "1921-01-28" to "1921-01-29", is 1921), else both ("1920/1921"),
+    else "?" (a date the TEI does not give is not left blank: "1883–" would read as a living man)."""
+    if dated is None:
+        return "?"
+    if dated.get("when"):
+        return dated.get("when", "")[:4]
+    years = [dated.get(bound, "")[:4] for bound in ("notBefore", "notAfter") if dated.get(bound)]
+    return "/".join(dict.fromkeys(years)) or "?"
+
+
 def life_dates(item: etree._Element) -> str:
     birth, death = item.find("tei:birth", NS), item.find("tei:death", NS)
     when = item.get("when") or (f"{item.get('from')}–{item.get('to')}" if item.get("from") else "")
     if birth is not None or death is not None:
-        born = birth.get("when", "")[:4] if birth is not None else "?"
-        died = death.get("when", "")[:4] if death is not None else "?"
-        return f"{born}–{died}"
+        return f"{year_of(birth)}–{year_of(death)}"
     return when or ""
 
 
