@@ -283,6 +283,10 @@ class RegisterEntry:
     honorifics: frozenset[str] = frozenset()  # titles that follow a name (edition.toml's [indexes])
     note_element: etree._Element | None = field(default=None, repr=False, compare=False)  # rendered on screen
     geo: tuple[float, float] | None = None  # a place's latitude and longitude (location/geo), for the map
+    # A name encoded by its parts with no surname among them ("<forename>Mustafa</forename>
+    # <forename>Suphi</forename>", "<addName>Çerkez</addName> <forename>Ethem</forename>"): no word of
+    # it is a surname to be put first.
+    no_surname: bool = False
 
     @property
     def order(self) -> tuple:
@@ -299,9 +303,9 @@ class RegisterEntry:
     @property
     def heading(self) -> str:
         """The name as the index prints it: a person's surname first ("Abilov, İbrahim"), the way
-        the index is sorted; a name that ends in an honorific ("Enver Paşa"), a single name, and the
-        other kinds' names as written."""
-        if self.kind != "person":
+        the index is sorted; a name that ends in an honorific ("Enver Paşa"), a single name, a name
+        encoded with no surname ("Mustafa Suphi") and the other kinds' names as written."""
+        if self.kind != "person" or self.no_surname:
             return self.name
         words = self.name.split()
         bare = [w for w in re.sub(r"\(.*?\)", "", self.name).split() if w]  # "(Sergo)" is not a surname
@@ -331,6 +335,17 @@ def place_geo(item: etree._Element) -> tuple[float, float] | None:
     return (latitude, longitude) if abs(latitude) <= 90 and abs(longitude) <= 180 else None
 
 
+NAME_PARTS = tuple(f"{{{TEI_NS}}}{part}"
+                   for part in ("forename", "surname", "addName", "roleName", "genName"))
+
+
+def name_without_surname(name: etree._Element) -> bool:
+    """True for a name encoded by its parts (forenames, epithets, titles) none of which is a surname:
+    an Ottoman name before the surname law, "Çerkez Ethem". A name in plain words says nothing."""
+    parts = [child.tag for child in name if child.tag in NAME_PARTS]
+    return bool(parts) and f"{{{TEI_NS}}}surname" not in parts
+
+
 def register_entries(registers: etree._Element | None,
                      honorifics: Iterable[str] = ()) -> dict[str, RegisterEntry]:
     """The registers' entries by id (in document order; the templates sort them); ``honorifics``: the
@@ -349,6 +364,7 @@ def register_entries(registers: etree._Element | None,
                 id=xml_id(item), kind=kind, name=plain_text(main), variants=variants,
                 dates=life_dates(item), note=plain_text(note), lang=inherited_lang(item),
                 honorifics=honorifics, note_element=note, geo=place_geo(item),
+                no_surname=main is not None and name_without_surname(main),
             )
     return entries
 
