@@ -195,3 +195,12 @@ def test_a_contents_entrys_turnover_lines_hang(pdf: Path) -> None:
     assert lines[first + 1][0][0] - lines[first][0][0] > 2 * MM
     folios = [line[-1][1] for line in lines if line[-1][2].isdigit()]
     assert len(folios) > 20 and max(folios) - min(folios) < 1
+
+
+def test_the_bibliography_does_not_end_on_a_page_of_one_entry(pdf: Path) -> None:
+    """The bibliography's last page held one entry alone ("Yüceer, 2011. † → 47")."""
+    pages = list(pdf_words(pdf))
+    last = max(i for i, (_, _, words) in enumerate(pages) if any(w[4] == "Kaynakça" for w in words))
+    _, height, words = pages[last]
+    entries = {round(w[1]) for w in words if w[1] > HEAD and w[3] < height - FOOT and w[4] == "→"}
+    assert len(entries) >= 4, (last + 1, len(entries))
