@@ -71,12 +71,23 @@ def test_printed_bibliography_is_complete_and_in_turkish_order(library) -> None:
     assert bibliography.keys == {e.key for e in library.entries}
     assert all(ref.html for ref in bibliography.primary + bibliography.studies)
     assert all(ref.primary for ref in bibliography.primary)
-    surnames = [ref.order[0] for ref in bibliography.studies]
+    surnames = [ref.order[:2] for ref in bibliography.studies]  # by surname (a bare address: its site)
     assert surnames == sorted(surnames)
     first_letters = [lxml_html.fromstring(f"<p>{ref.html}</p>").text_content()[:1]
                      for ref in bibliography.studies]
     assert first_letters.index("Ç") > first_letters.index("C")
     assert first_letters.index("Ş") > max(i for i, c in enumerate(first_letters) if c == "S")
+
+
+def test_an_entry_with_no_author_or_title_is_filed_under_its_site() -> None:
+    """The studies once opened with an entry that is only "ts. https://biblioclub.ru…" (issue 21): a
+    bare address is filed under the site it names, among the B, not first; filed last, it stood
+    alone on the bibliography's last page."""
+    bibliography = build_bibliography(BIB, Project(ROOT).csl)
+    printed = [lxml_html.fromstring(f"<p>{ref.html}</p>").text_content() for ref in bibliography.studies]
+    assert printed[0].startswith("AAM")
+    at = next(i for i, text in enumerate(printed) if "biblioclub.ru" in text)
+    assert printed[at - 1][0] == "B" and printed[at + 1][0] == "B", printed[at - 1:at + 2]
 
 
 def test_primary_sources_are_in_turkish_order_of_what_they_print(library) -> None:

@@ -59,6 +59,37 @@ def test_persons_are_printed_surname_first_and_told_apart(indexes) -> None:
     assert len(kamenevs) == len(set(kamenevs)) == 2  # two men, told apart
 
 
+def test_a_name_with_no_surname_is_not_inverted(indexes) -> None:
+    """Ottoman names before the surname law were printed as if their last word were a surname
+    ("Suphi, Mustafa", "Ethem, Çerkez", "Vasıf, Kara"); the register encodes them by their parts
+    (forenames, an epithet) and the index prints them as written, filed under their first word."""
+    names = [entry.xpath("string(.//span[@class='entry-name'])")
+             for entry in entries(indexes["index-person"])]
+    assert {"Mustafa Suphi", "Çerkez Ethem", "Kara Vasıf", "Bahattin Şakir"} <= set(names)
+    assert not {"Suphi, Mustafa", "Ethem, Çerkez", "Vasıf, Kara", "Şakir, Bahattin"} & set(names)
+    assert "Karabekir, Kâzım" in names  # a surname is still put first
+
+
+def test_a_rulers_ordinal_does_not_file_him_under_its_numeral(indexes) -> None:
+    """"II. Mahmut", "II. Nikola" and "I. Petro" were filed among the I: a ruler is filed under his
+    name, printed as the texts write it."""
+    names = [entry.xpath("string(.//span[@class='entry-name'])")
+             for entry in entries(indexes["index-person"])]
+    assert {"II. Mahmut", "II. Nikola", "I. Petro"} <= set(names)
+    for name, letter in (("II. Mahmut", "M"), ("II. Nikola", "N"), ("I. Petro", "P")):
+        at = names.index(name)
+        assert names[at - 1][0] == letter or names[at + 1][0] == letter, names[at - 1:at + 2]
+
+
+def test_a_death_dated_between_two_days_gives_its_year(indexes) -> None:
+    """Mustafa Suphi's death is known to two days of January 1921 (notBefore/notAfter); the index
+    printed "(1883–)", as if he were alive."""
+    dates = {entry.get("id"): entry.xpath("string(.//span[@class='entry-dates'])")
+             for entry in entries(indexes["index-person"])}
+    assert dates["per-mustafa-suphi"] == "(1883–1921)"
+    assert not [(ident, date) for ident, date in dates.items() if date.endswith("–)")]
+
+
 def test_ranges_hold_together_and_footnote_mentions_give_their_note(indexes) -> None:
     ranges = [span.text_content() for tree in indexes.values()
               for span in tree.xpath("//span[@class='page-range']")]

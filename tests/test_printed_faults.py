@@ -162,3 +162,30 @@ def test_no_id_of_the_tei_is_printed(page_lines: list[list[str]]) -> None:
     coded = {ident for ident in ids if re.search(r"[\d-]", ident)}
     words = {word for lines in page_lines for line in lines for word in re.findall(r"[\w.-]+", line)}
     assert len(coded) > 500 and sorted(coded & words) == []
+
+
+def test_an_abstracts_second_paragraph_is_indented(pdf: Path) -> None:
+    """a000's abstract has two paragraphs; both were set flush left, so the second could not be told
+    from a line of the first. Its first line starts an indent to the right of the lines above it."""
+    for _, _, words in pdf_words(pdf):
+        starts: dict[int, list[tuple[float, str]]] = {}
+        for x, y, _, _, text in words:
+            starts.setdefault(round(y), []).append((x, text))
+        lines = [sorted(starts[y]) for y in sorted(starts)]
+        opening = next((line for line in lines if [w for _, w in line[:3]] == ["Bolşevik", "Rusya,", "bu"]),
+                       None)
+        if opening is None:
+            continue
+        above = next(line for line in lines if [w for _, w in line[:3]] == ["Milli", "Mücadele’nin", "ilk"])
+        assert opening[0][0] - above[0][0] > 2 * MM
+        return
+    pytest.fail("the abstract's second paragraph was not found")
+
+
+def test_the_bibliography_does_not_end_on_a_page_of_one_entry(pdf: Path) -> None:
+    """The bibliography's last page held one entry alone ("Yüceer, 2011. † → 47")."""
+    pages = list(pdf_words(pdf))
+    last = max(i for i, (_, _, words) in enumerate(pages) if any(w[4] == "Kaynakça" for w in words))
+    _, height, words = pages[last]
+    entries = {round(w[1]) for w in words if w[1] > HEAD and w[3] < height - FOOT and w[4] == "→"}
+    assert len(entries) >= 3, (last + 1, len(entries))

@@ -47,3 +47,32 @@ def test_acronyms_are_set_apart_in_the_text_but_not_in_headings(book_parts) -> N
     acronyms = [span.text for span in tree.xpath("//span[@class='acronym']")]
     assert "TBMM" in acronyms and not {"I", "II", "XV"} & set(acronyms)
     assert not tree.xpath("//h1//span[@class='acronym'] | //h2//span[@class='acronym']")
+
+
+def test_an_author_encoded_by_parts_is_printed_forename_first(book_parts) -> None:
+    """A verso head, the contents and the article's head printed "Tekinsoy, B.", the order of the
+    source's page header: the book prints "B. Tekinsoy"."""
+    article = lxml_html.fromstring(book_parts["a004"])
+    assert set(article.xpath("//@data-running-left")) == {"B. Tekinsoy"}
+    assert article.xpath("string(//p[@class='article-author'])").strip() == "B. Tekinsoy"
+    contents = lxml_html.fromstring(book_parts["front"]).xpath("string(//*[contains(@class, 'toc')])")
+    assert "B. Tekinsoy" in contents and "Tekinsoy, B." not in contents
+
+
+def test_a_list_numbered_by_the_source_gets_no_numbers_of_its_own(book_parts) -> None:
+    """The Moscow Treaty's articles (a001) carry the source's numbers ("1.", "9-14.", "16."); set as an
+    ordered list they printed "1. 1. Madde", "11. 16. Madde", numbers the source has not."""
+    tree = lxml_html.fromstring(book_parts["a001"])
+    labelled = tree.xpath("//*[contains(@class, 'labelled')]")
+    assert labelled and all(node.tag != "ol" for node in labelled)
+    labels = [label.text_content() for label in labelled[0].xpath(".//span[@class='label']")]
+    assert labels[0] == "1." and labels[-1] == "16."
+
+
+def test_the_abbreviations_are_set_apart_from_their_meanings(book_parts) -> None:
+    """The list of abbreviations and signs printed "a.g.e. adı geçen eser", term and meaning run
+    together; each term now stands in a label of its own, set in a column."""
+    tree = lxml_html.fromstring(book_parts["introduction"])
+    items = tree.xpath("//*[contains(@class, 'abbreviations')]/li")
+    assert len(items) >= 10
+    assert all(item.xpath("./span[@class='label']") for item in items)

@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import bibtexparser
 from bibtexparser.library import Library
@@ -90,11 +91,15 @@ def first_surname(entry: bibtexparser.model.Entry) -> str:
 
 
 def order_of(entry: bibtexparser.model.Entry, lang: str = "tr") -> tuple:
-    """The order of ``lang`` on first author's surname (or editor, or title), then year, then title."""
+    """The order of ``lang`` on first author's surname (or editor, or title), then year, then title. An
+    entry with neither (a bare address the sources give alone) is filed under the site its address
+    names ("biblioclub.ru"), the first word it prints after the style's "n.d.", not first as an empty
+    word would put it; one with no address either comes last."""
     surname = first_surname(entry)
     title = field_value(entry, "title")
-    return (sort_key(surname or title, lang), field_value(entry, "date") or field_value(entry, "year"),
-            sort_key(title, lang), entry.key)
+    word = surname or title or urlsplit(field_value(entry, "url")).hostname or ""
+    return (not word, sort_key(word.removeprefix("www."), lang),
+            field_value(entry, "date") or field_value(entry, "year"), sort_key(title, lang), entry.key)
 
 
 FIGURE = re.compile(r"\d")

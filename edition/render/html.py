@@ -78,7 +78,9 @@ def source_text(text: str | None, lang: str | None = None, acronyms: bool = Fals
     return html
 
 
-HEADINGS = (f"{{{TEI_NS}}}head", f"{{{TEI_NS}}}title", f"{{{TEI_NS}}}label")
+# Headings and titles, set in their own face: their acronyms stay capitals. A label is not one of them:
+# the list of abbreviations sets its acronyms in labels, in small capitals as in the text they explain.
+HEADINGS = (f"{{{TEI_NS}}}head", f"{{{TEI_NS}}}title")
 
 
 def one_word_space(parts: list[Markup], rendered: Markup, tail: str,
@@ -275,6 +277,13 @@ class ElementView:
         if not number or every == 1:
             return number
         return number if last is not None and int(last.group(1)) % every == 0 else ""
+
+    @property
+    def labelled(self) -> bool:
+        """True for a list whose items carry their own labels (the source's "1.", "16."): the list
+        then numbers nothing itself, or the print would show numbers the source has not ("11. 16.")."""
+        return any(item.find(f"{{{TEI_NS}}}label") is not None
+                   for item in self.element.iterchildren(f"{{{TEI_NS}}}item"))
 
     @property
     def ends_punctuated(self) -> bool:

@@ -145,6 +145,20 @@ class Author:
     cert: str | None = None
 
 
+def author_name(author: etree._Element) -> str:
+    """An author as a heading or running head prints the name: forenames first ("B. Tekinsoy") where
+    the name is encoded by its parts, whatever order and punctuation the source gave them in
+    ("Tekinsoy, B."); else the name as written."""
+    name = author.find("tei:persName", NS)
+    if name is None:
+        name = author
+    surnames = name.findall("tei:surname", NS)
+    forenames = name.findall("tei:forename", NS)
+    if not surnames or not forenames:
+        return plain_text(author)
+    return " ".join(plain_text(part) for part in [*forenames, *surnames])
+
+
 @dataclass
 class Citation:
     """One citation in the text: its anchor, the entry it names, and where it stands."""
@@ -250,6 +264,10 @@ SITE_PAGES = ("index.html", "bibliography.html", "sources.html", "search.html", 
 
 
 
+# A ruler's ordinal before the name, as Turkish writes it: "II. Mahmut", "I. Petro".
+REGNAL_ORDINAL = re.compile(r"^([IVX]+|\d+)\.\s+(\S.*)$")
+
+
 @dataclass
 class RegisterEntry:
     """One person, place, organisation or event of the registers, with its mentions in the volume."""
@@ -265,18 +283,29 @@ class RegisterEntry:
     honorifics: frozenset[str] = frozenset()  # titles that follow a name (edition.toml's [indexes])
     note_element: etree._Element | None = field(default=None, repr=False, compare=False)  # rendered on screen
     geo: tuple[float, float] | None = None  # a place's latitude and longitude (location/geo), for the map
+    # A name encoded by its parts with no surname among them ("<forename>Mustafa</forename>
+    # <forename>Suphi</forename>", "<addName>Çerkez</addName> <forename>Ethem</forename>"): no word of
+    # it is a surname to be put first.
+    no_surname: bool = False
 
     @property
     def order(self) -> tuple:
         """Persons by surname (the last word; the first for names ending in an honorific such as Paşa)."""
-        return sort_key(self.heading, self.lang)
+        return sort_key(self.filing, self.lang)
+
+    @property
+    def filing(self) -> str:
+        """The words the entry is filed under: its heading, a ruler's ordinal after the name ("II. Mahmut"
+        is filed as "Mahmut II", among the M, not among the I as its numeral would put it)."""
+        ordinal = REGNAL_ORDINAL.match(self.heading) if self.kind == "person" else None
+        return f"{ordinal.group(2)} {ordinal.group(1)}" if ordinal else self.heading
 
     @property
     def heading(self) -> str:
         """The name as the index prints it: a person's surname first ("Abilov, İbrahim"), the way
-        the index is sorted; a name that ends in an honorific ("Enver Paşa"), a single name, and the
-        other kinds' names as written."""
-        if self.kind != "person":
+        the index is sorted; a name that ends in an honorific ("Enver Paşa"), a single name, a name
+        encoded with no surname ("Mustafa Suphi") and the other kinds' names as written."""
+        if self.kind != "person" or self.no_surname:
             return self.name
         words = self.name.split()
         bare = [w for w in re.sub(r"\(.*?\)", "", self.name).split() if w]  # "(Sergo)" is not a surname
@@ -290,7 +319,7 @@ class RegisterEntry:
     @property
     def letter(self) -> str:
         """The letter the entry is filed under (its group in the site's A–Z), "#" for a digit or sign."""
-        initial = next((c for c in self.heading if c.isalnum()), "#")
+        initial = next((c for c in self.filing if c.isalnum()), "#")
         return initial.upper() if initial.isalpha() else "#"
 
 
@@ -304,6 +333,17 @@ def place_geo(item: etree._Element) -> tuple[float, float] | None:
     except (AttributeError, ValueError):
         return None
     return (latitude, longitude) if abs(latitude) <= 90 and abs(longitude) <= 180 else None
+
+
+NAME_PARTS = tuple(f"{{{TEI_NS}}}{part}"
+                   for part in ("forename", "surname", "addName", "roleName", "genName"))
+
+
+def name_without_surname(name: etree._Element) -> bool:
+    """True for a name encoded by its parts (forenames, epithets, titles) none of which is a surname:
+    an Ottoman name before the surname law, "Çerkez Ethem". A name in plain words says nothing."""
+    parts = [child.tag for child in name if child.tag in NAME_PARTS]
+    return bool(parts) and f"{{{TEI_NS}}}surname" not in parts
 
 
 def register_entries(registers: etree._Element | None,
@@ -324,17 +364,28 @@ def register_entries(registers: etree._Element | None,
                 id=xml_id(item), kind=kind, name=plain_text(main), variants=variants,
                 dates=life_dates(item), note=plain_text(note), lang=inherited_lang(item),
                 honorifics=honorifics, note_element=note, geo=place_geo(item),
+                no_surname=main is not None and name_without_surname(main),
             )
     return entries
+
+
+def year_of(dated: etree._Element | None) -> str:
+    """The year a birth or death is dated to: its @when, else the year its @notBefore and @notAfter
+    share (a death known to two days, "1921-01-28" to "1921-01-29", is 1921), else both ("1920/1921"),
+    else "?" (a date the TEI does not give is not left blank: "1883–" would read as a living man)."""
+    if dated is None:
+        return "?"
+    if dated.get("when"):
+        return dated.get("when", "")[:4]
+    years = [dated.get(bound, "")[:4] for bound in ("notBefore", "notAfter") if dated.get(bound)]
+    return "/".join(dict.fromkeys(years)) or "?"
 
 
 def life_dates(item: etree._Element) -> str:
     birth, death = item.find("tei:birth", NS), item.find("tei:death", NS)
     when = item.get("when") or (f"{item.get('from')}–{item.get('to')}" if item.get("from") else "")
     if birth is not None or death is not None:
-        born = birth.get("when", "")[:4] if birth is not None else "?"
-        died = death.get("when", "")[:4] if death is not None else "?"
-        return f"{born}–{died}"
+        return f"{year_of(birth)}–{year_of(death)}"
     return when or ""
 
 
@@ -548,7 +599,7 @@ def article_model(tei: etree._Element, path: Path, number: int = 1,
         short_title=plain_text(short) if short is not None else "",
         titles_other=others,
         authors=[
-            Author(plain_text(a), inferred=a.get("resp") is not None or a.get("cert") is not None,
+            Author(author_name(a), inferred=a.get("resp") is not None or a.get("cert") is not None,
                    cert=a.get("cert"))
             for a in stmt.findall("tei:author", NS)
         ],
