@@ -189,3 +189,19 @@ def test_the_bibliography_does_not_end_on_a_page_of_one_entry(pdf: Path) -> None
     _, height, words = pages[last]
     entries = {round(w[1]) for w in words if w[1] > HEAD and w[3] < height - FOOT and w[4] == "→"}
     assert len(entries) >= 3, (last + 1, len(entries))
+
+
+def test_a_contents_entrys_turnover_lines_hang(pdf: Path) -> None:
+    """A contents entry of two lines started its second line flush with its first, so that it read as
+    an entry of its own ("Albay Budienni Görüşmesi … 4" under "1. Bolşevik Rusya ile …"); the page
+    numbers still stand flush right, one above the other."""
+    _, _, words = next(page for page in pdf_words(pdf) if any(w[4] == "İçindekiler" for w in page[2]))
+    starts: dict[int, list[tuple[float, float, str]]] = {}
+    for x, y, right, _, text in words:
+        starts.setdefault(round(y), []).append((x, right, text))
+    lines = [sorted(starts[y]) for y in sorted(starts)]
+    first = next(i for i, line in enumerate(lines) if [w[2] for w in line[:3]] == ["1.", "Bolşevik", "Rusya"])
+    assert lines[first + 1][0][0] - lines[first][0][0] > 2 * MM
+    # A folio ends its entry's last line, after the leader's dots (a title's line may end on a year).
+    folios = [line[-1][1] for line in lines if line[-1][2].isdigit() and line[-2][2] == "."]
+    assert len(folios) > 20 and max(folios) - min(folios) < 1
