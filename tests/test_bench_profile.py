@@ -29,7 +29,9 @@ def profiled(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, str]:
     source = Path(shutil.copy(INSCRIPTION, folder))
     raw = folder / "stacks.txt"
     try:
-        summary = sampling.profile_build(folder, 100, raw, (source.name, "--pdf", "--force", "--clean",
+        # 500 samples a second: the inscription's PDF is written in some 50 ms, which 100 a second
+        # could miss (the phase was then absent from the summary).
+        summary = sampling.profile_build(folder, 500, raw, (source.name, "--pdf", "--force", "--clean",
                                                               "--jobs", "2"))
     except RuntimeError as failure:
         if "Permission denied" in str(failure) or "ptrace" in str(failure):
