@@ -205,3 +205,20 @@ def test_a_contents_entrys_turnover_lines_hang(pdf: Path) -> None:
     # A folio ends its entry's last line, after the leader's dots (a title's line may end on a year).
     folios = [line[-1][1] for line in lines if line[-1][2].isdigit() and line[-2][2] == "."]
     assert len(folios) > 20 and max(folios) - min(folios) < 1
+
+
+def test_a_page_that_opens_with_a_title_has_its_folio_at_the_foot(pdf: Path) -> None:
+    """The bibliography's and the indexes' first pages carried their folio in the head, where no
+    running head stands beside it, unlike the articles' opening pages; each now has it at the foot."""
+    titles = ("Kaynakça", "Kişiler Dizini", "Yerler Dizini", "Kurumlar Dizini")
+    checked = 0
+    for _, height, words in pdf_words(pdf):
+        body = [w for w in words if w[1] > HEAD and w[3] < height - FOOT]
+        opening = " ".join(w[4] for w in sorted(body, key=lambda w: (round(w[1]), w[0]))[:2])
+        if opening not in titles and opening.split(" ")[0] not in titles:
+            continue
+        head = [w[4] for w in words if w[3] <= HEAD]
+        foot = [w[4] for w in words if w[1] >= height - FOOT]
+        assert head == [] and len(foot) == 1 and foot[0].isdigit(), (opening, head, foot)
+        checked += 1
+    assert checked == len(titles)

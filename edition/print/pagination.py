@@ -3,10 +3,10 @@
 Parts are laid out separately (see ``book.py``); their lengths decide everything else. A part that
 opens on a recto after an odd number of pages gets a blank verso before it. The front matter is
 numbered in roman figures (the half-title, title page and imprint are counted but carry no number);
-the main matter restarts at 1 with the first article. An article's opening page (and that of each
-division of a long document cut into parts) carries its folio at the foot, other pages at the outer
-corner of the head, blank pages none. ``Schedule`` tells which parts must be placed before a part's
-printed page numbers are final.
+the main matter restarts at 1 with the first article. An article's opening page, the bibliography's
+and each index's (and that of each division of a long document cut into parts) carry their folio at
+the foot, other pages at the outer corner of the head, blank pages none. ``Schedule`` tells which
+parts must be placed before a part's printed page numbers are final.
 """
 
 from __future__ import annotations
@@ -91,7 +91,9 @@ def plan_pages(specs: list[PartSpec], layouts: dict[str, PartLayout]) -> PagePla
         starts[spec.name] = len(pages)
         pages.extend((spec.name, index, layout.blank[index]) for index in range(layout.pages))
     matter = {spec.name: spec.matter for spec in specs}
-    openings = {starts[spec.name] for spec in specs if spec.kind == "article" and spec.name in starts}
+    # Pages that open with a title: an article's first, the bibliography's and each index's.
+    openings = {starts[spec.name] for spec in specs
+                if spec.kind in ("article", "back") and spec.name in starts}
     openings |= {starts[spec.name] + layouts[spec.name].anchors[ident] for spec in specs
                  if spec.name in starts for ident in spec.openings if ident in layouts[spec.name].anchors}
     main_start = next((i for i, (name, _, _) in enumerate(pages) if name and matter[name] != FRONT),
