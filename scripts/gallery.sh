@@ -10,7 +10,7 @@ BOOK=output/edition.pdf
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 
-for page in 3 5 19 20 32 131; do
+for page in 3 5 19 20 33 135; do
     pdftoppm -r 70 -png -f "$page" -l "$page" -singlefile "$BOOK" "$GALLERY/$(printf 'page-%03d' "$page")"
 done
 
