@@ -87,6 +87,20 @@ def test_recorded_verdicts_are_jings_own() -> None:
         str(Path(path).relative_to(REAL)) for path in invalid}
 
 
+def test_a_finding_names_the_file_though_the_author_set_an_xml_base(tmp_path: Path) -> None:
+    """Perseus's texts give each section a CTS URN as its xml:base: findings named the URN as the
+    file ("urn:cts:latinLit:…:85:1"). A paragraph put inside a paragraph (its text after it) is
+    reported as jing reports it, in the file the user gave."""
+    source = (REAL / "perseus" / "phi0474.phi041.perseus-lat2.xml").read_text(encoding="utf-8")
+    broken = tmp_path / "cicero.xml"
+    broken.write_text(source.replace("</reg> genera esse", "</reg><p>x</p> genera esse", 1), encoding="utf-8")
+    assert jing(broken) == {str(broken)}
+    result = edition("validate", "cicero.xml", cwd=tmp_path)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert result.stdout.splitlines() == [
+        "cicero.xml:85:1: error: <p> is not allowed here, in <p> [tei-schema]", "1 error, 0 warnings"]
+
+
 def test_reduced_grammar_gives_full_tei_alls_verdict() -> None:
     """Validity against tei_all reduced to a document's elements is validity against tei_all."""
     full = etree.RelaxNG(parse_file(TEI_ALL))

@@ -260,7 +260,9 @@ class Schema:
         return bool(schema.validate(etree.ElementTree(alone)))
 
     def _isolated(self, element: etree._Element) -> tuple[etree._Element, etree.RelaxNG]:
-        return copy.deepcopy(element), self.compiled(_names(element), self.defines[local(element)])
+        alone = copy.deepcopy(element)
+        alone.tail = None  # deepcopy keeps the text after the element: outside a root, "extra data"
+        return alone, self.compiled(_names(element), self.defines[local(element)])
 
     def _attributes_message(self, element: etree._Element, message: str) -> str:
         """Which attribute of ``element`` libxml2 would not accept: the one whose removal makes the

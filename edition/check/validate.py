@@ -43,6 +43,7 @@ from edition.tei.load import (
     attach_registers,
     base_path,
     default_language,
+    included_from,
     load_volume,
     parse_file,
     source_path,
@@ -123,7 +124,7 @@ class Rule:
 
 def finding(element: etree._Element, ctx: Context, rule: str, message: str,
             severity: str = "error") -> Finding:
-    path = _shown(element.base, ctx.volume.path, os.getcwd())
+    path = _shown(included_from(element), ctx.volume.path, os.getcwd())
     return Finding(path, element.sourceline or 0, 1, severity, message, rule)
 
 

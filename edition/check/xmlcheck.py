@@ -10,17 +10,18 @@ from __future__ import annotations
 
 from lxml import etree, isoschematron
 
+from edition.tei.load import included_from
+
 XSL = "{http://www.w3.org/1999/XSL/Transform}"
 SVRL = "{http://purl.oclc.org/dsdl/svrl}"
 LOCATOR_NS = "urn:x-edition:locate"
-XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
 
 
 # --- Schematron -----------------------------------------------------------------------------------
 
 def compile_schematron(source: etree._ElementTree) -> etree.XSLT:
     """The Schematron compiled to XSLT, its failed assertions located by ``line file`` (the file is
-    the nearest xml:base, empty for the document's own)."""
+    the included file's URI, empty for the document's own)."""
     compiled = isoschematron.Schematron(source, store_xslt=True).validator_xslt
     for template in compiled.getroot().iterfind(f"{XSL}template"):
         if template.get("mode") in ("schematron-get-full-path", "schematron-select-full-path"):
@@ -35,11 +36,8 @@ def _where(context, nodes) -> str:
     node = nodes[0] if nodes else None
     if node is not None and not hasattr(node, "sourceline"):  # an attribute's value: its element
         node = node.getparent()
-    line, base = (node.sourceline or 0) if node is not None else 0, ""
-    while node is not None and not base:
-        base = node.get(XML_BASE) or ""
-        node = node.getparent()
-    return f"{line} {base}"
+    line = (node.sourceline or 0) if node is not None else 0
+    return f"{line} {included_from(node) if node is not None else ''}"
 
 
 def schematron_failures(schematron: etree.XSLT,

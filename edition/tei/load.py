@@ -378,15 +378,28 @@ def attach_registers(volume: Volume, path: Path | None, project: Path) -> None:
 
 
 def source_path(element: etree._Element, default: Path) -> Path:
-    """The file an element was read from (XInclude leaves xml:base on included roots)."""
-    return base_path(element.base, default)
+    """The file an element was read from: ``default`` unless it lies in an included file."""
+    return base_path(included_from(element), default)
+
+
+def included_from(element: etree._Element) -> str:
+    """The file URI ``resolve_includes`` set on the nearest included root at or above the element,
+    "" for the including file's own. Other xml:base values are the author's (a CTS URN, a web
+    address, a folder of images) and name no file."""
+    node = element
+    while node is not None:
+        base = node.get(f"{{{XML_NS}}}base")
+        if base and base.startswith("file:"):
+            return base
+        node = node.getparent()
+    return ""
 
 
 def base_path(base: str | None, default: Path) -> Path:
-    """The file an xml:base names (``default`` when there is none)."""
+    """The file a ``file:`` URI names (``default`` for any other base, or none)."""
     if base and base.startswith("file:"):
         return Path(unquote(urlparse(base).path))
-    return Path(base) if base else default
+    return default
 
 
 def load_article(path: Path) -> etree._Element:
