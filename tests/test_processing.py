@@ -112,6 +112,26 @@ def test_verse_lines_are_lines_of_their_own(renderer: Renderer) -> None:
     assert lines[0].text_content().strip() == "If you can keep your head when all about you"
 
 
+def test_a_division_known_by_its_number_alone_shows_it(tmp_path: Path, renderer: Renderer) -> None:
+    """Perseus's Cicero has 23 sections with no heading, each known by its @n: they ran together with
+    no number. Prose sections have it in the margin (a span: no line added to the count); a poem, or
+    a division of divisions, is headed by it; an @n that is a name ("lyrics") is not shown."""
+    cicero = REAL / "perseus" / "phi0474.phi041.perseus-lat2.xml"
+    sections = text_of(cicero).findall(f".//{T}div[@subtype='section']")
+    for mode in ("screen", "print"):
+        tree = lxml_html.fragment_fromstring(rendered(cicero, renderer, mode)[0], create_parent="div")
+        numbers = tree.xpath("//section/span[@class='div-number']")
+        assert [n.text for n in numbers] == [s.get("n") for s in sections] and len(sections) == 23
+        assert all(n.getparent().index(n) == 0 for n in numbers)  # before the section's text
+    poems = synthetic(tmp_path, '<body><div type="textpart" subtype="book" n="lyrics">'
+                      '<div n="1"><l n="1">Cui dono lepidum novum libellum</l></div>'
+                      '<div n="2"><lg><l n="1">Passer, deliciae meae puellae,</l></lg></div></div>'
+                      '<div n="IV"><div n="1"><p>Prose.</p></div></div></body>')
+    tree = lxml_html.fragment_fromstring(rendered(poems, renderer, "print")[0], create_parent="div")
+    assert [(h.tag, h.text) for h in tree.xpath("//*[contains(@class, 'div-number')]")] == [
+        ("h3", "1"), ("h3", "2"), ("h2", "IV"), ("span", "1")]
+
+
 def test_drama_speakers_are_marked_and_lines_numbered(renderer: Renderer) -> None:
     document = REAL / "dracor" / "macbeth.xml"
     html, _ = rendered(document, renderer, "print")
@@ -282,7 +302,8 @@ HOSTILE_ROWS = [  # (file, the one line it must produce)
      "(the descendant axis) is not allowed"),
     ("processing-function.toml", "processing rule 2 (element 'note'): invalid predicate "
      "\"document('file:///etc/passwd')\": the function 'document' is not allowed (functions: contains, "
-     "count, false, local-name, node, normalize-space, not, starts-with, string-length, text, true)"),
+     "count, false, local-name, node, normalize-space, not, starts-with, string-length, substring, text, "
+     "translate, true)"),
     ("processing-axis.toml", "processing rule 1 (element 'p'): invalid predicate \"following::p\": the axis "
      "'following' is not allowed (axes: ancestor, ancestor-or-self, attribute, child, following-sibling, "
      "parent, preceding-sibling, self)"),

@@ -3,11 +3,12 @@ pages, from the line boxes of the text.
 
 A text whose apparatus keys entries by line marks its body ``data-line-every="N"`` (the part's
 template): its lines are counted from 1 (again in each such body: each article, poem or scene the
-template marks), lines of headings, footnotes and margin notes left out. Every N-th line's number is
-printed in the margin by the folio sheet (``layout.folio_sheet``), over the finished page, so the
-text's layout does not move; each variation point (an ``.app`` with ``data-entry``) learns the line
-its lemma starts on and the one it ends on, which its apparatus entry prints at the page foot
-(``.app-line``, a fixed-width slot filled on a second layout: see ``layout.lay_out_part``).
+template marks), lines of headings, footnotes, margin notes and divisions' numbers left out. Every
+N-th line's number is printed in the margin by the folio sheet (``layout.folio_sheet``), over the
+finished page, so the text's layout does not move; each variation point (an ``.app`` with
+``data-entry``) learns the line its lemma starts on and the one it ends on, which its apparatus entry
+prints at the page foot (``.app-line``, a fixed-width slot filled on a second layout: see
+``layout.lay_out_part``).
 
 Like ``audit.py``, this reads WeasyPrint's laid-out boxes through ``weasy.py`` (``laid_out_pages``).
 """
@@ -19,7 +20,7 @@ from dataclasses import dataclass, field
 from edition.print.weasy import LaidBox, laid_out_pages, root_element
 
 SCOPE = "data-line-every"
-SKIPPED_CLASSES = frozenset({"footnote", "margin-note", "pb", "page-number"})
+SKIPPED_CLASSES = frozenset({"footnote", "margin-note", "pb", "page-number", "div-number"})
 SKIPPED_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 
 

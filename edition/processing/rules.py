@@ -53,7 +53,7 @@ TEXT_ROLES = {
 AXES = frozenset({"self", "parent", "ancestor", "ancestor-or-self", "child", "preceding-sibling",
                   "following-sibling", "attribute"})
 FUNCTIONS = frozenset({"not", "count", "text", "node", "contains", "starts-with", "normalize-space",
-                       "string-length", "local-name", "true", "false"})
+                       "string-length", "substring", "translate", "local-name", "true", "false"})
 PREFIXES = frozenset({"tei", "xml"})
 ELEMENT_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")
 BEHAVIOUR_NAME = re.compile(r"([a-z_][a-z0-9_]*)\.([a-z_][a-z0-9_]*)")
