@@ -339,18 +339,22 @@ def run_validate(args: argparse.Namespace, console: Console) -> int:
     from edition.config import CONFIG_NAME, load_config
 
     findings = []
+    timings: dict[str, float] | None = {} if console.verbose else None
     if not args.files:
         project = find_project(purpose="name the TEI files to check: edition validate FILE…",
                                start=args.project)
         check_input_file(project.volume)
-        findings = validate(project.volume, project.root)
+        findings = validate(project.volume, project.root, timings=timings)
     for file in args.files:
         check_input_file(file)
         # The project of a file: the nearest edition.toml or repository layout, else its own folder
         # (never /), as for build; its edition.toml, if it has one, gives the settings.
         project = find_project(file)
         settings = project.root / CONFIG_NAME
-        findings += validate(file, project.root, config=load_config(settings if settings.is_file() else None))
+        findings += validate(file, project.root, config=load_config(settings if settings.is_file() else None),
+                             timings=timings)
+    for rule, seconds in sorted((timings or {}).items(), key=lambda item: -item[1]):
+        console.info(f"  {rule:24} {seconds:7.3f} s")
     text = report(findings, args.format)
     if findings or not console.quiet:
         print(text)

@@ -48,6 +48,17 @@ def test_each_invalid_file_gets_its_rule(name: str, rule: str) -> None:
         assert ": error: " in finding
 
 
+def test_verbose_shows_what_each_rule_took_and_the_same_findings() -> None:
+    """--verbose promised each stage and its timing and printed nothing more: each rule's seconds on
+    stderr, the report on stdout unchanged."""
+    document = ROOT / "tests" / "data" / "tei" / "perseus" / "phi0474.phi041.perseus-lat2.xml"
+    quiet, verbose = edition("validate", str(document)), edition("validate", "-v", str(document))
+    assert quiet.returncode == verbose.returncode == 0 and verbose.stdout == quiet.stdout
+    timed = dict(line.split()[:2] for line in verbose.stderr.splitlines() if line.endswith(" s"))
+    assert {"tei-schema", "id-unique", "pointer-resolves"} <= set(timed) <= {rule.id for rule in RULES}
+    assert all(float(seconds) >= 0 for seconds in timed.values())
+
+
 def test_every_rule_id_is_documented() -> None:
     ids = {rule.id for rule in RULES}
     loading = {"xml-malformed", "xml-doctype", "xml-encoding", "xml-size", "tei-namespace",

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field, replace
 from functools import cache
@@ -532,10 +533,11 @@ def project_config(project_root: Path) -> Config:
 
 
 def validate(volume_path: Path, project_root: Path, bib_path: Path | list[Path] | None = None,
-             config: Config | None = None) -> list[Finding]:
+             config: Config | None = None, timings: dict[str, float] | None = None) -> list[Finding]:
     """All findings for a volume (or any TEI file) under the project's settings; a file that cannot be
     read at all is one finding. A project's settings that cannot be used raise ``EditionError``.
-    ``bib_path``: the .bib file or files (default: the project's, as edition.toml names them)."""
+    ``bib_path``: the .bib file or files (default: the project's, as edition.toml names them).
+    ``timings``, when given, receives the seconds each rule took (``--verbose``)."""
     config = config if config is not None else project_config(project_root)
     profile = profile_of(config)
     bib_paths = (as_paths(bib_path) if bib_path is not None
@@ -562,9 +564,12 @@ def validate(volume_path: Path, project_root: Path, bib_path: Path | list[Path] 
         level = severity(rule, profile)
         if rule.check is None or level is None:
             continue
+        started = time.perf_counter()
         for found in rule.check(ctx):
             warning = "warning" in (level, found.severity)
             findings.add(replace(found, severity="warning" if warning else "error"))
+        if timings is not None:
+            timings[rule.id] = timings.get(rule.id, 0.0) + time.perf_counter() - started
     return sorted(findings, key=Finding.key)
 
 
