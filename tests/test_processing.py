@@ -132,6 +132,21 @@ def test_a_division_known_by_its_number_alone_shows_it(tmp_path: Path, renderer:
         ("h3", "1"), ("h3", "2"), ("h2", "IV"), ("span", "1")]
 
 
+def test_a_page_number_with_its_own_label_is_not_labelled_again(renderer: Renderer) -> None:
+    """Perseus numbers the source's pages "p.2085": the screen showed "[p. p.2085]". Such a number is
+    marked to be shown as it is (site/labels.css.j2); a bare number keeps the interface's label."""
+    cicero = REAL / "perseus" / "phi0474.phi041.perseus-lat2.xml"
+    tree = lxml_html.fragment_fromstring(rendered(cicero, renderer, "screen")[0], create_parent="div")
+    marks = {(m.get("data-n"), m.get("class")) for m in tree.xpath("//span[contains(@class, 'pb')]")}
+    assert ("p.2085", "pb labelled") in marks and all(c == "pb labelled" for n, c in marks if n)
+    letter = REAL / "tei-publisher" / "let695.xml"  # the letter's pages are numbered 1, 2, …
+    tree = lxml_html.fragment_fromstring(rendered(letter, renderer, "screen")[0], create_parent="div")
+    bare = tree.xpath("//span[contains(@class, 'pb')][@data-n]")
+    assert bare and all(m.get("class") == "pb" for m in bare)
+    labels = (THEME / "templates" / "site" / "labels.css.j2").read_text(encoding="utf-8")
+    assert '.pb.labelled[data-n]::before { content: "[" attr(data-n) "]"; }' in labels
+
+
 def test_drama_speakers_are_marked_and_lines_numbered(renderer: Renderer) -> None:
     document = REAL / "dracor" / "macbeth.xml"
     html, _ = rendered(document, renderer, "print")

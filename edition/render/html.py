@@ -188,6 +188,12 @@ def css_string(text: str) -> Markup:
     return Markup(f'"{escaped}"')
 
 
+def labelled_page(number: str) -> bool:
+    """True for a page number that carries its own label ("p.2085", "fol. 12"): shown as it is,
+    not after the interface's "p." (Perseus's page breaks read "p. p.2085" on screen)."""
+    return bool(re.match(r"[^\W\d_]+\.?\s*\d", number))
+
+
 def register_headings() -> dict[str, str]:
     """The registers' headings in the interface language (the book's indexes and the site's)."""
     return {kind: i18n.gettext(heading) for kind, heading in REGISTER_HEADINGS.items()}
@@ -611,6 +617,7 @@ class Renderer:
         self.env.filters.update(number=i18n.format_number, date=i18n.format_day, css_string=css_string,
                                 occurrence_labels=occurrence_labels, readable_dates=readable_dates,
                                 groupby_letter=groupby_letter, unbroken_dashes=unbroken_dashes)
+        self.env.tests.update(labelled_page=labelled_page)
         self._families: dict[str, Any] = {}
         self.check_macros()
 
