@@ -118,6 +118,9 @@ def test_the_title_page_comes_from_the_header(builds) -> None:
     index = lxml_html.parse(str(out / "html" / "index.html")).getroot()
     assert index.findtext(".//title") == "If"
     assert index.xpath("string(//a[@class='site-title'])") == "If"
+    # The text is not the first article of a volume: its page says nothing of the kind.
+    page = lxml_html.parse(str(out / "html" / "kipling.html")).getroot()
+    assert page.xpath("//h1[@class='article-title']") and not page.xpath("//*[@class='article-number']")
 
 
 def test_output_goes_beside_the_file_by_default(tmp_path: Path) -> None:

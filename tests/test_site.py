@@ -39,6 +39,8 @@ def test_the_site_has_every_page(pages) -> None:
         assert page.xpath("//form[@role='search']"), name  # search from every page
     toc = pages["index.html"].xpath("//nav[@id='contents']//a/@href")
     assert {f"{a}.html" for a in ARTICLES} <= set(toc) and "#introduction" in toc
+    # An article of the volume says which it is (a document built on its own does not: test_single).
+    assert pages["a001.html"].xpath("string(//p[@class='article-number'])") == "2. makale"
 
 
 def test_every_link_and_id_is_sound(pages, site: Path) -> None:
