@@ -34,7 +34,7 @@ from edition.output import write_bytes, write_text
 from edition.print.book import PageRefs
 from edition.print.pagination import PartLayout
 
-CACHE_FORMAT = "3"  # bump when PartLayout or the cache layout changes
+CACHE_FORMAT = "4"  # bump when PartLayout or the cache layout changes
 log = logging.getLogger("cache")  # its warnings show under --verbose
 
 
@@ -109,7 +109,9 @@ def layout_from_json(data: object) -> PartLayout:
                    and all(map(_whole, span))), "apparatus lines")
     layout.bookmarks = [tuple(b) for b in layout.bookmarks]
     layout.problems = [tuple(p) for p in layout.problems]
+    require(_rows(layout.source_pages, _whole, _number, _number, _number, _text), "source's page numbers")
     layout.line_numbers = [tuple(n) for n in layout.line_numbers]
+    layout.source_pages = [tuple(n) for n in layout.source_pages]
     return layout
 
 

@@ -15,6 +15,7 @@ import hashlib
 import re
 import time
 from functools import cache
+from html import escape
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -27,7 +28,7 @@ from edition.print.audit import audit_footnotes
 from edition.print.book import end_anchor
 from edition.print.html_tree import document as html_document
 from edition.print.hyphenation import register_patterns
-from edition.print.lines import LineNumbers, line_label, number_lines
+from edition.print.lines import LineNumbers, line_label, number_lines, source_pages
 from edition.print.pagination import PagePlan, PartLayout
 from edition.print.setting import audit_setting
 from edition.print.weasy import is_blank, mend_line_breaking, unhyphenated
@@ -160,7 +161,8 @@ def lay_out_part(name: str, html: str, root: Path, css: tuple[str, ...],
                         [(p.note, p.problem) for p in problems], time.perf_counter() - start,
                         [(m.page, m.top, m.height, m.left, m.number) for m in numbers.margin],
                         RENDERS[0] - renders, sorted(left_whole),
-                        {ident: list(span) for ident, span in numbers.entries.items()})
+                        {ident: list(span) for ident, span in numbers.entries.items()},
+                        source_pages(document))
     return layout, pdf
 
 
@@ -251,6 +253,7 @@ def folio_sheet(plan: PagePlan) -> str:
     # A page's line numbers follow its folio's div (which clips what is inside it): on its page.
     pages = "".join(f'<div class="folio folio-{placement}" style="string-set: folio \'{text}\'"></div>'
                     f"{_margin_numbers(plan.line_numbers.get(index, []))}"
+                    f"{_source_pages(plan.source_pages.get(index, []))}"
                     for index, (placement, text) in enumerate(plan.folios))
     head = '<head><meta charset="utf-8"><title>folios</title></head>'
     # zxx: no linguistic content (numbers only), whatever the edition's language
@@ -267,6 +270,22 @@ def _margin_numbers(numbers: list[tuple[float, float, float, int]]) -> str:
                    f'line-height: {height:.2f}px; left: {left - LINE_NUMBER_WIDTH - LINE_NUMBER_GAP:.2f}px; '
                    f'width: {LINE_NUMBER_WIDTH}px">{number}</span>'
                    for top, height, left, number in numbers)
+
+
+SOURCE_PAGE_GAP = 38  # CSS px between the text and the source's page numbers (10 mm: right of line numbers)
+
+
+def _source_pages(marks: list[tuple[float, float, float, str]]) -> str:
+    """A page's source page numbers, each beside the line its page break falls in, right of the text
+    block; one whose line is taken by another (two witnesses' pages on one line) goes below it."""
+    spans, taken = [], float("-inf")
+    for top, height, right, number in sorted(marks, key=lambda mark: mark[0]):
+        top = max(top, taken)
+        taken = top + height
+        spans.append(f'<span class="source-page" style="top: {top:.2f}px; height: {height:.2f}px; '
+                     f'line-height: {height:.2f}px; left: {right + SOURCE_PAGE_GAP:.2f}px">'
+                     f"{escape(number)}</span>")
+    return "".join(spans)
 
 
 def render_folio_sheet(html: str, root: Path, pages: int, css: tuple[str, ...]) -> bytes:

@@ -118,6 +118,33 @@ def number_lines(document) -> LineNumbers:
     return result
 
 
+SOURCE_PAGE = "pb-margin"
+
+
+def source_pages(document) -> list[tuple[int, float, float, float, str]]:
+    """Where the source's page numbers stand: (page, top and height of the line each page break
+    falls in, the right edge of the page's text block, the number), CSS px. The folio sheet prints
+    them in the margin (``layout.folio_sheet``): a float there overlapped another on the same line
+    (two witnesses' pages), as WeasyPrint forgets a float's clearance when hyphenation lays the line
+    out again."""
+    found: list[tuple[int, float, float, float, str]] = []
+
+    def walk(box: LaidBox, page: int, line: LaidBox | None, right: float) -> None:
+        if box.kind in ("notes", "margin"):
+            return
+        line = box if box.kind == "line" else line
+        if line is not None and box.kind == "inline" and SOURCE_PAGE in _classes(box.element):
+            found.append((page, line.top, line.height, right, box.element.get("data-n") or ""))
+        for child in box.children:
+            walk(child, page, line, right)
+
+    for index, page in enumerate(laid_out_pages(document)):
+        blocks = [child for child in page.children if child.kind == "block"]
+        right = max((block.content_left + block.width for block in blocks), default=0.0)
+        walk(page, index, None, right)
+    return found
+
+
 def line_label(first: int, last: int) -> str:
     """An entry's line as printed: "12", or "12–13" for a lemma that runs onto the next line."""
     return str(first) if first == last else f"{first}–{last}"

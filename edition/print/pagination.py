@@ -36,6 +36,9 @@ class PartLayout:
     renders: int = 0  # WeasyPrint layouts this part took (the setting audit's and line numbers' included)
     whole: list[str] = field(default_factory=list)  # words the setting audit left whole (hyphenation_key)
     entries: dict[str, list[int]] = field(default_factory=dict)  # apparatus entry -> [first, last] line
+    # The source's page numbers for the margin (print/lines.py): page, the line's top and height, the
+    # text block's right edge (CSS px), the number.
+    source_pages: list[tuple[int, float, float, float, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -49,6 +52,8 @@ class PagePlan:
     main_start: int  # physical index of the main matter's page 1
     # Per physical page, its line numbers for the margin: (top, height, left, number), CSS px.
     line_numbers: dict[int, list[tuple[float, float, float, int]]] = field(default_factory=dict)
+    # Per physical page, the source's page numbers for the margin: (top, height, right, number), CSS px.
+    source_pages: dict[int, list[tuple[float, float, float, str]]] = field(default_factory=dict)
 
     @property
     def total(self) -> int:
@@ -108,11 +113,18 @@ def plan_pages(specs: list[PartSpec], layouts: dict[str, PartLayout]) -> PagePla
             refs.folios.setdefault(ident, folios[physical][1] or _number(physical, main_start))
             if physical >= main_start:
                 refs.main.setdefault(ident, physical - main_start + 1)
-    line_numbers: dict[int, list[tuple[float, float, float, int]]] = {}
+    return PagePlan(starts, blank_before, folios, refs, main_start,
+                    _by_page(starts, {name: layout.line_numbers for name, layout in layouts.items()}),
+                    _by_page(starts, {name: layout.source_pages for name, layout in layouts.items()}))
+
+
+def _by_page(starts: dict[str, int], marks: dict[str, list[tuple]]) -> dict[int, list[tuple]]:
+    """Each part's margin marks (page within the part first) by physical page."""
+    pages: dict[int, list[tuple]] = {}
     for name, start in starts.items():
-        for page, top, height, left, number in layouts[name].line_numbers:
-            line_numbers.setdefault(start + page, []).append((top, height, left, number))
-    return PagePlan(starts, blank_before, folios, refs, main_start, line_numbers)
+        for page, *mark in marks[name]:
+            pages.setdefault(start + page, []).append(tuple(mark))
+    return pages
 
 
 def _first_numbered_page(starts: dict[str, int], layouts: dict[str, PartLayout]) -> int:
