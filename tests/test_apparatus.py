@@ -332,8 +332,30 @@ def test_the_witnesses_pages_stand_in_the_margin_each_readable(builds: dict[str,
         marks = sorted((w for w in words if w[0] > right + 5), key=lambda w: w[1])
         for upper, lower in itertools.pairwise(marks):
             assert upper[3] <= lower[1] + 0.5, (upper[4], lower[4])
+        for mark in marks:  # beside a line of the text, not between two
+            centre = (mark[1] + mark[3]) / 2
+            assert any(w[1] <= centre <= w[3] for w in main), mark[4]
         printed += [w[4] for w in marks]
     assert printed == expected and len(expected) > 5
+
+
+def test_a_page_break_between_blocks_stands_beside_the_next_line() -> None:
+    """A break between two paragraphs falls in a line of no height: its number goes beside the next
+    line, and a second break there below it (they were centred on the gap between two lines, one over
+    the other)."""
+    from weasyprint import HTML
+
+    from edition.print.layout import _source_pages
+    from edition.print.lines import source_pages
+
+    marks = '<span class="pb pb-margin" data-n="101"></span><span class="pb pb-margin" data-n="113r"></span>'
+    document = HTML(string=f"<p>first paragraph</p>{marks}<p>second paragraph</p>").render()
+    found = source_pages(document)
+    assert [(page, number) for page, _, _, _, number in found] == [(0, "101"), (0, "113r")]
+    (_, top, height, _, _), second = found[0], found[1]
+    assert height > 0 and second[1:3] == (top, height) and top > 0  # the second paragraph's line
+    sheet = _source_pages([mark[1:] for mark in found])
+    assert f"top: {top:.2f}px" in sheet and f"top: {top + height:.2f}px" in sheet
 
 
 @pytest.mark.parametrize("name", sorted(TEXTS))

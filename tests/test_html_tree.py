@@ -63,6 +63,8 @@ class FolioPlan:
     folios = (("left", "2"), ("right", "3"), (FOLIO_NONE, ""), ("foot", "xii"))
     # (top, height, left, number) of each margin line number, per page
     line_numbers = MappingProxyType({1: ((13.5, 13.5, 0.0, 5), (81.0, 13.5, 0.0, 10))})
+    # (top, height, right, number) of each of the source's page numbers, per page
+    source_pages = MappingProxyType({1: ((13.5, 13.5, 400.0, "101"), (13.5, 13.5, 400.0, "<113r>"))})
 
 
 def test_the_folio_sheet_and_a_part_with_added_rules_parse_fast_alike(book_parts: dict[str, str]) -> None:

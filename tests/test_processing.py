@@ -20,7 +20,7 @@ from edition.config import load_config
 from edition.errors import EditionError
 from edition.processing import default_model, processing_model
 from edition.project import THEME
-from edition.render.html import Renderer, render_article
+from edition.render.html import Renderer, labelled_page, render_article
 from edition.tei.load import TEI_NS, read_xml
 from edition.tei.model import article_model, plain_text
 
@@ -114,8 +114,9 @@ def test_verse_lines_are_lines_of_their_own(renderer: Renderer) -> None:
 
 def test_a_division_known_by_its_number_alone_shows_it(tmp_path: Path, renderer: Renderer) -> None:
     """Perseus's Cicero has 23 sections with no heading, each known by its @n: they ran together with
-    no number. Prose sections have it in the margin (a span: no line added to the count); a poem, or
-    a division of divisions, is headed by it; an @n that is a name ("lyrics") is not shown."""
+    no number. A section of prose opens with it, run in (a span: no line added to the count); a poem,
+    or a division of divisions, is headed by it; an @n that is a name ("lyrics", a letter "c" in a list
+    a–e, a date) is not shown."""
     cicero = REAL / "perseus" / "phi0474.phi041.perseus-lat2.xml"
     sections = text_of(cicero).findall(f".//{T}div[@subtype='section']")
     for mode in ("screen", "print"):
@@ -126,10 +127,13 @@ def test_a_division_known_by_its_number_alone_shows_it(tmp_path: Path, renderer:
     poems = synthetic(tmp_path, '<body><div type="textpart" subtype="book" n="lyrics">'
                       '<div n="1"><l n="1">Cui dono lepidum novum libellum</l></div>'
                       '<div n="2"><lg><l n="1">Passer, deliciae meae puellae,</l></lg></div></div>'
-                      '<div n="IV"><div n="1"><p>Prose.</p></div></div></body>')
+                      '<div n="IV"><div n="1"><p>Prose.</p></div></div>'
+                      '<div n="c"><p>Part c.</p></div><div n="2017-05-03"><p>A day.</p></div>'
+                      '<div n="10a"><p>Ten a.</p></div></body>')
     tree = lxml_html.fragment_fromstring(rendered(poems, renderer, "print")[0], create_parent="div")
     assert [(h.tag, h.text) for h in tree.xpath("//*[contains(@class, 'div-number')]")] == [
-        ("h3", "1"), ("h3", "2"), ("h2", "IV"), ("span", "1")]
+        ("h3", "1"), ("h3", "2"), ("h2", "IV"), ("span", "1"), ("span", "10a")]
+    assert "Part c." in html_text(rendered(poems, renderer, "print")[0])
 
 
 def test_a_page_number_with_its_own_label_is_not_labelled_again(renderer: Renderer) -> None:
@@ -139,6 +143,7 @@ def test_a_page_number_with_its_own_label_is_not_labelled_again(renderer: Render
     tree = lxml_html.fragment_fromstring(rendered(cicero, renderer, "screen")[0], create_parent="div")
     marks = {(m.get("data-n"), m.get("class")) for m in tree.xpath("//span[contains(@class, 'pb')]")}
     assert ("p.2085", "pb labelled") in marks and all(c == "pb labelled" for n, c in marks if n)
+    assert labelled_page("p.xii") and labelled_page("fol. 12") and not labelled_page("xii")
     letter = REAL / "tei-publisher" / "let695.xml"  # the letter's pages are numbered 1, 2, …
     tree = lxml_html.fragment_fromstring(rendered(letter, renderer, "screen")[0], create_parent="div")
     bare = tree.xpath("//span[contains(@class, 'pb')][@data-n]")

@@ -44,8 +44,8 @@ def test_a_loose_line_inside_a_paragraph_is_found_its_last_line_is_not() -> None
 
 def test_a_third_hyphen_in_a_row_and_a_page_ending_on_one_are_found() -> None:
     """A page ends on a hyphen where a paragraph's last line on it is hyphenated and the paragraph goes
-    on on the next (the source's page number in a001's margin, a block listed after the paragraph's
-    lines, hid "yaşa‐" at the foot of p. 18)."""
+    on on the next (a float in the paragraph, a block listed after its lines, once hid "yaşa‐" at the
+    foot of p. 18: the source's page number, then set in the margin as a float)."""
     group = [line("one‐", hyphenated=True), line("two‐", hyphenated=True), line("three‐", hyphenated=True),
              line("four"), replace(line("five‐", hyphenated=True), last=True), line("six", page=1)]
     problems = audit_lines(group)

@@ -131,8 +131,9 @@ def finding(element: etree._Element, ctx: Context, rule: str, message: str,
 
 @cache
 def _shown(base: str | None, default: Path, cwd: str) -> str:
-    """The file an xml:base names, as findings show it (once per file: resolving a path stats every
-    folder on it, and an invalid file may have a finding per element)."""
+    """The file an included file's URI names (``included_from``), as findings show it (once per
+    file: resolving a path stats every folder on it, and an invalid file may have a finding per
+    element)."""
     return display_path(base_path(base, default))
 
 

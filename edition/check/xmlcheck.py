@@ -42,8 +42,8 @@ def _where(context, nodes) -> str:
 
 def schematron_failures(schematron: etree.XSLT,
                         tree: etree._ElementTree) -> list[tuple[int, str, str, str, str]]:
-    """(line, xml:base or "", assertion id, message, role) for every failed assertion and every
-    successful report."""
+    """(line, the included file's URI or "", assertion id, message, role) for every failed assertion
+    and every successful report."""
     report = schematron(tree)
     failures = []
     for failed in report.iterfind(f"{SVRL}*"):

@@ -123,26 +123,37 @@ SOURCE_PAGE = "pb-margin"
 
 def source_pages(document) -> list[tuple[int, float, float, float, str]]:
     """Where the source's page numbers stand: (page, top and height of the line each page break
-    falls in, the right edge of the page's text block, the number), CSS px. The folio sheet prints
-    them in the margin (``layout.folio_sheet``): a float there overlapped another on the same line
-    (two witnesses' pages), as WeasyPrint forgets a float's clearance when hyphenation lays the line
-    out again."""
+    falls in, the right edge of the page's text block, the number), CSS px; a break between blocks
+    (its line has no height) stands beside the next line. The folio sheet prints them in the margin
+    (``layout.folio_sheet``): a float there overlapped another on the same line (two witnesses'
+    pages), as WeasyPrint forgets a float's clearance when hyphenation lays the line out again."""
     found: list[tuple[int, float, float, float, str]] = []
-
-    def walk(box: LaidBox, page: int, line: LaidBox | None, right: float) -> None:
-        if box.kind in ("notes", "margin"):
-            return
-        line = box if box.kind == "line" else line
-        if line is not None and box.kind == "inline" and SOURCE_PAGE in _classes(box.element):
-            found.append((page, line.top, line.height, right, box.element.get("data-n") or ""))
-        for child in box.children:
-            walk(child, page, line, right)
-
     for index, page in enumerate(laid_out_pages(document)):
         blocks = [child for child in page.children if child.kind == "block"]
         right = max((block.content_left + block.width for block in blocks), default=0.0)
-        walk(page, index, None, right)
+        lines: list[tuple[float, float]] = []  # the page's lines with a height, top to bottom
+        marks: list[tuple[float, str]] = []
+        _source_marks(page, None, lines, marks)
+        lines.sort()
+        for top, number in marks:
+            line = next((line for line in lines if line[0] >= top - 0.01), lines[-1] if lines else (top, 0.0))
+            found.append((index, *line, right, number))
     return found
+
+
+def _source_marks(box: LaidBox, line: LaidBox | None, lines: list[tuple[float, float]],
+                  marks: list[tuple[float, str]]) -> None:
+    """The lines of a page (the notes' too) and the page breaks in them: (line top, number)."""
+    if box.kind == "margin":
+        return
+    if box.kind == "line":
+        line = box
+        if box.height > 0:
+            lines.append((box.top, box.height))
+    if line is not None and box.kind == "inline" and SOURCE_PAGE in _classes(box.element):
+        marks.append((line.top, box.element.get("data-n") or ""))
+    for child in box.children:
+        _source_marks(child, line, lines, marks)
 
 
 def line_label(first: int, last: int) -> str:

@@ -87,8 +87,8 @@ def _ladders(group: list[TextLine]) -> list[SettingProblem]:
 
 def _page_ends(lines: list[TextLine]) -> list[SettingProblem]:
     """A paragraph's last line on a page, hyphenated, where the paragraph goes on on the next page.
-    Told by the paragraph (its block), not by the order of the lines: a block inside a line (a
-    source's page number set in the margin) is listed after the lines of the paragraph it is in."""
+    Told by the paragraph (its block), not by the order of the lines: a block inside a line (a float,
+    such as a division's number run in) is listed after the lines of the paragraph it is in."""
     opening = {}  # (block, page) -> its first line there
     for line in lines:
         opening.setdefault((line.block, line.page), line)

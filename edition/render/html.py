@@ -188,10 +188,17 @@ def css_string(text: str) -> Markup:
     return Markup(f'"{escaped}"')
 
 
+# Arabic ("12", "10a", "1.2"), or roman in one case, canonical and of more than one letter unless I, V, X.
+DIVISION_NUMBER = re.compile(
+    r"\d+[a-z]?(?:\.\d+[a-z]?)*"
+    r"|(?=[MDCLXVI]{2}|[IVX]$)M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})"
+    r"|(?=[mdclxvi]{2}|[ivx]$)m{0,3}(?:cm|cd|d?c{0,3})(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})")
+
+
 def labelled_page(number: str) -> bool:
-    """True for a page number that carries its own label ("p.2085", "fol. 12"): shown as it is,
+    """True for a page number that carries its own label ("p.2085", "p.xii", "fol. 12"): shown as it is,
     not after the interface's "p." (Perseus's page breaks read "p. p.2085" on screen)."""
-    return bool(re.match(r"[^\W\d_]+\.?\s*\d", number))
+    return bool(re.match(r"[^\W\d_]+\.\s*\S|[^\W\d_]+\s*\d", number))
 
 
 def register_headings() -> dict[str, str]:
@@ -256,6 +263,13 @@ class ElementView:
     def figure(self) -> int:
         """The count a ``<num type="count">`` stands for, from the TEI as it is now."""
         return figure(self.element)
+
+    @property
+    def division_number(self) -> str:
+        """The division's @n where it is a number ("12", "10a", "1.2", roman "IV" or "xii"), else ""
+        (a name: "lyrics", a URN, a letter such as "c", which is no roman numeral in a list a–e)."""
+        number = self.get("n").strip()
+        return number if DIVISION_NUMBER.fullmatch(number) else ""
 
     @property
     def depth(self) -> int:
