@@ -33,6 +33,9 @@ ACTS = [f"ACT {number}" for number in range(1, 6)]
 # The page's text block in PDF points (page.css: 160×240 mm, 20 mm above, 24 mm below): what lies
 # outside it is the running head and the folio.
 TOP, BOTTOM, WIDTH, HEIGHT = 57, 612, 454, 681
+# The text column on either page (19 mm to 141 mm: page.css's margins), without the margins' marks:
+# the source's page numbers, which the build's folio sheet prints and one render does not.
+LEFT, COLUMN = 54, 346
 
 
 def book_of(source: Path) -> Book:
@@ -54,16 +57,17 @@ def one_render(source: Path, out: Path) -> tuple[Path, set[str]]:
     return pdf, {problem.note for problem in audit_footnotes(document, NOTE_IDS.findall(html))}
 
 
-def page_texts(pdf: Path, top: float = TOP, height: float = BOTTOM - TOP) -> list[list[str]]:
-    """Each page's words within a horizontal band (by default the text block: no heads, no folios)."""
-    text = subprocess.run(["pdftotext", "-x", "0", "-y", str(top), "-W", str(WIDTH), "-H", str(height),
+def page_texts(pdf: Path, top: float = TOP, height: float = BOTTOM - TOP, left: float = LEFT,
+               width: float = COLUMN) -> list[list[str]]:
+    """Each page's words within a band (by default the text block: no heads, no folios, no margins)."""
+    text = subprocess.run(["pdftotext", "-x", str(left), "-y", str(top), "-W", str(width), "-H", str(height),
                            str(pdf), "-"], check=True, capture_output=True, text=True).stdout
     return [page.split() for page in text.split("\f")[:-1]]
 
 
 def margins(pdf: Path) -> list[list[str]]:
     """Each page's words above and below the text block: running head and folio."""
-    heads, feet = page_texts(pdf, 0, TOP), page_texts(pdf, BOTTOM, HEIGHT - BOTTOM)
+    heads, feet = page_texts(pdf, 0, TOP, 0, WIDTH), page_texts(pdf, BOTTOM, HEIGHT - BOTTOM, 0, WIDTH)
     return [head + foot for head, foot in zip(heads, feet, strict=True)]
 
 

@@ -105,8 +105,11 @@ def site_words(site: Path) -> Counter[str]:
     found: Counter[str] = Counter()
     for page in sorted(site.glob("*.html")):
         tree = lxml_html.fromstring(page.read_bytes())
-        for script in tree.xpath("//script | //style"):
-            script.drop_tree()
+        # Scripts and styles are no text; a note call is the edition's number, not the source's, and
+        # follows its word at once ("magis¹"), which would read as one word "magis1".
+        calls = "//a[contains(concat(' ', @class, ' '), ' note-call ')]"
+        for dropped in tree.xpath(f"//script | //style | {calls}"):
+            dropped.drop_tree()
         for block in tree.iter(*HTML_BLOCKS):
             block.tail = " " + (block.tail or "")
             block.text = " " + (block.text or "")
