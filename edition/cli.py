@@ -568,9 +568,13 @@ def run() -> None:
     When ``main`` returns success every output is written and closed, the layout workers, pandoc and
     the validation process have been joined, and nothing is left for exit handlers to do; freeing the
     build's objects one by one (the volume's trees, WeasyPrint, qpdf's) would add 0.1-0.2 s to every
-    rebuild."""
+    rebuild. A command stopped by a signal has killed its workers and removed what it staged before
+    ``main`` returns: it exits at once too, as 128 + the signal's number, where a signal reaching it
+    during the teardown (Python puts the default handlers back) would kill it instead (seen as -2
+    after "edition: interrupted", twice in a loaded test run)."""
     code = main()
-    if code != EXIT_OK or sys.gettrace() or sys.getprofile():
+    stopped = code > EXIT_INTERRUPTED
+    if (code != EXIT_OK and not stopped) or sys.gettrace() or sys.getprofile():
         raise SystemExit(code)  # a failed build may leave threads; a profiler writes its report at exit
     sys.stdout.flush()
     sys.stderr.flush()
