@@ -51,9 +51,8 @@ GOALS = {"cold_over_pagedjs": 0.85, "cold_over_single_render": 0.5, "edit_over_c
 # that leave words unhyphenated, move notes or number the apparatus lines), timed; first, the peers'
 # copy of the HTML in sys.argv[3], its stylesheets linked where the project's theme has them.
 RENDER_ONCE = r"""
-from edition.print.html_tree import document as html_document
 from edition.print.hyphenation import register_patterns
-from edition.print.layout import PDF_VARIANT, ProjectFetcher, _base_url, _render
+from edition.print.layout import PDF_VARIANT, _render, parse
 from edition.print.weasy import mend_line_breaking
 
 peers = html
@@ -65,8 +64,7 @@ if sys.argv[4:] == ["html-only"]:
 register_patterns(project.hyphenation)
 mend_line_breaking()
 start, cpu = time.perf_counter(), time.process_time()
-parsed = html_document(html, _base_url(project.root), ProjectFetcher(project.root))  # parsing is part of it
-document = _render(parsed, project, (), PDF_VARIANT)
+document = _render(parse(html, project), project, (), PDF_VARIANT)  # parsing is part of it
 laid_out = time.perf_counter()
 pdf = document.write_pdf(pdf_variant=PDF_VARIANT)
 done = time.perf_counter()

@@ -75,7 +75,7 @@ def layout(html: str, project: Project, css: tuple[str, ...] = (), pdf_variant: 
     register_patterns(project.hyphenation)
     mend_line_breaking()
     whole = set() if whole is None else whole
-    parsed = html_document(html, _base_url(project.root), ProjectFetcher(project.root))  # parsed once
+    parsed = parse(html, project)  # once for all the passes
     with unhyphenated(whole):
         document = _render(parsed, project, css, pdf_variant)
     for _ in range(SETTING_PASSES):
@@ -86,6 +86,12 @@ def layout(html: str, project: Project, css: tuple[str, ...] = (), pdf_variant: 
         with unhyphenated(whole):
             document = _render(parsed, project, css, pdf_variant)
     return document
+
+
+def parse(html: str, project: Project):
+    """A part's HTML as WeasyPrint's document, its files fetched from the project only: what
+    ``_render`` lays out (parsed once, laid out by every pass)."""
+    return html_document(html, _base_url(project.root), ProjectFetcher(project.root))
 
 
 RENDERS = [0]  # layouts made in this process: each part's count goes to its PartLayout (shown by --verbose)
@@ -162,7 +168,7 @@ def lay_out_part(name: str, html: str, root: Path, css: tuple[str, ...],
                         [(m.page, m.top, m.height, m.left, m.number) for m in numbers.margin],
                         RENDERS[0] - renders, sorted(left_whole),
                         {ident: list(span) for ident, span in numbers.entries.items()},
-                        source_pages(document))
+                        [] if measure else source_pages(document))  # a measurement is never printed
     return layout, pdf
 
 
