@@ -14,9 +14,17 @@ from weasyprint.layout import inline
 import edition.print.layout as layout_module
 from edition.i18n.language import bind_dates
 from edition.pipeline import book_stylesheets
-from edition.print.layout import layout, layout_with_notes
+from edition.print.hyphenation import register_patterns
+from edition.print.layout import APP_LINE, lay_out_part, layout, layout_with_notes
 from edition.print.setting import audit_lines, audit_pages, audit_setting, hyphenated_word
-from edition.print.weasy import TextLine, justified_lines, mend_line_breaking, unhyphenated
+from edition.print.weasy import (
+    TextLine,
+    footnotes,
+    hyphenation_limits,
+    justified_lines,
+    mend_line_breaking,
+    unhyphenated,
+)
 
 NARROW = ("@page { size: 60mm 200mm; margin: 5mm } "
           "p { text-align: justify; hyphens: auto; font-size: 11pt; margin: 0 }")
@@ -64,6 +72,81 @@ def test_a_word_named_unhyphenated_is_left_whole_where_it_stands() -> None:
         after = lines_of(body)
     assert any(word in a.text.split() for a in after), (word, [a.text for a in after])
     assert " ".join(a.text for a in after).replace("‐ ", "").split() == ENGLISH.split()
+
+
+SMALL_PAGES = ("@page { size: 50mm 40mm; margin: 4mm } .note { float: footnote; font-size: 8pt } "
+               "p { text-align: justify; hyphens: auto; font-size: 11pt; line-height: 14pt; margin: 0; "
+               "orphans: 1; widows: 1 }")
+
+
+@pytest.mark.parametrize("call_after", [12, 19, 33, 47])
+def test_no_page_ends_hyphenated_as_the_pages_are_made(call_after: int) -> None:
+    """Under ``hyphenation_limits(…, page_ends=True)`` a paragraph's last line on a page is broken
+    again without hyphenation (WeasyPrint 70 ends pages of this column on a hyphen); its words and
+    its note are all printed, the note once."""
+    mend_line_breaking()
+    words = ENGLISH.split()
+    body = (" ".join(words[:call_after]) + '<span class="note" id="n">a note</span> '
+            + " ".join(words[call_after:]) + " " + ENGLISH)
+    html = f'<html lang="en"><head><style>{SMALL_PAGES}</style></head><body><p>{body}</p></body></html>'
+    ends = {}
+    for page_ends in (False, True):
+        with hyphenation_limits(None, page_ends):
+            document = HTML(string=html).render()
+        lines = justified_lines(document)
+        ends[page_ends] = [p.line for p in audit_lines(lines) if p.problem == "the page ends on a hyphen"]
+        text = " ".join(a.text for a in lines if not a.note).replace("‐ ", "").split()
+        assert text == [*words[:call_after - 1], words[call_after - 1] + "1", *words[call_after:], *words]
+        bodies = [body.note for page in document.pages for body in footnotes(page)[1]]
+        assert bodies == ["n"]
+    assert ends[False] and not ends[True], ends
+
+
+def test_the_longest_article_is_set_without_ladders_or_hyphenated_page_ends_in_one_layout(
+        book_parts, project) -> None:
+    """a004 as WeasyPrint 70 breaks its lines has ladders of up to seven hyphens and pages ending on
+    one (the setting audit then laid it out five times); with the limits in force as its lines are
+    broken, the first layout has neither, and no word is lost."""
+    css = tuple(book_stylesheets(project)[0])
+    register_patterns(project.hyphenation)  # as layout() does: the Turkish patterns, the mends
+    mend_line_breaking()
+    with hyphenation_limits(None, False):
+        parsed = layout_module.parse(book_parts["a004"], project)
+        unlimited = layout_module._render(parsed, project, css, None)
+    faults = {p.problem.split(" ", 1)[1] if p.problem[0].isdigit() else p.problem
+              for p in audit_setting(unlimited) if p.key}
+    assert faults == {"hyphenated lines in a row", "the page ends on a hyphen"}
+    before = layout_module.RENDERS[0]
+    document = layout(book_parts["a004"], project, css)
+    assert layout_module.RENDERS[0] - before == 1
+    assert [str(p) for p in audit_setting(document) if p.key] == []
+
+    def letters(document) -> tuple[str, list[str]]:
+        """The text's letters in order (spaces left out: a line may break after the text's own
+        hyphen, "Brest-Litovsk", in one layout and not the other), the notes' letters (the page
+        foot's series move with the lines)."""
+        lines = justified_lines(document)
+        text, notes = ("".join(line.text for line in lines if line.note == note).replace("‐", "")
+                       for note in (False, True))
+        return "".join(text.split()), sorted("".join(notes.split()))
+
+    assert letters(document) == letters(unlimited)
+
+
+def test_a_measurement_of_a_part_with_an_apparatus_is_one_layout_and_guides_the_final(
+        book_parts, project) -> None:
+    """a003 has an apparatus entry: a measurement counts its lemma's line in its one layout (the
+    entry's number is printed only by a final layout), and the final layout, starting from that
+    line, is one layout too where the lemma stays on it."""
+    css = tuple(book_stylesheets(project)[0])
+    html = book_parts["a003"]
+    assert APP_LINE.search(html), "a003 has an apparatus entry"
+    measured, pdf = lay_out_part("a003", html, project.root, css, measure=True)
+    assert pdf == b"" and measured.renders == 1 and measured.entries
+    final, pdf = lay_out_part("a003", html, project.root, css, whole=tuple(measured.whole),
+                              lines=measured.entries)
+    assert pdf.startswith(b"%PDF") and final.renders == 1
+    assert final.entries == measured.entries
 
 
 @pytest.fixture(scope="module")

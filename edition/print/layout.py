@@ -30,8 +30,8 @@ from edition.print.html_tree import document as html_document
 from edition.print.hyphenation import register_patterns
 from edition.print.lines import LineNumbers, line_label, number_lines, source_pages
 from edition.print.pagination import PagePlan, PartLayout
-from edition.print.setting import audit_setting
-from edition.print.weasy import is_blank, mend_line_breaking, unhyphenated
+from edition.print.setting import LADDER, audit_setting
+from edition.print.weasy import hyphenation_limits, is_blank, mend_line_breaking, unhyphenated
 from edition.project import THEME, Project
 
 PDF_VARIANT = "pdf/ua-1"
@@ -57,8 +57,8 @@ class ProjectFetcher(URLFetcher):
         return super().fetch(url, headers)
 
 
-SETTING_PASSES = 5  # layouts after the first that may leave words unhyphenated (setting.py): a remedy
-# can move lines on and make a new fault, three passes left some (a004: "yıl‐" at the foot of p. 94)
+SETTING_PASSES = 5  # layouts after the first that may leave words unhyphenated (setting.py), for the
+# faults the hyphenation limits did not prevent as lines were broken
 
 
 def layout(html: str, project: Project, css: tuple[str, ...] = (), pdf_variant: str | None = PDF_VARIANT,
@@ -66,8 +66,9 @@ def layout(html: str, project: Project, css: tuple[str, ...] = (), pdf_variant: 
     """Lay a document out into pages (the expensive step); ``css``: stylesheets (paths from the
     project's root, or data: URLs) applied besides those the document links, parsed once per process.
 
-    Where a page ends on a hyphen or more than two hyphenated lines follow each other (the setting
-    audit), the words at fault are left whole and the document laid out again. ``whole``: words
+    Lines are broken with at most ``LADDER`` hyphenated lines in a row and no page ending on a
+    hyphen (``hyphenation_limits``); where the setting audit still finds either, the words at fault
+    are left whole and the document laid out again. ``whole``: words
     (``hyphenation_key``) already known to be left whole, from an earlier layout of the same part
     (one that differs only in the apparatus's line numbers or a page break before a paragraph):
     the layout starts from them rather than finding them again one pass at a time; the words found
@@ -76,15 +77,16 @@ def layout(html: str, project: Project, css: tuple[str, ...] = (), pdf_variant: 
     mend_line_breaking()
     whole = set() if whole is None else whole
     parsed = parse(html, project)  # once for all the passes
-    with unhyphenated(whole):
-        document = _render(parsed, project, css, pdf_variant)
-    for _ in range(SETTING_PASSES):
-        found = {problem.key for problem in audit_setting(document) if problem.key} - whole
-        if not found:
-            break
-        whole |= found
+    with hyphenation_limits(LADDER, page_ends=True):
         with unhyphenated(whole):
             document = _render(parsed, project, css, pdf_variant)
+        for _ in range(SETTING_PASSES):
+            found = {problem.key for problem in audit_setting(document) if problem.key} - whole
+            if not found:
+                break
+            whole |= found
+            with unhyphenated(whole):
+                document = _render(parsed, project, css, pdf_variant)
     return document
 
 
@@ -138,10 +140,11 @@ def lay_out_part(name: str, html: str, root: Path, css: tuple[str, ...],
                  measure: bool = False, whole: tuple[str, ...] = (),
                  lines: dict[str, list[int]] | None = None) -> tuple[PartLayout, bytes]:
     """Lay one part out (notes audited, and escalated where needed) and write its tagged PDF; when
-    only measuring, write none (b""). ``whole``: the words an earlier layout of the part (its
-    measurement, with other page numbers) left whole: this one starts from them rather than finding
-    them again one layout at a time. ``lines``: the apparatus entries' lines in that layout: this
-    one is laid out with them at once, and again only where its lemmas moved to other lines.
+    only measuring, write none (b"") and count the apparatus's lines without printing them.
+    ``whole``: the words an earlier layout of the part (its measurement, with other page numbers)
+    left whole: this one starts from them rather than finding them again one layout at a time.
+    ``lines``: the apparatus entries' lines in that layout: this one is laid out with them at once,
+    and again only where its lemmas moved to other lines.
 
     Runs in a worker process: everything it returns can be pickled.
     """
@@ -153,7 +156,11 @@ def lay_out_part(name: str, html: str, root: Path, css: tuple[str, ...],
     document, problems = layout_with_notes(fill_lines(html, LineNumbers(entries=guess)) if guess else html,
                                            Project(root), css, left_whole)
     numbers = LineNumbers()
-    if numbered:
+    if numbered and measure:
+        # A measurement gives lengths, not a printed page: the lines its lemmas fall on are the
+        # final layout's guess, and its entries' numbers only widen the page foot's notes a little.
+        numbers = number_lines(document)
+    elif numbered:
         document, problems, numbers = _with_line_numbers(html, Project(root), css, document, problems,
                                                         left_whole, guess)
     pdf = b"" if measure else document.write_pdf(pdf_variant=PDF_VARIANT)

@@ -10,9 +10,10 @@
   fitted in the room left (a line goes with its notes);
 * a paragraph's single line alone at a page's foot (an orphan) or head (a widow).
 
-WeasyPrint has neither ``hyphenate-limit-lines`` nor ``hyphenate-limit-last``: the last two are
-remedied by laying the part out again with the offending words not hyphenated where they stand
-(``weasy.unhyphenated``), which ``layout.py`` does; loose lines are reported.
+WeasyPrint has neither ``hyphenate-limit-lines`` nor ``hyphenate-limit-last``: ``layout.py`` breaks
+lines under ``weasy.hyphenation_limits``, which prevents ladders and hyphenated page ends as lines are
+broken, and remedies any the audit still finds by laying the part out again with the offending words
+not hyphenated where they stand (``weasy.unhyphenated``); loose lines are reported.
 """
 
 from __future__ import annotations

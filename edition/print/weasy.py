@@ -71,7 +71,9 @@ check_version()
 # Each mend of WeasyPrint's behaviour, and the release whose fault it mends (reproduced by a test).
 MENDS = {
     "whole runs": "70.0",  # a run that fits without its trailing space is not broken (mend_line_breaking)
-    "words left whole": "70.0",  # hyphenate-limit-lines' stand-in: ``unhyphenated`` (mend_line_breaking)
+    "words left whole": "70.0",  # the setting audit's remedy: ``unhyphenated`` (mend_line_breaking)
+    "hyphenated lines limited": "70.0",  # hyphenate-limit-lines as lines are broken (_count_hyphenated_lines)
+    "no page ends hyphenated": "70.0",  # hyphenate-limit-last: page, as pages are made (_page_end_whole)
     "notes kept with their lines": "70.0",  # a line kept by orphans loses no note (_linebox_layout)
     "notes in series": "70.0",  # the page foot's series one below the other (_update_footnote_area)
     "an emptied footnote area freed": "70.0",  # its margin and rule given back (_update_footnote_area)
@@ -134,16 +136,19 @@ def mend_line_breaking() -> None:
     4.1.2): where the run fits without its trailing spaces, it is laid out whole, and the inline
     layout, which already allows for a trailing space, breaks before the next element.
 
-    WeasyPrint does not implement ``hyphenate-limit-lines``: the words ``unhyphenated`` names are laid
+    WeasyPrint implements neither ``hyphenate-limit-lines`` nor ``hyphenate-limit-last``: under
+    ``hyphenation_limits`` a line is broken without hyphenation where it would make too many
+    hyphenated lines in a row or end a page hyphenated, and the words ``unhyphenated`` names are laid
     out without hyphenation where they stand.
     """
     from weasyprint.layout import inline
 
+    _count_hyphenated_lines()
     original = inline.split_first_line
     if getattr(original, "mended", False):
         return
     runs_whole, words_whole = mended("whole runs"), mended("words left whole")
-    if not (runs_whole or words_whole):
+    if not (runs_whole or words_whole or mended("hyphenated lines limited")):
         return
 
     def whole_run(text, style, context, max_width, *rest):
@@ -160,16 +165,95 @@ def mend_line_breaking() -> None:
     def split_first_line(text, style, context, max_width, justification_spacing, is_line_start=True,
                          minimum=False):
         rest = (justification_spacing, is_line_start, minimum)
+        if _hyphenation_off[0] and style["hyphens"] == "auto":
+            style = _without_hyphenation(style)
         result = whole_run(text, style, context, max_width, *rest)
         if words_whole and _unhyphenated and _hyphenated_here(text, style, result) in _unhyphenated:
-            style = style.copy()
-            style["hyphens"] = "manual"
-            result = whole_run(text, style, context, max_width, *rest)
+            result = whole_run(text, _without_hyphenation(style), context, max_width, *rest)
         return result
 
     split_first_line.mended = True
     split_first_line.wrapped = original
     inline.split_first_line = split_first_line
+
+
+def _without_hyphenation(style):
+    style = style.copy()
+    style["hyphens"] = "manual"
+    return style
+
+
+_limit: list[int | None] = [None]  # hyphenated lines a paragraph may have in a row (None: no limit)
+_page_ends_whole = [False]  # no page's last line ends hyphenated where its paragraph goes on
+_hyphenation_off = [False]  # True while a line that may not end hyphenated is broken
+_runs: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # layout -> {line's start: run}
+_whole_lines: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # layout -> {line's start}
+
+
+def _line_start(box, skip_stack) -> tuple[int, str]:
+    """Names the line of an inline formatting context (``box``) that starts at ``skip_stack``."""
+    return id(box), repr(skip_stack)
+
+
+@contextmanager
+def hyphenation_limits(lines: int | None, page_ends: bool) -> Iterator[None]:
+    """Lay out with at most ``lines`` lines in a row ending with a hyphenated word (CSS Text 4's
+    ``hyphenate-limit-lines``) and, with ``page_ends``, no page's last line ending with one where its
+    paragraph goes on (``hyphenate-limit-last: page``): a line that would is broken without
+    hyphenation, its last word going over whole."""
+    saved = _limit[0], _page_ends_whole[0]
+    _limit[0], _page_ends_whole[0] = lines, page_ends
+    try:
+        yield
+    finally:
+        _limit[0], _page_ends_whole[0] = saved
+
+
+def _count_hyphenated_lines() -> None:
+    """Count the hyphenated lines in a row as WeasyPrint breaks a block's lines one after the other
+    (``iter_line_boxes``, which block layout calls for each run of a block's lines, on each page it
+    is on), carrying the count over a page break by the point where the block resumes; the line
+    after a run as long as the limit is broken without hyphenation. Once per process."""
+    from weasyprint.layout import block as block_module
+
+    iter_line_boxes = block_module.iter_line_boxes
+    if getattr(iter_line_boxes, "wrapped", None) is not None or not mended("hyphenated lines limited"):
+        return
+
+    def iter_line_boxes_limited(context, box, position_y, bottom_space, skip_stack, *args):
+        runs, whole = _runs.setdefault(context, {}), _whole_lines.get(context, ())
+        start = skip_stack
+        run = runs.get(_line_start(box, start), 0) if start is not None else 0
+        lines = iter_line_boxes(context, box, position_y, bottom_space, skip_stack, *args)
+        while True:
+            outer = _hyphenation_off[0]  # a line being broken around this block (an inline-block's)
+            _hyphenation_off[0] = ((_limit[0] is not None and run >= _limit[0])
+                                   or _line_start(box, start) in whole)
+            try:
+                line, start = next(lines)
+            except StopIteration:
+                return
+            finally:
+                _hyphenation_off[0] = outer
+            run = run + 1 if ends_hyphenated(line) else 0
+            if start is not None:
+                runs[_line_start(box, start)] = run
+            yield line, start
+
+    iter_line_boxes_limited.wrapped = iter_line_boxes
+    block_module.iter_line_boxes = iter_line_boxes_limited
+
+
+def ends_hyphenated(line) -> bool:
+    """Whether a laid-out line ends with a word broken by hyphenation (its last text ends with the
+    hyphenation character where hyphens are allowed)."""
+    last = None
+    for box in line.descendants():
+        if isinstance(box, boxes.TextBox):
+            last = box
+    if last is None or last.style["hyphens"] == "none":
+        return False
+    return last.text.endswith(last.style["hyphenate_character"])
 
 
 def _hyphenated_here(text: str, style, result) -> str | None:
@@ -234,6 +318,54 @@ def _keep_each_line_with_its_notes(linebox_layout):
 
 if not hasattr(block_layout._linebox_layout, "wrapped") and mended("notes kept with their lines"):
     block_layout._linebox_layout = _keep_each_line_with_its_notes(block_layout._linebox_layout)  # once
+
+
+PAGE_END_TRIES = 3  # a paragraph's last line on a page broken again without hyphenation, at most
+
+
+def _page_end_whole(linebox_layout):
+    """Where a page breaks inside a paragraph after a line that ends hyphenated, the paragraph's lines
+    on the page are broken again with that line unhyphenated (its last word goes over whole), as
+    ``hyphenate-limit-last: page`` asks and WeasyPrint 70 does not implement. Only the paragraph's
+    lines on this page are laid out again; its notes and placeholders are taken back first, as
+    WeasyPrint does for the lines it keeps for the next page (``_break_line``). Applies under
+    ``hyphenation_limits(…, page_ends=True)``."""
+
+    def linebox_layout_page_end_whole(context, box, index, child, new_children, page_is_empty,
+                                      absolute_boxes, fixed_boxes, *args):
+        if not _page_ends_whole[0]:
+            return linebox_layout(context, box, index, child, new_children, page_is_empty,
+                                  absolute_boxes, fixed_boxes, *args)
+        skip_stack = args[3]  # adjoining_margins, bottom_space, position_y, skip_stack, …
+        before = len(new_children)
+        on_page, moved_on = list(context.current_page_footnotes), list(context.reported_footnotes)
+        for _ in range(PAGE_END_TRIES):
+            result = linebox_layout(context, box, index, child, new_children, page_is_empty,
+                                    absolute_boxes, fixed_boxes, *args)
+            abort, stop, resume_at = result[:3]
+            kept = new_children[before:]
+            if abort or not stop or resume_at is None or not kept or not ends_hyphenated(kept[-1]):
+                return result
+            start = _line_start(child, kept[-2].resume_at if len(kept) > 1 else skip_stack)
+            whole = _whole_lines.setdefault(context, set())
+            if start in whole:
+                return result
+            whole.add(start)
+            for line in kept:
+                block_layout.remove_placeholders(context, line.children, absolute_boxes, fixed_boxes)
+            del new_children[before:]
+            context.current_page_footnotes[:] = on_page
+            context.reported_footnotes[:] = moved_on
+            context._update_footnote_area()
+        return result
+
+    linebox_layout_page_end_whole.wrapped = linebox_layout
+    return linebox_layout_page_end_whole
+
+
+if not hasattr(block_layout._linebox_layout, "page_end_whole") and mended("no page ends hyphenated"):
+    block_layout._linebox_layout = _page_end_whole(block_layout._linebox_layout)  # once
+    block_layout._linebox_layout.page_end_whole = True
 
 
 def note_series(box) -> int:
