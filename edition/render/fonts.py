@@ -54,7 +54,7 @@ def embedded_fonts(themed: Themed, text: str) -> tuple[dict[str, bytes], str]:
         subsetter = subset.Subsetter(options)
         subsetter.populate(unicodes=covered)
         # recalcTimestamp off: the same characters give the same bytes (the build compares outputs).
-        font = TTFont(themed(f"fonts/{found['name']}"), recalcTimestamp=False)
+        font = TTFont(themed(f"fonts/{found['name']}"), recalcTimestamp=False, recalcBBoxes=False)
         subsetter.subset(font)
         font.flavor = "woff2"
         data = io.BytesIO()
