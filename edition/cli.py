@@ -243,6 +243,8 @@ def run_build(args: argparse.Namespace, console: Console) -> int:
     if console.verbose:
         laid_out = ", ".join(result.laid_out) or "none (all parts from the layout cache)"
         console.info(f"  parts laid out: {laid_out}")
+        if result.early:
+            console.info(f"  started before the rest of the book was rendered: {', '.join(result.early)}")
         for stage, seconds in result.timings.stages.items():
             console.info(f"  {stage:10} {seconds:7.2f} s")
     return EXIT_OK

@@ -111,6 +111,7 @@ class BuildResult:
     note_problems: list = field(default_factory=list)  # the footnote audit's findings
     up_to_date: bool = False  # nothing had changed: nothing was built
     laid_out: list[str] = field(default_factory=list)  # each layout made (a measured part twice)
+    early: list[str] = field(default_factory=list)  # parts laid out before the book was rendered
     unresolved_links: set[str] = field(default_factory=set)
     findings: list = field(default_factory=list)  # the validation's findings (errors only if forced)
     font_gaps: list = field(default_factory=list)  # characters no vendored font covers (coverage.Gap)
@@ -524,6 +525,7 @@ def typeset(state: BuildState, model: VolumeModel, bibliography: BibliographySta
     result.pdf = state.pdf_path
     result.note_problems = typeset_result.problems
     result.laid_out = typeset_result.laid_out
+    result.early = typeset_result.early
     result.unresolved_links = typeset_result.unresolved
     return typeset_result.plan.refs
 

@@ -44,6 +44,16 @@ def test_an_unchanged_volume_is_not_built_again(incremental: IncrementalBuild) -
     assert incremental.unchanged.pdf.stat().st_mtime_ns == incremental.edited_mtime  # not rewritten
 
 
+def test_an_edited_text_is_laid_out_while_the_rest_of_the_book_is_rendered(
+        incremental: IncrementalBuild) -> None:
+    """With the last build's page numbers, an edited article that prints page numbers (its notes
+    name pages) goes to the workers as soon as it is rendered, not once the whole book is; a cold
+    build knows no page numbers and measures such texts once the book is rendered."""
+    assert incremental.small_edit.early == [SMALL_EDIT_ARTICLE]
+    assert incremental.edited.early == [EDITED_ARTICLE]
+    assert incremental.cold.early == []
+
+
 def test_a_small_edit_reuses_every_other_layout(incremental: IncrementalBuild) -> None:
     """A word added: that article is laid out again, and the front matter comes from the cache."""
     assert bodies(incremental.small_edit.laid_out) == {SMALL_EDIT_ARTICLE}

@@ -55,6 +55,7 @@ class TypesetResult:
     problems: list[NoteProblem]
     laid_out: list[str] = field(default_factory=list)  # each layout made (a measured part twice)
     unresolved: set[str] = field(default_factory=set)  # link targets no part defines
+    early: list[str] = field(default_factory=list)  # parts sent to the workers before the book was rendered
 
 
 class Workers:
@@ -167,6 +168,7 @@ class Typesetter:
         self.queue: dict[str, Job] = {}
         self.pending: dict[Future, Job] = {}
         self.laid_out: list[str] = []  # parts laid out in this build, measurements included
+        self.early: list[str] = []  # texts sent to the workers while the rest of the book was rendered
         self.attempts: dict[str, int] = {}  # part -> layouts made or taken from the cache
         self.rendered: dict[tuple, tuple[str, str]] = {}  # (part, starts left, numbers) -> (html, key)
         self.sheets: dict[str, bytes | Path] = {}  # folio sheet key -> PDF
@@ -222,8 +224,9 @@ class Typesetter:
 
     def _start_texts(self, workers: Workers) -> dict[str, tuple[str, str]]:
         """Send the article texts to the workers as soon as they are rendered, before the rest of
-        the book is: a text that prints no page numbers waits for nothing. Returns each text's
-        first render and its cache key."""
+        the book is: a text that prints no page numbers waits for nothing, one that does is laid out
+        with the last build's page numbers where they are known. Returns each text's first render
+        and its cache key."""
         articles = list(self.book.volume.articles)
         # The TEI's size foretells the layout's length: the longest go first, not to finish last.
         articles.sort(key=lambda article: -len(article.text.xpath("string()")))
@@ -233,16 +236,29 @@ class Typesetter:
             spec = self.book.body_spec(article)
             html, key = texts[spec.name] = self._keyed(self.book.render(spec, self.refs))
             if page_ref_targets(html):
-                continue  # laid out once the pages it names are known
+                self._start_with_last_pages(workers, spec.name, html, key)
+                continue  # otherwise laid out once the pages it names are known
             cached = self.cache.get(key)
             if cached is not None:
                 unchanged.append((spec.name, key, cached))
             else:
-                self.queue[spec.name] = Job((2, -len(html)), spec.name, html, key)
-                self._dispatch(workers)  # an edited text goes before the others are taken in
+                self._start(workers, Job((2, -len(html)), spec.name, html, key))
         for name, key, cached in unchanged:
             self._take(name, key, cached)
         return texts
+
+    def _start_with_last_pages(self, workers: Workers, name: str, html: str, key: str) -> None:
+        """With the last build's page numbers, an edited text that prints page numbers is laid out
+        with them at once, while the rest of the book is rendered: they are almost always its final
+        ones (once the book is placed, a text whose numbers moved is laid out again, as any part)."""
+        if not self.measuring and self.cache.get(key) is None:
+            self._start(workers, Job((2, -len(html)), name, html, key))
+
+    def _start(self, workers: Workers, job: Job) -> None:
+        """Send an edited text to the workers before the others are taken in."""
+        self.queue[job.name] = job
+        self.early.append(job.name)
+        self._dispatch(workers)
 
     def _keyed(self, html: str) -> tuple[str, str]:
         return html, self.cache.key(html)
@@ -422,4 +438,4 @@ def typeset_book(book: Book, project: Project, cache: LayoutCache, refs: PageRef
     pdf, unresolved = assembler.save(plan, typesetter.folio_sheet())
     problems = [NoteProblem(note, f"{problem} (part {name})")
                 for name, layout in layouts.items() for note, problem in layout.problems]
-    return TypesetResult(pdf, plan, problems, typesetter.laid_out, unresolved)
+    return TypesetResult(pdf, plan, problems, typesetter.laid_out, unresolved, typesetter.early)
