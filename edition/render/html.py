@@ -445,12 +445,11 @@ class RenderContext:
         for article in self.volume.articles:
             if article.id == ident:
                 return [i18n.gettext("Article %(number)s") % {"number": article.number}]
-            found = article.text.xpath("(.//*[@xml:id=$ident])[1]", ident=ident) if ident in \
-                self.volume.id_pages else []
-            if found:
-                article_words = i18n.gettext("Article %(number)s") % {"number": article.number}
-                return [part for part in (article_words, *place_words(found[0])) if part]
-        return []
+        article, element = self.volume.id_elements.get(ident, (None, None))
+        if not any(article is shown for shown in self.volume.articles):  # (--only: one article)
+            return []
+        article_words = i18n.gettext("Article %(number)s") % {"number": article.number}
+        return [part for part in (article_words, *place_words(element)) if part]
 
     def register_kind(self, ident: str) -> str:
         """The kind of register entry ``ident`` is (person, place, org, event); "" for none."""

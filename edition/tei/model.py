@@ -436,6 +436,8 @@ class VolumeModel:
     introduction: ArticleModel | None = None
     registers: dict[str, RegisterEntry] = field(default_factory=dict)
     id_pages: dict[str, str] = field(default_factory=dict)  # xml:id -> the site page that shows it
+    # xml:id -> the article that holds it and its element (the introduction's left out)
+    id_elements: dict[str, tuple[ArticleModel, etree._Element]] = field(default_factory=dict)
     _sorted: dict[str, list[RegisterEntry]] = field(default_factory=dict, repr=False, compare=False)
     _citing: tuple[list, dict[str, list[Citation]]] = field(default=(None, {}), repr=False, compare=False)
 
@@ -563,6 +565,8 @@ def build_model(volume: Volume, config: Config | None = None) -> VolumeModel:
         for element in part.text.iter():
             if isinstance(element.tag, str) and xml_id(element):
                 model.id_pages[xml_id(element)] = page
+                if part is not model.introduction:
+                    model.id_elements.setdefault(xml_id(element), (part, element))
         model.id_pages[part.id] = page
     return model
 
