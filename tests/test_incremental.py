@@ -47,9 +47,11 @@ def test_an_unchanged_volume_is_not_built_again(incremental: IncrementalBuild) -
 def test_an_edited_text_is_laid_out_while_the_rest_of_the_book_is_rendered(
         incremental: IncrementalBuild) -> None:
     """With the last build's page numbers, an edited article that prints page numbers (its notes
-    name pages) goes to the workers as soon as it is rendered, not once the whole book is; a cold
-    build knows no page numbers and measures such texts once the book is rendered."""
+    name pages) goes to the workers as soon as it is rendered, not once the whole book is, and that
+    layout is its last where no page it names moved; a cold build knows no page numbers and measures
+    such texts once the book is rendered (every article of the bundled volume prints some)."""
     assert incremental.small_edit.early == [SMALL_EDIT_ARTICLE]
+    assert incremental.small_edit.laid_out.count(SMALL_EDIT_ARTICLE) == 1
     assert incremental.edited.early == [EDITED_ARTICLE]
     assert incremental.cold.early == []
 

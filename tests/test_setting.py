@@ -12,6 +12,7 @@ from weasyprint import HTML
 from weasyprint.layout import inline
 
 import edition.print.layout as layout_module
+import edition.print.weasy as weasy
 from edition.i18n.language import bind_dates
 from edition.pipeline import book_stylesheets
 from edition.print.hyphenation import register_patterns
@@ -79,27 +80,85 @@ SMALL_PAGES = ("@page { size: 50mm 40mm; margin: 4mm } .note { float: footnote; 
                "orphans: 1; widows: 1 }")
 
 
-@pytest.mark.parametrize("call_after", [12, 19, 33, 47])
-def test_no_page_ends_hyphenated_as_the_pages_are_made(call_after: int) -> None:
-    """Under ``hyphenation_limits(…, page_ends=True)`` a paragraph's last line on a page is broken
-    again without hyphenation (WeasyPrint 70 ends pages of this column on a hyphen); its words and
-    its note are all printed, the note once."""
+def small_pages(call_after: int, page_ends: bool) -> tuple[list[str], list[str]]:
+    """The Gettysburg Address twice in one paragraph on small pages, a note called after its
+    ``call_after``-th word: the pages that end on a hyphen, and the text's words as printed
+    (hyphenated words joined), after checking that the note is printed once."""
     mend_line_breaking()
     words = ENGLISH.split()
     body = (" ".join(words[:call_after]) + '<span class="note" id="n">a note</span> '
             + " ".join(words[call_after:]) + " " + ENGLISH)
     html = f'<html lang="en"><head><style>{SMALL_PAGES}</style></head><body><p>{body}</p></body></html>'
-    ends = {}
-    for page_ends in (False, True):
-        with hyphenation_limits(None, page_ends):
-            document = HTML(string=html).render()
-        lines = justified_lines(document)
-        ends[page_ends] = [p.line for p in audit_lines(lines) if p.problem == "the page ends on a hyphen"]
-        text = " ".join(a.text for a in lines if not a.note).replace("‐ ", "").split()
-        assert text == [*words[:call_after - 1], words[call_after - 1] + "1", *words[call_after:], *words]
-        bodies = [body.note for page in document.pages for body in footnotes(page)[1]]
-        assert bodies == ["n"]
-    assert ends[False] and not ends[True], ends
+    with hyphenation_limits(None, page_ends):
+        document = HTML(string=html).render()
+    assert [body.note for page in document.pages for body in footnotes(page)[1]] == ["n"]
+    lines = justified_lines(document)
+    ends = [p.line for p in audit_lines(lines) if p.problem == "the page ends on a hyphen"]
+    return ends, " ".join(a.text for a in lines if not a.note).replace("‐ ", "").split()
+
+
+def printed_words(call_after: int) -> list[str]:
+    words = ENGLISH.split()  # the note's call "1" after its word
+    return [*words[:call_after - 1], words[call_after - 1] + "1", *words[call_after:], *words]
+
+
+@pytest.mark.parametrize("call_after", [12, 19, 33, 47])
+def test_no_page_ends_hyphenated_as_the_pages_are_made(call_after: int) -> None:
+    """Under ``hyphenation_limits(…, page_ends=True)`` a paragraph's last line on a page is broken
+    again without hyphenation (WeasyPrint 70 ends pages of this column on a hyphen); its words and
+    its note are all printed, the note once."""
+    ends, words = small_pages(call_after, page_ends=False)
+    assert ends and words == printed_words(call_after)
+    ends, words = small_pages(call_after, page_ends=True)
+    assert not ends and words == printed_words(call_after)
+
+
+@pytest.mark.parametrize("tries", [0, 1])
+def test_a_page_end_broken_again_loses_no_line_on_the_last_try(tries: int, monkeypatch) -> None:
+    """The last try of a page's end is kept as laid out, its lines on the page, even where it ends
+    hyphenated (a try that gave up after taking the lines back lost them and their notes)."""
+    monkeypatch.setattr(weasy, "PAGE_END_TRIES", tries)
+    for call_after in (12, 19, 33, 47):
+        _, words = small_pages(call_after, page_ends=True)
+        assert words == printed_words(call_after)
+
+
+# Kafka, Die Verwandlung (1915, in the public domain), its opening: long words, hyphenated in a narrow column.
+GERMAN = ("Als Gregor Samsa eines Morgens aus unruhigen Träumen erwachte, fand er sich in seinem Bett zu "
+          "einem ungeheueren Ungeziefer verwandelt. Er lag auf seinem panzerartig harten Rücken und sah, "
+          "wenn er den Kopf ein wenig hob, seinen gewölbten, braunen, von bogenförmigen Versteifungen "
+          "geteilten Bauch, auf dessen Höhe sich die Bettdecke, zum gänzlichen Niedergleiten bereit, kaum "
+          "noch erhalten konnte. Seine vielen, im Vergleich zu seinem sonstigen Umfang kläglich dünnen Beine "
+          "flimmerten ihm hilflos vor den Augen.")
+
+
+def longest_run(lines: list[TextLine]) -> int:
+    """The most hyphenated lines in a row, counted over page breaks."""
+    longest = run = 0
+    for line in lines:
+        run = run + 1 if line.hyphenated else 0
+        longest = max(longest, run)
+    return longest
+
+
+@pytest.mark.parametrize("height", [300, 45, 40])
+def test_no_more_than_two_hyphenated_lines_in_a_row_as_lines_are_broken(height: int) -> None:
+    """In a narrow column WeasyPrint 70 hyphenates up to five lines in a row; under
+    ``hyphenation_limits(2, …)`` the third is broken without hyphenation, on one page and across
+    page breaks (the run is carried over), and every word is printed."""
+    mend_line_breaking()
+    style = (f"@page {{ size: 34mm {height}mm; margin: 3mm }} p {{ text-align: justify; hyphens: auto; "
+             "font-size: 10pt; line-height: 12pt; margin: 0; orphans: 1; widows: 1 }")
+    html = f'<html lang="de"><head><style>{style}</style></head><body><p>{GERMAN}</p></body></html>'
+    runs = {}
+    for limit in (None, 2):
+        with hyphenation_limits(limit, False):
+            lines = justified_lines(HTML(string=html).render())
+        runs[limit] = longest_run(lines)
+        assert " ".join(line.text for line in lines).replace("‐ ", "").split() == GERMAN.split()
+    assert runs[None] > 2 and runs[2] == 2, runs
+
+
 
 
 def test_the_longest_article_is_set_without_ladders_or_hyphenated_page_ends_in_one_layout(

@@ -158,7 +158,8 @@ def lay_out_part(name: str, html: str, root: Path, css: tuple[str, ...],
     numbers = LineNumbers()
     if numbered and measure:
         # A measurement gives lengths, not a printed page: the lines its lemmas fall on are the
-        # final layout's guess, and its entries' numbers only widen the page foot's notes a little.
+        # final layout's guess. Its entries stand one note each, not run on by line: where that
+        # changes a length, the parts placed after it are laid out again, as for any length.
         numbers = number_lines(document)
     elif numbered:
         document, problems, numbers = _with_line_numbers(html, Project(root), css, document, problems,

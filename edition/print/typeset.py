@@ -255,10 +255,12 @@ class Typesetter:
             self._start(workers, Job((2, -len(html)), name, html, key))
 
     def _start(self, workers: Workers, job: Job) -> None:
-        """Send an edited text to the workers before the others are taken in."""
+        """Send an edited text to the workers before the others are taken in (as far as they are
+        free: one that waits in the queue is sent once the book is rendered, if ready then)."""
         self.queue[job.name] = job
-        self.early.append(job.name)
+        sent = {id(each) for each in self.pending.values()}
         self._dispatch(workers)
+        self.early += [each.name for each in self.pending.values() if id(each) not in sent]
 
     def _keyed(self, html: str) -> tuple[str, str]:
         return html, self.cache.key(html)

@@ -195,6 +195,12 @@ def _line_start(box, skip_stack) -> tuple[int, str]:
     return id(box), repr(skip_stack)
 
 
+def _page_end(context, box, skip_stack) -> tuple[int, str, int]:
+    """Names the line that starts at ``skip_stack`` as the last of the page being made: where the
+    block is laid out again on another page, the line is broken as any other."""
+    return (*_line_start(box, skip_stack), context.current_page)
+
+
 @contextmanager
 def hyphenation_limits(lines: int | None, page_ends: bool) -> Iterator[None]:
     """Lay out with at most ``lines`` lines in a row ending with a hyphenated word (CSS Text 4's
@@ -228,14 +234,14 @@ def _count_hyphenated_lines() -> None:
         while True:
             outer = _hyphenation_off[0]  # a line being broken around this block (an inline-block's)
             _hyphenation_off[0] = ((_limit[0] is not None and run >= _limit[0])
-                                   or _line_start(box, start) in whole)
+                                   or _page_end(context, box, start) in whole)
             try:
                 line, start = next(lines)
             except StopIteration:
                 return
             finally:
                 _hyphenation_off[0] = outer
-            run = run + 1 if ends_hyphenated(line) else 0
+            run = run + 1 if hyphen_ending(line) is not None else 0
             if start is not None:
                 runs[_line_start(box, start)] = run
             yield line, start
@@ -244,16 +250,17 @@ def _count_hyphenated_lines() -> None:
     block_module.iter_line_boxes = iter_line_boxes_limited
 
 
-def ends_hyphenated(line) -> bool:
-    """Whether a laid-out line ends with a word broken by hyphenation (its last text ends with the
-    hyphenation character where hyphens are allowed)."""
+def hyphen_ending(line) -> str | None:
+    """The hyphenation character a laid-out line ends with (its last text's, where hyphens are
+    allowed): the mark of a word broken by hyphenation; None where the line ends otherwise."""
     last = None
     for box in line.descendants():
         if isinstance(box, boxes.TextBox):
             last = box
     if last is None or last.style["hyphens"] == "none":
-        return False
-    return last.text.endswith(last.style["hyphenate_character"])
+        return None
+    hyphen = last.style["hyphenate_character"]
+    return hyphen if last.text.endswith(hyphen) else None
 
 
 def _hyphenated_here(text: str, style, result) -> str | None:
@@ -305,11 +312,8 @@ def _keep_each_line_with_its_notes(linebox_layout):
                 context.layout_footnote(footnote)
                 context.report_footnote(footnote)
             return abort, stop, resume_at, position_y, [*new_footnotes, *lost], max_lines
-        context.current_page_footnotes[:] = on_page  # the notes moved on come back
-        context.reported_footnotes[:] = moved_on
-        context._update_footnote_area()
-        for line in kept:
-            block_layout.remove_placeholders(context, line.children, absolute_boxes, fixed_boxes)
+        # the notes moved on come back
+        _take_back(context, kept, on_page, moved_on, absolute_boxes, fixed_boxes)
         return True, False, resume_at, position_y, new_footnotes, max_lines  # the block moves on
 
     linebox_layout_keeping_notes.wrapped = linebox_layout
@@ -323,41 +327,50 @@ if not hasattr(block_layout._linebox_layout, "wrapped") and mended("notes kept w
 PAGE_END_TRIES = 3  # a paragraph's last line on a page broken again without hyphenation, at most
 
 
+def _take_back(context, lines: list, on_page: list, moved_on: list, absolute_boxes, fixed_boxes) -> None:
+    """Take laid-out lines off the page: their notes back to the waiting list (and the notes on the
+    page and moved on as they were before), their floats and positioned boxes out, as WeasyPrint's
+    ``_break_line`` does for the lines it keeps for the next page."""
+    for line in lines:
+        block_layout.remove_placeholders(context, line.children, absolute_boxes, fixed_boxes)
+    context.current_page_footnotes[:] = on_page
+    context.reported_footnotes[:] = moved_on
+    context._update_footnote_area()
+
+
 def _page_end_whole(linebox_layout):
     """Where a page breaks inside a paragraph after a line that ends hyphenated, the paragraph's lines
     on the page are broken again with that line unhyphenated (its last word goes over whole), as
     ``hyphenate-limit-last: page`` asks and WeasyPrint 70 does not implement. Only the paragraph's
-    lines on this page are laid out again; its notes and placeholders are taken back first, as
-    WeasyPrint does for the lines it keeps for the next page (``_break_line``). Applies under
-    ``hyphenation_limits(…, page_ends=True)``."""
+    lines on this page are laid out again, after ``_take_back``. The line is left unhyphenated on
+    this page for the rest of the layout (WeasyPrint may lay the block out again: a break moved
+    earlier), not where the block is laid out on another; a column's end is not a page's. Applies
+    under ``hyphenation_limits(…, page_ends=True)``."""
 
     def linebox_layout_page_end_whole(context, box, index, child, new_children, page_is_empty,
                                       absolute_boxes, fixed_boxes, *args):
-        if not _page_ends_whole[0]:
+        if not _page_ends_whole[0] or context.in_column:
             return linebox_layout(context, box, index, child, new_children, page_is_empty,
                                   absolute_boxes, fixed_boxes, *args)
         skip_stack = args[3]  # adjoining_margins, bottom_space, position_y, skip_stack, …
         before = len(new_children)
         on_page, moved_on = list(context.current_page_footnotes), list(context.reported_footnotes)
-        for _ in range(PAGE_END_TRIES):
+        for attempt in range(PAGE_END_TRIES + 1):
             result = linebox_layout(context, box, index, child, new_children, page_is_empty,
                                     absolute_boxes, fixed_boxes, *args)
             abort, stop, resume_at = result[:3]
             kept = new_children[before:]
-            if abort or not stop or resume_at is None or not kept or not ends_hyphenated(kept[-1]):
+            if (attempt == PAGE_END_TRIES or abort or not stop or resume_at is None or not kept
+                    or hyphen_ending(kept[-1]) is None):
                 return result
-            start = _line_start(child, kept[-2].resume_at if len(kept) > 1 else skip_stack)
+            start = _page_end(context, child, kept[-2].resume_at if len(kept) > 1 else skip_stack)
             whole = _whole_lines.setdefault(context, set())
             if start in whole:
                 return result
             whole.add(start)
-            for line in kept:
-                block_layout.remove_placeholders(context, line.children, absolute_boxes, fixed_boxes)
+            _take_back(context, kept, on_page, moved_on, absolute_boxes, fixed_boxes)
             del new_children[before:]
-            context.current_page_footnotes[:] = on_page
-            context.reported_footnotes[:] = moved_on
-            context._update_footnote_area()
-        return result
+        raise AssertionError("unreachable: the last attempt returns its result")
 
     linebox_layout_page_end_whole.wrapped = linebox_layout
     return linebox_layout_page_end_whole
@@ -698,7 +711,7 @@ def _text_line(page: int, block: LaidBox, line: LaidBox, last: bool, note: bool)
     text = "".join(box.text for box in texts)
     stretch = sum(box.stretch for box in texts)
     hyphen = line.hyphen
-    hyphenated = bool(texts) and hyphen is not None and texts[-1].text.endswith(hyphen)
+    hyphenated = bool(texts) and hyphen is not None
     head = texts[0].text if texts else ""
     tail = texts[-1].text.removesuffix(hyphen) if hyphenated and hyphen is not None else ""
     return TextLine(page, id(block.element), text.strip(), line.width - stretch, block.width, last,
@@ -727,7 +740,7 @@ class LaidBox:
     width: float = 0.0  # of its content
     justified: bool = False  # a block container whose lines are justified (text-align-all)
     stretch: float = 0.0  # a text box's: what justification added to its spaces
-    hyphen: str | None = None  # a line's hyphenation character, None where it may not hyphenate
+    hyphen: str | None = None  # the hyphenation character a line ends with, None where it ends otherwise
 
 
 def _kind(box) -> str:
@@ -748,7 +761,7 @@ def _laid_box(box, left: float, top: float) -> LaidBox:
     text = box.text if kind == "text" else ""
     justified = isinstance(box, boxes.BlockContainerBox) and style["text_align_all"] == "justify"
     stretch = box.justification_spacing * (text.count(" ") + text.count("\u00a0")) if text else 0.0
-    hyphen = style["hyphenate_character"] if kind == "line" and style["hyphens"] != "none" else None
+    hyphen = hyphen_ending(box) if kind == "line" else None
     return LaidBox(kind, getattr(box, "element", None), tag.rpartition("}")[2], text, box.position_y - top,
                    box.height, box.content_box_x() - left,
                    tuple(_laid_box(child, left, top) for child in getattr(box, "children", ())),
