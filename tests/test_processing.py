@@ -247,6 +247,19 @@ def test_word_tokens_keep_their_spaces(tmp_path: Path, renderer: Renderer) -> No
     assert text == "ἐν Ἐφέσῳ, ἀβγ δεζη θι"
 
 
+def test_a_tcp_line_break_inside_a_word_joins_it(tmp_path: Path, renderer: Renderer) -> None:
+    """EEBO-TCP marks a line break inside a word ``<lb rend="hidden" type="hyphenInWord"/>`` (its
+    files, e.g. TEIC/Stylesheets' Test/test14.xml, Psalmanazar's Formosa, 1704): the word is one word
+    ("Persecu tion" was printed before), as with TEI's ``break="no"``; another line break is a space."""
+    document = synthetic(tmp_path, '<body><p>that fierce Persecu<lb rend="hidden" type="hyphenInWord"/>tion '
+                                   'in Japan: I thought there<lb rend="hidden" type="hyphenInWord"/>fore it'
+                                   '<lb/>would</p></body>')
+    for mode in ("screen", "print"):
+        html, _ = rendered(document, renderer, mode)
+        text = " ".join(html_text(html).split())
+        assert text == "that fierce Persecution in Japan: I thought therefore it would"
+
+
 def test_apparatus_prints_the_lemma_with_its_readings_in_a_note(tmp_path: Path, renderer: Renderer) -> None:
     document = synthetic(tmp_path, '<body><p>For brave <app><lem wit="#F1">butchery</lem><rdg wit="#Q1 #Q2">'
                                    'bûchers</rdg><rdg wit="#D"/><note>The Folio reads so.</note></app> '
