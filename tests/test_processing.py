@@ -260,6 +260,22 @@ def test_a_tcp_line_break_inside_a_word_joins_it(tmp_path: Path, renderer: Rende
         assert text == "that fierce Persecution in Japan: I thought therefore it would"
 
 
+def test_a_plays_performance_notes_prologue_and_epilogue_are_sections(tmp_path: Path,
+                                                                      renderer: Renderer) -> None:
+    """``performance`` (DraCor's Revizor: Gogol's "characters and costumes" before the play),
+    ``prologue`` and ``epilogue`` hold paragraphs and speeches: each is a block with its paragraphs
+    as paragraphs (they had no row: printed as plain text, the paragraphs run together as spans)."""
+    document = synthetic(tmp_path, "<front><performance><head>Characters</head><p>One.</p><p>Two.</p>"
+                                   "</performance><prologue><p>Before.</p></prologue></front><body><p>Play."
+                                   "</p></body><back><epilogue><p>After.</p></epilogue></back>")
+    assert renderer.model.unruled([text_of(document)]) == Counter()
+    for mode in ("screen", "print"):
+        html, _ = rendered(document, renderer, mode)
+        for name in ("performance", "prologue", "epilogue"):
+            assert re.search(rf'<div class="{name} block">', html), (name, html)
+        assert len(re.findall(r'<p[^>]* class="p">', html)) == 5
+
+
 def test_apparatus_prints_the_lemma_with_its_readings_in_a_note(tmp_path: Path, renderer: Renderer) -> None:
     document = synthetic(tmp_path, '<body><p>For brave <app><lem wit="#F1">butchery</lem><rdg wit="#Q1 #Q2">'
                                    'bûchers</rdg><rdg wit="#D"/><note>The Folio reads so.</note></app> '
