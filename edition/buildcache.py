@@ -150,10 +150,15 @@ class LayoutCache:
     def key(self, html: str) -> str:
         return hashlib.sha256(f"{CACHE_FORMAT}\0{self.salt}\0{html}".encode()).hexdigest()
 
+    def has(self, key: str) -> bool:
+        """Whether there is an entry for ``key`` to reuse (unread: ``get`` checks it)."""
+        folder = self.folder
+        return self.reuse and (folder / f"{key}.json").is_file() and (folder / f"{key}.pdf").is_file()
+
     def get(self, key: str) -> tuple[PartLayout, Path] | None:
         """A part's layout and its PDF; None when there is no entry, or a damaged one (removed)."""
         meta, pdf = self.folder / f"{key}.json", self.folder / f"{key}.pdf"
-        if not (self.reuse and meta.is_file() and pdf.is_file()):
+        if not self.has(key):
             return None
         try:
             data = read_json(meta)

@@ -46,8 +46,8 @@ def test_texts_whose_notes_point_into_later_articles_wait_for_themselves(schedul
 
 @pytest.mark.xfail(reason="known cost (stop 28): since the editors' notes print at the page foot, a001 and "
                           "a004 are laid out a third time on a cold build when their own page references "
-                          "move after the first final layout; the design that avoids it is in issue 24's "
-                          "closing note (page numbers filled in after layout)", strict=False)
+                          "move after the first final layout; the design that avoids it is in the README's "
+                          "'What to expect' (page numbers set when a part is drawn)", strict=False)
 def test_a_cold_build_lays_each_part_out_once(incremental: IncrementalBuild) -> None:
     """Only the parts that wait for themselves are laid out twice: measured, then for good."""
     counts = Counter(incremental.cold.laid_out)

@@ -251,7 +251,7 @@ class Typesetter:
         """With the last build's page numbers, an edited text that prints page numbers is laid out
         with them at once, while the rest of the book is rendered: they are almost always its final
         ones (once the book is placed, a text whose numbers moved is laid out again, as any part)."""
-        if not self.measuring and self.cache.get(key) is None:
+        if not self.measuring and not self.cache.has(key):  # an unchanged text is taken in later
             self._start(workers, Job((2, -len(html)), name, html, key))
 
     def _start(self, workers: Workers, job: Job) -> None:

@@ -227,6 +227,9 @@ def _count_hyphenated_lines() -> None:
         return
 
     def iter_line_boxes_limited(context, box, position_y, bottom_space, skip_stack, *args):
+        if _limit[0] is None and not _page_ends_whole[0]:  # no limit in force: nothing to count
+            yield from iter_line_boxes(context, box, position_y, bottom_space, skip_stack, *args)
+            return
         runs, whole = _runs.setdefault(context, {}), _whole_lines.get(context, ())
         start = skip_stack
         run = runs.get(_line_start(box, start), 0) if start is not None else 0
